@@ -1,0 +1,63 @@
+"""What can go wrong when talking to Spotify, as exceptions the web layer can turn into pages.
+
+Every module under ``playlists/spotify`` raises only these; nothing above it sees spotipy,
+requests or HTTP status codes.
+"""
+
+from __future__ import annotations
+
+
+class SpotifyError(Exception):
+    """Base class: a call to Spotify did not give us what we needed."""
+
+    user_message = "Spotify could not complete the request."
+
+
+class SpotifyUnavailable(SpotifyError):
+    """5xx, time-outs or malformed bodies that survived our retries."""
+
+    user_message = "Spotify is not answering right now. Please try again in a minute."
+
+
+class SpotifyRateLimited(SpotifyError):
+    """429 whose Retry-After is longer than we are willing to wait inside one request."""
+
+    def __init__(self, retry_after_seconds: int, *, quota_exceeded: bool = False) -> None:
+        super().__init__(f"rate limited for {retry_after_seconds}s")
+        self.retry_after_seconds = retry_after_seconds
+        self.quota_exceeded = quota_exceeded
+
+    user_message = "Spotify asked us to slow down."
+
+
+class SpotifyAuthError(SpotifyError):
+    """The user's authorisation is gone (401 we cannot refresh past, or invalid_grant)."""
+
+    user_message = "Your Spotify connection has expired. Please connect again."
+
+
+class SpotifyForbidden(SpotifyError):
+    """403: a missing scope or an action Spotify refuses for this app or user."""
+
+    user_message = "Spotify refused this action."
+
+
+class SpotifyUserNotRegistered(SpotifyForbidden):
+    """403 for a user who is not on a Development Mode app's allow-list."""
+
+    user_message = (
+        "This MoodyStream installation is in Spotify's Development Mode and your Spotify "
+        "account is not on its list of allowed users."
+    )
+
+
+class SpotifyNotFound(SpotifyError):
+    """404: the playlist, artist or track does not exist (or is not visible to this user)."""
+
+    user_message = "Spotify could not find that."
+
+
+class SpotifyBadRequest(SpotifyError):
+    """400: we sent something Spotify rejects; a bug on our side or bad user input."""
+
+    user_message = "Spotify rejected the request."
