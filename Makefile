@@ -1,0 +1,66 @@
+# MoodyStream: `make run` serves the app (demo mode unless Spotify credentials are configured);
+# `make test` runs the whole suite. Both install what they need on a fresh machine.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PYTHON ?= $(shell command -v python3.12 >/dev/null 2>&1 && echo python3.12 || echo python3)
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+PYTEST_ARGS ?=
+
+.PHONY: help run test lint bench package deploy update check-deploy clean browser
+
+help: ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
+
+$(BIN)/python:
+	@$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 12), "MoodyStream needs Python 3.12, found " + sys.version' 
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.runtime-installed: requirements.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements.txt
+	@touch $@
+
+$(VENV)/.dev-installed: requirements.txt requirements-dev.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	@touch $@ $(VENV)/.runtime-installed
+
+run: $(VENV)/.runtime-installed ## Serve the app on http://127.0.0.1:8000 (demo mode without credentials)
+	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+browser: ## Install Debian's chromium for the end-to-end tests (if missing)
+	@if [ ! -x /usr/bin/chromium ]; then \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; \
+	fi
+	@/usr/bin/chromium --version
+
+lint: $(VENV)/.dev-installed ## ruff
+	$(BIN)/ruff check .
+
+test: $(VENV)/.dev-installed browser ## Run the whole test suite (lint, unit, integration, browser)
+	$(BIN)/ruff check .
+	MOODYSTREAM_IGNORE_DOTENV=1 $(BIN)/python -m pytest $(PYTEST_ARGS)
+
+bench: $(VENV)/.dev-installed ## Benchmarks against the emulator; prints a table
+	MOODYSTREAM_IGNORE_DOTENV=1 $(BIN)/python -m bench
+
+check-deploy: $(VENV)/.dev-installed ## `manage.py check --deploy` with production settings
+	bash deploy/check_deploy.sh
+
+package: ## Build the Lambda zip with `zappa package prod` (offline) and print its size
+	bash deploy/package.sh
+
+deploy: ## First deployment to AWS (needs AWS credentials)
+	bash deploy/package.sh --venv-only
+	cd . && .venv-lambda/bin/zappa deploy prod
+
+update: ## Update the deployed code (needs AWS credentials)
+	bash deploy/package.sh --venv-only
+	cd . && .venv-lambda/bin/zappa update prod
+
+clean: ## Remove virtualenvs, caches and build output
+	rm -rf $(VENV) .venv-lambda build staticfiles .pytest_cache .ruff_cache test-artifacts

@@ -1,0 +1,263 @@
+"""MoodyStream settings: the one place that reads the environment.
+
+Three ways to run, decided here and nowhere else:
+
+* **demo** (local, no Spotify credentials): the bundled Spotify emulator is mounted in-process
+  and every page says "Demo".
+* **local with real credentials**: `.env` (or the environment) carries SPOTIPY_CLIENT_ID etc.
+* **production** (``DJANGO_ENV=production``, on AWS Lambda via Zappa): credentials come from AWS
+  Secrets Manager, cookies are Secure, HTTPS is enforced, demo mode and admin are impossible.
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from pathlib import Path
+
+import environ
+from django.core.exceptions import ImproperlyConfigured
+from django.utils.csp import CSP
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+env = environ.Env()
+if not env.bool("MOODYSTREAM_IGNORE_DOTENV", default=False) and (BASE_DIR / ".env").is_file():
+    environ.Env.read_env(BASE_DIR / ".env")
+
+DJANGO_ENV = env.str("DJANGO_ENV", default="local")
+if DJANGO_ENV not in {"local", "production"}:
+    raise ImproperlyConfigured("DJANGO_ENV must be 'local' or 'production'.")
+IS_PRODUCTION = DJANGO_ENV == "production"
+
+DEBUG = env.bool("DEBUG", default=False)
+if IS_PRODUCTION and DEBUG:
+    raise ImproperlyConfigured("DEBUG must be off in production.")
+
+# --- Spotify credentials -------------------------------------------------------------------
+# In production they come from Secrets Manager; a failure there must not crash the import (the
+# Lambda would answer with a bare 502), so it is recorded and every request gets a 503 page.
+SPOTIFY_SECRET_NAME = env.str("SPOTIFY_SECRET_NAME", default="")
+SPOTIFY_SECRET_REGION = env.str("SPOTIFY_SECRET_REGION", default="") or env.str(
+    "AWS_REGION", default="eu-west-1"
+)
+SPOTIFY_CREDENTIALS_ERROR = ""
+_secret_values: dict[str, str] = {}
+if SPOTIFY_SECRET_NAME:
+    from moodystream.aws_secrets import SecretUnavailable, load_app_secret
+
+    try:
+        _secret_values = load_app_secret(SPOTIFY_SECRET_NAME, SPOTIFY_SECRET_REGION)
+    except SecretUnavailable as exc:
+        SPOTIFY_CREDENTIALS_ERROR = str(exc)
+        logging.getLogger("moodystream.settings").error(
+            "Spotify credentials unavailable: %s", exc
+        )
+elif IS_PRODUCTION:
+    SPOTIFY_CREDENTIALS_ERROR = "SPOTIFY_SECRET_NAME is not set"
+
+
+def _credential(name: str) -> str:
+    return _secret_values.get(name) or env.str(name, default="")
+
+
+SPOTIFY_CLIENT_ID = _credential("SPOTIPY_CLIENT_ID")
+SPOTIFY_CLIENT_SECRET = _credential("SPOTIPY_CLIENT_SECRET")
+SPOTIFY_REDIRECT_URI = _credential("SPOTIPY_REDIRECT_URI")
+
+# --- Demo mode ----------------------------------------------------------------------------
+DEMO_MODE = env.bool("DEMO_MODE", default=not SPOTIFY_CLIENT_ID) and not IS_PRODUCTION
+if IS_PRODUCTION and env.bool("DEMO_MODE", default=False):
+    raise ImproperlyConfigured("Demo mode cannot be switched on in production.")
+# Where the emulator is mounted inside this app in demo mode (see moodystream/wsgi.py).
+DEMO_EMULATOR_PATH = "/demo-spotify"
+if DEMO_MODE:
+    # The emulator's built-in demo client; an empty base URL means "the emulator mounted on the
+    # host serving this request" so that any runserver port works.
+    SPOTIFY_CLIENT_ID = "moodystream-demo"
+    SPOTIFY_CLIENT_SECRET = "moodystream-demo-secret"  # noqa: S105 - public demo value
+    SPOTIFY_REDIRECT_URI = ""
+
+SPOTIFY_API_BASE_URL = env.str(
+    "SPOTIFY_API_BASE_URL", default="" if DEMO_MODE else "https://api.spotify.com/v1/"
+)
+SPOTIFY_ACCOUNTS_BASE_URL = env.str(
+    "SPOTIFY_ACCOUNTS_BASE_URL", default="" if DEMO_MODE else "https://accounts.spotify.com/"
+)
+SPOTIFY_API_MODE = env.str("SPOTIFY_API_MODE", default="development")
+SPOTIFY_SCOPES = (
+    "user-top-read",
+    "user-follow-read",
+    "user-library-read",
+    "playlist-read-private",
+    "playlist-modify-public",
+    "playlist-modify-private",
+)
+SPOTIFY_REQUEST_TIMEOUT = env.float("SPOTIFY_REQUEST_TIMEOUT", default=8.0)
+
+# --- Core Django --------------------------------------------------------------------------
+SECRET_KEY = _secret_values.get("DJANGO_SECRET_KEY") or env.str("DJANGO_SECRET_KEY", default="")
+if not SECRET_KEY:
+    if SPOTIFY_CREDENTIALS_ERROR:
+        # Only the 503 page will be served; sessions are never read.
+        SECRET_KEY = secrets.token_urlsafe(50)
+    elif DEBUG or DEMO_MODE:
+        SECRET_KEY = "django-insecure-moodystream-local-demo-key-not-for-production"  # noqa: S105
+    else:
+        raise ImproperlyConfigured("DJANGO_SECRET_KEY is required outside debug and demo mode.")
+
+ALLOWED_HOSTS = env.list(
+    "ALLOWED_HOSTS", default=[] if IS_PRODUCTION else ["127.0.0.1", "localhost", "[::1]"]
+)
+CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+
+ENABLE_ADMIN = env.bool("ENABLE_ADMIN", default=False)
+if IS_PRODUCTION and ENABLE_ADMIN:
+    raise ImproperlyConfigured("The Django admin is never enabled in production.")
+
+INSTALLED_APPS = [
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "playlists",
+]
+if ENABLE_ADMIN:
+    INSTALLED_APPS = [
+        "django.contrib.admin",
+        "django.contrib.auth",
+        "django.contrib.contenttypes",
+        *INSTALLED_APPS,
+    ]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "moodystream.middleware.ServiceUnavailableMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    *(["django.contrib.auth.middleware.AuthenticationMiddleware"] if ENABLE_ADMIN else []),
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    "playlists.middleware.SpotifyErrorMiddleware",
+]
+
+ROOT_URLCONF = "moodystream.urls"
+WSGI_APPLICATION = "moodystream.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.messages.context_processors.messages",
+                "django.template.context_processors.csp",
+                "playlists.context_processors.moodystream",
+                *(["django.contrib.auth.context_processors.auth"] if ENABLE_ADMIN else []),
+            ],
+        },
+    },
+]
+
+# No user data is stored: no database unless the (local-only) admin is switched on.
+DATABASES = (
+    {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": BASE_DIR / "admin.sqlite3"}}
+    if ENABLE_ADMIN
+    else {}
+)
+
+LANGUAGE_CODE = "en-gb"
+TIME_ZONE = "UTC"
+USE_I18N = False
+USE_TZ = True
+
+# --- Sessions: encrypted, signed cookies ----------------------------------------------------
+SESSION_ENGINE = "moodystream.sessions"
+SESSION_COOKIE_NAME = "moodystream_session"
+SESSION_COOKIE_AGE = 60 * 60 * 24 * 30
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+SECURE_COOKIES = IS_PRODUCTION or env.bool("SECURE_COOKIES", default=False)
+SESSION_COOKIE_SECURE = SECURE_COOKIES
+CSRF_COOKIE_SECURE = SECURE_COOKIES
+CSRF_COOKIE_HTTPONLY = True
+CSRF_COOKIE_SAMESITE = "Lax"
+MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
+
+# --- HTTPS and headers -----------------------------------------------------------------------
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+if IS_PRODUCTION:
+    # API Gateway terminates TLS and forwards the original scheme in X-Forwarded-Proto.
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_SSL_REDIRECT = True
+    SECURE_HSTS_SECONDS = 60 * 60 * 24 * 365
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = True
+
+_spotify_accounts_origin = SPOTIFY_ACCOUNTS_BASE_URL.rstrip("/") or CSP.SELF
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF],
+    "style-src": [CSP.SELF],
+    "img-src": [
+        CSP.SELF,
+        "data:",
+        "https://i.scdn.co",
+        "https://mosaic.scdn.co",
+        "https://image-cdn-ak.spotifycdn.com",
+        "https://image-cdn-fa.spotifycdn.com",
+    ],
+    "frame-src": ["https://open.spotify.com"],
+    "connect-src": [CSP.SELF],
+    "font-src": [CSP.SELF],
+    "object-src": [CSP.NONE],
+    "base-uri": [CSP.NONE],
+    "frame-ancestors": [CSP.NONE],
+    "form-action": [CSP.SELF, _spotify_accounts_origin],
+}
+
+# --- Static files ---------------------------------------------------------------------------
+STATIC_URL = env.str("STATIC_URL", default="/static/")
+STATIC_ROOT = BASE_DIR / "staticfiles"
+STATICFILES_DIRS = [BASE_DIR / "static"]
+# Production serves the collected, hashed and compressed files; locally WhiteNoise reads the
+# source folders directly so that no collectstatic step is needed to run or test.
+STORAGES = {
+    "staticfiles": {
+        "BACKEND": (
+            "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            if IS_PRODUCTION
+            else "django.contrib.staticfiles.storage.StaticFilesStorage"
+        )
+    }
+}
+WHITENOISE_USE_FINDERS = not IS_PRODUCTION
+WHITENOISE_AUTOREFRESH = DEBUG
+
+# --- Logging: to stdout (CloudWatch on Lambda), with secrets scrubbed -----------------------
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "filters": {"redact_secrets": {"()": "moodystream.logging.RedactSecretsFilter"}},
+    "formatters": {"plain": {"format": "%(levelname)s %(name)s %(message)s"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "plain",
+            "filters": ["redact_secrets"],
+        }
+    },
+    "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+    "loggers": {
+        "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        "urllib3": {"level": "WARNING"},
+        "spotipy": {"level": "WARNING"},
+    },
+}
+CSRF_FAILURE_VIEW = "playlists.views.errors.csrf_failure"

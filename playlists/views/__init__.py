@@ -1,0 +1,1 @@
+"""Views: thin adapters between HTTP and the services in ``playlists/services``."""

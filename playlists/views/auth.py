@@ -1,0 +1,104 @@
+"""Connecting a Spotify account: the Authorization Code flow with PKCE and a session-bound state."""
+
+from __future__ import annotations
+
+import hmac
+import logging
+
+from django.conf import settings
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_GET, require_POST
+
+from playlists.connection import (
+    SESSION_PENDING_LOGIN,
+    ConnectedUser,
+    disconnect,
+    gateway_for,
+    spotify_app,
+    store_connection,
+)
+from playlists.spotify.accounts import (
+    build_authorize_url,
+    exchange_code,
+    new_pkce_pair,
+    new_state,
+)
+from playlists.spotify.errors import SpotifyAuthError
+
+logger = logging.getLogger(__name__)
+
+
+def _safe_next(request: HttpRequest, candidate: str | None) -> str:
+    if candidate and url_has_allowed_host_and_scheme(
+        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return candidate
+    return reverse("playlists:generator")
+
+
+@require_GET
+def login(request: HttpRequest) -> HttpResponse:
+    """Start the flow: remember state + PKCE verifier in the session, send the user to Spotify."""
+    if settings.DEMO_MODE and request.get_host().split(":")[0] == "localhost":
+        # Spotify (and so the emulator) refuses `localhost` redirect URIs; use the loopback IP.
+        return HttpResponseRedirect(
+            request.build_absolute_uri().replace("://localhost", "://127.0.0.1", 1)
+        )
+    pkce = new_pkce_pair()
+    state = new_state()
+    request.session[SESSION_PENDING_LOGIN] = {
+        "state": state,
+        "verifier": pkce.verifier,
+        "next": _safe_next(request, request.GET.get("next")),
+    }
+    url = build_authorize_url(
+        spotify_app(request),
+        state=state,
+        code_challenge=pkce.challenge,
+        scopes=settings.SPOTIFY_SCOPES,
+    )
+    return HttpResponseRedirect(url)
+
+
+@require_GET
+def callback(request: HttpRequest) -> HttpResponse:
+    """Spotify sends the user back here with `code` and our `state` (or with an error)."""
+    pending = request.session.pop(SESSION_PENDING_LOGIN, None)
+    returned_state = request.GET.get("state", "")
+    if not pending or not hmac.compare_digest(str(pending.get("state", "")), returned_state):
+        # Forged, replayed or stale callback: never exchange the code.
+        logger.warning("OAuth callback rejected: state missing or mismatched")
+        return render(request, "auth/state_mismatch.html", status=400)
+
+    error = request.GET.get("error")
+    if error:
+        template = "auth/denied.html" if error == "access_denied" else "auth/failed.html"
+        return render(request, template, status=200 if error == "access_denied" else 400)
+
+    code = request.GET.get("code", "")
+    if not code:
+        return render(request, "auth/failed.html", status=400)
+
+    tokens = exchange_code(spotify_app(request), code, str(pending["verifier"]))
+    store_connection(request, tokens, ConnectedUser(id="", display_name=""))
+    try:
+        profile = gateway_for(request).current_user()
+    except SpotifyAuthError:
+        disconnect(request)
+        raise
+    store_connection(
+        request, tokens, ConnectedUser(id=profile.id, display_name=profile.display_name or "")
+    )
+    logger.info("Spotify account connected")
+    return redirect(_safe_next(request, pending.get("next")))
+
+
+@require_POST
+def logout(request: HttpRequest) -> HttpResponse:
+    disconnect(request)
+    messages.info(request, "You are signed out. MoodyStream keeps nothing about you.")
+    return redirect("playlists:home")
