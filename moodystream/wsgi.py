@@ -16,7 +16,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "moodystream.settings")
 application = get_wsgi_application()
 
 
-def _with_demo_emulator(django_app):  # noqa: ANN001, ANN202 - WSGI callables
+def _with_demo_emulator(django_app):
     from django.conf import settings
 
     if not settings.DEMO_MODE or settings.IS_PRODUCTION:

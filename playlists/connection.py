@@ -98,7 +98,7 @@ def fresh_access_token(request: HttpRequest, *, force: bool = False) -> str:
     return tokens.access_token
 
 
-def gateway_for(request: HttpRequest):  # noqa: ANN201 - avoids importing the gateway eagerly
+def gateway_for(request: HttpRequest):
     """A Spotify gateway acting for the signed-in user of this request."""
     from playlists.spotify.gateway import SpotifyGateway
 
