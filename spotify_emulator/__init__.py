@@ -1,0 +1,81 @@
+"""Spotify Web API emulator for MoodyStream's tests and demo mode (no network needed).
+
+It emulates the accounts service (``/authorize`` consent page, ``/api/token``) and the
+Web API (``/v1/...``) with Spotify's JSON shapes as of late 2026, over a deterministic,
+seeded catalogue and a handful of demo users. Two API modes: ``development`` (the
+February 2026 Development Mode restrictions: no popularity, no batch/top-tracks
+endpoints, limit 10 on search and artist albums, five allow-listed users) and
+``extended`` (Extended Quota Mode).
+
+Typical use::
+
+    from spotify_emulator import EmulatorConfig, ClientApp, create_app, serve_in_thread
+
+    config = EmulatorConfig(mode="development", seed=42, access_token_ttl=3600,
+                            rate_limit_per_30s=None, latency_ms=0, enable_control_api=True,
+                            clients=[ClientApp(client_id="...", client_secret="...",
+                                               redirect_uris=["http://127.0.0.1:8000/cb"],
+                                               allowed_users=None,  # = DEFAULT_ALLOW_LIST
+                                               allow_any_loopback_port=False,
+                                               name="MoodyStream")])
+    app = create_app(config)           # a WSGI callable
+    server = serve_in_thread(app, host="127.0.0.1", port=0)
+    server.base_url                    # "http://127.0.0.1:54321" (API at base_url + "/v1/")
+    server.stop()
+
+Mounted inside another WSGI app (e.g. under ``/demo-spotify``) every URL it produces uses
+the request's host and script root: ``{root}/authorize``, ``{root}/api/token``,
+``{root}/v1/...``, ``{root}/_control/...``, ``{root}/static/consent.css``.
+
+The app object's knobs for in-process tests: ``app.clock.advance(s)``,
+``app.faults.set_latency / add_error / add_timeout / add_malformed / clear``,
+``app.rate_limiter.configure(per_30s, quota_exceeded=...)``,
+``app.tokens.revoke_user(user_id, access=True, refresh=True)``,
+``app.issue_token(user_id, scopes)``, ``app.set_mode("extended")``,
+``app.request_log.entries() / clear()``, ``app.state.user_playlists(user_id)``,
+``app.reset()``, ``app.errors`` (unexpected exceptions). The same knobs over HTTP are
+documented in :mod:`spotify_emulator.control`.
+
+Tests: ``spotify_emulator.testing`` holds pytest fixtures (``emulator``, ``emulator_app``,
+``make_emulator``) and ``approve_consent(authorize_url, user_id)``.
+"""
+
+from .app import EmulatorApp, create_app
+from .config import DEMO_CLIENT, ClientApp, EmulatorConfig
+from .server import EmulatorServer, serve_in_thread
+from .users import (
+    DEFAULT_ALLOW_LIST,
+    DEMO_USERS,
+    USER_ECLECTIC,
+    USER_FEW_TOP_ARTISTS,
+    USER_HEAVY,
+    USER_NEW,
+    USER_NOT_ALLOWLISTED,
+    USER_TYPICAL,
+)
+
+#: Every scope the MoodyStream app may ask for (handy for tests).
+ALL_SCOPES = (
+    "user-read-private", "user-read-email", "user-top-read", "user-follow-read",
+    "user-library-read", "user-library-modify", "user-follow-modify", "playlist-read-private",
+    "playlist-modify-public", "playlist-modify-private", "ugc-image-upload",
+)
+
+__all__ = [
+    "ALL_SCOPES",
+    "DEFAULT_ALLOW_LIST",
+    "DEMO_CLIENT",
+    "DEMO_USERS",
+    "USER_ECLECTIC",
+    "USER_FEW_TOP_ARTISTS",
+    "USER_HEAVY",
+    "USER_NEW",
+    "USER_NOT_ALLOWLISTED",
+    "USER_TYPICAL",
+    "ClientApp",
+    "EmulatorApp",
+    "EmulatorConfig",
+    "EmulatorServer",
+    "create_app",
+    "serve_in_thread",
+]

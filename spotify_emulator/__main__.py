@@ -1,0 +1,70 @@
+"""``python -m spotify_emulator``: run the emulator as a standalone server."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from werkzeug.serving import make_server
+
+from .app import create_app
+from .config import DEMO_CLIENT, EmulatorConfig
+from .server import QuietRequestHandler, mount
+from .users import DEMO_USERS
+
+
+def _latency(value: str) -> int | tuple[int, int]:
+    if "-" in value:
+        low, high = value.split("-", 1)
+        return int(low), int(high)
+    return int(value)
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    p = argparse.ArgumentParser(prog="python -m spotify_emulator",
+                                description="Spotify Web API emulator (demo, not the real Spotify)")
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=int, default=8765)
+    p.add_argument("--prefix", default="", help="mount path, e.g. /demo-spotify")
+    p.add_argument("--mode", choices=("development", "extended"), default="development")
+    p.add_argument("--seed", type=int, default=42)
+    p.add_argument("--latency-ms", type=_latency, default=0, help="fixed ms, or MIN-MAX jitter")
+    p.add_argument("--rate-limit", type=int, default=None, help="requests per 30 s per client")
+    p.add_argument("--token-ttl", type=int, default=3600, help="access token lifetime (s)")
+    p.add_argument("--quota-exceeded", action="store_true")
+    p.add_argument("--no-control-api", action="store_true")
+    p.add_argument("--verbose", action="store_true", help="log every request")
+    return p.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    config = EmulatorConfig(mode=args.mode, seed=args.seed, latency_ms=args.latency_ms,
+                            rate_limit_per_30s=args.rate_limit, access_token_ttl=args.token_ttl,
+                            quota_exceeded=args.quota_exceeded,
+                            enable_control_api=not args.no_control_api)
+    app = create_app(config)
+    prefix = "/" + args.prefix.strip("/") if args.prefix.strip("/") else ""
+    wsgi = mount(app, prefix) if prefix else app
+    kwargs = {} if args.verbose else {"request_handler": QuietRequestHandler}
+    server = make_server(args.host, args.port, wsgi, threaded=True, **kwargs)
+    port = server.server_address[1]
+    host = f"[{args.host}]" if ":" in args.host else args.host
+    base = f"http://{host}:{port}{prefix}"
+    print(f"Spotify emulator ({args.mode} mode) - demo, not the real Spotify")
+    print(f"Base URL:  {base}")
+    print(f"Authorize: {base}/authorize   Token: {base}/api/token   API: {base}/v1/")
+    print(f"Demo client: {DEMO_CLIENT.client_id} / {DEMO_CLIENT.client_secret}")
+    print("Demo users: " + ", ".join(f"{u.id} ({u.label})" for u in DEMO_USERS))
+    sys.stdout.flush()
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server_close()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,253 @@
+"""The WSGI application: routes requests to the accounts service, the Web API and the
+control API, applying faults, rate limits, auth and Development Mode rules on the way.
+
+Every absolute URL is derived from the request (host + SCRIPT_NAME), so the app works both
+standalone and mounted under a prefix inside another WSGI app.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import logging
+import socket
+import threading
+import time
+import traceback
+from collections.abc import Iterable
+from typing import Any
+
+from werkzeug.exceptions import MethodNotAllowed, NotFound
+from werkzeug.wrappers import Request, Response
+
+from . import accounts, control
+from .catalogue import build_catalogue
+from .clock import Clock
+from .config import ClientApp, EmulatorConfig, Mode
+from .faults import DEFAULT_MESSAGES, FaultInjector, FaultRule
+from .ratelimit import RateLimiter
+from .requestlog import RequestLog, RequestRecord
+from .responses import ApiError, error_response, json_response
+from .state import EmulatorState
+from .tokens import AccessToken, TokenStore
+from .users import DEFAULT_ALLOW_LIST
+from .web_api.context import ApiContext
+from .web_api.routes import build_map
+
+log = logging.getLogger("spotify_emulator")
+
+NOT_REGISTERED = ("Check settings on developer.spotify.com/dashboard, "
+                  "the user may not be registered.")
+
+
+class DropConnection(Exception):
+    """Raised to abandon a request without answering (a dropped connection)."""
+
+
+class EmulatorApp:
+    """A Spotify emulator instance. Call it as a WSGI app; use its attributes in tests.
+
+    Attributes: ``config``, ``clock``, ``catalogue``, ``state``, ``tokens``, ``faults``,
+    ``rate_limiter``, ``request_log``, ``errors`` (unexpected exceptions, for test teardown).
+    """
+
+    def __init__(self, config: EmulatorConfig | None = None) -> None:
+        self.config = config or EmulatorConfig()
+        self.clock = Clock()
+        today = self.config.catalogue_date or dt.date.today()
+        self.catalogue = build_catalogue(self.config.seed, today)
+        self.state = EmulatorState(self.catalogue, self.clock)
+        self.tokens = TokenStore(self.config, self.clock)
+        self.faults = FaultInjector(self.config.seed, self.config.latency_ms)
+        self.rate_limiter = RateLimiter(self.clock, self.config.rate_limit_per_30s,
+                                        self.config.quota_exceeded,
+                                        self.config.quota_retry_after)
+        self.request_log = RequestLog()
+        self.errors: list[str] = []
+        self.mode: Mode = self.config.mode
+        self.clients: dict[str, ClientApp] = {c.client_id: c for c in self.config.clients}
+        self._api_map, self._api_routes = build_map()
+        self._lock = threading.RLock()
+
+    # -- knobs for tests ----------------------------------------------------------------
+    def client(self, client_id: str) -> ClientApp | None:
+        return self.clients.get(client_id)
+
+    def register_client(self, client: ClientApp) -> None:
+        """Add (or replace) a client app at run time."""
+        self.clients[client.client_id] = client
+
+    def set_mode(self, mode: Mode) -> None:
+        if mode not in ("development", "extended"):
+            raise ValueError("mode must be 'development' or 'extended'")
+        self.mode = mode
+
+    def allowed_users(self, client: ClientApp) -> tuple[str, ...]:
+        if client.allowed_users is None:
+            return DEFAULT_ALLOW_LIST
+        return tuple(client.allowed_users)
+
+    def issue_token(self, user_id: str, scopes: Iterable[str] = (),
+                    client_id: str | None = None) -> dict:
+        """Token response for ``user_id`` as if they had consented (skips the browser)."""
+        if user_id not in self.state.users:
+            raise KeyError(f"unknown demo user {user_id!r}")
+        cid = client_id or next(iter(self.clients))
+        if cid not in self.clients:
+            raise KeyError(f"unknown client {cid!r}")
+        return self.tokens.issue_tokens(cid, user_id, tuple(scopes))
+
+    def reset(self) -> None:
+        """Back to the initial state: data, tokens, faults, limits, log, clock and mode."""
+        with self._lock:
+            self.state.reset()
+            self.tokens.reset()
+            self.faults.reset()
+            self.rate_limiter.reset()
+            self.request_log.clear()
+            self.clock.reset()
+            self.errors.clear()
+            self.mode = self.config.mode
+            self.clients = {c.client_id: c for c in self.config.clients}
+
+    # -- WSGI ---------------------------------------------------------------------------
+    def __call__(self, environ: dict, start_response: Any) -> Iterable[bytes]:
+        request = Request(environ)
+        started = time.perf_counter()
+        record = RequestRecord(request.method, request.path, request.query_string.decode(
+            "latin-1"), 0, 0.0, None, None)
+        try:
+            response = self._handle(request, record)
+        except DropConnection:
+            return self._drop(environ, start_response)
+        except Exception:  # the server must answer; tests see it through app.errors
+            if self.config.raise_errors:
+                raise
+            self.errors.append(traceback.format_exc())
+            log.exception("unexpected error in the Spotify emulator")
+            response = error_response(500, "Server error.")
+        record.status = response.status_code
+        record.duration_ms = round((time.perf_counter() - started) * 1000, 3)
+        if not request.path.startswith(("/_control", "/static/")):
+            self.request_log.add(record)
+        return response(environ, start_response)
+
+    def _drop(self, environ: dict, start_response: Any) -> Iterable[bytes]:
+        sock = environ.get("werkzeug.socket")
+        if isinstance(sock, socket.socket):
+            with contextlib.suppress(OSError):
+                sock.shutdown(socket.SHUT_RDWR)
+            raise ConnectionAbortedError("connection dropped by fault injection")
+        # In-process (no socket to drop): the closest thing is an empty 502.
+        return Response(b"", status=502)(environ, start_response)
+
+    def _handle(self, request: Request, record: RequestRecord) -> Response:
+        path = request.path
+        if path.startswith("/_control"):
+            if not self.config.enable_control_api:
+                return error_response(404, "Service not found")
+            return control.handle(self, request)
+        if path == "/static/consent.css":
+            return accounts.stylesheet(request)
+        delay = self.faults.latency_seconds()
+        if delay > 0:
+            time.sleep(delay)
+        fault = self.faults.pick(request.method, path)
+        if fault is not None:
+            record.fault = fault.kind
+            early = self._apply_fault(fault)
+            if early is not None:
+                return early
+        response = self._route(request, record)
+        if fault is not None and fault.kind == "malformed":
+            body = response.get_data()
+            response = Response(body[: max(1, len(body) // 2)], status=200,
+                                content_type="application/json; charset=utf-8")
+        return response
+
+    def _apply_fault(self, fault: FaultRule) -> Response | None:
+        if fault.kind == "error":
+            headers = {"Retry-After": str(fault.retry_after)} if fault.retry_after else None
+            message = fault.message or DEFAULT_MESSAGES.get(fault.status, "Server error.")
+            return error_response(fault.status, message, headers)
+        if fault.kind in ("timeout", "drop"):
+            time.sleep(fault.seconds)
+            if fault.kind == "drop":
+                raise DropConnection()
+        return None
+
+    def _route(self, request: Request, record: RequestRecord) -> Response:
+        path = request.path
+        if path == "/authorize":
+            if request.method not in ("GET", "POST"):
+                return error_response(405, "Method not allowed")
+            return accounts.authorize(self, request)
+        if path == "/api/token":
+            if request.method != "POST":
+                return error_response(405, "Method not allowed")
+            return accounts.token(self, request)
+        if path == "/v1" or path.startswith("/v1/"):
+            try:
+                return self._web_api(request, record)
+            except ApiError as err:
+                return err.response()
+        if path in ("/", ""):
+            return json_response({
+                "emulator": "Spotify Web API emulator (demo, not the real Spotify)",
+                "authorize": f"{accounts.root_url(request)}/authorize",
+                "token": f"{accounts.root_url(request)}/api/token",
+                "api": f"{accounts.root_url(request)}/v1/",
+                "mode": self.mode,
+            })
+        return error_response(404, "Service not found")
+
+    # -- Web API pipeline ---------------------------------------------------------------
+    def _authenticate(self, request: Request) -> AccessToken:
+        header = request.headers.get("Authorization", "")
+        if not header:
+            raise ApiError(401, "No token provided")
+        scheme, _, value = header.partition(" ")
+        if scheme.lower() != "bearer":
+            raise ApiError(400, "Only valid bearer authentication supported")
+        token = self.tokens.lookup(value.strip())
+        if token is None:
+            raise ApiError(401, "Invalid access token", _www_auth("Invalid access token"))
+        return token
+
+    def _web_api(self, request: Request, record: RequestRecord) -> Response:
+        token = self._authenticate(request)
+        record.client_id, record.user_id = token.client_id, token.user_id or None
+        self.rate_limiter.check(token.client_id)
+        if token.revoked:
+            raise ApiError(401, "Invalid access token", _www_auth("Invalid access token"))
+        if self.tokens.is_expired(token):
+            raise ApiError(401, "The access token expired", _www_auth("The access token expired"))
+        client = self.clients.get(token.client_id)
+        if client is None:
+            raise ApiError(401, "Invalid access token")
+        user = self.state.users.get(token.user_id) if token.user_id else None
+        if user is not None and self.mode == "development" \
+                and user.id not in self.allowed_users(client):
+            raise ApiError(403, NOT_REGISTERED)
+        adapter = self._api_map.bind("emulator", "/")
+        try:
+            endpoint, args = adapter.match(request.path.rstrip("/") or "/", request.method)
+        except MethodNotAllowed:
+            raise ApiError(405, "Method not allowed") from None
+        except NotFound:
+            raise ApiError(404, "Service not found") from None
+        route = self._api_routes[endpoint]
+        if route.extended_only and self.mode != "extended":
+            raise ApiError(403, "Forbidden")
+        ctx = ApiContext(self, request, token, client, user, accounts.root_url(request))
+        return route.handler(ctx, **args)
+
+
+def _www_auth(description: str) -> dict[str, str]:
+    return {"WWW-Authenticate":
+            f'Bearer realm="spotify", error="invalid_token", error_description="{description}"'}
+
+
+def create_app(config: EmulatorConfig | None = None) -> EmulatorApp:
+    """Build an emulator WSGI app (the catalogue is cached per seed, so this is cheap)."""
+    return EmulatorApp(config)

@@ -1,0 +1,139 @@
+"""Configuration objects: the emulator's knobs and the client apps it knows.
+
+Kept free of any runtime state so that a config can be shared, compared and reused
+to build several independent emulator instances.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from dataclasses import dataclass
+from typing import Literal
+from urllib.parse import urlsplit
+
+Mode = Literal["development", "extended"]
+MODES: tuple[str, ...] = ("development", "extended")
+
+#: Spotify allows at most this many allow-listed users per Development Mode app.
+MAX_DEV_MODE_USERS = 5
+
+LOOPBACK_HOSTS = ("127.0.0.1", "::1")
+
+
+def check_redirect_uri_allowed(uri: str) -> str | None:
+    """Return why Spotify would refuse ``uri`` as a redirect URI, or None if it is fine.
+
+    Spotify (since 2025) accepts HTTPS URIs and plain-HTTP loopback *literals* only;
+    ``localhost`` is refused outright.
+    """
+    try:
+        parts = urlsplit(uri)
+        host = parts.hostname
+        parts.port  # noqa: B018 - raises ValueError on a bad port
+    except ValueError:
+        return "malformed redirect URI"
+    if not parts.scheme or not host:
+        return "malformed redirect URI"
+    if host == "localhost":
+        return "localhost is not allowed as a redirect URI; use 127.0.0.1 or [::1]"
+    if parts.scheme == "https":
+        return None
+    if parts.scheme == "http" and host in LOOPBACK_HOSTS:
+        return None
+    if parts.scheme == "http":
+        return "insecure redirect URI: plain http is only allowed for loopback literals"
+    return None  # custom schemes (mobile apps) are allowed by Spotify
+
+
+@dataclass(frozen=True)
+class ClientApp:
+    """A registered app as on the Spotify developer dashboard.
+
+    ``allowed_users=None`` means the emulator's default allow-list (five demo users);
+    it only matters in development mode. ``allow_any_loopback_port`` makes a registered
+    ``http://127.0.0.1/path`` (no port) match any port, RFC 8252 section 7.3 style, for
+    demo servers whose port varies.
+    """
+
+    client_id: str
+    client_secret: str
+    redirect_uris: tuple[str, ...] | list[str] = ()
+    allowed_users: tuple[str, ...] | list[str] | None = None
+    allow_any_loopback_port: bool = False
+    name: str = "MoodyStream"
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "redirect_uris", tuple(self.redirect_uris))
+        if self.allowed_users is not None:
+            object.__setattr__(self, "allowed_users", tuple(self.allowed_users))
+        for uri in self.redirect_uris:
+            problem = check_redirect_uri_allowed(uri)
+            if problem:
+                raise ValueError(f"redirect URI {uri!r} cannot be registered: {problem}")
+
+
+DEMO_CLIENT = ClientApp(
+    client_id="moodystream-demo",
+    client_secret="moodystream-demo-secret",  # noqa: S106 - public demo value
+    redirect_uris=["http://127.0.0.1/callback/", "http://127.0.0.1:8888/callback"],
+    allow_any_loopback_port=True,
+    name="MoodyStream (demo)",
+)
+
+
+@dataclass(frozen=True)
+class EmulatorConfig:
+    """Everything that shapes an emulator instance; see the package docstring."""
+
+    mode: Mode = "development"
+    seed: int = 42
+    access_token_ttl: int = 3600
+    #: Requests allowed per client app in any rolling 30-second window; None = unlimited.
+    rate_limit_per_30s: int | None = None
+    #: Fixed added latency, or a (min, max) range jittered with the seeded RNG.
+    latency_ms: int | tuple[int, int] = 0
+    enable_control_api: bool = True
+    clients: tuple[ClientApp, ...] | list[ClientApp] = (DEMO_CLIENT,)
+    #: Spotify's refresh responses usually carry no new refresh token; True rotates them.
+    rotate_refresh_tokens: bool = False
+    authorization_code_ttl: int = 600
+    refresh_token_lifetime: int = 183 * 24 * 3600  # about 6 months after the consent
+    #: Start with every client in "quota exceeded" state (429 with reason QUOTA_EXCEEDED).
+    quota_exceeded: bool = False
+    quota_retry_after: int = 4 * 3600
+    #: "Today" for release dates of the newest albums (``tag:new``); None = the clock's date.
+    catalogue_date: dt.date | None = None
+    #: Re-raise unexpected handler exceptions instead of answering 500 (in-process tests).
+    raise_errors: bool = False
+
+    def __post_init__(self) -> None:
+        if self.mode not in MODES:
+            raise ValueError(f"mode must be one of {MODES}, not {self.mode!r}")
+        object.__setattr__(self, "clients", tuple(self.clients))
+        ids = [c.client_id for c in self.clients]
+        if len(set(ids)) != len(ids):
+            raise ValueError("client ids must be unique")
+        for client in self.clients:
+            if client.allowed_users is not None and len(client.allowed_users) > MAX_DEV_MODE_USERS:
+                raise ValueError(
+                    f"client {client.client_id!r}: Development Mode apps allow at most "
+                    f"{MAX_DEV_MODE_USERS} users"
+                )
+        if isinstance(self.latency_ms, list):
+            object.__setattr__(self, "latency_ms", tuple(self.latency_ms))
+
+    def replace(self, **changes: object) -> EmulatorConfig:
+        """A copy with some fields changed (``dataclasses.replace`` spelled as a method)."""
+        return dataclasses.replace(self, **changes)  # type: ignore[arg-type]
+
+
+__all__ = [
+    "DEMO_CLIENT",
+    "MAX_DEV_MODE_USERS",
+    "MODES",
+    "ClientApp",
+    "EmulatorConfig",
+    "Mode",
+    "check_redirect_uri_allowed",
+]

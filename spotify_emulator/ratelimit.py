@@ -1,0 +1,64 @@
+"""Spotify-like rate limiting: a rolling 30-second budget per client app, and quota mode.
+
+Over budget, requests get 429 with ``Retry-After`` (seconds until the oldest counted request
+leaves the window). Quota mode answers 429 with ``"reason": "QUOTA_EXCEEDED"`` and a long
+Retry-After, like an app that exhausted its quota.
+"""
+
+from __future__ import annotations
+
+import math
+import threading
+from collections import deque
+
+from .clock import Clock
+from .responses import ApiError
+
+WINDOW_SECONDS = 30
+
+
+class RateLimiter:
+    def __init__(self, clock: Clock, per_30s: int | None = None, quota_exceeded: bool = False,
+                 quota_retry_after: int = 4 * 3600) -> None:
+        self.clock = clock
+        self._initial = (per_30s, quota_exceeded, quota_retry_after)
+        self.per_30s = per_30s
+        self.quota_exceeded = quota_exceeded
+        self.quota_retry_after = quota_retry_after
+        self._hits: dict[str, deque[float]] = {}
+        self._lock = threading.Lock()
+
+    def reset(self) -> None:
+        with self._lock:
+            self.per_30s, self.quota_exceeded, self.quota_retry_after = self._initial
+            self._hits.clear()
+
+    def configure(self, per_30s: int | None = None, *, quota_exceeded: bool | None = None,
+                  quota_retry_after: int | None = None) -> None:
+        """Set the budget (None = unlimited) and/or switch quota mode; clears the window."""
+        with self._lock:
+            if per_30s is not None and per_30s < 1:
+                raise ValueError("per_30s must be >= 1 or None")
+            self.per_30s = per_30s
+            if quota_exceeded is not None:
+                self.quota_exceeded = quota_exceeded
+            if quota_retry_after is not None:
+                self.quota_retry_after = quota_retry_after
+            self._hits.clear()
+
+    def check(self, client_id: str) -> None:
+        """Count one request for ``client_id``; raise the 429 ApiError when over budget."""
+        if self.quota_exceeded:
+            raise ApiError(429, "API rate limit exceeded",
+                           {"Retry-After": str(self.quota_retry_after)}, reason="QUOTA_EXCEEDED")
+        if self.per_30s is None:
+            return
+        now = self.clock.now()
+        with self._lock:
+            hits = self._hits.setdefault(client_id, deque())
+            while hits and hits[0] <= now - WINDOW_SECONDS:
+                hits.popleft()
+            if len(hits) >= self.per_30s:
+                retry = max(1, math.ceil(hits[0] + WINDOW_SECONDS - now))
+                raise ApiError(429, "API rate limit exceeded", {"Retry-After": str(retry)})
+            hits.append(now)

@@ -1,0 +1,171 @@
+"""Search over the catalogue with Spotify's query syntax and popularity-weighted ranking.
+
+Supports free text plus the field filters ``artist:``, ``album:``, ``track:``, ``year:``
+(single year or range), ``genre:``, ``isrc:``, ``upc:``, ``tag:hipster`` (albums in the
+lowest 10 % of popularity) and ``tag:new`` (albums released in the past two weeks).
+Values may be quoted: ``artist:"Hazel Wren"``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+
+from .catalogue import Album, Artist, Catalogue, Track, normalize
+
+_FILTER_RE = re.compile(r'\b(artist|album|track|year|genre|isrc|upc|tag):("([^"]*)"|(\S+))',
+                        re.IGNORECASE)
+NEW_RELEASE_DAYS = 14
+
+
+@dataclass
+class Query:
+    terms: list[str] = field(default_factory=list)
+    text: str = ""
+    filters: dict[str, str] = field(default_factory=dict)
+    years: tuple[int, int] | None = None
+    tags: set[str] = field(default_factory=set)
+
+
+class QueryError(ValueError):
+    pass
+
+
+def parse_query(q: str) -> Query:
+    query = Query()
+
+    def take(m: re.Match) -> str:
+        key = m.group(1).lower()
+        value = m.group(3) if m.group(3) is not None else m.group(4)
+        if key == "tag":
+            query.tags.add(value.lower())
+        elif key == "year":
+            query.years = _parse_years(value)
+        else:
+            query.filters[key] = value
+        return " "
+
+    rest = _FILTER_RE.sub(take, q)
+    query.text = normalize(rest.replace('"', " "))
+    query.terms = query.text.split()
+    return query
+
+
+def _parse_years(value: str) -> tuple[int, int]:
+    m = re.fullmatch(r"(\d{4})(?:-(\d{4}))?", value.strip())
+    if not m:
+        raise QueryError("Invalid year filter")
+    start = int(m.group(1))
+    end = int(m.group(2) or start)
+    return (start, end) if start <= end else (end, start)
+
+
+def _has_words(haystack: str, needle: str) -> bool:
+    """Every word of ``needle`` starts a word in ``haystack`` (prefix matching, like typing)."""
+    padded = f" {haystack}"
+    return all(f" {w}" in padded for w in needle.split())
+
+
+def _tier(name: str, text: str) -> int:
+    """How well ``name`` (normalized) matches the free text: exact > prefix > words."""
+    if not text:
+        return 0
+    if name == text:
+        return 3
+    if name.startswith(text):
+        return 2
+    return 1 if _has_words(name, text) else 0
+
+
+class SearchEngine:
+    def __init__(self, catalogue: Catalogue) -> None:
+        self.cat = catalogue
+
+    def _artist_years(self, artist: Artist) -> set[int]:
+        return {self.cat.albums[a].year for a, g in self.cat.discography[artist.id]
+                if g != "appears_on"}
+
+    def tracks(self, q: Query) -> list[Track]:
+        cat = self.cat
+        f = q.filters
+        artist_f = normalize(f["artist"]) if "artist" in f else None
+        album_f = normalize(f["album"]) if "album" in f else None
+        track_f = normalize(f["track"]) if "track" in f else None
+        genre_f = normalize(f["genre"]) if "genre" in f else None
+        isrc_f = f.get("isrc", "").upper() or None
+        if "upc" in f or q.tags:
+            return []  # upc and tag filters only apply to albums
+        scored = []
+        for tid, (base, full, artists, album) in cat.track_index.items():
+            if artist_f and not _has_words(artists, artist_f):
+                continue
+            if album_f and not _has_words(album, album_f):
+                continue
+            if track_f and not _has_words(full, track_f):
+                continue
+            track = cat.tracks[tid]
+            if isrc_f and track.isrc != isrc_f:
+                continue
+            if q.years and not q.years[0] <= cat.albums[track.album_id].year <= q.years[1]:
+                continue
+            if genre_f and not any(_has_words(normalize(g), genre_f)
+                                   for a in track.artist_ids for g in cat.artists[a].genres):
+                continue
+            if q.text and not _has_words(f"{full} {artists} {album}", q.text):
+                continue
+            scored.append((-(_tier(base, q.text) * 30 + track.popularity), tid))
+        scored.sort()
+        return [cat.tracks[tid] for _, tid in scored]
+
+    def artists(self, q: Query) -> list[Artist]:
+        f = q.filters
+        if q.tags or any(k in f for k in ("album", "track", "isrc", "upc")):
+            return []
+        name_f = normalize(f["artist"]) if "artist" in f else None
+        genre_f = normalize(f["genre"]) if "genre" in f else None
+        scored = []
+        for a in self.cat.artists.values():
+            name = normalize(a.name)
+            if name_f and not _has_words(name, name_f):
+                continue
+            if q.text and not _has_words(name, q.text):
+                continue
+            if genre_f and not any(_has_words(normalize(g), genre_f) for g in a.genres):
+                continue
+            if q.years and not any(q.years[0] <= y <= q.years[1] for y in self._artist_years(a)):
+                continue
+            scored.append((-(_tier(name, q.text) * 30 + a.popularity), a.id))
+        scored.sort()
+        return [self.cat.artists[aid] for _, aid in scored]
+
+    def albums(self, q: Query, today: dt.date) -> list[Album]:
+        cat = self.cat
+        f = q.filters
+        if any(k in f for k in ("track", "isrc", "genre")):
+            return []
+        artist_f = normalize(f["artist"]) if "artist" in f else None
+        album_f = normalize(f["album"]) if "album" in f else None
+        upc_f = f.get("upc")
+        new_since = (today - dt.timedelta(days=NEW_RELEASE_DAYS)).isoformat()
+        scored = []
+        for aid, (name, artists) in cat.album_index.items():
+            album = cat.albums[aid]
+            if artist_f and not _has_words(artists, artist_f):
+                continue
+            if album_f and not _has_words(name, album_f):
+                continue
+            if upc_f and album.upc != upc_f:
+                continue
+            if q.years and not q.years[0] <= album.year <= q.years[1]:
+                continue
+            if "hipster" in q.tags and album.popularity > cat.hipster_threshold:
+                continue
+            if "new" in q.tags and not (len(album.release_date) == 10
+                                        and new_since <= album.release_date <= today.isoformat()):
+                continue
+            if q.text and not _has_words(f"{name} {artists}", q.text):
+                continue
+            scored.append((-(_tier(name, q.text) * 30 + album.popularity), aid))
+        scored.sort()
+        return [cat.albums[aid] for _, aid in scored]

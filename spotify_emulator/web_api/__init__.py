@@ -1,0 +1,1 @@
+"""The Web API (``/v1/...``): request context, JSON shapes, handlers and the route table."""

@@ -1,0 +1,76 @@
+"""Per-request context handed to Web API handlers: who is calling, from where, in which mode."""
+
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING, Any
+
+from werkzeug.wrappers import Request
+
+from ..config import ClientApp
+from ..ids import is_base62_id
+from ..responses import ApiError
+from ..tokens import AccessToken
+from ..users import DemoUser
+
+if TYPE_CHECKING:
+    from ..app import EmulatorApp
+
+
+class ApiContext:
+    def __init__(self, app: EmulatorApp, request: Request, token: AccessToken,
+                 client: ClientApp, user: DemoUser | None, root: str) -> None:
+        self.app = app
+        self.request = request
+        self.token = token
+        self.client = client
+        self._user = user
+        self.root = root
+        self.base = f"{root}/v1"
+        self.extended = app.mode == "extended"
+        self.catalogue = app.catalogue
+        self.state = app.state
+
+    @property
+    def user(self) -> DemoUser:
+        if self._user is None:
+            # A client-credentials token has no user behind it.
+            raise ApiError(401, "Valid user authentication required")
+        return self._user
+
+    @property
+    def args(self) -> Any:
+        return self.request.args
+
+    def url(self, path: str) -> str:
+        return f"{self.base}{path}"
+
+    def extra_args(self, *skip: str) -> list[tuple[str, str]]:
+        """The request's query parameters except paging ones, for next/previous URLs."""
+        dropped = {"offset", "limit", "after", *skip}
+        return [(k, v) for k, v in self.request.args.items(multi=True) if k not in dropped]
+
+    def has_scope(self, scope: str) -> bool:
+        return scope in self.token.scopes
+
+    def require_scope(self, *any_of: str) -> None:
+        """403 unless the token carries at least one of ``any_of``."""
+        if not any(s in self.token.scopes for s in any_of):
+            raise ApiError(403, "Insufficient client scope")
+
+    def json_body(self, required: bool = True) -> Any:
+        raw = self.request.get_data(cache=True)
+        if not raw.strip():
+            if required:
+                raise ApiError(400, "Error parsing JSON.")
+            return None
+        try:
+            return json.loads(raw)
+        except (ValueError, UnicodeDecodeError):
+            raise ApiError(400, "Error parsing JSON.") from None
+
+    @staticmethod
+    def check_id(value: str) -> str:
+        if not is_base62_id(value):
+            raise ApiError(400, "Invalid base62 id")
+        return value
