@@ -1,0 +1,226 @@
+"""Generate a preview: choose artists, fetch what ranking needs, rank, filter, mix.
+
+Pure orchestration over a ``ports.CatalogueSource``.  The requests are shaped for speed: the
+user's artists, top tracks and (if asked) saved tracks in one concurrent round; then every
+artist concurrently — search pages, release list and ``tag:hipster`` albums together, then
+only the albums its share needs.  The gateway memoises, so nothing is fetched twice.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable, Sequence
+from typing import cast
+
+from playlists.spotify.errors import SpotifyForbidden, SpotifyNotFound
+from playlists.spotify.models import Album, Artist, Track
+
+from .catalogue_plan import SEARCH_PAGE, ArtistNeed, choose_albums
+from .errors import GenerationError
+from .filters import SavedLibrary, TrackFilter
+from .mixing import deep_cut_target, mix, shares
+from .options import GenerationOptions, default_description, default_playlist_name
+from .ports import CatalogueSource
+from .preview import Preview
+from .ranking import ArtistMaterial, rank_artist
+
+USER_TOP_TRACKS = 50
+MAX_SAVED_TRACKS = 2500
+_SPOTIFY_ID = re.compile(
+    r"^(?:spotify:artist:|https://open\.spotify\.com/artist/)?([0-9A-Za-z]{22})(?:\?\S*)?$"
+)
+
+
+def generate_preview(
+    gateway: CatalogueSource,
+    options: GenerationOptions,
+    *,
+    removed_track_ids: frozenset[str] = frozenset(),
+    today: dt.date | None = None,
+) -> Preview:
+    """The playlist for ``options`` (same options and seed → same preview).
+
+    ``removed_track_ids``: songs the user took out of the preview; each is replaced by the
+    next candidate of the same artist and role.
+    """
+    notes: list[str] = []
+    artists, user_top, saved = gateway.gather(
+        lambda: _choose_artists(gateway, options, notes),
+        lambda: _user_top_tracks(gateway, options),
+        lambda: _saved_tracks(gateway) if options.exclude_saved else [],
+    )
+    needs = _needs(len(artists), options)
+    materials = gateway.map(
+        lambda pair: _gather_artist(gateway, *pair, options),
+        list(zip(artists, needs, strict=True)),
+    )
+    rankings = [rank_artist(m, user_top) for m in materials]
+    track_filter = TrackFilter(
+        exclude_versions=options.exclude_versions,
+        allow_explicit=options.allow_explicit,
+        saved=SavedLibrary.from_tracks(saved) if options.exclude_saved else None,
+        removed_track_ids=frozenset(removed_track_ids),
+    )
+    result = mix(
+        rankings,
+        track_count=options.track_count,
+        deep_cut_percent=options.deep_cut_percent,
+        seed=options.seed,
+        track_filter=track_filter,
+    )
+    names = [a.name for a in artists]
+    return Preview(
+        entries=result.entries,
+        artists=tuple(artists),
+        notes=tuple(notes) + result.notes,
+        options=options,
+        name=options.name or default_playlist_name(names, today or dt.date.today()),
+        description=options.description
+        or default_description(names, options.deep_cut_percent),
+    )
+
+
+def _needs(artist_count: int, options: GenerationOptions) -> list[ArtistNeed]:
+    slots = shares(options.track_count, [1] * artist_count)
+    deep = shares(deep_cut_target(options.track_count, options.deep_cut_percent), slots)
+    return [ArtistNeed(top=s - d, deep=d) for s, d in zip(slots, deep, strict=True)]
+
+
+# -- artists ----------------------------------------------------------------------------------
+def _choose_artists(
+    gateway: CatalogueSource, options: GenerationOptions, notes: list[str]
+) -> list[Artist]:
+    if options.artist_source == "top":
+        artists = list(gateway.top_artists(options.time_range, options.artist_count))
+        if not artists:
+            raise GenerationError(
+                "Spotify has no top artists for you in this period yet. Try a longer period, "
+                "the artists you follow, or pick artists by name."
+            )
+        return artists
+    if options.artist_source == "followed":
+        artists = list(gateway.followed_artists(options.artist_count))
+        if not artists:
+            raise GenerationError(
+                "You don't follow any artists on Spotify yet. Use your top artists or pick "
+                "artists by name."
+            )
+        return artists
+    found = gateway.map(lambda entry: _find_artist(gateway, entry), options.picked_artists)
+    artists: list[Artist] = []
+    for entry, artist in zip(options.picked_artists, found, strict=True):
+        if artist is None:
+            notes.append(f"Spotify has no artist called “{entry}”.")
+        elif artist.id not in {a.id for a in artists}:
+            artists.append(artist)
+    if not artists:
+        raise GenerationError("Spotify found none of the artists you picked. Check the spelling.")
+    return artists
+
+
+def _find_artist(gateway: CatalogueSource, entry: str) -> Artist | None:
+    match = _SPOTIFY_ID.match(entry)
+    if match:
+        try:
+            return gateway.artist(match.group(1))
+        except SpotifyNotFound:
+            pass  # perhaps a 22-letter name after all
+    query = entry.replace('"', " ").strip()
+    results = list(gateway.search_artists(query, limit=5))
+    wanted = query.casefold()
+    return next((a for a in results if a.name.casefold() == wanted), None) or (
+        results[0] if results else None
+    )
+
+
+def _user_top_tracks(gateway: CatalogueSource, options: GenerationOptions) -> Sequence[Track]:
+    """A ranking signal only: without the scope, rank without it."""
+    try:
+        return gateway.user_top_tracks(options.time_range, USER_TOP_TRACKS)
+    except SpotifyForbidden:
+        return []
+
+
+def _saved_tracks(gateway: CatalogueSource) -> Sequence[Track]:
+    try:
+        return gateway.saved_tracks(MAX_SAVED_TRACKS)
+    except SpotifyForbidden:
+        raise GenerationError(
+            "MoodyStream may not read your saved songs. Connect Spotify again to allow it, or "
+            "switch off “leave out songs I've saved”."
+        ) from None
+
+
+# -- one artist -------------------------------------------------------------------------------
+def _gather_artist(
+    gateway: CatalogueSource, artist: Artist, need: ArtistNeed, options: GenerationOptions
+) -> ArtistMaterial:
+    if need.top + need.deep == 0:
+        return ArtistMaterial(artist)
+    if gateway.supports_popularity:
+        top_tracks, releases = gateway.gather(
+            lambda: gateway.artist_top_tracks(artist.id),
+            lambda: gateway.artist_albums(artist.id),
+        )
+        if top_tracks is not None:
+            return _with_popularity(
+                gateway, artist, need, options, list(top_tracks), list(releases)
+            )
+    name = artist.name.replace('"', " ").strip()
+    lookups: list[Callable[[], object]] = [
+        lambda offset=offset: gateway.search_tracks(
+            f'artist:"{name}"', limit=SEARCH_PAGE, offset=offset
+        )
+        for offset in range(0, need.search_pages * SEARCH_PAGE, SEARCH_PAGE)
+    ]
+    lookups.append(lambda: gateway.artist_albums(artist.id))
+    if need.deep:
+        lookups.append(
+            lambda: gateway.search_albums(f'artist:"{name}" tag:hipster', limit=SEARCH_PAGE)
+        )
+    results = gateway.gather(*lookups)
+    pages = cast(list[Sequence[Track]], results[: need.search_pages])
+    releases = cast(Sequence[Album], results[need.search_pages])
+    hipster_albums = cast(Sequence[Album], results[need.search_pages + 1] if need.deep else [])
+    hipster = frozenset(a.id for a in hipster_albums)
+    chosen = choose_albums(
+        releases,
+        need,
+        hipster_album_ids=hipster,
+        exclude_versions=options.exclude_versions,
+    )
+    albums = gateway.albums([a.id for a in chosen]) if chosen else []
+    return ArtistMaterial(
+        artist=artist,
+        search_hits=tuple(t for page in pages for t in page),
+        releases=tuple(releases),
+        hipster_album_ids=hipster,
+        albums=tuple(albums),
+    )
+
+
+def _with_popularity(
+    gateway: CatalogueSource,
+    artist: Artist,
+    need: ArtistNeed,
+    options: GenerationOptions,
+    top_tracks: list[Track],
+    releases: Sequence[Album],
+) -> ArtistMaterial:
+    """Extended Quota: Spotify's top tracks, plus album tracks with their popularity."""
+    chosen = choose_albums(
+        releases,
+        ArtistNeed(top=max(0, need.top - 10), deep=max(need.deep, 1)),
+        exclude_versions=options.exclude_versions,
+    )
+    albums = list(gateway.albums([a.id for a in chosen])) if chosen else []
+    ids = [t.id for album in albums for t in album.tracks if t.popularity is None]
+    full = gateway.tracks(ids) if ids else []
+    return ArtistMaterial(
+        artist=artist,
+        releases=tuple(releases),
+        albums=tuple(albums),
+        top_tracks=tuple(top_tracks),
+        popularity={t.id: t.popularity for t in full if t.popularity is not None},
+    )

@@ -1,0 +1,234 @@
+"""Turn ranked songs into the playlist: fair shares, the deep-cut share, a listenable order.
+
+* **Shares.**  ``track_count`` is split evenly between the artists; the first artists (the
+  user's favourites come first) get one more when it does not divide.
+* **Deep cuts.**  The overall number is ``track_count × deep_cut_percent / 100`` rounded to
+  the nearest whole track (halves up), so 45 % of 11 tracks is 5 deep cuts (4.95 → 5).  It is
+  spread over the artists in proportion to their shares (largest remainders get the extra).
+* **Picks.**  Top slots take each artist's best-known songs in rank order; deep slots take a
+  seeded random sample of their deep cuts (too few deep cuts → their least known hits).
+* **Shortfalls.**  An artist with too few usable songs is topped up from the others, round
+  robin, keeping the deep-cut share; the preview says so.
+* **Order.**  Repeatedly take a track from the artist with the most tracks left that is not
+  the previous track's artist (ties broken by the seeded RNG): no two tracks by the same lead
+  artist back to back unless one artist has more than half of the playlist.
+
+Randomness comes from ``random.Random`` seeded with the options' seed (per artist and for the
+order), so the same options and seed give the same playlist and a new seed a new one.  Removing
+a track replaces just that track: per-artist choices do not depend on the other artists.
+"""
+
+from __future__ import annotations
+
+import random
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from playlists.spotify.models import Track
+
+from .errors import GenerationError
+from .filters import TrackFilter
+from .preview import PreviewEntry, Role
+from .ranking import ArtistRanking, RankedSong
+
+
+def deep_cut_target(track_count: int, deep_cut_percent: int) -> int:
+    """Nearest whole number of deep cuts, halves rounded up (integer arithmetic, no floats)."""
+    return (track_count * deep_cut_percent * 2 + 100) // 200
+
+
+def shares(total: int, weights: Sequence[int]) -> list[int]:
+    """Split ``total`` in proportion to ``weights``; largest remainders get the leftovers."""
+    weight_sum = sum(weights)
+    if weight_sum == 0:
+        return [0] * len(weights)
+    exact = [total * w / weight_sum for w in weights]
+    out = [int(x) for x in exact]
+    order = sorted(range(len(weights)), key=lambda i: (-(exact[i] - out[i]), i))
+    for i in order[: total - sum(out)]:
+        out[i] += 1
+    return out
+
+
+@dataclass
+class _ArtistPool:
+    ranking: ArtistRanking
+    rng: random.Random
+    top: list[tuple[RankedSong, Track]] = field(default_factory=list)
+    deep: list[tuple[RankedSong, Track]] = field(default_factory=list)
+    picks: list[tuple[RankedSong, Track, Role]] = field(default_factory=list)
+    used: set[str] = field(default_factory=set)
+
+    def take(self, role: Role) -> bool:
+        """Pick the next unused song for ``role``; deep falls back to the least known hits."""
+        sources = [self.top] if role == "top" else [self.deep, self.top[::-1]]
+        for source in sources:
+            for song, track in source:
+                if song.group.key not in self.used:
+                    self.used.add(song.group.key)
+                    self.picks.append((song, track, role))
+                    return True
+        return False
+
+    def has_left(self, role: Role) -> bool:
+        pool = self.top if role == "top" else self.deep
+        return any(s.group.key not in self.used for s, _ in pool)
+
+
+@dataclass(frozen=True)
+class Mix:
+    entries: tuple[PreviewEntry, ...]
+    notes: tuple[str, ...]
+
+
+def mix(
+    rankings: Sequence[ArtistRanking],
+    *,
+    track_count: int,
+    deep_cut_percent: int,
+    seed: int,
+    track_filter: TrackFilter,
+) -> Mix:
+    pools: list[_ArtistPool] = []
+    left_out: Counter[str] = Counter()
+    for ranking in rankings:
+        pool = _ArtistPool(ranking, _seeded(seed, ranking.artist.id))
+        deep_order = list(ranking.deep)
+        pool.rng.shuffle(deep_order)  # before filtering: removing a song moves nothing else
+        deep_keys = {s.group.key for s in deep_order}
+        for song in ranking.top:
+            reason = track_filter.song_reason(song.group)
+            if reason:
+                left_out[reason] += 1
+                continue
+            pool.top.append((song, song.group.preferred(track_filter.allows)))
+        usable = {s.group.key: t for s, t in pool.top if s.group.key in deep_keys}
+        pool.deep = [(s, usable[s.group.key]) for s in deep_order if s.group.key in usable]
+        pools.append(pool)
+
+    slot_counts = shares(track_count, [1] * len(pools))
+    deep_target = deep_cut_target(track_count, deep_cut_percent)
+    deep_counts = shares(deep_target, slot_counts)
+    for pool, slots, deep in zip(pools, slot_counts, deep_counts, strict=True):
+        for _ in range(slots - deep):
+            pool.take("top")
+        for _ in range(deep):
+            pool.take("deep")
+
+    notes = _fill_shortfalls(pools, slot_counts, track_count, deep_target)
+    picked = sum(len(p.picks) for p in pools)
+    if picked == 0:
+        raise GenerationError(
+            "None of your artists' songs are left after your filters. Try allowing explicit "
+            "songs or other versions, or include songs you have already saved."
+        )
+    entries = _arrange(pools, _seeded(seed, "order"))
+    notes += _summary_notes(left_out, picked, track_count, entries, deep_target)
+    return Mix(tuple(entries), tuple(notes))
+
+
+def _fill_shortfalls(
+    pools: list[_ArtistPool], slot_counts: list[int], track_count: int, deep_target: int
+) -> list[str]:
+    notes = []
+    short = [(p, slots - len(p.picks)) for p, slots in zip(pools, slot_counts, strict=True)]
+    missing = sum(gap for _, gap in short if gap > 0)
+    for pool, gap in short:
+        if gap > 0 and len(pools) > 1:
+            name = pool.ranking.artist.name
+            have = len(pool.picks)
+            notes.append(
+                f"Only {have} song{'s' if have != 1 else ''} by {name} "
+                f"{'was' if have == 1 else 'were'} usable, so {gap} more came from your "
+                "other artists."
+            )
+    while missing > 0:
+        deep_now = sum(role == "deep" for p in pools for *_, role in p.picks)
+        progressed = False
+        for pool in pools:
+            if missing == 0:
+                break
+            want: Role = "deep" if deep_now < deep_target else "top"
+            other: Role = "top" if want == "deep" else "deep"
+            if (pool.has_left(want) and pool.take(want)) or (
+                pool.has_left(other) and pool.take(other)
+            ):
+                missing -= 1
+                progressed = True
+                deep_now += pool.picks[-1][2] == "deep"
+        if not progressed:
+            break
+    return notes
+
+
+def _arrange(pools: list[_ArtistPool], rng: random.Random) -> list[PreviewEntry]:
+    queues = []
+    for pool in pools:
+        order = list(range(len(pool.picks)))
+        pool.rng.shuffle(order)
+        queues.append([pool.picks[i] for i in order])
+    entries: list[PreviewEntry] = []
+    previous: int | None = None
+    while any(queues):
+        candidates = [i for i, q in enumerate(queues) if q and i != previous]
+        if not candidates:  # only the previous artist has tracks left
+            candidates = [previous] if previous is not None else []
+        most = max(len(queues[i]) for i in candidates)
+        choice = rng.choice([i for i in candidates if len(queues[i]) == most])
+        song, track, role = queues[choice].pop(0)
+        artist = pools[choice].ranking.artist
+        entries.append(PreviewEntry(track, role, artist, song.evidence))
+        previous = choice
+    return entries
+
+
+def _summary_notes(
+    left_out: Counter[str],
+    picked: int,
+    track_count: int,
+    entries: list[PreviewEntry],
+    deep_target: int,
+) -> list[str]:
+    notes = []
+    removed = left_out.pop("removed", 0)
+    if removed:
+        notes.append(
+            f"{removed} song{'s' if removed != 1 else ''} you removed "
+            f"{'were' if removed != 1 else 'was'} replaced."
+        )
+    if left_out:
+        total = sum(left_out.values())
+        parts = ", ".join(f"{n} {_REASON_LABEL.get(r, r)}" for r, n in left_out.most_common())
+        notes.append(f"{total} song{'s' if total != 1 else ''} left out by your filters ({parts}).")
+    if picked < track_count:
+        notes.append(
+            f"Only {picked} songs were available, so the playlist is shorter than the "
+            f"{track_count} you asked for."
+        )
+    deep = sum(e.role == "deep" for e in entries)
+    if deep < deep_target:
+        notes.append(
+            f"Only {deep} deep cuts were available (you asked for {deep_target}); the rest are "
+            "best-known songs."
+        )
+    return notes
+
+
+_REASON_LABEL = {
+    "explicit": "explicit",
+    "saved": "already in your library",
+    "unavailable": "unavailable",
+    "live": "live",
+    "remix": "remixes",
+    "acoustic": "acoustic",
+    "instrumental": "instrumental",
+    "karaoke": "karaoke or tribute",
+    "demo": "demos",
+    "commentary": "commentary",
+}
+
+
+def _seeded(seed: int, salt: str) -> random.Random:
+    """Reproducible shuffles for a playlist (not for anything secret)."""
+    return random.Random(f"{seed}:{salt}")  # noqa: S311

@@ -1,0 +1,161 @@
+"""Reading track and album titles: which version a track is, and which song it is.
+
+Spotify has no "version" field, so both come from the words in the title's annotations — the
+parts in brackets and after " - " ("Song - Live at Wembley", "Song (Remastered 2011)") — and
+from album names ("Live at …", "… (Deluxe Edition)").  The bare title is never searched for
+version words: "Live Forever" is not a live recording.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+from functools import lru_cache
+
+from playlists.spotify.models import Album, Track
+
+from .options import VersionKind
+
+# Annotations: "(...)", "[...]", and everything after " - ".
+_ANNOTATION = re.compile(r"\(([^()]*)\)|\[([^\[\]]*)\]|\s[-–—]\s(.*)$")
+
+_VERSION_WORDS: dict[VersionKind, re.Pattern[str]] = {
+    "live": re.compile(r"\blive\b|\bin concert\b|\bunplugged\b|\bbbc session"),
+    "remix": re.compile(r"\bre-?mix(es|ed)?\b|\brmx\b|\b(club|extended|dub|vip) mix\b|\brework\b"),
+    "acoustic": re.compile(r"\bacoustic\b|\bunplugged\b|\bstripped\b"),
+    "instrumental": re.compile(r"\binstrumental\b|\bpiano version\b|\borchestral version\b"),
+    "karaoke": re.compile(
+        r"\bkaraoke\b|\btribute\b|originally performed|made famous|in the style of|"
+        r"\blullaby\b|\bcover version\b|\bas performed by\b"
+    ),
+    "demo": re.compile(r"\bdemo\b|\brough mix\b|\bearly (take|version)\b|\bwork tape\b"),
+    "commentary": re.compile(r"\bcommentary\b|\binterview\b|\btrack by track\b|\bspoken word\b"),
+}
+# Whole album names that mark every track on them (checked on the full name).
+_ALBUM_WORDS: dict[VersionKind, re.Pattern[str]] = {
+    "live": re.compile(r"^live\b|\blive (at|in|from|on)\b|\bin concert\b|\bunplugged\b"),
+    "remix": re.compile(r"\bremix(es|ed)\b|\bthe remixes\b"),
+    "acoustic": re.compile(r"\bacoustic (sessions?|versions?|ep)\b"),
+    "karaoke": re.compile(
+        r"\bkaraoke\b|\btribute to\b|\blullaby renditions?\b|\bon piano\b|\bcovers? of\b"
+    ),
+}
+# Credits that are never the real artist.
+_COVER_ARTISTS = re.compile(r"\bkaraoke\b|\btribute\b|\bcover(s| band)\b|\blullaby\b")
+
+# Annotations that name a release, not a different recording.
+_EDITION = re.compile(
+    r"\bremaster(ed)?\b|\bdeluxe\b|\bexpanded\b|\banniversary\b|\bedition\b|\bbonus\b|"
+    r"\bradio edit\b|\bsingle version\b|\balbum version\b|\bmono\b|\bstereo\b|\bfeat\.?\b|"
+    r"\bft\.?\b|\bfeaturing\b|\bwith\b|\bexplicit\b|\bclean\b|\bversion\b\s*$|^\d{4}$|\bmix\b$"
+)
+_EDITION_ALBUM = re.compile(
+    r"\bremaster(ed)?\b|\bdeluxe\b|\bexpanded\b|\banniversary\b|\bspecial edition\b|"
+    r"\bcollector'?s edition\b"
+)
+_COMPILATION_ALBUM = re.compile(
+    r"\bgreatest hits\b|\bbest of\b|\bessential\b|\banthology\b|\bcollection\b|\bsingles\b|"
+    r"\bhits\b|\bgold\b"
+)
+_REISSUE_NOTE = re.compile(
+    r"\bremaster(ed)?\b|\bdeluxe\b|\bexpanded\b|\banniversary\b|\bedit\b|\bsingle version\b|"
+    r"\bmono\b|\bstereo\b|\bclean\b|\bbonus\b"
+)
+_NON_WORD = re.compile(r"[^0-9a-z&]+")
+
+
+@lru_cache(maxsize=65536)
+def fold(text: str) -> str:
+    """Lower case, no accents, no punctuation, single spaces."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    text = "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
+    return " ".join(_NON_WORD.sub(" ", text).split())
+
+
+def annotations(title: str) -> list[str]:
+    return [
+        (a or b or c).strip().lower()
+        for a, b, c in _ANNOTATION.findall(title)
+        if (a or b or c).strip()
+    ]
+
+
+def bare_title(title: str) -> str:
+    """The title without any annotation: "Song (feat. X) - Live" → "Song"."""
+    return _ANNOTATION.sub(" ", title).strip() or title
+
+
+@lru_cache(maxsize=65536)
+def title_versions(title: str) -> frozenset[VersionKind]:
+    found = set()
+    for note in annotations(title):
+        for kind, pattern in _VERSION_WORDS.items():
+            if pattern.search(note):
+                found.add(kind)
+    return frozenset(found)
+
+
+@lru_cache(maxsize=8192)
+def album_versions(name: str) -> frozenset[VersionKind]:
+    lowered = name.lower()
+    found = {kind for kind, pattern in _ALBUM_WORDS.items() if pattern.search(lowered)}
+    return frozenset(found) | title_versions(name)
+
+
+def track_versions(track: Track) -> frozenset[VersionKind]:
+    """Which kinds of alternative version this track is (empty for the original)."""
+    found = set(title_versions(track.name))
+    if track.album is not None:
+        found |= album_versions(track.album.name)
+    if any(_COVER_ARTISTS.search(a.name.lower()) for a in track.artists[:1]):
+        found.add("karaoke")
+    return frozenset(found)
+
+
+@lru_cache(maxsize=65536)
+def song_key(title: str) -> str:
+    """The song's identity across releases: "Song - 2011 Remaster" = "Song (Deluxe)" = "song".
+
+    Version annotations stay ("Song - Live" ≠ "Song") because they are other recordings.
+    """
+    kept = [
+        fold(note)
+        for note in annotations(title)
+        if not _EDITION.search(note) or any(p.search(note) for p in _VERSION_WORDS.values())
+    ]
+    kept = [k for k in kept if k]
+    return " | ".join([fold(bare_title(title)), *sorted(kept)])
+
+
+def is_reissue_title(title: str) -> bool:
+    """"Song - 2011 Remaster", "Song - Radio Edit": the same song, not its first release."""
+    return any(_REISSUE_NOTE.search(note) for note in annotations(title))
+
+
+def is_edition_album(album: Album) -> bool:
+    """A remaster, deluxe or anniversary reissue rather than the original release."""
+    return bool(_EDITION_ALBUM.search(album.name.lower()))
+
+
+def album_base_key(album: Album) -> str:
+    """The original album a reissue belongs to ("X (Deluxe Edition)" → "x")."""
+    return fold(bare_title(album.name))
+
+
+def looks_like_best_of(album: Album) -> bool:
+    return album.group == "compilation" or bool(_COMPILATION_ALBUM.search(album.name.lower()))
+
+
+def release_rank(album: Album | None) -> int:
+    """Prefer the original album or single over compilations and other artists' releases."""
+    if album is None:
+        return 4
+    return {"album": 0, "single": 1, "compilation": 2, "appears_on": 3}.get(album.group, 2)
+
+
+def any_versions(tracks: Iterable[Track]) -> frozenset[VersionKind]:
+    out: set[VersionKind] = set()
+    for t in tracks:
+        out |= track_versions(t)
+    return frozenset(out)
