@@ -142,9 +142,9 @@ def build_history(cat: Catalogue, user: DemoUser) -> UserHistory:
         hist.top_tracks[time_range] = _top_tracks(cat, picks, rng)
     hist.followed_artists = [a.id for a in base[: user.n_follows]]
     now = dt.datetime.combine(cat.today, dt.time(9, 30), tzinfo=dt.UTC)
-    candidates = [t for a in base[:40] for t in cat.artist_tracks(a.id)
-                  if t.version in ("original", "remaster", "single", "live", "acoustic")]
-    candidates.sort(key=lambda t: t.id)
+    unique = {t.id: t for a in base[:40] for t in cat.artist_tracks(a.id)
+              if t.version in ("original", "remaster", "single", "live", "acoustic")}
+    candidates = sorted(unique.values(), key=lambda t: t.id)
     saved = rng.sample(candidates, min(user.n_saved, len(candidates)))
     hist.saved_tracks = [(t.id, iso(now - dt.timedelta(hours=41 * i))) for i, t in
                          enumerate(saved)]
