@@ -71,10 +71,6 @@ class _ArtistPool:
                     return True
         return False
 
-    def has_left(self, role: Role) -> bool:
-        pool = self.top if role == "top" else self.deep
-        return any(s.group.key not in self.used for s, _ in pool)
-
 
 @dataclass(frozen=True)
 class Mix:
@@ -149,11 +145,8 @@ def _fill_shortfalls(
         for pool in pools:
             if missing == 0:
                 break
-            want: Role = "deep" if deep_now < deep_target else "top"
-            other: Role = "top" if want == "deep" else "deep"
-            if (pool.has_left(want) and pool.take(want)) or (
-                pool.has_left(other) and pool.take(other)
-            ):
+            # ``top`` lists every usable song, so a failed take means the pool is empty.
+            if pool.take("deep" if deep_now < deep_target else "top"):
                 missing -= 1
                 progressed = True
                 deep_now += pool.picks[-1][2] == "deep"

@@ -1,0 +1,126 @@
+"""Version detection, filters and one-entry-per-song grouping on hand-made tracks."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+
+from playlists.services.dedupe import group_songs
+from playlists.services.filters import SavedLibrary, TrackFilter
+from playlists.services.options import VERSION_KINDS
+from playlists.services.titles import song_key, track_versions
+from playlists.spotify.models import Album, ArtistRef, Track
+
+ARTIST = ArtistRef("a" * 22, "Hazel Wren")
+
+
+def album(name: str, kind: str = "album", date: str = "2001-05-01", aid: str = "") -> Album:
+    return Album(aid or f"al{abs(hash((name, kind, date))) % 10**20:020d}", name, "", kind, date)
+
+
+def track(name: str, on: Album | None = None, **fields) -> Track:
+    tid = fields.pop("id", f"tr{abs(hash((name, on))) % 10**20:020d}")
+    return Track(tid, f"spotify:track:{tid}", name, fields.pop("artists", (ARTIST,)),
+                 on or album("Debut"), **fields)
+
+
+@pytest.mark.parametrize(
+    ("title", "album_name", "kinds"),
+    [
+        ("Song - Live at Wembley 1986", "Debut", {"live"}),
+        ("Song", "Live at The Roundhouse", {"live"}),
+        ("Song (Live)", "Debut", {"live"}),
+        ("Live Forever", "Debut", set()),
+        ("Song - DJ Kestrel Remix", "Debut", {"remix"}),
+        ("Song", "Song (Remixes)", {"remix"}),
+        ("Song - Acoustic", "Debut", {"acoustic"}),
+        ("Song", "Acoustic Sessions", {"acoustic"}),
+        ("Song - Instrumental", "Debut", {"instrumental"}),
+        ("Song (Originally Performed by X) [Karaoke Version]", "Karaoke Hits of X", {"karaoke"}),
+        ("Song (Originally Performed by X)", "A Tribute to X", {"karaoke"}),
+        ("Song - Demo", "Debut", {"demo"}),
+        ("Song - Commentary", "Debut", {"commentary"}),
+        ("Song (Remastered 2011)", "Debut (Remastered 2011)", set()),
+        ("Song - Radio Edit", "Song", set()),
+        ("Song (feat. Velvet Kestrel)", "Debut", set()),
+    ],
+)
+def test_version_kinds_come_from_annotations_and_album_names(
+    title: str, album_name: str, kinds: set[str]
+) -> None:
+    assert track_versions(track(title, album(album_name))) == kinds
+
+
+def test_tribute_acts_are_karaoke_whatever_the_title() -> None:
+    cover = track("Song", artists=(ArtistRef("b" * 22, "Karaoke Kingdom Studio Band"),))
+    assert "karaoke" in track_versions(cover)
+
+
+def test_song_key_strips_editions_but_keeps_versions() -> None:
+    same = ["Song", "Song (Remastered 2011)", "Song - 2011 Remaster", "Song - Deluxe Edition",
+            "Song (feat. X)", "Song - Radio Edit", "Song - Single Version", "SONG!", "Sóng"]
+    assert {song_key(t) for t in same} == {"song"}
+    assert song_key("Song - Live") != song_key("Song")
+    assert song_key("Song - Acoustic Version") != song_key("Song")
+
+
+def test_filters_explain_why() -> None:
+    f = TrackFilter(exclude_versions=frozenset(VERSION_KINDS), allow_explicit=False)
+    assert f.track_reasons(track("Song - Live")) == ("live",)
+    assert f.track_reasons(track("Song", explicit=True)) == ("explicit",)
+    assert f.track_reasons(track("Song", is_playable=False)) == ("unavailable",)
+    assert f.allows(track("Song"))
+    assert TrackFilter().allows(track("Song - Live", explicit=True))
+
+
+def test_one_group_per_song_across_releases_preferring_the_original() -> None:
+    lp = album("Debut", "album", "2001-05-01")
+    single = album("Song", "single", "2001-03-01")
+    deluxe = album("Debut (Deluxe Edition)", "album", "2002-01-01")
+    remaster = album("Debut - 2011 Remaster", "album", "2011-01-01")
+    best_of = album("Greatest Hits", "compilation", "2010-01-01")
+    versions = [
+        track("Song (Remastered 2011)", remaster, isrc="ISRC1"),
+        track("Song", best_of, isrc="ISRC1"),
+        track("Song", single, isrc="ISRC1"),
+        track("Song", deluxe),  # no ISRC on album tracks: matched by title
+        track("Song", lp),
+        track("Song - Radio Edit", single, isrc="ISRC2"),
+        track("Other Song", lp),
+    ]
+    groups = group_songs(versions)
+    assert [len(g.members) for g in groups] == [6, 1]
+    assert groups[0].preferred().album == lp
+    without_album = [t for t in versions if t.album != lp]
+    assert group_songs(without_album)[0].preferred().album == single
+
+
+def test_isrc_joins_retitled_releases_and_versions_stay_eligible() -> None:
+    a = track("Song", isrc="SAME")
+    b = track("Song (2015 Version)", album("Later", date="2015-01-01"), isrc="SAME")
+    live = track("Song - Live", album("Live at X"))
+    groups = group_songs([a, b, live])
+    assert len(groups) == 1  # live shares the lead artist and bare title: one song
+    f = TrackFilter(exclude_versions=frozenset({"live"}))
+    assert groups[0].preferred(f.allows) == a
+
+
+def test_clean_edit_stands_in_when_explicit_is_off() -> None:
+    explicit = track("Song", explicit=True, isrc="E")
+    clean = track("Song", album("Debut", date="2001-05-01", aid="c" * 22), isrc="C")
+    group = group_songs([explicit, clean])[0]
+    assert group.preferred(TrackFilter().allows) == explicit
+    assert group.preferred(TrackFilter(allow_explicit=False).allows) == clean
+    assert TrackFilter(allow_explicit=False).song_reason(group) is None
+    assert TrackFilter(allow_explicit=False).song_reason(group_songs([explicit])[0]) == "explicit"
+
+
+def test_saved_and_removed_songs_are_out_whatever_the_release() -> None:
+    lp_version = track("Song", isrc="X")
+    single_version = dataclasses.replace(track("Song", album("Song", "single")), isrc=None)
+    group = group_songs([single_version])[0]
+    saved = SavedLibrary.from_tracks([lp_version])
+    assert TrackFilter(saved=saved).song_reason(group) == "saved"
+    removed = TrackFilter(removed_track_ids=frozenset({single_version.id}))
+    assert removed.song_reason(group) == "removed"

@@ -1,0 +1,67 @@
+"""Mixing arithmetic and ordering, independent of how songs were ranked."""
+
+from __future__ import annotations
+
+from itertools import pairwise
+
+import pytest
+
+from playlists.services.dedupe import group_songs
+from playlists.services.filters import TrackFilter
+from playlists.services.mixing import deep_cut_target, mix, shares
+from playlists.services.ranking import ArtistRanking, RankedSong
+from playlists.spotify.models import Artist, Track
+
+
+def ranking(name: str, hits: int, deep: int) -> ArtistRanking:
+    artist = Artist(f"{name:x<22}"[:22], name, f"spotify:artist:{name}")
+    songs = []
+    for i in range(hits + deep):
+        t = Track(f"{name}{i:x<20}"[:22], f"spotify:track:{name}{i}", f"{name} {i}", (artist.ref,))
+        group = group_songs([t])[0]
+        songs.append(RankedSong(group, float(100 - i), ("search",) if i < hits else ()))
+    return ArtistRanking(artist, tuple(songs))
+
+
+@pytest.mark.parametrize(
+    ("count", "percent", "deep"),
+    [(50, 40, 20), (11, 45, 5), (10, 5, 1), (10, 4, 0), (200, 100, 200), (15, 50, 8), (10, 0, 0)],
+)
+def test_deep_cut_target_rounds_half_up(count: int, percent: int, deep: int) -> None:
+    assert deep_cut_target(count, percent) == deep
+
+
+def test_shares_are_even_and_largest_remainders_win() -> None:
+    assert shares(50, [1] * 10) == [5] * 10
+    assert shares(52, [1] * 10) == [6, 6] + [5] * 8
+    assert shares(20, [6, 6, 5, 5]) == [5, 5, 5, 5]  # 5.45, 5.45, 4.55, 4.55
+    assert shares(8, [6, 6, 5, 5]) == [2, 2, 2, 2]
+    assert sum(shares(7, [3, 3, 2])) == 7
+
+
+def test_one_dominant_artist_is_spread_out_as_far_as_possible() -> None:
+    result = mix(
+        [ranking("big", 10, 10), ranking("small", 1, 0)],
+        track_count=12, deep_cut_percent=0, seed=1, track_filter=TrackFilter(),
+    )
+    names = [e.artist.name for e in result.entries]
+    assert names.count("small") == 1
+    assert any("small" in n for n in result.notes)
+    back_to_back = sum(a == b for a, b in pairwise(names))
+    assert back_to_back == 11 - 2  # the only unavoidable repeats
+
+
+def test_roles_follow_the_ranking() -> None:
+    result = mix([ranking("a", 5, 10)], track_count=10, deep_cut_percent=30, seed=2,
+                 track_filter=TrackFilter())
+    tops = sorted(int(e.track.name.split()[1]) for e in result.entries if e.role == "top")
+    deeps = [int(e.track.name.split()[1]) for e in result.entries if e.role == "deep"]
+    assert tops == list(range(7))
+    assert len(deeps) == 3 and min(deeps) >= 7
+
+
+def test_shortfall_everywhere_is_noted() -> None:
+    result = mix([ranking("a", 3, 2), ranking("b", 2, 1)], track_count=20, deep_cut_percent=50,
+                 seed=3, track_filter=TrackFilter())
+    assert len(result.entries) == 8
+    assert any("Only 8 songs were available" in n for n in result.notes)

@@ -1,0 +1,107 @@
+"""GenerationOptions: validation with field messages, compact round trip, default names."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import pytest
+
+from playlists.services.options import (
+    VERSION_KINDS,
+    GenerationOptions,
+    InvalidOptions,
+    default_description,
+    default_playlist_name,
+)
+
+
+def test_defaults_are_valid_and_exclude_every_version_kind() -> None:
+    options = GenerationOptions()
+    assert options.artist_source == "top"
+    assert options.exclude_versions == frozenset(VERSION_KINDS)
+    assert options.track_count == 50
+
+
+@pytest.mark.parametrize(
+    ("changes", "field"),
+    [
+        ({"artist_count": 0}, "artist_count"),
+        ({"artist_count": 51}, "artist_count"),
+        ({"track_count": 9}, "track_count"),
+        ({"track_count": 201}, "track_count"),
+        ({"deep_cut_percent": -1}, "deep_cut_percent"),
+        ({"deep_cut_percent": 101}, "deep_cut_percent"),
+        ({"artist_source": "radio"}, "artist_source"),
+        ({"time_range": "forever"}, "time_range"),
+        ({"artist_source": "picked"}, "picked_artists"),
+        ({"artist_source": "picked", "picked_artists": ["A", "a"]}, "picked_artists"),
+        ({"picked_artists": "A"}, "picked_artists"),
+        ({"exclude_versions": frozenset({"bootleg"})}, "exclude_versions"),
+        ({"allow_explicit": "yes"}, "allow_explicit"),
+        ({"name": "x" * 101}, "name"),
+        ({"description": "x" * 251}, "description"),
+        ({"seed": -5}, "seed"),
+        ({"track_count": True}, "track_count"),
+    ],
+)
+def test_invalid_values_name_their_field(changes: dict, field: str) -> None:
+    with pytest.raises(InvalidOptions) as caught:
+        GenerationOptions(**changes)
+    assert field in caught.value.errors
+    assert isinstance(caught.value, ValueError)
+
+
+def test_all_errors_are_reported_at_once() -> None:
+    with pytest.raises(InvalidOptions) as caught:
+        GenerationOptions(artist_count=0, track_count=1, deep_cut_percent=200)
+    assert set(caught.value.errors) == {"artist_count", "track_count", "deep_cut_percent"}
+
+
+def test_round_trip_is_compact_and_json_safe() -> None:
+    options = GenerationOptions(
+        artist_source="picked",
+        picked_artists=("Hazel Wren", "4Z8W4fKeB5YxbusRsdQVPb"),
+        track_count=120,
+        deep_cut_percent=25,
+        exclude_versions=frozenset({"live", "remix"}),
+        allow_explicit=False,
+        exclude_saved=True,
+        public=True,
+        name="Mine",
+        seed=123456,
+    )
+    data = options.to_dict()
+    text = json.dumps(data)
+    assert GenerationOptions.from_dict(json.loads(text)) == options
+    assert len(text) < 250
+    assert json.dumps(GenerationOptions(seed=3).to_dict()) == '{"sd": 3}'
+
+
+def test_from_dict_rejects_tampering() -> None:
+    with pytest.raises(InvalidOptions):
+        GenerationOptions.from_dict({"tc": 5000})
+    with pytest.raises(InvalidOptions):
+        GenerationOptions.from_dict({"zz": 1})
+    with pytest.raises(InvalidOptions):
+        GenerationOptions.from_dict(["not", "a", "dict"])  # type: ignore[arg-type]
+
+
+def test_text_is_tidied_and_seed_can_be_renewed() -> None:
+    options = GenerationOptions(name="  My\nmix  ", seed=1)
+    assert options.name == "My mix"
+    assert options.with_seed(2).seed == 2
+    assert len({options.with_seed().seed for _ in range(5)}) > 1
+
+
+def test_default_name_names_artists_and_date() -> None:
+    day = dt.date(2026, 11, 25)
+    names = [f"Artist {c}" for c in "ABCDEFGHIJ"]
+    assert default_playlist_name(names, day) == (
+        "MoodyStream · Artist A, Artist B & 8 more · 25 Nov 2026"
+    )
+    assert default_playlist_name(["A", "B"], day) == "MoodyStream · A & B · 25 Nov 2026"
+    assert default_playlist_name(["A", "B", "C"], day) == "MoodyStream · A, B & C · 25 Nov 2026"
+    long_names = ["x" * 60, "y" * 60, "z"]
+    assert len(default_playlist_name(long_names, day)) <= 100
+    assert "MoodyStream" in default_description(names, 40)
