@@ -70,6 +70,7 @@ class SpotifyGateway:
         catalogue_cache: TTLCache = CATALOGUE_CACHE,
         market: str | None = None,
         sleep: Callable[[float], None] | None = None,
+        clock: Callable[[], float] | None = None,
     ) -> None:
         if api_mode not in ("development", "extended"):
             raise ValueError(f"api_mode must be 'development' or 'extended', not {api_mode!r}")
@@ -93,6 +94,8 @@ class SpotifyGateway:
         client.prefix = self.api_base_url
         self._sp = client
         extra: dict[str, Any] = {"sleep": sleep} if sleep is not None else {}
+        if clock is not None:  # tests: a virtual clock that ``sleep`` advances
+            extra["clock"] = clock
         self._transport = Transport(
             client,
             tap,

@@ -49,14 +49,20 @@ _NOT_REGISTERED = re.compile(
 )
 
 
-class _DropTokenBearingRecords(logging.Filter):
-    """spotipy logs request headers (with the bearer token) at DEBUG: drop those records."""
+class _QuietSpotipy(logging.Filter):
+    """spotipy logs request headers (with the bearer token) at DEBUG and every HTTP error at
+    ERROR, expected ones included; this module logs the outcome itself, without tokens."""
 
     def filter(self, record: logging.LogRecord) -> bool:
-        return record.levelno > logging.DEBUG and "Bearer " not in record.getMessage()
+        message = record.getMessage()
+        return (
+            record.levelno > logging.DEBUG
+            and "Bearer " not in message
+            and not message.startswith("HTTP Error for")
+        )
 
 
-logging.getLogger("spotipy.client").addFilter(_DropTokenBearingRecords())
+logging.getLogger("spotipy.client").addFilter(_QuietSpotipy())
 
 
 class _ResponseTap:
@@ -148,11 +154,9 @@ class _RateGate:
             self._resume_at = max(self._resume_at, resume)
 
     def wait(self) -> None:
-        while True:
-            with self._lock:
-                delay = self._resume_at - self._clock()
-            if delay <= 0:
-                return
+        with self._lock:
+            delay = self._resume_at - self._clock()
+        if delay > 0:
             self._sleep(delay)
 
 

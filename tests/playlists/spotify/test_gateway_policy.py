@@ -1,0 +1,232 @@
+"""The gateway's call policy against a scripted server: refresh, 429, retries, error mapping."""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+from collections.abc import Iterator
+
+import pytest
+
+from playlists.spotify.errors import (
+    SpotifyAuthError,
+    SpotifyBadRequest,
+    SpotifyForbidden,
+    SpotifyNotFound,
+    SpotifyRateLimited,
+    SpotifyUnavailable,
+    SpotifyUserNotRegistered,
+)
+from playlists.spotify.gateway import SpotifyGateway
+
+from .stub import Answer, ScriptedSpotify, scripted_spotify
+
+ME = {"id": "alex", "display_name": "Alex", "country": "GB", "product": "premium"}
+PLAYLIST = {"id": "p" * 22, "name": "Mix", "uri": "spotify:playlist:" + "p" * 22,
+            "description": "", "snapshot_id": "s1", "items": {"total": 0}}
+
+
+@pytest.fixture
+def stub() -> Iterator[tuple[ScriptedSpotify, str]]:
+    with scripted_spotify() as pair:
+        yield pair
+
+
+def gateway(base: str, **kw) -> SpotifyGateway:
+    kw.setdefault("use_catalogue_cache", False)
+    kw.setdefault("request_timeout", 2.0)
+    return SpotifyGateway("token-1", api_base_url=base, **kw)
+
+
+def test_parses_typed_models_and_uses_the_token(stub) -> None:
+    app, base = stub
+    app.script("/v1/me", Answer(body=ME))
+    user = gateway(base).current_user()
+    assert (user.id, user.display_name, user.country, user.product) == (
+        "alex", "Alex", "GB", "premium")
+    assert app.seen[0].authorization == "Bearer token-1"
+
+
+def test_expired_token_is_refreshed_once_and_retried(stub) -> None:
+    app, base = stub
+    app.script("/v1/me", Answer(401, {"error": {"status": 401, "message": "expired"}}),
+               Answer(body=ME))
+    refreshes = []
+    gw = gateway(base, refresh_access_token=lambda: refreshes.append(1) or "token-2")
+    assert gw.current_user().id == "alex"
+    assert refreshes == [1] and gw.token_refresh_count == 1
+    assert [s.authorization for s in app.seen] == ["Bearer token-1", "Bearer token-2"]
+
+
+def test_still_401_after_refresh_or_no_refresher_is_an_auth_error(stub) -> None:
+    app, base = stub
+    app.default["/v1/me"] = Answer(401, {"error": {"status": 401, "message": "revoked"}})
+    with pytest.raises(SpotifyAuthError):
+        gateway(base, refresh_access_token=lambda: "token-2").current_user()
+    assert app.count("/v1/me") == 2
+    with pytest.raises(SpotifyAuthError):
+        gateway(base).current_user()
+
+
+def test_refresh_failure_is_an_auth_error(stub) -> None:
+    app, base = stub
+    app.script("/v1/me", Answer(401, {"error": {"status": 401, "message": "expired"}}))
+
+    def broken() -> str:
+        raise RuntimeError("network down")
+
+    with pytest.raises(SpotifyAuthError):
+        gateway(base, refresh_access_token=broken).current_user()
+
+
+def test_short_retry_after_is_waited_out(stub) -> None:
+    app, base = stub
+    app.script("/v1/me", Answer(429, {"error": {"status": 429, "message": "slow"}},
+                                {"Retry-After": "1"}), Answer(body=ME))
+    started = time.monotonic()
+    assert gateway(base).current_user().id == "alex"
+    assert 0.9 <= time.monotonic() - started < 3
+
+
+def test_long_retry_after_raises_at_once(stub) -> None:
+    app, base = stub
+    app.script("/v1/me", Answer(429, {"error": {"status": 429, "message": "slow"}},
+                                {"Retry-After": "7200"}))
+    started = time.monotonic()
+    with pytest.raises(SpotifyRateLimited) as caught:
+        gateway(base).current_user()
+    assert caught.value.retry_after_seconds == 7200 and not caught.value.quota_exceeded
+    assert time.monotonic() - started < 1
+
+
+def test_quota_exceeded_is_never_waited_for(stub) -> None:
+    app, base = stub
+    body = {"error": {"status": 429, "message": "quota", "reason": "QUOTA_EXCEEDED"}}
+    app.script("/v1/me", Answer(429, body, {"Retry-After": "1"}))
+    with pytest.raises(SpotifyRateLimited) as caught:
+        gateway(base).current_user()
+    assert caught.value.quota_exceeded
+
+
+def test_waiting_stays_within_the_budget(stub) -> None:
+    app, base = stub
+    app.default["/v1/me"] = Answer(429, {"error": {"status": 429, "message": "x"}},
+                                   {"Retry-After": "1"})
+    now = [0.0]
+
+    def sleep(seconds: float) -> None:
+        now[0] += seconds
+
+    gw = gateway(base, rate_limit_budget=2.5, sleep=sleep, clock=lambda: now[0])
+    with pytest.raises(SpotifyRateLimited):
+        gw.current_user()
+    assert now[0] == 2.0
+    assert app.count("/v1/me") == 3  # two waits of 1 s fit in 2.5 s, the third does not
+
+
+def test_server_errors_are_retried_with_backoff(stub) -> None:
+    app, base = stub
+    app.script("/v1/me", Answer(500), Answer(503), Answer(body=ME))
+    slept: list[float] = []
+    assert gateway(base, sleep=slept.append).current_user().id == "alex"
+    assert len(slept) == 2 and 0.2 <= slept[0] <= 0.4 and 0.4 <= slept[1] <= 0.6
+
+
+def test_persistent_server_errors_become_unavailable(stub) -> None:
+    app, base = stub
+    app.default["/v1/me"] = Answer(502, "<html>bad gateway</html>")
+    with pytest.raises(SpotifyUnavailable):
+        gateway(base, sleep=lambda s: None, max_retries=2).current_user()
+    assert app.count("/v1/me") == 3
+
+
+def test_malformed_json_is_retried(stub) -> None:
+    app, base = stub
+    app.script("/v1/me", Answer(200, '{"id": "al'), Answer(body=ME))
+    assert gateway(base, sleep=lambda s: None).current_user().id == "alex"
+    app.default["/v1/me"] = Answer(200, "[1, 2")
+    with pytest.raises(SpotifyUnavailable):
+        gateway(base, sleep=lambda s: None).current_user()
+
+
+def test_timeouts_are_retried_for_reads_but_not_for_posts(stub) -> None:
+    app, base = stub
+    app.script("/v1/me", Answer(body=ME, delay=0.8), Answer(body=ME))
+    gw = gateway(base, request_timeout=0.3, sleep=lambda s: None)
+    assert gw.current_user().id == "alex"
+    app.script("/v1/me/playlists", Answer(201, PLAYLIST, delay=0.8))
+    with pytest.raises(SpotifyUnavailable):
+        gw.create_playlist("Mix")
+    time.sleep(0.7)  # let the slow answer finish before checking
+    assert app.count("/v1/me/playlists") == 1
+
+
+def test_connection_refused_is_unavailable() -> None:
+    gw = gateway("http://127.0.0.1:9/v1/", sleep=lambda s: None, max_retries=1)
+    with pytest.raises(SpotifyUnavailable):
+        gw.current_user()
+
+
+@pytest.mark.parametrize(
+    ("status", "body", "error"),
+    [
+        (403, "Check settings on developer.spotify.com/dashboard, the user may not be registered.",
+         SpotifyUserNotRegistered),
+        (403, {"error": {"status": 403, "message": "Check settings on developer.spotify.com/"
+                         "dashboard, the user may not be registered."}}, SpotifyUserNotRegistered),
+        (403, {"error": {"status": 403, "message": "Insufficient client scope"}}, SpotifyForbidden),
+        (404, {"error": {"status": 404, "message": "Resource not found"}}, SpotifyNotFound),
+        (400, {"error": {"status": 400, "message": "Invalid limit"}}, SpotifyBadRequest),
+    ],
+)
+def test_client_errors_map_to_our_exceptions(stub, status, body, error) -> None:
+    app, base = stub
+    app.script("/v1/me", Answer(status, body))
+    with pytest.raises(error):
+        gateway(base).current_user()
+    assert app.count("/v1/me") == 1
+
+
+def test_tokens_never_reach_the_logs(stub, caplog) -> None:
+    app, base = stub
+    app.script("/v1/me", Answer(500), Answer(401, {"error": {"status": 401, "message": "x"}}),
+               Answer(body=ME))
+    caplog.set_level(logging.DEBUG)
+    gateway(base, refresh_access_token=lambda: "token-2", sleep=lambda s: None).current_user()
+    text = caplog.text
+    assert "token-1" not in text and "token-2" not in text
+
+
+def test_items_are_written_in_batches_of_100_in_order(stub) -> None:
+    app, base = stub
+    pid = "p" * 22
+    app.default[f"/v1/playlists/{pid}/items"] = Answer(201, {"snapshot_id": "s"})
+    uris = [f"spotify:track:{i:022d}" for i in range(230)]
+    gw = gateway(base)
+    gw.add_items(pid, uris)
+
+    bodies = [json.loads(seen.body)["uris"] for seen in app.seen]
+    assert [len(b) for b in bodies] == [100, 100, 30]
+    assert [u for b in bodies for u in b] == uris
+    app.seen.clear()
+    gw.replace_items(pid, uris)
+    assert [s.method for s in app.seen] == ["PUT", "POST", "POST"]
+
+
+def test_unfollow_uses_the_library_endpoint(stub) -> None:
+    app, base = stub
+    app.script("/v1/me/library", Answer(200, ""))
+    gateway(base).unfollow_playlist("p" * 22)
+    assert app.seen[0].method == "DELETE"
+    assert app.seen[0].query == "uris=spotify%3Aplaylist%3A" + "p" * 22
+
+
+def test_reads_are_memoised_within_one_gateway(stub) -> None:
+    app, base = stub
+    app.default["/v1/artists/" + "a" * 22] = Answer(body={"id": "a" * 22, "name": "A"})
+    gw = gateway(base)
+    results = gw.map(lambda _: gw.artist("a" * 22), range(20))
+    assert {a.name for a in results} == {"A"}
+    assert app.count("/v1/artists/" + "a" * 22) == 1
+    assert gw.request_count == 1
