@@ -58,7 +58,8 @@ class EmulatorApp:
         self.catalogue = build_catalogue(self.config.seed, today)
         self.state = EmulatorState(self.catalogue, self.clock)
         self.tokens = TokenStore(self.config, self.clock)
-        self.faults = FaultInjector(self.config.seed, self.config.latency_ms)
+        self.faults = FaultInjector(self.config.seed, self.config.latency_ms,
+                                    self.config.fault_rules)
         self.rate_limiter = RateLimiter(self.clock, self.config.rate_limit_per_30s,
                                         self.config.quota_exceeded,
                                         self.config.quota_retry_after)

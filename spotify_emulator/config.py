@@ -93,6 +93,10 @@ class EmulatorConfig:
     rate_limit_per_30s: int | None = None
     #: Fixed added latency, or a (min, max) range jittered with the seeded RNG.
     latency_ms: int | tuple[int, int] = 0
+    #: Fault rules active from the start (and after every reset); each a dict with the
+    #: fields of ``FaultInjector.add``, e.g. {"pattern": "/v1/search", "status": 503,
+    #: "probability": 0.1}.
+    fault_rules: tuple[dict, ...] | list[dict] = ()
     enable_control_api: bool = True
     clients: tuple[ClientApp, ...] | list[ClientApp] = (DEMO_CLIENT,)
     #: Spotify's refresh responses usually carry no new refresh token; True rotates them.
@@ -120,6 +124,7 @@ class EmulatorConfig:
                     f"client {client.client_id!r}: Development Mode apps allow at most "
                     f"{MAX_DEV_MODE_USERS} users"
                 )
+        object.__setattr__(self, "fault_rules", tuple(dict(r) for r in self.fault_rules))
         if isinstance(self.latency_ms, list):
             object.__setattr__(self, "latency_ms", tuple(self.latency_ms))
 

@@ -48,21 +48,27 @@ class FaultRule:
 class FaultInjector:
     """Holds the active rules and the latency setting; thread-safe."""
 
-    def __init__(self, seed: int = 0, latency_ms: int | tuple[int, int] = 0) -> None:
+    def __init__(self, seed: int = 0, latency_ms: int | tuple[int, int] = 0,
+                 initial_rules: tuple[dict, ...] = ()) -> None:
         self._seed = seed
         self._initial_latency = latency_ms
+        self._initial_rules = initial_rules
         self._lock = threading.Lock()
         self.rules: list[FaultRule] = []
         self._next_id = 1
         self.rng = random.Random(seed)
         self.latency_ms: int | tuple[int, int] = latency_ms
+        self.reset()
 
     def reset(self) -> None:
+        """Back to the configured latency and rules, with the RNG re-seeded."""
         with self._lock:
             self.rules = []
             self._next_id = 1
             self.rng = random.Random(self._seed)
             self.latency_ms = self._initial_latency
+        for rule in self._initial_rules:
+            self.add(**rule)
 
     # -- configuration ------------------------------------------------------------------
     def set_latency(self, ms: int = 0, jitter: tuple[int, int] | None = None) -> None:

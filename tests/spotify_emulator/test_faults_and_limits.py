@@ -70,6 +70,16 @@ class TestErrors:
         api.server.app.faults.remove(rule.id)
         assert api.post("/v1/me/playlists", json={"name": "x"}).status_code == 201
 
+    def test_rules_from_the_configuration_survive_resets(self, make_emulator, login):
+        server = make_emulator(EmulatorConfig(fault_rules=[
+            {"pattern": "/v1/me", "status": 502, "count": 1}]))
+        client = login(server=server)
+        assert client.get("/v1/me").status_code == 502
+        assert client.get("/v1/me").status_code == 200
+        server.app.reset()
+        client = login(server=server)
+        assert client.get("/v1/me").status_code == 502
+
     def test_token_endpoint_can_fail_too(self, emulator: EmulatorServer):
         emulator.app.faults.add_error("/api/token", 503, count=1)
         answer = requests.post(emulator.token_url, data={"grant_type": "refresh_token"},
