@@ -10,4 +10,9 @@ urlpatterns = [
     path("callback/", auth.callback, name="callback"),
     path("logout/", auth.logout, name="logout"),
     path("generate/", generator.options, name="generator"),
+    path("preview/", generator.preview, name="preview"),
+    path("preview/remove/", generator.remove_track, name="remove_track"),
+    path("preview/shuffle/", generator.shuffle, name="shuffle"),
+    path("save/", generator.save, name="save"),
+    path("playlists/<str:playlist_id>/", generator.result, name="result"),
 ]

@@ -27,7 +27,6 @@ from playlists.spotify.accounts import (
     new_pkce_pair,
     new_state,
 )
-from playlists.spotify.errors import SpotifyAuthError
 
 logger = logging.getLogger(__name__)
 
@@ -86,8 +85,10 @@ def callback(request: HttpRequest) -> HttpResponse:
     tokens = exchange_code(spotify_app(request), code, str(pending["verifier"]))
     store_connection(request, tokens, ConnectedUser(id="", display_name=""))
     try:
-        profile = gateway_for(request).current_user()
-    except SpotifyAuthError:
+        with gateway_for(request) as gateway:
+            profile = gateway.current_user()
+    except Exception:
+        # Not connected after all (allow-list refusal, Spotify down, ...): keep no tokens.
         disconnect(request)
         raise
     store_connection(

@@ -1,13 +1,157 @@
-"""The generator: options form, preview, save, result."""
+"""The generator: options form → preview (remove, shuffle) → save → result.
+
+POST/redirect/GET throughout. The preview is regenerated on each GET from the options and seed
+kept in the session, so reloading never repeats an action and nothing big lives in the cookie.
+"""
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+import logging
 
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from playlists import generator_session
+from playlists.connection import connected_user, gateway_for
 from playlists.decorators import spotify_login_required
+from playlists.forms import GeneratorForm
+from playlists.services.errors import GenerationError
+from playlists.services.generation import generate_preview
+from playlists.services.saving import is_moodystream_playlist, save_playlist
+from playlists.spotify.errors import SpotifyNotFound
+
+logger = logging.getLogger(__name__)
 
 
 @spotify_login_required
+@require_http_methods(["GET", "POST"])
 def options(request: HttpRequest) -> HttpResponse:
-    return render(request, "generator/options.html")
+    if request.method == "POST":
+        form = GeneratorForm(request.POST)
+        chosen = form.to_options()
+        if chosen is not None:
+            generator_session.start(request.session, chosen)
+            return redirect("playlists:preview")
+        return render(request, "generator/options.html", {"form": form}, status=400)
+    last = generator_session.last_options(request.session)
+    form = GeneratorForm(initial=GeneratorForm.initial_from(last))
+    return render(request, "generator/options.html", {"form": form})
+
+
+@spotify_login_required
+@require_GET
+def preview(request: HttpRequest) -> HttpResponse:
+    state = generator_session.load(request.session)
+    if state is None:
+        messages.info(request, "Choose your options first.")
+        return redirect("playlists:generator")
+    with gateway_for(request) as gateway:
+        try:
+            result = generate_preview(
+                gateway, state.options, removed_track_ids=state.removed_track_ids
+            )
+        except GenerationError as exc:
+            form = GeneratorForm(initial=GeneratorForm.initial_from(state.options))
+            return render(
+                request,
+                "generator/options.html",
+                {"form": form, "generation_error": exc.user_message},
+                status=422,
+            )
+        earlier = [p for p in gateway.current_user_playlists() if is_moodystream_playlist(p)]
+    return render(
+        request,
+        "generator/preview.html",
+        {
+            "preview": result,
+            "earlier_playlists": earlier[:20],
+            "already_saved": generator_session.saved_playlist_for(request.session, result.digest),
+        },
+    )
+
+
+@spotify_login_required
+@require_POST
+def remove_track(request: HttpRequest) -> HttpResponse:
+    if not generator_session.remove_track(request.session, request.POST.get("track_id", "")):
+        messages.warning(request, "That track could not be removed; here is the current preview.")
+    return redirect("playlists:preview")
+
+
+@spotify_login_required
+@require_POST
+def shuffle(request: HttpRequest) -> HttpResponse:
+    state = generator_session.load(request.session)
+    if state is None:
+        return redirect("playlists:generator")
+    generator_session.start(request.session, state.options.with_seed())
+    return redirect("playlists:preview")
+
+
+@spotify_login_required
+@require_POST
+def save(request: HttpRequest) -> HttpResponse:
+    state = generator_session.load(request.session)
+    user = connected_user(request)
+    if state is None or user is None:
+        messages.info(request, "Your preview has expired; make a new one.")
+        return redirect("playlists:generator")
+    digest = request.POST.get("digest", "")
+    already = generator_session.saved_playlist_for(request.session, digest)
+    if already:
+        return redirect("playlists:result", playlist_id=already)
+    replace_id = request.POST.get("replace_playlist_id") or None
+    if replace_id and not generator_session.TRACK_ID.match(replace_id):
+        messages.warning(request, "Choose one of your MoodyStream playlists to refresh.")
+        return redirect("playlists:preview")
+    with gateway_for(request) as gateway:
+        try:
+            result = generate_preview(
+                gateway, state.options, removed_track_ids=state.removed_track_ids
+            )
+        except GenerationError as exc:
+            messages.warning(request, exc.user_message)
+            return redirect("playlists:generator")
+        if result.digest != digest:
+            messages.warning(
+                request,
+                "Your preview changed since you opened it (Spotify's catalogue or your options "
+                "changed). Here is the current one — check it and save again.",
+            )
+            return redirect("playlists:preview")
+        saved = save_playlist(
+            gateway,
+            result,
+            name=result.name,
+            description=result.description,
+            public=state.options.public,
+            idempotency_key=f"{user.id}:{digest}:{state.options.seed}",
+            replace_playlist_id=replace_id,
+        )
+    generator_session.remember_saved(request.session, digest, saved.id)
+    logger.info("playlist saved with %d tracks", result.track_count)
+    return redirect("playlists:result", playlist_id=saved.id)
+
+
+@spotify_login_required
+@require_GET
+def result(request: HttpRequest, playlist_id: str) -> HttpResponse:
+    if not generator_session.TRACK_ID.match(playlist_id):
+        raise Http404("not a Spotify playlist id")
+    with gateway_for(request) as gateway:
+        try:
+            playlist = gateway.get_playlist(playlist_id)
+        except SpotifyNotFound:
+            raise Http404("no such playlist") from None
+    return render(
+        request,
+        "generator/result.html",
+        {
+            "playlist": playlist,
+            "web_url": playlist.external_url
+            or f"https://open.spotify.com/playlist/{playlist.id}",
+            "embed_url": f"https://open.spotify.com/embed/playlist/{playlist.id}",
+        },
+    )

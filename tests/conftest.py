@@ -1,0 +1,60 @@
+"""Fixtures shared by the whole suite: the Spotify emulator and signed-in test clients."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from urllib.parse import urlsplit
+
+import pytest
+import requests
+from django.test import Client
+
+from spotify_emulator import DEMO_CLIENT, USER_TYPICAL, EmulatorServer
+from spotify_emulator.testing import approve_consent
+
+
+#: The redirect URI the app registers for tests (a loopback literal, as Spotify requires).
+TEST_REDIRECT_URI = "http://127.0.0.1:8000/callback/"
+
+
+@pytest.fixture
+def spotify_settings(settings, emulator: EmulatorServer):  # noqa: ANN001, ANN201
+    """Point the app at the running emulator as if it were the real Spotify (not demo mode)."""
+    settings.DEMO_MODE = False
+    settings.SPOTIFY_CLIENT_ID = DEMO_CLIENT.client_id
+    settings.SPOTIFY_CLIENT_SECRET = DEMO_CLIENT.client_secret
+    settings.SPOTIFY_REDIRECT_URI = TEST_REDIRECT_URI
+    settings.SPOTIFY_API_BASE_URL = emulator.api_url
+    settings.SPOTIFY_ACCOUNTS_BASE_URL = emulator.base_url + "/"
+    return settings
+
+
+def local_path(url: str) -> str:
+    """The path and query of a URL, for the Django test client."""
+    parts = urlsplit(url)
+    return parts.path + (f"?{parts.query}" if parts.query else "")
+
+
+SignIn = Callable[..., Client]
+
+
+@pytest.fixture
+def sign_in(spotify_settings) -> SignIn:  # noqa: ANN001
+    """Sign a test client in through the real flow: /login/ → emulator consent → /callback/."""
+
+    def _sign_in(client: Client | None = None, user_id: str = USER_TYPICAL) -> Client:
+        client = client or Client()
+        start = client.get("/login/")
+        assert start.status_code == 302, start
+        location = approve_consent(start["Location"], user_id, http_session=requests.Session())
+        assert location.startswith(TEST_REDIRECT_URI), location
+        done = client.get(local_path(location))
+        assert done.status_code == 302, done.content[:500]
+        return client
+
+    return _sign_in
+
+
+@pytest.fixture
+def connected_client(sign_in: SignIn) -> Client:
+    return sign_in()
