@@ -12,13 +12,12 @@ from django.test import Client
 from spotify_emulator import DEMO_CLIENT, USER_TYPICAL, EmulatorServer
 from spotify_emulator.testing import approve_consent
 
-
 #: The redirect URI the app registers for tests (a loopback literal, as Spotify requires).
 TEST_REDIRECT_URI = "http://127.0.0.1:8000/callback/"
 
 
 @pytest.fixture
-def spotify_settings(settings, emulator: EmulatorServer):  # noqa: ANN001, ANN201
+def spotify_settings(settings, emulator: EmulatorServer):
     """Point the app at the running emulator as if it were the real Spotify (not demo mode)."""
     settings.DEMO_MODE = False
     settings.SPOTIFY_CLIENT_ID = DEMO_CLIENT.client_id
@@ -39,7 +38,7 @@ SignIn = Callable[..., Client]
 
 
 @pytest.fixture
-def sign_in(spotify_settings) -> SignIn:  # noqa: ANN001
+def sign_in(spotify_settings) -> SignIn:
     """Sign a test client in through the real flow: /login/ → emulator consent → /callback/."""
 
     def _sign_in(client: Client | None = None, user_id: str = USER_TYPICAL) -> Client:

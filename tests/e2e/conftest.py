@@ -67,7 +67,7 @@ def demo_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DemoServer
     }
     env.update(MOODYSTREAM_IGNORE_DOTENV="1", PYTHONUNBUFFERED="1")
     with log_path.open("wb") as log:
-        process = subprocess.Popen(  # noqa: S603 - fixed argv
+        process = subprocess.Popen(
             [sys.executable, "manage.py", "runserver", "--noreload", f"127.0.0.1:{port}"],
             cwd=PROJECT_ROOT,
             env=env,
@@ -78,7 +78,7 @@ def demo_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DemoServer
     deadline = time.monotonic() + 30
     while True:
         try:
-            with urllib.request.urlopen(server.base_url + "/", timeout=2):  # noqa: S310
+            with urllib.request.urlopen(server.base_url + "/", timeout=2):
                 break
         except OSError:
             if process.poll() is not None or time.monotonic() > deadline:
@@ -123,7 +123,7 @@ def console() -> ConsoleWatch:
     return ConsoleWatch()
 
 
-def _attach(page, console: ConsoleWatch) -> None:  # noqa: ANN001
+def _attach(page, console: ConsoleWatch) -> None:
     page.on(
         "console",
         lambda msg: console.messages.append(msg.text)
@@ -134,7 +134,7 @@ def _attach(page, console: ConsoleWatch) -> None:  # noqa: ANN001
 
 
 @pytest.fixture
-def page(browser, console: ConsoleWatch, request: pytest.FixtureRequest):  # noqa: ANN001, ANN201
+def page(browser, console: ConsoleWatch, request: pytest.FixtureRequest):
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     page = context.new_page()
     page.set_default_timeout(15_000)
@@ -144,7 +144,7 @@ def page(browser, console: ConsoleWatch, request: pytest.FixtureRequest):  # noq
 
 
 @pytest.fixture
-def phone_page(browser, console: ConsoleWatch):  # noqa: ANN001, ANN201
+def phone_page(browser, console: ConsoleWatch):
     context = browser.new_context(
         viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True,
         device_scale_factor=2,
@@ -157,11 +157,11 @@ def phone_page(browser, console: ConsoleWatch):  # noqa: ANN001, ANN201
 
 
 @pytest.fixture
-def screenshot(request: pytest.FixtureRequest):  # noqa: ANN201
+def screenshot(request: pytest.FixtureRequest):
     """Save a full-page screenshot as a test artefact: ``screenshot(page, "preview")``."""
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
 
-    def take(page, name: str) -> Path:  # noqa: ANN001
+    def take(page, name: str) -> Path:
         path = ARTIFACTS / f"{request.node.name}-{name}.png"
         page.screenshot(path=str(path), full_page=True)
         return path

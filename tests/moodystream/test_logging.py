@@ -30,7 +30,8 @@ def test_redact_removes_the_secret(line: str, secret: str) -> None:
 
 def test_filter_rewrites_formatted_records() -> None:
     record = logging.LogRecord(
-        "django.server", logging.INFO, __file__, 1, '"%s" %s', ("GET /callback/?code=abc", 302), None
+        "django.server", logging.INFO, __file__, 1, '"%s" %s', ("GET /callback/?code=abc", 302),
+        None,
     )
     assert RedactSecretsFilter().filter(record)
     assert "abc" not in record.getMessage()

@@ -9,6 +9,9 @@ import pytest
 from django.contrib.sessions.backends.signed_cookies import SessionStore as SignedOnlyStore
 
 from moodystream.sessions import SessionStore
+from playlists.generator_session import MAX_REMOVED
+from playlists.generator_session import MAX_SAVED_REMEMBERED as MAX_SAVED
+from playlists.services.options import MAX_DESCRIPTION, MAX_NAME, MAX_PICKED, GenerationOptions
 
 # Real Spotify tokens are about this long: ~300-character access tokens, ~130-character refresh.
 REAL_ACCESS_TOKEN = "BQ" + secrets.token_urlsafe(230)
@@ -26,27 +29,28 @@ def full_session() -> dict[str, object]:
             "playlist-modify-public playlist-modify-private",
         },
         "sp_user": {"id": "x" * 28, "name": "A rather long display name, as some people have"},
-        "sp_login": {"state": secrets.token_urlsafe(32), "verifier": "v" * 96, "next": "/generate/"},
-        "generator": {
-            "options": {
-                "src": "picked",
-                "tr": "medium_term",
-                "picked": [f"Artist name number {i:02d}" for i in range(10)],
-                "n": 50,
-                "len": 200,
-                "deep": 40,
-                "ex": ["live", "remix", "acoustic", "instrumental", "karaoke", "demo", "commentary"],
-                "explicit": True,
-                "saved": True,
-                "public": False,
-                "name": "N" * 100,
-                "desc": "D" * 300,
-                "seed": 2**31 - 1,
-            },
-            "removed": [secrets.token_hex(11) for _ in range(20)],
-            "digest": "f" * 64,
+        "sp_login": {
+            "state": secrets.token_urlsafe(32),
+            "verifier": "v" * 96,
+            "next": "/generate/",
         },
-        "saved": {("k" * 16): secrets.token_hex(11) for _ in range(5)},
+        "gen": {
+            "o": GenerationOptions(
+                artist_source="picked",
+                picked_artists=tuple(f"Artist name number {i:02d}" for i in range(MAX_PICKED)),
+                track_count=200,
+                deep_cut_percent=35,
+                exclude_versions=frozenset({"live"}),
+                allow_explicit=False,
+                exclude_saved=True,
+                public=True,
+                name="N" * MAX_NAME,
+                description="D" * MAX_DESCRIPTION,
+                seed=2**31 - 1,
+            ).to_dict(),
+            "rm": [secrets.token_hex(11) for _ in range(MAX_REMOVED)],
+        },
+        "saved": {secrets.token_hex(16): secrets.token_hex(11) for _ in range(MAX_SAVED)},
         "_messages": '[["__json_message",0,20,"You are signed out. MoodyStream keeps nothing."]]',
     }
 
@@ -62,7 +66,7 @@ def test_cookie_round_trips() -> None:
     data = full_session()
     store = SessionStore(session_key=cookie_for(data))
     assert store["sp_tokens"]["r"] == REAL_REFRESH_TOKEN
-    assert store["generator"]["options"]["n"] == 50
+    assert GenerationOptions.from_dict(store["gen"]["o"]).track_count == 200
 
 
 def test_refresh_token_cannot_be_read_from_the_cookie() -> None:
@@ -99,19 +103,19 @@ def test_django_signed_cookie_alone_would_leak_it() -> None:
     ],
     ids=["changed-tail", "changed-middle", "truncated", "junk", "empty"],
 )
-def test_tampered_cookie_gives_an_empty_session(tamper) -> None:  # noqa: ANN001
+def test_tampered_cookie_gives_an_empty_session(tamper) -> None:
     store = SessionStore(session_key=tamper(cookie_for(full_session())))
     assert store.load() == {}
     assert "sp_tokens" not in store
 
 
-def test_cookie_from_another_secret_key_is_rejected(settings) -> None:  # noqa: ANN001
+def test_cookie_from_another_secret_key_is_rejected(settings) -> None:
     cookie = cookie_for(full_session())
     settings.SECRET_KEY = "another-secret-key-" + "z" * 40
     assert SessionStore(session_key=cookie).load() == {}
 
 
-def test_rotated_secret_key_keeps_sessions_via_fallbacks(settings) -> None:  # noqa: ANN001
+def test_rotated_secret_key_keeps_sessions_via_fallbacks(settings) -> None:
     old_key = settings.SECRET_KEY
     cookie = cookie_for(full_session())
     settings.SECRET_KEY = "rotated-secret-key-" + "q" * 40
@@ -119,7 +123,7 @@ def test_rotated_secret_key_keeps_sessions_via_fallbacks(settings) -> None:  # n
     assert SessionStore(session_key=cookie)["sp_user"]["name"].startswith("A rather")
 
 
-def test_cookie_with_everything_in_it_stays_under_4kb(settings) -> None:  # noqa: ANN001
+def test_cookie_with_everything_in_it_stays_under_4kb(settings) -> None:
     cookie = cookie_for(full_session())
     header = (
         f"{settings.SESSION_COOKIE_NAME}={cookie}; expires=Thu, 01 Jan 2099 00:00:00 GMT; "

@@ -23,7 +23,7 @@ def start_login(client: Client) -> tuple[str, dict[str, list[str]]]:
     return url, parse_qs(urlsplit(url).query)
 
 
-def issued_tokens(emulator) -> list[str]:  # noqa: ANN001
+def issued_tokens(emulator) -> list[str]:
     store = emulator.app.tokens
     return [*store.access_tokens, *store.refresh_grants]
 
