@@ -103,8 +103,8 @@ class GeneratorForm(forms.Form):
         help_text="0 % is hits only; 100 % is nothing but songs they rarely play on the radio.",
         error_messages={
             "invalid": "The deep-cut share is a whole percentage from 0 to 100.",
-            "min_value": "The deep-cut share cannot be below 0 %.",
-            "max_value": "The deep-cut share cannot be above 100 %.",
+            "min_value": "The deep-cut share cannot be below 0 %%.",
+            "max_value": "The deep-cut share cannot be above 100 %%.",
             "required": "Choose a deep-cut share from 0 to 100 %.",
         },
     )

@@ -1,0 +1,293 @@
+"""The generator pages, from options to a saved playlist, driven through the real views.
+
+Spotify is the emulator, over HTTP; the only shortcut is Django's test client instead of a
+browser (the browser walk lives in tests/e2e).
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.test import Client
+
+from spotify_emulator import USER_NEW, USER_TYPICAL
+
+VALID = {
+    "artist_source": "top",
+    "time_range": "medium_term",
+    "picked_artists": "",
+    "artist_count": "5",
+    "track_count": "20",
+    "deep_cut_percent": "40",
+    "exclude_versions": ["live", "remix", "acoustic", "instrumental", "karaoke", "demo"],
+    "allow_explicit": "on",
+    "visibility": "private",
+    "name": "",
+    "description": "",
+}
+
+URI = re.compile(r'data-uri="(spotify:track:[0-9A-Za-z]{22})"')
+
+
+def previewed_uris(page) -> list[str]:
+    return URI.findall(page.content.decode())
+
+
+def digest_of(page) -> str:
+    match = re.search(r'name="digest" value="([0-9a-f]+)"', page.content.decode())
+    assert match, "no save form on the page"
+    return match.group(1)
+
+
+def make_preview(client: Client, **changes: object) -> object:
+    response = client.post("/generate/", {**VALID, **changes})
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert response["Location"] == "/preview/"
+    page = client.get("/preview/")
+    assert page.status_code == 200, page.content.decode()[:2000]
+    return page
+
+
+def owned_playlists(emulator, user_id: str = USER_TYPICAL) -> list[dict]:
+    """The playlists MoodyStream made for the user (their description carries its marker)."""
+    return [
+        p
+        for p in emulator.app.state.user_playlists(user_id)
+        if re.search(r"\[ms:[0-9a-f]{8}\]", p["description"])
+    ]
+
+
+class TestOptionsForm:
+    def test_shows_sensible_defaults(self, connected_client: Client) -> None:
+        page = connected_client.get("/generate/")
+        text = page.content.decode()
+        assert page.status_code == 200
+        assert 'name="deep_cut_percent"' in text and 'type="range"' in text
+        assert 'value="10"' in text  # artists
+        assert 'value="50"' in text  # tracks
+
+    def test_remembers_the_last_options(self, connected_client: Client) -> None:
+        connected_client.post("/generate/", {**VALID, "track_count": "33", "name": "Sunday"})
+        page = connected_client.get("/generate/")
+        form = page.context["form"]
+        assert form.initial["track_count"] == 33
+        assert form.initial["name"] == "Sunday"
+
+    @pytest.mark.parametrize(
+        ("field", "value", "message"),
+        [
+            ("artist_count", "0", "at least 1 artist"),
+            ("artist_count", "51", "at most 50 artists"),
+            ("artist_count", "ten", "whole number of artists"),
+            ("artist_count", "", "how many artists"),
+            ("track_count", "9", "at least 10 tracks"),
+            ("track_count", "201", "at most 200 tracks"),
+            ("track_count", "1e3", "whole number of tracks"),
+            ("deep_cut_percent", "-5", "below 0 %"),
+            ("deep_cut_percent", "101", "above 100 %"),
+            ("deep_cut_percent", "lots", "whole percentage"),
+            ("artist_source", "friends", "listed artist sources"),
+            ("time_range", "forever", "listed time ranges"),
+            ("visibility", "secret", "public or private"),
+            ("exclude_versions", ["live", "bootleg"], "listed kinds of version"),
+            ("name", "x" * 101, "100 characters or fewer"),
+            ("description", "y" * 251, "250 characters or fewer"),
+            ("name", "bad\x07name", "control characters"),
+        ],
+    )
+    def test_rejects_bad_input_with_a_clear_field_message(
+        self, connected_client: Client, field: str, value: object, message: str
+    ) -> None:
+        response = connected_client.post("/generate/", {**VALID, field: value})
+        assert response.status_code == 400
+        errors = " ".join(response.context["form"].errors.get(field, []))
+        assert message in errors
+        assert message in response.content.decode().replace("&#x27;", "'")
+
+    def test_pick_by_name_needs_a_name(self, connected_client: Client) -> None:
+        response = connected_client.post("/generate/", {**VALID, "artist_source": "picked"})
+        assert response.status_code == 400
+        assert "at least one artist name" in response.content.decode()
+
+    def test_an_empty_name_means_an_automatic_one(
+        self, connected_client: Client
+    ) -> None:
+        page = make_preview(connected_client, name="   ")
+        assert "MoodyStream · " in page.context["preview"].name
+
+    def test_needs_a_spotify_connection(self, spotify_settings) -> None:
+        response = Client().post("/generate/", VALID)
+        assert response.status_code == 302
+        assert response["Location"].startswith("/login/")
+
+    def test_needs_csrf(self, connected_client: Client) -> None:
+        strict = Client(enforce_csrf_checks=True)
+        strict.cookies = connected_client.cookies
+        response = strict.post("/generate/", VALID)
+        assert response.status_code == 403
+        assert "Your form expired" in response.content.decode()
+
+
+class TestPreview:
+    def test_lists_the_tracks_with_badges_and_totals(self, connected_client: Client) -> None:
+        page = make_preview(connected_client)
+        preview = page.context["preview"]
+        text = page.content.decode()
+        assert preview.track_count == 20
+        assert len(previewed_uris(page)) == 20
+        assert text.count("badge-top") == preview.top_count
+        assert text.count("badge-deep") == preview.deep_count
+        assert "20</strong> tracks" in text
+        assert " min</strong>" in text
+        assert 'id="save-button"' in text
+
+    def test_is_stable_across_reloads(self, connected_client: Client) -> None:
+        first = make_preview(connected_client)
+        again = connected_client.get("/preview/")
+        assert previewed_uris(first) == previewed_uris(again)
+
+    def test_shuffle_gives_a_new_mix(self, connected_client: Client) -> None:
+        first = previewed_uris(make_preview(connected_client))
+        response = connected_client.post("/preview/shuffle/")
+        assert response.status_code == 302
+        second = previewed_uris(connected_client.get("/preview/"))
+        assert len(second) == len(first)
+        assert second != first
+
+    def test_removing_a_track_takes_it_out(self, connected_client: Client) -> None:
+        page = make_preview(connected_client)
+        victim = page.context["preview"].entries[3].track
+        response = connected_client.post("/preview/remove/", {"track_id": victim.id})
+        assert response.status_code == 302 and response["Location"] == "/preview/"
+        after = connected_client.get("/preview/")
+        assert victim.uri not in previewed_uris(after)
+
+    @pytest.mark.parametrize("junk", ["", "x", "../../etc", "a" * 23, "<script>"])
+    def test_removing_junk_changes_nothing(self, connected_client: Client, junk: str) -> None:
+        before = previewed_uris(make_preview(connected_client))
+        response = connected_client.post("/preview/remove/", {"track_id": junk}, follow=True)
+        assert response.status_code == 200
+        assert previewed_uris(response) == before
+
+    def test_without_options_goes_back_to_the_form(self, connected_client: Client) -> None:
+        response = connected_client.get("/preview/")
+        assert response.status_code == 302 and response["Location"] == "/generate/"
+
+    def test_a_user_with_no_top_artists_is_told_what_to_do(self, sign_in) -> None:
+        client = sign_in(user_id=USER_NEW)
+        client.post("/generate/", VALID)
+        page = client.get("/preview/")
+        assert page.status_code == 422
+        assert page.context["generation_error"]
+        assert 'id="generation-error"' in page.content.decode()
+
+
+class TestSave:
+    def test_saves_exactly_the_previewed_tracks_in_order(
+        self, connected_client: Client, emulator
+    ) -> None:
+        page = make_preview(connected_client, visibility="public", name="Road trip")
+        uris = previewed_uris(page)
+        response = connected_client.post("/save/", {"digest": digest_of(page)})
+        assert response.status_code == 302
+        playlist_id = response["Location"].split("/")[-2]
+        [saved] = owned_playlists(emulator)
+        assert saved["id"] == playlist_id
+        assert saved["items"] == uris
+        assert saved["name"] == "Road trip"
+        assert saved["public"] is True
+
+    def test_result_page_links_to_spotify_and_embeds_the_player(
+        self, connected_client: Client
+    ) -> None:
+        page = make_preview(connected_client)
+        result = connected_client.post("/save/", {"digest": digest_of(page)}, follow=True)
+        text = result.content.decode()
+        playlist_id = result.redirect_chain[-1][0].split("/")[-2]
+        assert f"https://open.spotify.com/playlist/{playlist_id}" in text
+        assert f"spotify:playlist:{playlist_id}" in text
+        assert f"https://open.spotify.com/embed/playlist/{playlist_id}" in text
+        assert 'id="make-another"' in text
+
+    def test_saving_twice_makes_one_playlist(
+        self, connected_client: Client, emulator
+    ) -> None:
+        page = make_preview(connected_client)
+        first = connected_client.post("/save/", {"digest": digest_of(page)})
+        second = connected_client.post("/save/", {"digest": digest_of(page)})
+        assert first["Location"] == second["Location"]
+        assert len(owned_playlists(emulator)) == 1
+
+    def test_a_browser_retry_with_an_old_cookie_makes_one_playlist(
+        self, connected_client: Client, emulator
+    ) -> None:
+        page = make_preview(connected_client)
+        old_cookies = connected_client.cookies
+        first = connected_client.post("/save/", {"digest": digest_of(page)})
+        retry = Client()
+        retry.cookies = old_cookies  # the session that does not yet know about the save
+        second = retry.post("/save/", {"digest": digest_of(page)})
+        assert first["Location"] == second["Location"]
+        assert len(owned_playlists(emulator)) == 1
+
+    def test_a_stale_preview_is_not_saved(self, connected_client: Client, emulator) -> None:
+        make_preview(connected_client)
+        response = connected_client.post("/save/", {"digest": "0" * 32}, follow=True)
+        assert response.redirect_chain[-1][0] == "/preview/"
+        assert "changed since you opened it" in response.content.decode()
+        assert owned_playlists(emulator) == []
+
+    def test_refreshing_an_earlier_playlist_replaces_its_tracks(
+        self, connected_client: Client, emulator
+    ) -> None:
+        page = make_preview(connected_client)
+        connected_client.post("/save/", {"digest": digest_of(page)})
+        [earlier] = owned_playlists(emulator)
+        connected_client.post("/preview/shuffle/")
+        page = connected_client.get("/preview/")
+        assert f'value="{earlier["id"]}"' in page.content.decode()
+        response = connected_client.post(
+            "/save/", {"digest": digest_of(page), "replace_playlist_id": earlier["id"]}
+        )
+        assert response["Location"] == f"/playlists/{earlier['id']}/"
+        [refreshed] = owned_playlists(emulator)
+        assert refreshed["items"] == previewed_uris(page)
+
+    def test_save_is_post_only(self, connected_client: Client) -> None:
+        assert connected_client.get("/save/").status_code == 405
+
+
+class TestResultPage:
+    @pytest.mark.parametrize("playlist_id", ["0" * 22, "nope", "a" * 40, "%00"])
+    def test_unknown_or_malformed_ids_get_a_friendly_404(
+        self, connected_client: Client, playlist_id: str
+    ) -> None:
+        response = connected_client.get(f"/playlists/{playlist_id}/")
+        assert response.status_code == 404
+        assert "Page not found" in response.content.decode()
+
+
+class TestSpotifyTrouble:
+    def test_spotify_down_gives_a_503_page(self, connected_client: Client, emulator) -> None:
+        connected_client.post("/generate/", VALID)
+        emulator.app.faults.add_error("/v1/*", status=503)
+        page = connected_client.get("/preview/")
+        assert page.status_code == 503
+        assert "Spotify is not answering" in page.content.decode()
+
+    def test_hours_long_rate_limit_says_when_to_come_back(
+        self, connected_client: Client, emulator
+    ) -> None:
+        connected_client.post("/generate/", VALID)
+        emulator.app.faults.add_error("/v1/*", status=429, retry_after=3 * 3600)
+        page = connected_client.get("/preview/")
+        assert page.status_code == 429
+        assert page["Retry-After"] == str(3 * 3600)
+        assert "3 hours" in page.content.decode()
+
+    def test_malformed_answers_do_not_crash(self, connected_client: Client, emulator) -> None:
+        connected_client.post("/generate/", VALID)
+        emulator.app.faults.add_malformed("/v1/me/top/*")
+        page = connected_client.get("/preview/")
+        assert page.status_code == 503
