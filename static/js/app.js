@@ -33,3 +33,14 @@
     });
   });
 })();
+
+// Album art that cannot load (offline demo, a removed image) becomes a neutral tile.
+document.addEventListener("error", function (event) {
+  var img = event.target;
+  if (img && img.tagName === "IMG" && img.classList.contains("track-art")) {
+    var tile = document.createElement("span");
+    tile.className = "track-art";
+    tile.setAttribute("aria-hidden", "true");
+    img.replaceWith(tile);
+  }
+}, true);
