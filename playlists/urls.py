@@ -1,6 +1,6 @@
 from django.urls import path
 
-from playlists.views import auth, generator, pages
+from playlists.views import artist_search, auth, generator, pages
 
 app_name = "playlists"
 
@@ -15,4 +15,5 @@ urlpatterns = [
     path("preview/shuffle/", generator.shuffle, name="shuffle"),
     path("save/", generator.save, name="save"),
     path("playlists/<str:playlist_id>/", generator.result, name="result"),
+    path("artists/search/", artist_search.artist_search, name="artist_search"),
 ]

@@ -44,3 +44,46 @@ document.addEventListener("error", function (event) {
     img.replaceWith(tile);
   }
 }, true);
+
+// "Pick by name": suggest artists from Spotify as the user types; Enter adds the name.
+(function () {
+  "use strict";
+  var picker = document.querySelector(".artist-picker");
+  if (!picker) { return; }
+  var box = document.getElementById("artist-search");
+  var list = document.getElementById("artist-suggestions");
+  var names = document.getElementById("id_picked_artists");
+  if (!box || !list || !names) { return; }
+  picker.querySelector(".js-only").hidden = false;
+  var timer = null;
+  box.addEventListener("input", function () {
+    window.clearTimeout(timer);
+    var query = box.value.trim();
+    if (query.length < 2) { return; }
+    timer = window.setTimeout(function () {
+      fetch(picker.dataset.searchUrl + "?q=" + encodeURIComponent(query), {credentials: "same-origin"})
+        .then(function (r) { return r.ok ? r.json() : {artists: []}; })
+        .then(function (data) {
+          list.replaceChildren();
+          (data.artists || []).forEach(function (artist) {
+            var option = document.createElement("option");
+            option.value = artist.name;
+            list.appendChild(option);
+          });
+        })
+        .catch(function () { /* suggestions are optional */ });
+    }, 300);
+  });
+  box.addEventListener("keydown", function (event) {
+    if (event.key !== "Enter") { return; }
+    event.preventDefault();
+    var name = box.value.trim();
+    if (!name) { return; }
+    var current = names.value.split(/[\n,]/).map(function (s) { return s.trim(); }).filter(Boolean);
+    if (current.indexOf(name) === -1) { current.push(name); }
+    names.value = current.join("\n");
+    box.value = "";
+    var picked = document.getElementById("id_artist_source_2");
+    if (picked) { picked.checked = true; }
+  });
+})();

@@ -134,3 +134,20 @@ def test_keyboard_only_can_reach_connect(page, demo_server) -> None:
         if page.evaluate("document.activeElement.id") == "connect":
             break
     assert page.evaluate("document.activeElement.id") == "connect"
+
+
+def test_pick_artists_by_name_with_the_search_box(page, demo_server, console) -> None:  # noqa: ANN001
+    connect(page, demo_server)
+    with page.expect_response(lambda r: "/artists/search/" in r.url) as searched:
+        page.fill("#artist-search", "Neon Tapir")
+    suggestions = searched.value.json()["artists"]
+    assert "Neon Tapir" in [a["name"] for a in suggestions]
+    page.press("#artist-search", "Enter")
+    assert page.input_value("#id_picked_artists") == "Neon Tapir"
+    assert page.is_checked("#id_artist_source_2")
+    page.fill("#id_track_count", "10")
+    page.click("#preview-button")
+    page.wait_for_url(re.compile(r".*/preview/$"))
+    artists = page.eval_on_selector_all(".track-meta", "els => els.map(e => e.textContent)")
+    assert artists and all("Neon Tapir" in a for a in artists)
+    assert console.csp_violations == []
