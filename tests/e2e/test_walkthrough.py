@@ -136,7 +136,7 @@ def test_keyboard_only_can_reach_connect(page, demo_server) -> None:
     assert page.evaluate("document.activeElement.id") == "connect"
 
 
-def test_pick_artists_by_name_with_the_search_box(page, demo_server, console) -> None:  # noqa: ANN001
+def test_pick_artists_by_name_with_the_search_box(page, demo_server, console) -> None:
     connect(page, demo_server)
     with page.expect_response(lambda r: "/artists/search/" in r.url) as searched:
         page.fill("#artist-search", "Neon Tapir")
