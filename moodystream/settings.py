@@ -224,7 +224,9 @@ SECURE_CSP = {
 
 # --- Static files ---------------------------------------------------------------------------
 STATIC_URL = env.str("STATIC_URL", default="/static/")
-STATIC_ROOT = BASE_DIR / "staticfiles"
+# Collected (hashed, compressed) files exist only for production; locally WhiteNoise reads the
+# source folders, so there is no STATIC_ROOT to go stale.
+STATIC_ROOT = BASE_DIR / "staticfiles" if IS_PRODUCTION else None
 STATICFILES_DIRS = [BASE_DIR / "static"]
 # Production serves the collected, hashed and compressed files; locally WhiteNoise reads the
 # source folders directly so that no collectstatic step is needed to run or test.
