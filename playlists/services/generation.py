@@ -1,22 +1,32 @@
 """Generate a preview: choose artists, fetch what ranking needs, rank, filter, mix.
 
 Pure orchestration over a ``ports.CatalogueSource``.  The requests are shaped for speed: the
-user's artists, top tracks and (if asked) saved tracks in one concurrent round; then every
-artist concurrently — search pages, release list and ``tag:hipster`` albums together, then
-only the albums its share needs.  The gateway memoises, so nothing is fetched twice.
+user's artists, top tracks, playlists and (if asked) saved tracks in one concurrent round;
+then every artist concurrently — its search pages and studio-album list together, then only
+the albums its share needs.  The gateway memoises, so nothing is fetched twice.
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import re
 from collections.abc import Callable, Sequence
 from typing import cast
 
 from playlists.spotify.errors import SpotifyForbidden, SpotifyNotFound
-from playlists.spotify.models import Album, Artist, Track
+from playlists.spotify.models import Album, AlbumTracks, Artist, Track
 
-from .catalogue_plan import SEARCH_PAGE, ArtistNeed, choose_albums
+from .catalogue_plan import (
+    FALLBACK_GROUPS,
+    RELEASES_FIRST_PAGE,
+    SEARCH_PAGE,
+    STUDIO_GROUPS,
+    ArtistNeed,
+    choose_albums,
+    covers,
+    needs_fallback,
+)
 from .errors import GenerationError
 from .filters import SavedLibrary, TrackFilter
 from .mixing import deep_cut_target, mix, shares
@@ -45,10 +55,11 @@ def generate_preview(
     next candidate of the same artist and role.
     """
     notes: list[str] = []
-    artists, user_top, saved = gateway.gather(
+    artists, user_top, saved, _ = gateway.gather(
         lambda: _choose_artists(gateway, options, notes),
         lambda: _user_top_tracks(gateway, options),
         lambda: _saved_tracks(gateway) if options.exclude_saved else [],
+        lambda: _warm_playlists(gateway),
     )
     needs = _needs(len(artists), options)
     materials = gateway.map(
@@ -142,6 +153,13 @@ def _user_top_tracks(gateway: CatalogueSource, options: GenerationOptions) -> Se
         return []
 
 
+def _warm_playlists(gateway: CatalogueSource) -> None:
+    """The user's playlists ride along in the first round: the preview page lists the earlier
+    MoodyStream ones and saving checks them for duplicates, so neither waits for them later."""
+    with contextlib.suppress(SpotifyForbidden):
+        gateway.current_user_playlists()
+
+
 def _saved_tracks(gateway: CatalogueSource) -> Sequence[Track]:
     try:
         return gateway.saved_tracks(MAX_SAVED_TRACKS)
@@ -159,14 +177,13 @@ def _gather_artist(
     if need.top + need.deep == 0:
         return ArtistMaterial(artist)
     if gateway.supports_popularity:
-        top_tracks, releases = gateway.gather(
+        wide = ArtistNeed(top=max(0, need.top - 10), deep=max(need.deep, 1))
+        top_tracks, (releases, albums) = gateway.gather(
             lambda: gateway.artist_top_tracks(artist.id),
-            lambda: gateway.artist_albums(artist.id),
+            lambda: _albums_for(gateway, artist, wide, options),
         )
         if top_tracks is not None:
-            return _with_popularity(
-                gateway, artist, need, options, list(top_tracks), list(releases)
-            )
+            return _with_popularity(gateway, artist, list(top_tracks), releases, albums)
     name = artist.name.replace('"', " ").strip()
     lookups: list[Callable[[], object]] = [
         lambda offset=offset: gateway.search_tracks(
@@ -174,47 +191,53 @@ def _gather_artist(
         )
         for offset in range(0, need.search_pages * SEARCH_PAGE, SEARCH_PAGE)
     ]
-    lookups.append(lambda: gateway.artist_albums(artist.id))
-    if need.deep:
-        lookups.append(
-            lambda: gateway.search_albums(f'artist:"{name}" tag:hipster', limit=SEARCH_PAGE)
-        )
-    results = gateway.gather(*lookups)
-    pages = cast(list[Sequence[Track]], results[: need.search_pages])
-    releases = cast(Sequence[Album], results[need.search_pages])
-    hipster_albums = cast(Sequence[Album], results[need.search_pages + 1] if need.deep else [])
-    hipster = frozenset(a.id for a in hipster_albums)
-    chosen = choose_albums(
-        releases,
-        need,
-        hipster_album_ids=hipster,
-        exclude_versions=options.exclude_versions,
-    )
-    albums = gateway.albums([a.id for a in chosen]) if chosen else []
+    # The albums follow the release list at once, without waiting for the (slower) search.
+    lookups.append(lambda: _albums_for(gateway, artist, need, options))
+    *pages, (releases, albums) = cast(list, gateway.gather(*lookups))
     return ArtistMaterial(
         artist=artist,
-        search_hits=tuple(t for page in pages for t in page),
+        search_hits=tuple(t for page in cast(list[Sequence[Track]], pages) for t in page),
         releases=tuple(releases),
-        hipster_album_ids=hipster,
         albums=tuple(albums),
     )
+
+
+def _albums_for(
+    gateway: CatalogueSource, artist: Artist, need: ArtistNeed, options: GenerationOptions
+) -> tuple[list[Album], list[AlbumTracks]]:
+    """The artist's release list and the albums ``need`` asks for, with their tracks."""
+    if not need.songs_from_albums:
+        return [], []
+    releases = _releases(gateway, artist, need, options)
+    chosen = choose_albums(releases, need, exclude_versions=options.exclude_versions)
+    return releases, list(gateway.albums([a.id for a in chosen])) if chosen else []
+
+
+def _releases(
+    gateway: CatalogueSource, artist: Artist, need: ArtistNeed, options: GenerationOptions
+) -> list[Album]:
+    """Studio albums — the first page when it holds enough — and, only for artists without
+    usable ones, singles and compilations."""
+    releases = list(
+        gateway.artist_albums(artist.id, STUDIO_GROUPS, max_items=RELEASES_FIRST_PAGE)
+    )
+    if len(releases) >= RELEASES_FIRST_PAGE and not covers(
+        choose_albums(releases, need, exclude_versions=options.exclude_versions), need
+    ):
+        releases = list(gateway.artist_albums(artist.id, STUDIO_GROUPS))
+    if needs_fallback(releases, options.exclude_versions):
+        releases += gateway.artist_albums(artist.id, FALLBACK_GROUPS)
+    return releases
 
 
 def _with_popularity(
     gateway: CatalogueSource,
     artist: Artist,
-    need: ArtistNeed,
-    options: GenerationOptions,
     top_tracks: list[Track],
-    releases: Sequence[Album],
+    releases: list[Album],
+    albums: list[AlbumTracks],
 ) -> ArtistMaterial:
     """Extended Quota: Spotify's top tracks, plus album tracks with their popularity."""
-    chosen = choose_albums(
-        releases,
-        ArtistNeed(top=max(0, need.top - 10), deep=max(need.deep, 1)),
-        exclude_versions=options.exclude_versions,
-    )
-    albums = list(gateway.albums([a.id for a in chosen])) if chosen else []
     ids = [t.id for album in albums for t in album.tracks if t.popularity is None]
     full = gateway.tracks(ids) if ids else []
     return ArtistMaterial(

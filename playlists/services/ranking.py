@@ -11,8 +11,7 @@ scores every song it has seen from signals Spotify still gives:
 * **On a best-of** (the artist's compilation): 1.
 * **Re-released**: every further release carrying the same recording (same ISRC or title,
   e.g. deluxe, remaster, compilation) adds 0.3 — hits get reissued.
-* **Lead track** (track 1 of a studio album): 0.3.  **On a ``tag:hipster`` album** (Spotify's
-  least popular 10 % of albums): −0.5.
+* **Lead track** (track 1 of a studio album): 0.3.
 
 A song with any of the first five signals (or three releases) is *best-known*; the highest
 scores are the "top" picks.  Everything else we fetched from the artist's studio albums and
@@ -37,7 +36,6 @@ SINGLE_POINTS = 1.5
 BEST_OF_POINTS = 1.0
 RERELEASE_POINTS = 0.3
 LEAD_TRACK_POINTS = 0.3
-HIPSTER_POINTS = -0.5
 DEEP_POPULARITY_SHARE = 0.6  # Extended Quota: the least popular 60 % are deep-cut candidates
 
 
@@ -48,7 +46,6 @@ class ArtistMaterial:
     artist: Artist
     search_hits: tuple[Track, ...] = ()  # in search order
     releases: tuple[Album, ...] = ()  # the artist's release list
-    hipster_album_ids: frozenset[str] = frozenset()
     albums: tuple[AlbumTracks, ...] = ()  # fetched track lists
     top_tracks: tuple[Track, ...] | None = None  # Extended Quota only
     popularity: Mapping[str, int] = field(default_factory=dict)  # track id → popularity
@@ -143,8 +140,6 @@ def _by_signals(
             evidence.append(f"{releases} releases")
         if any(t.track_number == 1 and t.album and t.album.group == "album" for t in group.members):
             score += LEAD_TRACK_POINTS
-        if albums and all(a in material.hipster_album_ids for a in albums):
-            score += HIPSTER_POINTS
         ranked.append(RankedSong(group, round(score, 4), tuple(evidence)))
     return ranked
 

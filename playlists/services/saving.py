@@ -3,8 +3,9 @@
 * **Once.**  A double click, a browser retry or two Lambda containers may save the same preview
   at the same time.  The description carries a short marker derived from the idempotency key
   ("… [ms:1a2b3c4d]").  Under a process-local lock per key we look for that marker in the
-  user's playlists before creating; after creating we look again, and if another container
-  created one too, the oldest wins and ours is removed.
+  user's playlists before creating (the page fetched with the preview serves, so this costs no
+  round trip); while the first items go in we look again, and if another container created one
+  too, the oldest wins and ours is removed.
 * **Completely.**  Items go in with POST /playlists/{id}/items, 100 at a time, in order.  If
   filling fails after the gateway's retries, the half-made playlist is removed (unfollowed)
   before the error is raised.  A marked playlist found incomplete is finished by replacing its
@@ -114,13 +115,22 @@ def save_playlist(
             created = find_marked_playlist(gateway, marker)
             if created is None:
                 raise
-        winner = _oldest_marked(gateway, marker, created)
-        if winner.id != created.id:
-            logger.info("another save created %s first; removing %s", winner.id, created.id)
-            _remove_quietly(gateway, created.id)
-            return winner
         try:
-            snapshot = _write(gateway, created.id, uris, replace=False, on_progress=on_progress)
+            # Fill, and meanwhile look whether a concurrent save elsewhere created one too.
+            snapshot, winner = gateway.gather(
+                lambda: gateway.add_items(created.id, uris[:ITEMS_PER_REQUEST]),
+                lambda: _oldest_marked(gateway, marker, created),
+            )
+            if winner.id != created.id:
+                logger.info("another save created %s first; removing %s", winner.id, created.id)
+                _remove_quietly(gateway, created.id)
+                return winner
+            if on_progress:
+                on_progress(min(len(uris), ITEMS_PER_REQUEST), len(uris))
+            snapshot = _write(
+                gateway, created.id, uris, replace=False, on_progress=on_progress,
+                offset=ITEMS_PER_REQUEST,
+            ) or snapshot
         except BaseException:
             _remove_quietly(gateway, created.id)
             raise
@@ -196,17 +206,18 @@ def _write(
     *,
     replace: bool,
     on_progress: Progress | None,
+    offset: int = 0,
 ) -> str | None:
-    """Items in order, 100 per request; ``replace`` makes the first request a PUT."""
+    """Items in order from ``offset``, 100 per request; ``replace`` makes the first a PUT."""
     snapshot = None
-    for start in range(0, len(uris), ITEMS_PER_REQUEST):
-        chunk = uris[start : start + ITEMS_PER_REQUEST]
-        if replace and start == 0:
+    for at in range(offset, len(uris), ITEMS_PER_REQUEST):
+        chunk = uris[at : at + ITEMS_PER_REQUEST]
+        if replace and at == 0:
             snapshot = gateway.replace_items(playlist_id, chunk)
         else:
             snapshot = gateway.add_items(playlist_id, chunk)
         if on_progress:
-            on_progress(start + len(chunk), len(uris))
+            on_progress(at + len(chunk), len(uris))
     return snapshot
 
 

@@ -1,7 +1,9 @@
-"""A small process-wide TTL cache for PUBLIC catalogue data (artist releases, album tracks).
+"""A small process-wide TTL cache for PUBLIC catalogue data (releases, albums, searches).
 
 Warm Lambda containers serve many users whose favourite artists overlap; their discographies
-do not change by the minute.  User data (top items, library, playlists) never goes in here.
+do not change by the minute, and the save step regenerates the preview the user just saw, which
+then costs only the user's own data.  User data (top items, library, playlists) never goes in
+here.
 Set ``MOODYSTREAM_CATALOGUE_CACHE=off`` (benchmarks) or pass ``use_catalogue_cache=False`` to
 the gateway to bypass it.
 """

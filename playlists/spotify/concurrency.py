@@ -4,8 +4,13 @@ Generation fans out per artist, and each artist task fans out again (search page
 pages, albums).  A single bounded pool deadlocks when every worker waits on work queued behind
 it, so each nesting level gets its own pool: a worker of layer *n* submits to layer *n + 1*,
 and the last layer runs its work inline.  Waiting therefore only ever points "down" and always
-finishes.  The number of requests in flight is bounded separately (by the transport's
-semaphore), so extra threads cost memory, never extra load on Spotify.
+finishes.
+
+The number of requests in flight is bounded separately, by the transport's semaphore of
+``max_workers``.  Threads mostly wait (an artist task waits for its look-ups), so each layer
+may have ``THREADS_PER_WORKER`` times as many: ten artists on eight workers then all start at
+once instead of two of them waiting for whole artists to finish.  Extra threads cost a little
+memory, never extra load on Spotify.
 """
 
 from __future__ import annotations
@@ -18,9 +23,11 @@ from typing import Any, TypeVar
 T = TypeVar("T")
 R = TypeVar("R")
 
+THREADS_PER_WORKER = 4
+
 
 class LayeredPool:
-    """Runs thunks concurrently with at most ``max_workers`` threads per nesting layer."""
+    """Runs thunks concurrently: ``THREADS_PER_WORKER × max_workers`` threads per layer."""
 
     def __init__(self, max_workers: int, *, layers: int = 3, name: str = "spotify") -> None:
         if max_workers < 1:
@@ -40,7 +47,7 @@ class LayeredPool:
             pool = self._pools[layer]
             if pool is None:
                 pool = ThreadPoolExecutor(
-                    max_workers=self._max_workers,
+                    max_workers=self._max_workers * THREADS_PER_WORKER,
                     thread_name_prefix=f"{self._name}-L{layer}",
                     initializer=self._mark_layer,
                     initargs=(layer,),
@@ -91,6 +98,12 @@ class Memo:
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._futures: dict[Hashable, Future[Any]] = {}
+
+    def forget(self, match: Callable[[Hashable], bool]) -> None:
+        """Drop finished entries whose key matches (data that a write has changed)."""
+        with self._lock:
+            for key in [k for k, f in self._futures.items() if f.done() and match(k)]:
+                del self._futures[key]
 
     def has(self, key: Hashable) -> bool:
         with self._lock:

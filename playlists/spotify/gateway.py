@@ -190,12 +190,19 @@ class SpotifyGateway:
         limit: int,
         max_items: int | None = None,
         first_page: dict[str, Any] | None = None,
+        memoise_pages: bool = True,
         **params: Any,
     ) -> list[T]:
         """All items of an offset-paged list: page one, then the rest concurrently."""
 
         def fetch(offset: int) -> dict[str, Any]:
-            return self._get(op, path, _page, limit=limit, offset=offset, **params)
+            def get() -> dict[str, Any]:
+                return self._get(op, path, _page, limit=limit, offset=offset, **params)
+
+            if not memoise_pages:
+                return get()
+            # One by one, so that a later, longer read reuses the pages already fetched.
+            return self._memo.get(("page", path, tuple(sorted(params.items())), limit, offset), get)
 
         first = first_page if first_page is not None else fetch(0)
         raw_items = first.get("items") or ()
@@ -285,6 +292,7 @@ class SpotifyGateway:
         return self._memoised(
             ("search", "artist", query, limit, 0),
             lambda: self._search(query, "artist", limit, 0, _artists),
+            public=True,
         )
 
     def search_tracks(self, query: str, *, limit: int = 10, offset: int = 0) -> list[Track]:
@@ -292,6 +300,7 @@ class SpotifyGateway:
         return self._memoised(
             ("search", "track", query, limit, offset),
             lambda: self._search(query, "track", limit, offset, parsing.tracks),
+            public=True,
         )
 
     def search_albums(self, query: str, *, limit: int = 10, offset: int = 0) -> list[Album]:
@@ -299,6 +308,7 @@ class SpotifyGateway:
         return self._memoised(
             ("search", "album", query, limit, offset),
             lambda: self._search(query, "album", limit, offset, _albums),
+            public=True,
         )
 
     def _search(
@@ -313,16 +323,24 @@ class SpotifyGateway:
         )
 
     def artist_albums(
-        self, artist_id: str, include_groups: Sequence[str] = ALL_GROUPS
+        self,
+        artist_id: str,
+        include_groups: Sequence[str] = ALL_GROUPS,
+        *,
+        max_items: int | None = None,
     ) -> list[Album]:
-        """The artist's releases in Spotify's order (groups, then newest first)."""
+        """The artist's releases in Spotify's order (groups, then newest first).
+
+        ``max_items`` stops paging early; asking again for more reuses the pages fetched.
+        """
         groups = ",".join(include_groups)
         page_limit = PAGE_LIMIT if self._extended("albums_limit") else DEV_PAGE_LIMIT
         return self._memoised(
-            ("artist_albums", artist_id, groups),
+            ("artist_albums", artist_id, groups, max_items),
             lambda: self._offset_pages(
                 "GET /artists/{id}/albums", f"artists/{artist_id}/albums", _albums,
-                limit=page_limit, include_groups=groups, market=self.market,
+                limit=page_limit, max_items=max_items, include_groups=groups,
+                market=self.market,
             ),
             public=True,
         )
@@ -428,12 +446,32 @@ class SpotifyGateway:
 
     # -- playlists ------------------------------------------------------------------------
     def current_user_playlists(self, *, limit: int = 50, offset: int = 0) -> list[PlaylistSummary]:
-        """One page of the user's playlists, most recently added first (not memoised)."""
-        return self._get(
-            "GET /me/playlists", "me/playlists",
-            lambda raw: [parsing.playlist(p) for p in raw.get("items") or () if p],
-            limit=min(limit, PAGE_LIMIT), offset=offset,
+        """One page of the user's playlists, most recently added first.
+
+        Memoised until this gateway next writes a playlist, so the page fetched alongside a
+        preview also serves the save's duplicate check.
+        """
+        return self._memoised(
+            ("playlists", limit, offset),
+            lambda: self._get(
+                "GET /me/playlists", "me/playlists",
+                lambda raw: [parsing.playlist(p) for p in raw.get("items") or () if p],
+                limit=min(limit, PAGE_LIMIT), offset=offset,
+            ),
         )
+
+    def _write(
+        self,
+        op: str,
+        request: Callable[[spotipy.Spotify], Any],
+        parse: Callable[[Any], T] = lambda raw: raw,
+        **policy: bool,
+    ) -> T:
+        """A playlist write: afterwards the memoised playlist pages are stale."""
+        try:
+            return self._call(op, request, parse, **policy)
+        finally:
+            self._memo.forget(lambda key: isinstance(key, tuple) and key[0] == "playlists")
 
     def get_playlist(self, playlist_id: str) -> PlaylistSummary:
         return self._get(
@@ -450,14 +488,14 @@ class SpotifyGateway:
 
         return self._offset_pages(
             "GET /playlists/{id}/items", f"playlists/{playlist_id}/items", parse,
-            limit=PAGE_LIMIT, additional_types="track",
+            limit=PAGE_LIMIT, memoise_pages=False, additional_types="track",
         )
 
     def create_playlist(
         self, name: str, *, description: str = "", public: bool = False
     ) -> PlaylistSummary:
         """POST /me/playlists (``current_user_playlist_create`` in spotipy 2.26)."""
-        return self._call(
+        return self._write(
             "POST /me/playlists",
             lambda sp: sp.current_user_playlist_create(
                 name, public=public, collaborative=False, description=description
@@ -470,7 +508,7 @@ class SpotifyGateway:
         """Append in order, ≤ 100 per POST; returns the last snapshot id."""
         snapshot: str | None = None
         for chunk in _chunks(list(uris), ITEMS_PER_WRITE):
-            snapshot = self._call(
+            snapshot = self._write(
                 "POST /playlists/{id}/items",
                 lambda sp, chunk=chunk: sp._post(
                     f"playlists/{playlist_id}/items", payload={"uris": list(chunk)}
@@ -483,7 +521,7 @@ class SpotifyGateway:
     def replace_items(self, playlist_id: str, uris: Sequence[str]) -> str | None:
         """Set the items: PUT the first 100 (idempotent), then POST the rest in order."""
         uris = list(uris)
-        snapshot = self._call(
+        snapshot = self._write(
             "PUT /playlists/{id}/items",
             lambda sp: sp.playlist_replace_items(playlist_id, uris[:ITEMS_PER_WRITE]),
             _snapshot,
@@ -500,7 +538,7 @@ class SpotifyGateway:
         description: str | None = None,
         public: bool | None = None,
     ) -> None:
-        self._call(
+        self._write(
             "PUT /playlists/{id}",
             lambda sp: sp.playlist_change_details(
                 playlist_id, name=name, public=public, description=description
@@ -514,7 +552,7 @@ class SpotifyGateway:
         ``DELETE /playlists/{id}/followers`` (what spotipy's ``current_user_unfollow_playlist``
         calls) is deprecated and gone in Development Mode; ``DELETE /me/library`` replaces it.
         """
-        self._call(
+        self._write(
             "DELETE /me/library",
             lambda sp: sp._delete("me/library", uris=f"spotify:playlist:{playlist_id}"),
             expect_body=False,

@@ -161,9 +161,16 @@ class FakeSpotify:
             if a.album.id in self.hipster and a.album.artists[0].name == name
         ][offset : offset + limit]
 
-    def artist_albums(self, artist_id: str, include_groups: Sequence[str] = ()) -> list[Album]:
-        self._log("artist_albums", artist_id)
-        return list(self.releases.get(artist_id, []))
+    def artist_albums(
+        self,
+        artist_id: str,
+        include_groups: Sequence[str] = ("album", "single", "compilation"),
+        *,
+        max_items: int | None = None,
+    ) -> list[Album]:
+        self._log("artist_albums", artist_id, tuple(include_groups))
+        found = [a for a in self.releases.get(artist_id, []) if a.group in include_groups]
+        return found[:max_items]
 
     def albums(self, album_ids: Sequence[str]) -> list[AlbumTracks]:
         self._log("albums", tuple(album_ids))

@@ -110,6 +110,7 @@ def test_artist_with_only_compilations() -> None:
     by_artist = Counter(e.artist.name for e in p.entries)
     assert by_artist["Compiled"] == 5
     assert p.notes == ()
+    assert ("artist_albums", (comp.id, ("single", "compilation"))) in fake.calls
 
 
 def test_artist_with_too_few_songs_is_filled_from_the_others() -> None:
@@ -217,7 +218,8 @@ def test_requests_only_what_the_share_needs() -> None:
     fake.calls.clear()
     preview(fake, track_count=20, deep_cut_percent=40, seed=1)
     assert Counter(fake.names())["albums"] == 5
-    assert Counter(fake.names())["search_tracks"] == 10  # two pages per artist
+    assert Counter(fake.names())["search_tracks"] == 5  # one page per artist
+    assert Counter(fake.names())["artist_albums"] == 5  # studio albums only
 
 
 def test_extended_mode_ranks_by_popularity() -> None:
