@@ -125,6 +125,30 @@ def platform_problem(tag: str) -> str | None:
     return f"wheel for {platforms}: Lambda needs manylinux (glibc <= 2.34) on x86_64, or any"
 
 
+# The magic number of CPython 3.12 bytecode (importlib.util.MAGIC_NUMBER under 3.12).
+PYTHON_312_MAGIC = (3531).to_bytes(2, "little") + b"\r\n"
+
+
+def bytecode_problem(name: str, data: bytes, names: set[str]) -> str | None:
+    """Only 3.12 bytecode compiled from a packaged source, and never checked against it.
+
+    Timestamp-based caches (what a virtualenv holds) would be compared with the zip's reset
+    timestamps and recompiled at every cold start; a checked hash would re-read every source.
+    """
+    parts = name.split("/")
+    if len(parts) < 2 or parts[-2] != "__pycache__" or not parts[-1].endswith(".cpython-312.pyc"):
+        return "not a __pycache__/*.cpython-312.pyc file"
+    source = "/".join([*parts[:-2], parts[-1].removesuffix(".cpython-312.pyc") + ".py"])
+    if source not in names:
+        return f"no {source} beside it"
+    if data[:4] != PYTHON_312_MAGIC:
+        return "not CPython 3.12 bytecode"
+    flags = int.from_bytes(data[4:8], "little")
+    if flags != 0b01:  # hash-based, check_source off (PEP 552)
+        return "not unchecked-hash bytecode (deploy/add_bytecode.py writes those)"
+    return None
+
+
 def zappa_settings_problems(source: str) -> list[str]:
     values: dict[str, object] = {}
     for node in ast.parse(source).body:
@@ -173,8 +197,10 @@ def inspect(path: Path) -> Report:
                 report.problems.append(f"must not be packaged: {name}")
             elif top in FORBIDDEN_PACKAGES:
                 report.problems.append(f"must not be packaged: {top}/")
-            elif "/__pycache__/" in f"/{name}" or name.endswith(".pyc"):
-                report.problems.append(f"stale bytecode packaged: {name}")
+            elif name.endswith(".pyc"):
+                problem = bytecode_problem(name, archive.read(name), names)
+                if problem:
+                    report.problems.append(f"{name}: {problem}")
         report.problems = sorted(set(report.problems))
 
         for name in sorted(n for n in names if n.endswith(".dist-info/WHEEL")):

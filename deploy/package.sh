@@ -114,6 +114,10 @@ mkdir -p build
 rm -f "$OUT"
 "${clean_env[@]}" "$VENV/bin/zappa" package "$stage" -o "$OUT"
 
-# --- 4. What is in it, and how big ------------------------------------------------------------
+# --- 4. Bytecode: a cold start on read-only /var/task would otherwise compile every module -----
+echo "==> Adding bytecode (unchecked-hash .pyc, Python 3.12)"
+"$VENV/bin/python" deploy/add_bytecode.py "$OUT"
+
+# --- 5. What is in it, and how big ------------------------------------------------------------
 echo "==> Checking $OUT"
 "$VENV/bin/python" deploy/inspect_package.py "$OUT"

@@ -240,3 +240,30 @@ def test_zappa_settings_module_checks() -> None:
     problems = inspect_package.zappa_settings_problems(leaky)
     assert any("DEBUG" in p for p in problems)
     assert any("DJANGO_SECRET_KEY" in p for p in problems)
+
+
+def test_only_unchecked_hash_bytecode_is_accepted(tmp_path: Path) -> None:
+    import py_compile
+
+    inspect_package = load_inspect_package()
+    source = tmp_path / "module.py"
+    source.write_text("VALUE = 1\n")
+    names = {"pkg/module.py"}
+
+    def compiled(mode: py_compile.PycInvalidationMode) -> bytes:
+        target = tmp_path / f"{mode.name}.pyc"
+        py_compile.compile(str(source), cfile=str(target), invalidation_mode=mode, doraise=True)
+        return target.read_bytes()
+
+    name = "pkg/__pycache__/module.cpython-312.pyc"
+    modes = py_compile.PycInvalidationMode
+    assert inspect_package.bytecode_problem(name, compiled(modes.UNCHECKED_HASH), names) is None
+    assert "unchecked-hash" in inspect_package.bytecode_problem(
+        name, compiled(modes.TIMESTAMP), names
+    )
+    assert "beside it" in inspect_package.bytecode_problem(
+        "pkg/__pycache__/other.cpython-312.pyc", compiled(modes.UNCHECKED_HASH), names
+    )
+    assert "cpython-312" in inspect_package.bytecode_problem(
+        "pkg/module.pyc", compiled(modes.UNCHECKED_HASH), names
+    )

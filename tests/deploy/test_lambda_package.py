@@ -3,7 +3,7 @@
 ``deploy/package.sh`` builds ``build/moodystream-prod.zip`` once per session (set
 ``MOODYSTREAM_LAMBDA_ZIP`` to test a zip built elsewhere). It is unpacked into a temporary folder
 and Zappa's ``handler`` is imported from there by a separate Python (``-S -I``: no site-packages,
-no project on ``sys.path``), with:
+no project on ``sys.path``, ``-B``: no bytecode written, as ``/var/task`` is read-only), with:
 
 * ``sys.path`` = [the unpacked package, the standard library, "runtime", "moto"], like Lambda's
   [``/var/task``, ..., ``/var/runtime``]. "runtime" holds boto3/botocore/s3transfer only, which
@@ -255,7 +255,17 @@ class LambdaContainer:
         # stderr goes to a file: a pipe nobody reads until the end could fill up and block.
         self._stderr_file = tempfile.TemporaryFile(mode="w+")  # noqa: SIM115 - closed in stop()
         self.process = subprocess.Popen(
-            [sys.executable, "-S", "-I", "-c", HARNESS, str(unpacked), *map(str, extra_paths)],
+            # -B: /var/task is read-only on Lambda, no bytecode gets written there either.
+            [
+                sys.executable,
+                "-S",
+                "-I",
+                "-B",
+                "-c",
+                HARNESS,
+                str(unpacked),
+                *map(str, extra_paths),
+            ],
             cwd=unpacked,
             env=env,
             stdin=subprocess.PIPE,
@@ -459,7 +469,19 @@ def test_package_leaves_out_what_lambda_must_not_get(unpacked: Path, lambda_zip:
         assert absent not in names
     for present in ("handler.py", "zappa_settings.py", "moodystream", "playlists", "templates"):
         assert present in names
-    assert not list(unpacked.rglob("__pycache__"))
+    # Bytecode for every module, compiled from the zipped sources (deploy/add_bytecode.py).
+    for module in ("moodystream/settings.py", "django/__init__.py", "zappa/handler.py"):
+        source = unpacked / module
+        cached = source.parent / "__pycache__" / f"{source.stem}.cpython-312.pyc"
+        assert cached.is_file(), cached
+    inspect_package = subprocess.run(
+        [sys.executable, "deploy/inspect_package.py", str(lambda_zip)],
+        cwd=PROJECT_ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert inspect_package.returncode == 0, inspect_package.stderr
     size_mb = lambda_zip.stat().st_size / 1_000_000
     print(f"\nLambda package: {size_mb:.1f} MB zipped")
     assert size_mb < 20
