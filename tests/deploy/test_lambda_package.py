@@ -366,7 +366,9 @@ def rest_event(
         all_headers["Cookie"] = "; ".join(f"{name}={value}" for name, value in cookies.items())
     body = None
     if form is not None:
-        body = urlencode(form)
+        # binary_support makes Zappa register */* as binary media types: API Gateway then hands
+        # every request body over base64-encoded.
+        body = base64.b64encode(urlencode(form).encode()).decode()
         all_headers["Content-Type"] = "application/x-www-form-urlencoded"
     query = parse_qs(parts.query, keep_blank_values=True)
     return {
@@ -392,7 +394,7 @@ def rest_event(
             "identity": {"sourceIp": "203.0.113.7", "userAgent": "Mozilla/5.0 (pytest)"},
         },
         "body": body,
-        "isBase64Encoded": False,
+        "isBase64Encoded": body is not None,
     }
 
 
