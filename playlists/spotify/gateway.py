@@ -27,7 +27,7 @@ from requests.adapters import HTTPAdapter
 from . import parsing
 from .cache import CATALOGUE_CACHE, TTLCache, cache_enabled_by_default
 from .concurrency import LayeredPool, Memo
-from .errors import SpotifyForbidden
+from .errors import SpotifyBadRequest, SpotifyForbidden
 from .models import (
     Album,
     AlbumTracks,
@@ -334,15 +334,23 @@ class SpotifyGateway:
         ``max_items`` stops paging early; asking again for more reuses the pages fetched.
         """
         groups = ",".join(include_groups)
-        page_limit = PAGE_LIMIT if self._extended("albums_limit") else DEV_PAGE_LIMIT
-        return self._memoised(
-            ("artist_albums", artist_id, groups, max_items),
-            lambda: self._offset_pages(
+
+        def fetch(limit: int) -> list[Album]:
+            return self._offset_pages(
                 "GET /artists/{id}/albums", f"artists/{artist_id}/albums", _albums,
-                limit=page_limit, max_items=max_items, include_groups=groups,
-                market=self.market,
-            ),
-            public=True,
+                limit=limit, max_items=max_items, include_groups=groups, market=self.market,
+            )
+
+        def fetch_largest_pages() -> list[Album]:
+            if self._extended("albums_limit"):
+                try:
+                    return fetch(PAGE_LIMIT)
+                except SpotifyBadRequest:  # "Invalid limit": not Extended Quota after all
+                    self._refused("albums_limit")
+            return fetch(DEV_PAGE_LIMIT)
+
+        return self._memoised(
+            ("artist_albums", artist_id, groups, max_items), fetch_largest_pages, public=True
         )
 
     def album(self, album_id: str) -> AlbumTracks:

@@ -1,0 +1,232 @@
+"""Generate and save against the Spotify emulator over HTTP, in both API modes."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections import Counter
+
+import pytest
+
+from playlists.services.errors import GenerationError
+from playlists.services.generation import generate_preview
+from playlists.services.options import GenerationOptions
+from playlists.services.quality import measure, truth_from_tracks
+from playlists.services.saving import save_playlist
+from playlists.spotify.errors import SpotifyUnavailable
+from spotify_emulator import USER_FEW_TOP_ARTISTS, USER_NEW, USER_TYPICAL
+
+from ..spotify.emulator_support import api_requests, sign_in
+
+# Endpoints Development Mode apps lost in February 2026 (and the deprecated item paths).
+REMOVED = ("/top-tracks", "/related-artists", "/followers", "/users/")
+BATCH_PATHS = ("/v1/tracks", "/v1/albums", "/v1/artists")
+
+
+def removed_calls(log: list[tuple[str, str, str]]) -> list[tuple[str, str, str]]:
+    return [
+        r for r in log
+        if any(x in r[1] for x in REMOVED)
+        or r[1] in BATCH_PATHS
+        or (r[1].endswith("/tracks") and r[1].startswith("/v1/playlists/"))
+    ]
+
+
+def save(gateway, preview, key: str = "alex:test", **kw):
+    return save_playlist(
+        gateway, preview, name=preview.name, description=preview.description, public=False,
+        idempotency_key=key, **kw,
+    )
+
+
+@pytest.mark.parametrize("mode", ["development", "extended"])
+def test_saved_playlist_is_exactly_the_preview(emulator, mode: str) -> None:
+    emulator.app.set_mode(mode)
+    signed = sign_in(emulator)
+    options = GenerationOptions(seed=21)
+    with signed.gateway() as gw:
+        preview = generate_preview(gw, options)
+        saved = save(gw, preview)
+    assert preview.track_count == 50 and len(set(preview.track_uris)) == 50
+    assert preview.deep_count == 20
+    playlists = {p["id"]: p for p in emulator.app.state.user_playlists(USER_TYPICAL)}
+    assert playlists[saved.id]["items"] == list(preview.track_uris)
+    assert playlists[saved.id]["name"] == preview.name
+    log = api_requests(emulator)
+    if mode == "development":
+        assert removed_calls(log) == []
+    gets = [r for r in log if r[0] == "GET" and r[1] != "/v1/me/playlists"]
+    assert len(gets) == len(set(gets)), "nothing is fetched twice"
+
+
+def test_the_same_options_and_seed_give_the_same_preview_again(emulator) -> None:
+    signed = sign_in(emulator)
+    with signed.gateway() as gw:
+        first = generate_preview(gw, GenerationOptions(seed=5))
+    with signed.gateway() as gw:
+        again = generate_preview(gw, GenerationOptions(seed=5))
+        other = generate_preview(gw, GenerationOptions(seed=6))
+    assert first.digest == again.digest and other.digest != first.digest
+
+
+def test_requests_per_generation(emulator) -> None:
+    """10 artists: top artists, top tracks and playlists, then per artist one search page,
+    one release page and one album; then create and one write (+ the duplicate check)."""
+    signed = sign_in(emulator)
+    with signed.gateway() as gw:
+        preview = generate_preview(gw, GenerationOptions(seed=3))
+        generated = gw.request_count
+        save(gw, preview)
+        total = gw.request_count
+    by_path = Counter(p.split("/")[2] if p.count("/") > 1 else p for _, p, _ in
+                      api_requests(emulator))
+    assert generated == 3 + 10 * 3, by_path
+    assert total == generated + 3
+
+
+def test_quality_of_the_picks_in_development_mode(emulator) -> None:
+    truth = truth_from_tracks(emulator.app.catalogue.tracks.values())
+    signed = sign_in(emulator)
+    reports = []
+    with signed.gateway() as gw:
+        for seed in (1, 2, 3):
+            reports.append(measure(generate_preview(gw, GenerationOptions(seed=seed)), truth))
+    for report in reports:
+        assert report.top_percentile is not None and report.top_percentile >= 80
+        assert report.deep_percentile is not None and report.deep_percentile <= 60
+
+
+def test_a_new_account_gets_a_clear_message(emulator) -> None:
+    signed = sign_in(emulator, USER_NEW)
+    with signed.gateway() as gw, pytest.raises(GenerationError, match="no top artists"):
+        generate_preview(gw, GenerationOptions())
+
+
+def test_two_artists_fill_a_long_playlist_as_far_as_they_can(emulator) -> None:
+    signed = sign_in(emulator, USER_FEW_TOP_ARTISTS)
+    with signed.gateway() as gw:
+        preview = generate_preview(gw, GenerationOptions(track_count=60, seed=4))
+    assert len(preview.artists) == 2 and preview.track_count > 20
+    assert len(set(preview.track_uris)) == preview.track_count
+
+
+def test_failure_while_filling_leaves_no_half_made_playlist(emulator) -> None:
+    signed = sign_in(emulator)
+    with signed.gateway(max_retries=2) as gw:
+        preview = generate_preview(gw, GenerationOptions(track_count=150, seed=8))
+        assert preview.track_count == 150
+
+        def break_the_second_write(done: int, total: int) -> None:
+            if done == 100:  # every try of the second items POST fails
+                emulator.app.faults.add_error(
+                    "/v1/playlists/*/items", 500, method="POST", count=3
+                )
+
+        with pytest.raises(SpotifyUnavailable):
+            save(gw, preview, on_progress=break_the_second_write)
+    log = emulator.app.request_log.entries()
+    created = [r for r in log if r.method == "POST" and r.path == "/v1/me/playlists"]
+    assert len(created) == 1
+    posts = [r for r in log if r.method == "POST" and r.path.endswith("/items")]
+    assert [r.status for r in posts] == [201, 500, 500, 500]
+    pid = posts[0].path.split("/")[3]
+    removal = [r for r in log if r.method == "DELETE" and r.path == "/v1/me/library"]
+    assert len(removal) == 1 and f"spotify%3Aplaylist%3A{pid}" in removal[0].query
+    assert removal[0].status == 200
+    left = [p for p in emulator.app.state.user_playlists(USER_TYPICAL) if p["id"] == pid]
+    if left:
+        pytest.xfail(
+            "the emulator keeps an owned playlist on DELETE /me/library (Spotify removes it); "
+            "MoodyStream did send the removal"
+        )
+
+
+def test_saving_twice_gives_one_playlist(emulator) -> None:
+    signed = sign_in(emulator)
+    with signed.gateway() as gw:
+        preview = generate_preview(gw, GenerationOptions(seed=9))
+        first = save(gw, preview)
+    with signed.gateway() as gw:
+        second = save(gw, preview)
+    assert first.id == second.id
+    mine = [p for p in emulator.app.state.user_playlists(USER_TYPICAL) if p["id"] == first.id]
+    assert len(mine) == 1 and mine[0]["items"] == list(preview.track_uris)
+    created = [r for r in emulator.app.request_log.entries() if r.method == "POST"
+               and r.path == "/v1/me/playlists"]
+    assert len(created) == 1
+
+
+def test_concurrent_saves_give_one_playlist(emulator) -> None:
+    signed = sign_in(emulator)
+    with signed.gateway() as gw:
+        preview = generate_preview(gw, GenerationOptions(seed=10))
+    results, errors = [], []
+
+    def one_save() -> None:
+        try:
+            with signed.gateway() as gw:
+                results.append(save(gw, preview, key="alex:concurrent"))
+        except Exception as exc:
+            errors.append(exc)
+
+    threads = [threading.Thread(target=one_save) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    assert len({r.id for r in results}) == 1
+    names = [p["name"] for p in emulator.app.state.user_playlists(USER_TYPICAL)]
+    assert names.count(preview.name) == 1
+
+
+def test_refresh_replaces_an_earlier_playlist(emulator) -> None:
+    signed = sign_in(emulator)
+    with signed.gateway() as gw:
+        old = save(gw, generate_preview(gw, GenerationOptions(seed=11, track_count=120)))
+        fresh_preview = generate_preview(gw, GenerationOptions(seed=12, track_count=30))
+        fresh = save(gw, fresh_preview, key="alex:fresh", replace_playlist_id=old.id)
+    assert fresh.id == old.id
+    playlist = next(p for p in emulator.app.state.user_playlists(USER_TYPICAL)
+                    if p["id"] == old.id)
+    assert playlist["items"] == list(fresh_preview.track_uris)
+
+
+def test_token_expiry_mid_generation_is_refreshed(emulator) -> None:
+    signed = sign_in(emulator)
+    with signed.gateway() as gw:
+        real_top_artists = gw.top_artists
+
+        def top_artists_then_expire(*args, **kwargs):
+            artists = real_top_artists(*args, **kwargs)
+            emulator.app.clock.advance(3700)  # the hour is up while the artists load
+            return artists
+
+        gw.top_artists = top_artists_then_expire  # type: ignore[method-assign]
+        preview = generate_preview(gw, GenerationOptions(seed=13))
+        saved = save(gw, preview)
+    assert preview.track_count == 50 and len(signed.refreshes) == 1
+    assert saved.item_count == 50
+    statuses = Counter(r.status for r in emulator.app.request_log.entries("/v1/"))
+    assert statuses[401] >= 1
+
+
+def test_faults_during_generation_are_retried(emulator) -> None:
+    signed = sign_in(emulator)
+    emulator.app.faults.add_error("/v1/search", 503, count=2)
+    emulator.app.faults.add_malformed("/v1/albums/*", count=1)
+    with signed.gateway() as gw:
+        preview = generate_preview(gw, GenerationOptions(seed=14))
+    assert preview.track_count == 50
+
+
+def test_concurrency_beats_sequential_at_latency(emulator) -> None:
+    emulator.app.faults.set_latency(60)
+    signed = sign_in(emulator)
+    timings = {}
+    for workers in (1, 8):
+        with signed.gateway(max_workers=workers) as gw:
+            started = time.perf_counter()
+            generate_preview(gw, GenerationOptions(seed=15))
+            timings[workers] = time.perf_counter() - started
+    assert timings[8] * 3 < timings[1], timings
