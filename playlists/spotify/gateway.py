@@ -120,6 +120,8 @@ class SpotifyGateway:
 
     # -- lifecycle and bookkeeping -------------------------------------------------------
     def close(self) -> None:
+        """Release threads and connections; look-ups still running give up at once."""
+        self._transport.closed = True
         self._pool.close()
         self._session.close()
 

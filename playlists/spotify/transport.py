@@ -204,6 +204,7 @@ class Transport:
         self._rng = rng or random.Random()  # noqa: S311 - jitter, not security
         self._count_lock = threading.Lock()
         self.request_count = 0
+        self.closed = False  # set when the gateway closes: stragglers stop retrying
 
     @property
     def refresh_count(self) -> int:
@@ -226,6 +227,8 @@ class Transport:
         rate_limited = 0
         refreshed = False
         while True:
+            if self.closed:
+                raise SpotifyUnavailable(f"{op}: the gateway is closed")
             self._gate.wait()
             token = self._tokens.current
             try:
@@ -268,6 +271,8 @@ class Transport:
             except (requests.RequestException, _Malformed, KeyError, TypeError, ValueError) as exc:
                 self._tap.take()
                 failure = exc
+            if self.closed:
+                raise SpotifyUnavailable(f"{op}: the gateway is closed") from failure
             if attempt >= self._max_retries:
                 logger.warning("Spotify %s failed after %d attempts: %s", op, attempt + 1, failure)
                 raise SpotifyUnavailable(f"{op}: {failure}") from failure

@@ -1,0 +1,238 @@
+"""``manage.py generate_playlist``: preview and save a MoodyStream playlist from a terminal.
+
+With Spotify credentials it signs in through the browser and a loopback redirect
+(``--redirect-uri``, default http://127.0.0.1:8888/callback, which must be registered for the
+app).  In demo mode (``DEMO_MODE``) it starts the Spotify emulator in this process, approves
+its consent page as a demo user and says loudly that this is not the real Spotify.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import sys
+from collections.abc import Iterator
+from typing import Any
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from playlists.services.errors import GenerationError
+from playlists.services.generation import generate_preview
+from playlists.services.options import (
+    VERSION_KINDS,
+    GenerationOptions,
+    InvalidOptions,
+    new_seed,
+)
+from playlists.services.preview import Preview
+from playlists.services.saving import save_playlist
+from playlists.spotify.accounts import SpotifyApp, TokenSet, refresh_tokens
+from playlists.spotify.errors import SpotifyError
+from playlists.spotify.gateway import SpotifyGateway
+from playlists.spotify.loopback import demo_sign_in, sign_in_with_browser
+
+LOOPBACK_REDIRECT = "http://127.0.0.1:8888/callback"
+DEFAULT_SCOPES = (
+    "user-top-read",
+    "user-follow-read",
+    "user-library-read",
+    "playlist-read-private",
+    "playlist-modify-public",
+    "playlist-modify-private",
+)
+DEMO_BANNER = "DEMO — not your real Spotify: the built-in Spotify emulator with made-up music."
+
+
+class Command(BaseCommand):
+    help = "Preview a playlist of your artists' best-known songs and deep cuts, and save it."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--artists", type=int, default=10, help="how many artists (1-50)")
+        parser.add_argument("--deep-cuts", type=int, default=40, help="deep-cut share, percent")
+        parser.add_argument("--length", type=int, default=50, help="tracks (10-200)")
+        parser.add_argument("--source", choices=("top", "followed", "picked"), default=None)
+        parser.add_argument(
+            "--time-range", choices=("short_term", "medium_term", "long_term"),
+            default="medium_term",
+        )
+        parser.add_argument("--pick", action="append", default=[], metavar="ARTIST",
+                            help="an artist name or Spotify id (repeat; implies --source picked)")
+        parser.add_argument("--private", action="store_true", help="make the playlist private")
+        parser.add_argument("--name", default="", help="playlist name (default: generated)")
+        parser.add_argument("--description", default="")
+        parser.add_argument("--seed", type=int, default=None, help="same seed, same playlist")
+        parser.add_argument("--no-explicit", action="store_true", help="leave out explicit songs")
+        parser.add_argument("--exclude-saved", action="store_true",
+                            help="leave out songs already in your library")
+        parser.add_argument("--allow-version", action="append", default=[],
+                            choices=VERSION_KINDS, help="keep live, remix, ... versions")
+        parser.add_argument("--dry-run", action="store_true", help="preview only, save nothing")
+        parser.add_argument("--redirect-uri", default=LOOPBACK_REDIRECT)
+        parser.add_argument("--demo-user", default="alex", help="demo mode: who to sign in as")
+        parser.add_argument("--no-browser", action="store_true",
+                            help="print the sign-in address instead of opening a browser")
+
+    def handle(self, *args: Any, **opts: Any) -> None:
+        options = self._options(opts)
+        try:
+            with self._gateway(opts) as gateway:
+                self.stderr.write("Asking Spotify for your artists and their songs…")
+                preview = generate_preview(gateway, options)
+                self._print_preview(preview)
+                if opts["dry_run"]:
+                    self.stdout.write("Dry run: nothing was saved.")
+                    return
+                self._save(gateway, preview)
+        except GenerationError as exc:
+            raise CommandError(exc.user_message) from exc
+        except SpotifyError as exc:
+            raise CommandError(f"{exc.user_message} ({exc})") from exc
+
+    # -- options -------------------------------------------------------------------------
+    def _options(self, opts: dict[str, Any]) -> GenerationOptions:
+        picked = tuple(opts["pick"])
+        source = opts["source"] or ("picked" if picked else "top")
+        try:
+            return GenerationOptions(
+                artist_source=source,
+                time_range=opts["time_range"],
+                picked_artists=picked,
+                artist_count=opts["artists"],
+                track_count=opts["length"],
+                deep_cut_percent=opts["deep_cuts"],
+                exclude_versions=frozenset(VERSION_KINDS) - set(opts["allow_version"]),
+                allow_explicit=not opts["no_explicit"],
+                exclude_saved=opts["exclude_saved"],
+                public=not opts["private"],
+                name=opts["name"],
+                description=opts["description"],
+                seed=opts["seed"] if opts["seed"] is not None else new_seed(),
+            )
+        except InvalidOptions as exc:
+            raise CommandError("; ".join(f"{k}: {v}" for k, v in exc.errors.items())) from exc
+
+    # -- connecting ----------------------------------------------------------------------
+    @contextlib.contextmanager
+    def _gateway(self, opts: dict[str, Any]) -> Iterator[SpotifyGateway]:
+        scopes = tuple(getattr(settings, "SPOTIFY_SCOPES", DEFAULT_SCOPES))
+        api_mode = getattr(settings, "SPOTIFY_API_MODE", "development")
+        timeout = getattr(settings, "SPOTIFY_REQUEST_TIMEOUT", 10.0)
+        with contextlib.ExitStack() as stack:
+            if getattr(settings, "DEMO_MODE", False):
+                from spotify_emulator import DEMO_CLIENT, EmulatorConfig, create_app
+                from spotify_emulator import serve_in_thread as serve
+
+                self.stdout.write(self.style.WARNING(DEMO_BANNER))
+                server = stack.enter_context(serve(create_app(EmulatorConfig(mode=api_mode))))
+                app = SpotifyApp(DEMO_CLIENT.client_id, DEMO_CLIENT.client_secret,
+                                 opts["redirect_uri"], server.base_url)
+                tokens = demo_sign_in(app, scopes, opts["demo_user"])
+                api_base_url = server.api_url
+            else:
+                client_id = getattr(settings, "SPOTIFY_CLIENT_ID", "")
+                secret = getattr(settings, "SPOTIFY_CLIENT_SECRET", "")
+                if not client_id or not secret:
+                    raise CommandError(
+                        "No Spotify credentials (SPOTIPY_CLIENT_ID / SPOTIPY_CLIENT_SECRET). "
+                        "Set them, or run with DEMO_MODE=1 to try the built-in emulator."
+                    )
+                app = SpotifyApp(
+                    client_id, secret, opts["redirect_uri"],
+                    getattr(settings, "SPOTIFY_ACCOUNTS_BASE_URL", "")
+                    or "https://accounts.spotify.com/",
+                )
+                tokens = sign_in_with_browser(
+                    app, scopes,
+                    open_browser=(lambda url: None) if opts["no_browser"] else _open_browser,
+                    echo=self.stderr.write,
+                )
+                api_base_url = (getattr(settings, "SPOTIFY_API_BASE_URL", "")
+                                or "https://api.spotify.com/v1/")
+            holder = _Tokens(app, tokens)
+            gateway = stack.enter_context(SpotifyGateway(
+                tokens.access_token, api_base_url=api_base_url, api_mode=api_mode,
+                refresh_access_token=holder.refresh, request_timeout=timeout,
+            ))
+            yield gateway
+
+    # -- output --------------------------------------------------------------------------
+    def _print_preview(self, preview: Preview) -> None:
+        self.stdout.write(self.style.MIGRATE_HEADING(preview.name))
+        header = f"{'#':>3}  {'Role':4}  {'Artist':24}  {'Title':36}  {'Album':28}  Year   Time"
+        self.stdout.write(header)
+        self.stdout.write("-" * len(header))
+        for n, entry in enumerate(preview.entries, start=1):
+            track = entry.track
+            album = track.album
+            year = album.release_year if album and album.release_year else ""
+            self.stdout.write(
+                f"{n:>3}  {entry.role:4}  {_cut(entry.artist.name, 24)}  "
+                f"{_cut(track.name, 36)}  {_cut(album.name if album else '', 28)}  "
+                f"{year!s:5}  {_duration(track.duration_ms):>5}"
+            )
+        minutes = preview.duration_ms // 60_000
+        self.stdout.write(
+            f"{preview.track_count} tracks, {minutes // 60} h {minutes % 60} min; "
+            f"{preview.deep_count} deep cuts ({preview.deep_share:.0%}); "
+            f"seed {preview.options.seed}"
+        )
+        for note in preview.notes:
+            self.stdout.write(f"Note: {note}")
+
+    def _save(self, gateway: SpotifyGateway, preview: Preview) -> None:
+        with _progress(preview.track_count, getattr(self.stderr, "_out", sys.stderr)) as advance:
+            saved = save_playlist(
+                gateway,
+                preview,
+                name=preview.name,
+                description=preview.description,
+                public=preview.options.public,
+                idempotency_key=f"cli:{preview.digest}:{preview.options.seed}",
+                on_progress=advance,
+            )
+        self.stdout.write(self.style.SUCCESS(f"Saved “{saved.name}” ({saved.item_count} tracks)"))
+        if getattr(settings, "DEMO_MODE", False):
+            self.stdout.write(f"(in the demo emulator only, as {saved.id}; gone when this ends)")
+        else:
+            self.stdout.write(
+                saved.external_url or f"https://open.spotify.com/playlist/{saved.id}"
+            )
+
+
+class _Tokens:
+    """Keeps the newest token set for the gateway's refreshes."""
+
+    def __init__(self, app: SpotifyApp, tokens: TokenSet) -> None:
+        self.app = app
+        self.tokens = tokens
+
+    def refresh(self) -> str:
+        self.tokens = refresh_tokens(self.app, self.tokens)
+        return self.tokens.access_token
+
+
+def _open_browser(url: str) -> None:
+    import webbrowser
+
+    webbrowser.open(url)
+
+
+@contextlib.contextmanager
+def _progress(total: int, stream: Any) -> Iterator[Any]:
+    """A tqdm bar on stderr (tqdm is a development dependency; without it, no bar)."""
+    try:
+        from tqdm import tqdm
+    except ImportError:
+        yield lambda done, total: None
+        return
+    with tqdm(total=total, unit="track", desc="Saving", file=stream) as bar:
+        yield lambda done, total: bar.update(done - bar.n)
+
+
+def _cut(text: str, width: int) -> str:
+    return (text if len(text) <= width else text[: width - 1] + "…").ljust(width)
+
+
+def _duration(ms: int) -> str:
+    seconds = round(ms / 1000)
+    return f"{seconds // 60}:{seconds % 60:02d}"

@@ -1,0 +1,60 @@
+"""The terminal command end to end in demo mode (emulator in-process, consent auto-approved)."""
+
+from __future__ import annotations
+
+import re
+from io import StringIO
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.test import override_settings
+
+DEMO = override_settings(DEMO_MODE=True, SPOTIFY_API_MODE="development")
+ROW = re.compile(r"^\s*\d+\s+(top|deep)\s")
+
+
+def run(*args: str) -> tuple[str, str]:
+    out, err = StringIO(), StringIO()
+    call_command("generate_playlist", *args, stdout=out, stderr=err)
+    return out.getvalue(), err.getvalue()
+
+
+@DEMO
+def test_dry_run_prints_the_preview_and_saves_nothing() -> None:
+    out, _ = run("--dry-run", "--seed", "5", "--artists", "5", "--length", "20")
+    assert "DEMO — not your real Spotify" in out
+    rows = [line for line in out.splitlines() if ROW.match(line)]
+    assert len(rows) == 20
+    assert sum(" deep " in row for row in rows) == 8
+    assert "Dry run: nothing was saved." in out and "Saved" not in out
+    again, _ = run("--dry-run", "--seed", "5", "--artists", "5", "--length", "20")
+    assert [line for line in again.splitlines() if ROW.match(line)] == rows
+
+
+@DEMO
+def test_saves_with_a_progress_bar() -> None:
+    out, err = run("--seed", "6", "--length", "120", "--private", "--name", "Terminal mix")
+    assert "Saved “Terminal mix” (120 tracks)" in out
+    assert "in the demo emulator only" in out
+    assert "Saving" in err and "120/120" in err
+
+
+@DEMO
+def test_picked_artists_with_notes() -> None:
+    out, _ = run("--dry-run", "--pick", "Hazel Wren", "--pick", "Nobody At All", "--seed", "1",
+                 "--length", "10")
+    assert "Hazel Wren" in out and "Note: Spotify has no artist called “Nobody At All”." in out
+
+
+@DEMO
+def test_user_errors_are_command_errors() -> None:
+    with pytest.raises(CommandError, match="track_count"):
+        run("--dry-run", "--length", "5")
+    with pytest.raises(CommandError, match="no top artists"):
+        run("--dry-run", "--demo-user", "jordan")
+
+
+@override_settings(DEMO_MODE=False, SPOTIFY_CLIENT_ID="", SPOTIFY_CLIENT_SECRET="")
+def test_without_credentials_it_says_what_to_do() -> None:
+    with pytest.raises(CommandError, match="DEMO_MODE"):
+        run("--dry-run")

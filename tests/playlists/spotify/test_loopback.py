@@ -1,0 +1,76 @@
+"""Terminal sign-in: browser → emulator consent → loopback redirect → tokens (PKCE, state)."""
+
+from __future__ import annotations
+
+import socket
+
+import pytest
+import requests
+
+from playlists.spotify.accounts import SpotifyApp
+from playlists.spotify.errors import SpotifyAuthError
+from playlists.spotify.loopback import LoopbackCallback, demo_sign_in, sign_in_with_browser
+from spotify_emulator import DEMO_CLIENT, USER_TYPICAL
+from spotify_emulator.testing import approve_consent
+
+from .emulator_support import SCOPES
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def demo_app(emulator, port: int) -> SpotifyApp:
+    # The demo client accepts any loopback port for http://127.0.0.1/callback/.
+    return SpotifyApp(DEMO_CLIENT.client_id, DEMO_CLIENT.client_secret,
+                      f"http://127.0.0.1:{port}/callback/", emulator.base_url)
+
+
+def browser(decision: str = "approve"):
+    """A stand-in browser: agree (or cancel) on the consent page, follow the redirect."""
+
+    def open_url(url: str) -> None:
+        location = approve_consent(url, USER_TYPICAL, decision=decision)
+        assert location.startswith("http://127.0.0.1:")
+        assert requests.get(location, timeout=5).status_code == 200
+
+    return open_url
+
+
+def test_browser_sign_in_through_the_loopback_redirect(emulator) -> None:
+    messages: list[str] = []
+    tokens = sign_in_with_browser(
+        demo_app(emulator, free_port()), SCOPES, open_browser=browser(), echo=messages.append
+    )
+    assert tokens.access_token and tokens.refresh_token
+    assert "/authorize?" in messages[0]
+    token = emulator.app.tokens.lookup(tokens.access_token)
+    assert token is not None and token.user_id == USER_TYPICAL
+
+
+def test_refused_consent_is_an_auth_error(emulator) -> None:
+    with pytest.raises(SpotifyAuthError, match="access_denied"):
+        sign_in_with_browser(demo_app(emulator, free_port()), SCOPES,
+                             open_browser=browser("deny"), echo=lambda m: None)
+
+
+def test_no_answer_times_out(emulator) -> None:
+    with pytest.raises(SpotifyAuthError, match="in time"):
+        sign_in_with_browser(demo_app(emulator, free_port()), SCOPES,
+                             open_browser=lambda url: None, echo=lambda m: None, timeout=0.2)
+
+
+def test_only_loopback_redirects_are_served() -> None:
+    with pytest.raises(ValueError):
+        LoopbackCallback("http://localhost:8888/callback")
+    with pytest.raises(ValueError):
+        LoopbackCallback("https://example.com/callback")
+
+
+def test_demo_sign_in_approves_as_a_demo_user(emulator) -> None:
+    tokens = demo_sign_in(demo_app(emulator, 8888), SCOPES, "maya")
+    assert emulator.app.tokens.lookup(tokens.access_token).user_id == "maya"
+    with pytest.raises(SpotifyAuthError):
+        demo_sign_in(demo_app(emulator, 8888), SCOPES, "nobody")
