@@ -1,23 +1,26 @@
 """Which of an artist's songs are best known, and which are deep cuts — without popularity.
 
 Development Mode apps no longer see ``popularity`` or an artist's top tracks, so MoodyStream
-scores every song it has seen from signals Spotify still gives:
+scores every song it has seen (all releases of a song count together, see ``dedupe``) from
+signals Spotify still gives:
 
-* **Search order.**  ``/search?q=artist:"Name"&type=track`` (first two pages) ranks an
-  artist's tracks by relevance and, in practice, by how much they are played; a song's best
-  position scores most (4 points at #1, 2 at #6, 1 at #16).
+* **Search order.**  ``/search?q=artist:"Name"&type=track`` ranks an artist's tracks by
+  relevance and, in practice, by how much they are played.  The first page (10 results; more
+  pages only when an artist needs many top picks) is read; a song's best position scores most
+  (4 points at #1, 2 at #6, 1 at #16).
 * **Your own top tracks** (``/me/top/tracks``): up to 2 points.
-* **Released as a single** — a single carries the song, or a single is named after it: 1.5.
-* **On a best-of** (the artist's compilation): 1.
-* **Re-released**: every further release carrying the same recording (same ISRC or title,
-  e.g. deluxe, remaster, compilation) adds 0.3 — hits get reissued.
+* **Released as a single** — a version seen is on a single, or a single is named after it: 1.5.
+* **On a compilation** (a best-of, a various-artists collection): 1.
+* **Re-released**: every further release carrying the recording (same ISRC, or same lead artist
+  and title, e.g. deluxe, remaster, best-of) adds 0.3 — hits get reissued.
 * **Lead track** (track 1 of a studio album): 0.3.
 
-A song with any of the first five signals (or three releases) is *best-known*; the highest
-scores are the "top" picks.  Everything else we fetched from the artist's studio albums and
-B-sides — songs with no hit signal at all — is a *deep-cut* candidate, deepest (lowest score)
-first.  With Extended Quota (``popularity`` present) the score is simply Spotify's popularity,
-the artist's top tracks count as hits, and the least popular 60 % of songs are deep cuts.
+A song with any of the first four signals (or three releases) is *best-known*; the highest
+scores are the "top" picks.  The other songs of the studio albums fetched (or of singles and
+compilations when an artist has no albums) — songs with no hit signal at all — are *deep-cut*
+candidates.  With Extended Quota (``popularity`` present) the score is simply Spotify's
+popularity, the artist's top tracks count as hits, and the least popular 60 % of songs are
+deep cuts.
 """
 
 from __future__ import annotations
@@ -133,7 +136,7 @@ def _by_signals(
             evidence.append("single")
         if any(a.group == "compilation" for a in albums.values()):
             score += BEST_OF_POINTS
-            evidence.append("best-of")
+            evidence.append("compilation")
         releases = len(albums) + (1 if named_single and not on_single else 0)
         score += RERELEASE_POINTS * max(0, min(releases, 6) - 1)
         if releases >= 3:

@@ -168,7 +168,10 @@ class SpotifyGateway:
         return self._call(op, lambda sp: sp._get(path, **params), parse)
 
     def _memoised(self, key: Hashable, compute: Callable[[], T], *, public: bool = False) -> T:
-        """Once per gateway; public catalogue data also goes through the process cache."""
+        """Once per gateway; public catalogue data also goes through the process cache.
+
+        Lists come back as copies: the memoised (and cached) one is shared.
+        """
         if public and self._cache is not None:
             cache, cache_key = self._cache, (self.api_base_url, self.api_mode, key)
 
@@ -180,8 +183,10 @@ class SpotifyGateway:
                 cache.set(cache_key, value)
                 return value
 
-            return self._memo.get(key, compute_cached)
-        return self._memo.get(key, compute)
+            value = self._memo.get(key, compute_cached)
+        else:
+            value = self._memo.get(key, compute)
+        return list(value) if isinstance(value, list) else value  # type: ignore[return-value]
 
     def _offset_pages(
         self,
@@ -446,7 +451,7 @@ class SpotifyGateway:
             try:
                 return self._get(
                     "GET /artists/{id}/top-tracks", f"artists/{artist_id}/top-tracks",
-                    lambda raw: parsing.tracks(raw["tracks"]), market=self.market or "US",
+                    lambda raw: parsing.tracks(raw["tracks"]), market=self.market or "from_token",
                 )
             except SpotifyForbidden:
                 self._refused("top_tracks")
