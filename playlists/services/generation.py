@@ -1,9 +1,8 @@
 """Generate a preview: choose artists, fetch what ranking needs, rank, filter, mix.
 
-Pure orchestration over a ``ports.CatalogueSource``.  The requests are shaped for speed: the
-user's artists, top tracks, playlists and (if asked) saved tracks in one concurrent round;
-then every artist concurrently — its search pages and studio-album list together, then only
-the albums its share needs.  The gateway memoises, so nothing is fetched twice.
+Pure orchestration over a ``ports.CatalogueSource``: the user's artists, top tracks, playlists
+and (if asked) saved tracks in one concurrent round, then every artist's catalogue at once
+(``fetching``), then ranking and mixing in memory.
 """
 
 from __future__ import annotations
@@ -11,29 +10,20 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import re
-from collections.abc import Callable, Sequence
-from typing import cast
+from collections.abc import Sequence
 
 from playlists.spotify.errors import SpotifyForbidden, SpotifyNotFound
-from playlists.spotify.models import Album, AlbumTracks, Artist, Track
+from playlists.spotify.models import Artist, Track
 
-from .catalogue_plan import (
-    FALLBACK_GROUPS,
-    RELEASES_FIRST_PAGE,
-    SEARCH_PAGE,
-    STUDIO_GROUPS,
-    ArtistNeed,
-    choose_albums,
-    covers,
-    needs_fallback,
-)
+from .catalogue_plan import ArtistNeed
 from .errors import GenerationError
+from .fetching import fetch_materials
 from .filters import SavedLibrary, TrackFilter
 from .mixing import deep_cut_target, mix, shares
 from .options import GenerationOptions, default_description, default_playlist_name
 from .ports import CatalogueSource
 from .preview import Preview
-from .ranking import ArtistMaterial, rank_artist
+from .ranking import rank_artist
 
 USER_TOP_TRACKS = 50
 MAX_SAVED_TRACKS = 2500
@@ -61,11 +51,7 @@ def generate_preview(
         lambda: _saved_tracks(gateway) if options.exclude_saved else [],
         lambda: _warm_playlists(gateway),
     )
-    needs = _needs(len(artists), options)
-    materials = gateway.map(
-        lambda pair: _gather_artist(gateway, *pair, options),
-        list(zip(artists, needs, strict=True)),
-    )
+    materials = fetch_materials(gateway, artists, _needs(len(artists), options), options)
     rankings = [rank_artist(m, user_top) for m in materials]
     track_filter = TrackFilter(
         exclude_versions=options.exclude_versions,
@@ -168,82 +154,3 @@ def _saved_tracks(gateway: CatalogueSource) -> Sequence[Track]:
             "MoodyStream may not read your saved songs. Connect Spotify again to allow it, or "
             "switch off “leave out songs I've saved”."
         ) from None
-
-
-# -- one artist -------------------------------------------------------------------------------
-def _gather_artist(
-    gateway: CatalogueSource, artist: Artist, need: ArtistNeed, options: GenerationOptions
-) -> ArtistMaterial:
-    if need.top + need.deep == 0:
-        return ArtistMaterial(artist)
-    if gateway.supports_popularity:
-        wide = ArtistNeed(top=max(0, need.top - 10), deep=max(need.deep, 1))
-        top_tracks, (releases, albums) = gateway.gather(
-            lambda: gateway.artist_top_tracks(artist.id),
-            lambda: _albums_for(gateway, artist, wide, options),
-        )
-        if top_tracks is not None:
-            return _with_popularity(gateway, artist, list(top_tracks), releases, albums)
-    name = artist.name.replace('"', " ").strip()
-    lookups: list[Callable[[], object]] = [
-        lambda offset=offset: gateway.search_tracks(
-            f'artist:"{name}"', limit=SEARCH_PAGE, offset=offset
-        )
-        for offset in range(0, need.search_pages * SEARCH_PAGE, SEARCH_PAGE)
-    ]
-    # The albums follow the release list at once, without waiting for the (slower) search.
-    lookups.append(lambda: _albums_for(gateway, artist, need, options))
-    *pages, (releases, albums) = cast(list, gateway.gather(*lookups))
-    return ArtistMaterial(
-        artist=artist,
-        search_hits=tuple(t for page in cast(list[Sequence[Track]], pages) for t in page),
-        releases=tuple(releases),
-        albums=tuple(albums),
-    )
-
-
-def _albums_for(
-    gateway: CatalogueSource, artist: Artist, need: ArtistNeed, options: GenerationOptions
-) -> tuple[list[Album], list[AlbumTracks]]:
-    """The artist's release list and the albums ``need`` asks for, with their tracks."""
-    if not need.songs_from_albums:
-        return [], []
-    releases = _releases(gateway, artist, need, options)
-    chosen = choose_albums(releases, need, exclude_versions=options.exclude_versions)
-    return releases, list(gateway.albums([a.id for a in chosen])) if chosen else []
-
-
-def _releases(
-    gateway: CatalogueSource, artist: Artist, need: ArtistNeed, options: GenerationOptions
-) -> list[Album]:
-    """Studio albums — the first page when it holds enough — and, only for artists without
-    usable ones, singles and compilations."""
-    releases = list(
-        gateway.artist_albums(artist.id, STUDIO_GROUPS, max_items=RELEASES_FIRST_PAGE)
-    )
-    if len(releases) >= RELEASES_FIRST_PAGE and not covers(
-        choose_albums(releases, need, exclude_versions=options.exclude_versions), need
-    ):
-        releases = list(gateway.artist_albums(artist.id, STUDIO_GROUPS))
-    if needs_fallback(releases, options.exclude_versions):
-        releases += gateway.artist_albums(artist.id, FALLBACK_GROUPS)
-    return releases
-
-
-def _with_popularity(
-    gateway: CatalogueSource,
-    artist: Artist,
-    top_tracks: list[Track],
-    releases: list[Album],
-    albums: list[AlbumTracks],
-) -> ArtistMaterial:
-    """Extended Quota: Spotify's top tracks, plus album tracks with their popularity."""
-    ids = [t.id for album in albums for t in album.tracks if t.popularity is None]
-    full = gateway.tracks(ids) if ids else []
-    return ArtistMaterial(
-        artist=artist,
-        releases=tuple(releases),
-        albums=tuple(albums),
-        top_tracks=tuple(top_tracks),
-        popularity={t.id: t.popularity for t in full if t.popularity is not None},
-    )
