@@ -49,6 +49,17 @@ if ! python3 -c "import json, sys; sys.exit('$stage' not in json.load(open('zapp
     exit 2
 fi
 
+# One build at a time in this working tree (a second `make package` or packaging test waits):
+# they share .venv-lambda, staticfiles/ and the zip.
+mkdir -p build
+if command -v flock >/dev/null 2>&1; then
+    exec 9>"build/.package.lock"
+    flock -w 900 9 || {
+        echo "package.sh: another build holds build/.package.lock" >&2
+        exit 1
+    }
+fi
+
 # Everything that runs the project's code or Zappa gets a clean environment: none of the
 # developer's DEBUG, DEMO_MODE, .env, AWS profile or credentials, PYTHONPATH or other virtualenv.
 # `zappa package` needs no AWS region or credentials (it never creates a boto3 client for it).
@@ -110,7 +121,6 @@ fi
 
 # --- 3. The zip -------------------------------------------------------------------------------
 echo "==> zappa package $stage"
-mkdir -p build
 rm -f "$OUT"
 "${clean_env[@]}" "$VENV/bin/zappa" package "$stage" -o "$OUT"
 
