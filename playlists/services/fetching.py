@@ -1,11 +1,14 @@
-"""Fetch every artist's catalogue material at once, critical requests first.
+"""Fetch what ranking needs for every artist: its best-known tracks, then the albums they
+come from.
 
-One flat, concurrent round for all artists.  Each artist's release list comes first and its
-albums follow at once (a chain of two round trips); the search pages (one round trip each) are
-queued behind all the release lists, so the requests in flight always include the ones the
-playlist waits longest for.  With Extended Quota the searches are replaced by the artists' top
-tracks and the album tracks' popularity is looked up in batches; if Spotify refuses top tracks
-after all, those artists are searched instead.
+Per artist, one chain of two round trips, all artists concurrently: the ranking signal first
+(Development Mode: the first search page for ``artist:"Name"``; Extended Quota: the artist's
+top tracks), then the studio albums those hits were released on, whose other songs are the
+deep-cut candidates (with Extended Quota, the album tracks' popularity follows in batches).
+Only when those albums cannot supply the artist's share is the release list read (the studio
+albums, then singles and compilations).  Using the hits' albums instead of always listing
+releases saves a request per artist and no time: the album fetch waits on one request either
+way.
 """
 
 from __future__ import annotations
@@ -13,7 +16,6 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import partial
-from typing import Any
 
 from playlists.spotify.models import Album, AlbumTracks, Artist, Track
 
@@ -40,7 +42,7 @@ class _Fetch:
 
     artist: Artist
     need: ArtistNeed
-    albums: Albums = ([], [], {})
+    albums: Albums = field(default_factory=lambda: ([], [], {}))
     top_tracks: Sequence[Track] | None = None
     pages: list[Sequence[Track]] = field(default_factory=list)
 
@@ -63,31 +65,39 @@ def fetch_materials(
     needs: Sequence[ArtistNeed],
     options: GenerationOptions,
 ) -> list[ArtistMaterial]:
-    extended = gateway.supports_popularity
     todo = {a.id: _Fetch(a, n) for a, n in zip(artists, needs, strict=True) if n.top + n.deep}
-    chains = [
-        partial(_albums_for, gateway, f.artist, _album_need(f.need, extended), options, extended)
-        for f in todo.values()
-    ]
-    leaves: list[tuple[_Fetch, Callable[[], Any]]] = (
-        [(f, partial(gateway.artist_top_tracks, f.artist.id)) for f in todo.values()]
-        if extended
-        else [job for f in todo.values() for job in _searches(gateway, f)]
-    )
-    results = gateway.gather(*chains, *(thunk for _, thunk in leaves))
-    for f, albums in zip(todo.values(), results[: len(chains)], strict=True):
-        f.albums = albums
-    for (f, _), result in zip(leaves, results[len(chains) :], strict=True):
-        if extended:
-            f.top_tracks = result
-        else:
-            f.pages.append(result)
-    refused = [job for f in todo.values() if extended and f.top_tracks is None
-               for job in _searches(gateway, f)]
-    if refused:  # Spotify refused top tracks after all: rank these artists by search
-        for (f, _), page in zip(refused, gateway.gather(*(t for _, t in refused)), strict=True):
-            f.pages.append(page)
+    gateway.map(lambda f: _fetch_artist(gateway, f, options), list(todo.values()))
     return [todo[a.id].material() if a.id in todo else ArtistMaterial(a) for a in artists]
+
+
+def _fetch_artist(gateway: CatalogueSource, f: _Fetch, options: GenerationOptions) -> None:
+    extended = gateway.supports_popularity
+    if extended:
+        f.top_tracks = gateway.artist_top_tracks(f.artist.id)  # None: refused after all
+    if f.top_tracks is None:
+        extended = False
+        f.pages = list(gateway.gather(*_searches(gateway, f)))
+    need = _album_need(f.need, extended)
+    if not need.songs_from_albums:
+        return
+    hits = f.top_tracks if f.top_tracks is not None else [t for p in f.pages for t in p]
+    releases = list({
+        t.album.id: t.album for t in hits
+        if t.album and t.lead_artist and t.lead_artist.id == f.artist.id
+    }.values())
+    chosen = [a for a in choose_albums(releases, need, exclude_versions=options.exclude_versions)
+              if a.group == "album"]
+    if not covers(chosen, need):
+        releases = _releases(gateway, f.artist, need, options)
+        chosen = choose_albums(releases, need, exclude_versions=options.exclude_versions)
+    albums = list(gateway.albums([a.id for a in chosen])) if chosen else []
+    popularity: dict[str, int] = {}
+    if extended:
+        ids = [t.id for album in albums for t in album.tracks if t.popularity is None]
+        for track in gateway.tracks(ids) if ids else ():
+            if track.popularity is not None:
+                popularity[track.id] = track.popularity
+    f.albums = (releases, albums, popularity)
 
 
 def _album_need(need: ArtistNeed, extended: bool) -> ArtistNeed:
@@ -95,38 +105,13 @@ def _album_need(need: ArtistNeed, extended: bool) -> ArtistNeed:
     return ArtistNeed(top=max(0, need.top - 10), deep=max(need.deep, 1)) if extended else need
 
 
-def _searches(
-    gateway: CatalogueSource, f: _Fetch
-) -> list[tuple[_Fetch, Callable[[], Sequence[Track]]]]:
+def _searches(gateway: CatalogueSource, f: _Fetch) -> list[Callable[[], Sequence[Track]]]:
     name = f.artist.name.replace('"', " ").strip()
     query = f'artist:"{name}"'
     return [
-        (f, partial(gateway.search_tracks, query, limit=SEARCH_PAGE, offset=offset))
+        partial(gateway.search_tracks, query, limit=SEARCH_PAGE, offset=offset)
         for offset in range(0, f.need.search_pages * SEARCH_PAGE, SEARCH_PAGE)
     ]
-
-
-def _albums_for(
-    gateway: CatalogueSource,
-    artist: Artist,
-    need: ArtistNeed,
-    options: GenerationOptions,
-    with_popularity: bool,
-) -> Albums:
-    """The release list, the albums ``need`` asks for, and (Extended Quota) their tracks'
-    popularity."""
-    if not need.songs_from_albums:
-        return [], [], {}
-    releases = _releases(gateway, artist, need, options)
-    chosen = choose_albums(releases, need, exclude_versions=options.exclude_versions)
-    albums = list(gateway.albums([a.id for a in chosen])) if chosen else []
-    popularity: dict[str, int] = {}
-    if with_popularity:
-        ids = [t.id for album in albums for t in album.tracks if t.popularity is None]
-        for track in gateway.tracks(ids) if ids else ():
-            if track.popularity is not None:
-                popularity[track.id] = track.popularity
-    return releases, albums, popularity
 
 
 def _releases(

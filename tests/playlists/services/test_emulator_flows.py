@@ -70,8 +70,8 @@ def test_the_same_options_and_seed_give_the_same_preview_again(emulator) -> None
 
 
 def test_requests_per_generation(emulator) -> None:
-    """10 artists: top artists, top tracks and playlists, then per artist one search page,
-    one release page and one album; then create and one write (+ the duplicate check)."""
+    """10 artists: top artists, top tracks and playlists, then per artist one search page and
+    the album of its hits; then create and one write (+ the duplicate check alongside)."""
     signed = sign_in(emulator)
     with signed.gateway() as gw:
         preview = generate_preview(gw, GenerationOptions(seed=3))
@@ -80,7 +80,8 @@ def test_requests_per_generation(emulator) -> None:
         total = gw.request_count
     by_path = Counter(p.split("/")[2] if p.count("/") > 1 else p for _, p, _ in
                       api_requests(emulator))
-    assert generated == 3 + 10 * 3, by_path
+    assert generated == 3 + 10 * 2, by_path
+    assert "artists" not in by_path  # the hits' albums sufficed: no release lists
     assert total == generated + 3
 
 
@@ -221,6 +222,8 @@ def test_faults_during_generation_are_retried(emulator) -> None:
 
 
 def test_concurrency_beats_sequential_at_latency(emulator) -> None:
+    """23 requests whose longest chain is 3 round trips; the emulator's searches also cost CPU
+    in this process, so the ratio stays well below 23 / 3 (measured about 2.8x)."""
     emulator.app.faults.set_latency(60)
     signed = sign_in(emulator)
     timings = {}
@@ -229,4 +232,4 @@ def test_concurrency_beats_sequential_at_latency(emulator) -> None:
             started = time.perf_counter()
             generate_preview(gw, GenerationOptions(seed=15))
             timings[workers] = time.perf_counter() - started
-    assert timings[8] * 3 < timings[1], timings
+    assert timings[8] * 2.2 < timings[1], timings
