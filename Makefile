@@ -9,8 +9,9 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
+STAGE ?= prod
 
-.PHONY: help run test lint bench package deploy update check-deploy clean browser
+.PHONY: help run test lint bench package deploy update logs check-deploy clean browser
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -48,19 +49,21 @@ test: $(VENV)/.dev-installed browser ## Run the whole test suite (lint, unit, in
 bench: $(VENV)/.dev-installed ## Benchmarks against the emulator; prints a table
 	MOODYSTREAM_IGNORE_DOTENV=1 $(BIN)/python -m bench
 
-check-deploy: $(VENV)/.dev-installed ## `manage.py check --deploy` with production settings
-	bash deploy/check_deploy.sh
+check-deploy: $(VENV)/.dev-installed ## `manage.py check --deploy` on the prod and dev stage settings (offline)
+	bash deploy/check_deploy.sh prod
+	bash deploy/check_deploy.sh dev
 
-package: ## Build the Lambda zip with `zappa package prod` (offline) and print its size
-	bash deploy/package.sh
+package: ## Build and check build/moodystream-$(STAGE).zip offline (zappa package) and print its size
+	bash deploy/package.sh $(STAGE)
 
 deploy: ## First deployment to AWS (needs AWS credentials)
-	bash deploy/package.sh --venv-only
-	cd . && .venv-lambda/bin/zappa deploy prod
+	bash deploy/zappa.sh deploy $(STAGE)
 
-update: ## Update the deployed code (needs AWS credentials)
-	bash deploy/package.sh --venv-only
-	cd . && .venv-lambda/bin/zappa update prod
+update: ## Upload the checked zip and current settings (needs AWS credentials)
+	bash deploy/zappa.sh update $(STAGE)
+
+logs: ## Follow the function's logs (needs AWS credentials)
+	bash deploy/zappa.sh tail $(STAGE) --since 1h
 
 clean: ## Remove virtualenvs, caches and build output
 	rm -rf $(VENV) .venv-lambda build staticfiles .pytest_cache .ruff_cache test-artifacts

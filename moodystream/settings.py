@@ -223,9 +223,7 @@ SECURE_CSP = {
 }
 
 # --- Static files ---------------------------------------------------------------------------
-# Relative on purpose: Django prefixes it with the request's script name, so pages reached
-# through API Gateway's stage URL (/prod/...) link /prod/static/..., and a custom domain /static/.
-STATIC_URL = env.str("STATIC_URL", default="static/")
+STATIC_URL = env.str("STATIC_URL", default="/static/")
 # Collected (hashed, compressed) files exist only for production; locally WhiteNoise reads the
 # source folders, so there is no STATIC_ROOT to go stale.
 STATIC_ROOT = BASE_DIR / "staticfiles" if IS_PRODUCTION else None
