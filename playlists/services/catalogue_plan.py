@@ -1,14 +1,15 @@
 """How much of an artist's catalogue to fetch: enough songs for their share, no more.
 
 Every album costs a request, so a generation fetches only the albums it needs for deep cuts
-(and for top picks beyond what search returns): the studio albums, oldest first.  Reissues
-(deluxe, remaster) add nothing their original does not have; live, remix and similar albums
-are skipped when those versions are filtered out anyway.  Artists with no studio albums fall
-back to singles (B-sides) and then compilations.
+(and for top picks beyond what search returns), studio albums first, oldest first, whether
+they come from the artist's hits or from the release list.  Reissues (deluxe, remaster) add
+nothing their original does not have; live, remix and similar albums are skipped when those
+versions are filtered out anyway.  Artists with no studio albums fall back to singles
+(B-sides) and then compilations.
 
 Searching ``tag:hipster`` albums (Spotify's least popular 10 %) to prefer them was tried: on the
 emulator it cost one search per artist and did not make the deep cuts any deeper, because the
-search pages already tell hits from the rest.  It is left out.
+search results already tell hits from the rest.  It is left out.
 """
 
 from __future__ import annotations
@@ -36,7 +37,7 @@ class ArtistNeed:
 
     @property
     def search_pages(self) -> int:
-        """Two pages tell hits from deep cuts; without deep cuts, enough for the top picks."""
+        """One page (10 tracks) shows the hits; more only for more than four top picks."""
         return min(5, max(1, math.ceil(self.top / 4)))
 
     @property

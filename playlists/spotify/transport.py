@@ -65,7 +65,7 @@ class _QuietSpotipy(logging.Filter):
 logging.getLogger("spotipy.client").addFilter(_QuietSpotipy())
 
 
-class _ResponseTap:
+class ResponseTap:
     """Remembers each thread's last raw response, for bodies spotipy does not pass on."""
 
     def __init__(self) -> None:
@@ -177,7 +177,7 @@ class Transport:
     def __init__(
         self,
         client: spotipy.Spotify,
-        tap: _ResponseTap,
+        tap: ResponseTap,
         *,
         access_token: str,
         refresh_access_token: Callable[[], str] | None,
