@@ -305,5 +305,6 @@ def _mapped(
     if status == 404:
         return SpotifyNotFound(detail)
     if status == 400:
-        return SpotifyBadRequest(f"{detail}: {str(exc.msg or '')[:200]}")
+        message = str(exc.msg or "").rsplit(":\n", 1)[-1].strip()  # spotipy: "URL:\n message"
+        return SpotifyBadRequest(f"{detail}: {message[:200]}")
     return SpotifyError(detail)
