@@ -6,7 +6,8 @@
   the nearest whole track (halves up), so 45 % of 11 tracks is 5 deep cuts (4.95 → 5).  It is
   spread over the artists in proportion to their shares (largest remainders get the extra).
 * **Picks.**  Top slots take each artist's best-known songs in rank order; deep slots take a
-  seeded random sample of their deep cuts (too few deep cuts → their least known hits).
+  seeded random sample of their deep cuts (too few deep cuts → their least known hits).  An
+  artist with fewer songs than slots splits them between the roles in the same proportion.
 * **Shortfalls.**  An artist with too few usable songs is topped up from the others, round
   robin, keeping the deep-cut share; the preview says so.
 * **Order.**  Repeatedly take a track from the artist with the most tracks left that is not
@@ -107,7 +108,11 @@ def mix(
     deep_target = deep_cut_target(track_count, deep_cut_percent)
     deep_counts = shares(deep_target, slot_counts)
     for pool, slots, deep in zip(pools, slot_counts, deep_counts, strict=True):
-        for _ in range(slots - deep):
+        top = slots - deep
+        if 0 < len(pool.top) < slots:  # too few songs: split what there is in proportion
+            top = (len(pool.top) * top * 2 + slots) // (2 * slots)
+            deep = len(pool.top) - top
+        for _ in range(top):
             pool.take("top")
         for _ in range(deep):
             pool.take("deep")

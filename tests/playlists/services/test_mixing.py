@@ -65,3 +65,12 @@ def test_shortfall_everywhere_is_noted() -> None:
                  seed=3, track_filter=TrackFilter())
     assert len(result.entries) == 8
     assert any("Only 8 songs were available" in n for n in result.notes)
+
+
+def test_an_artist_short_of_songs_splits_them_by_role_and_the_share_holds() -> None:
+    result = mix([ranking("s", 3, 2), ranking("b", 10, 20)], track_count=20,
+                 deep_cut_percent=40, seed=4, track_filter=TrackFilter())
+    small = [e.role for e in result.entries if e.artist.name == "s"]
+    assert sorted(small) == ["deep", "deep", "top", "top", "top"]
+    assert len(result.entries) == 20
+    assert sum(e.role == "deep" for e in result.entries) == 8
