@@ -35,10 +35,6 @@ class SongGroup:
     members: tuple[Track, ...]  # every version seen, in first-seen order
 
     @property
-    def title(self) -> str:
-        return bare_title(self.preferred().name)
-
-    @property
     def track_ids(self) -> frozenset[str]:
         return frozenset(t.id for t in self.members)
 

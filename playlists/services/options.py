@@ -84,10 +84,6 @@ class GenerationOptions:
         if errors:
             raise InvalidOptions(errors)
 
-    @property
-    def effective_artist_count(self) -> int:
-        return len(self.picked_artists) if self.artist_source == "picked" else self.artist_count
-
     def with_seed(self, seed: int | None = None) -> GenerationOptions:
         return replace(self, seed=new_seed() if seed is None else seed)
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable
 from functools import lru_cache
 
 from playlists.spotify.models import Album, Track
@@ -53,10 +52,6 @@ _EDITION = re.compile(
 _EDITION_ALBUM = re.compile(
     r"\bremaster(ed)?\b|\bdeluxe\b|\bexpanded\b|\banniversary\b|\bspecial edition\b|"
     r"\bcollector'?s edition\b"
-)
-_COMPILATION_ALBUM = re.compile(
-    r"\bgreatest hits\b|\bbest of\b|\bessential\b|\banthology\b|\bcollection\b|\bsingles\b|"
-    r"\bhits\b|\bgold\b"
 )
 _REISSUE_NOTE = re.compile(
     r"\bremaster(ed)?\b|\bdeluxe\b|\bexpanded\b|\banniversary\b|\bedit\b|\bsingle version\b|"
@@ -143,19 +138,8 @@ def album_base_key(album: Album) -> str:
     return fold(bare_title(album.name))
 
 
-def looks_like_best_of(album: Album) -> bool:
-    return album.group == "compilation" or bool(_COMPILATION_ALBUM.search(album.name.lower()))
-
-
 def release_rank(album: Album | None) -> int:
     """Prefer the original album or single over compilations and other artists' releases."""
     if album is None:
         return 4
     return {"album": 0, "single": 1, "compilation": 2, "appears_on": 3}.get(album.group, 2)
-
-
-def any_versions(tracks: Iterable[Track]) -> frozenset[VersionKind]:
-    out: set[VersionKind] = set()
-    for t in tracks:
-        out |= track_versions(t)
-    return frozenset(out)

@@ -118,14 +118,6 @@ class SpotifyGateway(PlaylistEndpoints):
             public=True,
         )
 
-    def search_albums(self, query: str, *, limit: int = 10, offset: int = 0) -> list[Album]:
-        """Albums; ``tag:hipster`` in the query keeps the least popular 10 %."""
-        return self._memoised(
-            ("search", "album", query, limit, offset),
-            lambda: self._search(query, "album", limit, offset, _albums),
-            public=True,
-        )
-
     def _search(
         self, query: str, kind: str, limit: int, offset: int, parse: Callable[[Any], list[T]]
     ) -> list[T]:

@@ -171,7 +171,6 @@ class GatewayCore:
         limit: int,
         max_items: int | None = None,
         first_page: dict[str, Any] | None = None,
-        memoise_pages: bool = True,
         **params: Any,
     ) -> list[T]:
         """All items of an offset-paged list: page one, then the rest concurrently."""
@@ -180,8 +179,6 @@ class GatewayCore:
             def get() -> dict[str, Any]:
                 return self._get(op, path, _page, limit=limit, offset=offset, **params)
 
-            if not memoise_pages:
-                return get()
             # One by one, so that a later, longer read reuses the pages already fetched.
             return self._memo.get(("page", path, tuple(sorted(params.items())), limit, offset), get)
 

@@ -103,12 +103,3 @@ def playlist(data: Json) -> PlaylistSummary:
         owner_id=owner.get("id"),
     )
 
-
-def playlist_item_uris(page: Json) -> list[str]:
-    """URIs on one page of ``GET /playlists/{id}/items`` (``item`` is new, ``track`` old)."""
-    uris = []
-    for entry in page.get("items") or ():
-        obj = (entry or {}).get("item") or (entry or {}).get("track")
-        if obj and obj.get("uri"):
-            uris.append(str(obj["uri"]))
-    return uris

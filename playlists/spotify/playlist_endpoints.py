@@ -40,17 +40,6 @@ class PlaylistEndpoints(GatewayCore):
             "items(total)",
         )
 
-    def playlist_item_uris(self, playlist_id: str) -> list[str]:
-        """Every item URI in order (``GET /playlists/{id}/items``; owner or collaborator)."""
-
-        def parse(items: Sequence[Any]) -> list[str]:
-            return parsing.playlist_item_uris({"items": items})
-
-        return self._offset_pages(
-            "GET /playlists/{id}/items", f"playlists/{playlist_id}/items", parse,
-            limit=PAGE_LIMIT, memoise_pages=False, additional_types="track",
-        )
-
     def create_playlist(
         self, name: str, *, description: str = "", public: bool = False
     ) -> PlaylistSummary:

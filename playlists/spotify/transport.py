@@ -210,10 +210,6 @@ class Transport:
     def refresh_count(self) -> int:
         return self._tokens.refresh_count
 
-    @property
-    def rate_limit_waited(self) -> float:
-        return self._gate.waited
-
     def call(
         self,
         op: str,

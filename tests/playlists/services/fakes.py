@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from playlists.spotify.errors import SpotifyForbidden, SpotifyNotFound, SpotifyUnavailable
-from playlists.spotify.models import Album, AlbumTracks, Artist, ArtistRef, PlaylistSummary, Track
+from playlists.spotify.models import Album, AlbumTracks, Artist, PlaylistSummary, Track
 
 _ids = itertools.count(1)
 
@@ -32,7 +32,6 @@ class FakeSpotify:
         self.album_data: dict[str, AlbumTracks] = {}
         self.releases: dict[str, list[Album]] = {}
         self.popularity: dict[str, int] = {}
-        self.hipster: set[str] = set()
         self.top: list[Artist] = []
         self.followed: list[Artist] = []
         self.user_top: list[Track] = []
@@ -151,15 +150,6 @@ class FakeSpotify:
             return []
         ranked = sorted(self._all_tracks(artist.id), key=lambda t: (-self.popularity[t.id], t.id))
         return self._hide(ranked[offset : offset + limit])
-
-    def search_albums(self, query: str, *, limit: int = 10, offset: int = 0) -> list[Album]:
-        self._log("search_albums", query)
-        name = query.split('"')[1]
-        return [
-            a.album
-            for a in self.album_data.values()
-            if a.album.id in self.hipster and a.album.artists[0].name == name
-        ][offset : offset + limit]
 
     def artist_albums(
         self,
@@ -293,6 +283,3 @@ class FakeSpotify:
     def names(self) -> list[str]:
         return [c[0] for c in self.calls]
 
-
-def ref(artist: Artist) -> ArtistRef:
-    return artist.ref
