@@ -32,14 +32,6 @@ from playlists.spotify.gateway import SpotifyGateway
 from playlists.spotify.loopback import demo_sign_in, sign_in_with_browser
 
 LOOPBACK_REDIRECT = "http://127.0.0.1:8888/callback"
-DEFAULT_SCOPES = (
-    "user-top-read",
-    "user-follow-read",
-    "user-library-read",
-    "playlist-read-private",
-    "playlist-modify-public",
-    "playlist-modify-private",
-)
 DEMO_BANNER = "DEMO — not your real Spotify: the built-in Spotify emulator with made-up music."
 
 
@@ -114,11 +106,10 @@ class Command(BaseCommand):
     # -- connecting ----------------------------------------------------------------------
     @contextlib.contextmanager
     def _gateway(self, opts: dict[str, Any]) -> Iterator[SpotifyGateway]:
-        scopes = tuple(getattr(settings, "SPOTIFY_SCOPES", DEFAULT_SCOPES))
-        api_mode = getattr(settings, "SPOTIFY_API_MODE", "development")
-        timeout = getattr(settings, "SPOTIFY_REQUEST_TIMEOUT", 10.0)
+        scopes = tuple(settings.SPOTIFY_SCOPES)
+        api_mode = settings.SPOTIFY_API_MODE
         with contextlib.ExitStack() as stack:
-            if getattr(settings, "DEMO_MODE", False):
+            if settings.DEMO_MODE:
                 from spotify_emulator import DEMO_CLIENT, EmulatorConfig, create_app
                 from spotify_emulator import serve_in_thread as serve
 
@@ -129,29 +120,26 @@ class Command(BaseCommand):
                 tokens = demo_sign_in(app, scopes, opts["demo_user"])
                 api_base_url = server.api_url
             else:
-                client_id = getattr(settings, "SPOTIFY_CLIENT_ID", "")
-                secret = getattr(settings, "SPOTIFY_CLIENT_SECRET", "")
+                client_id, secret = settings.SPOTIFY_CLIENT_ID, settings.SPOTIFY_CLIENT_SECRET
                 if not client_id or not secret:
                     raise CommandError(
                         "No Spotify credentials (SPOTIPY_CLIENT_ID / SPOTIPY_CLIENT_SECRET). "
                         "Set them, or run with DEMO_MODE=1 to try the built-in emulator."
                     )
                 app = SpotifyApp(
-                    client_id, secret, opts["redirect_uri"],
-                    getattr(settings, "SPOTIFY_ACCOUNTS_BASE_URL", "")
-                    or "https://accounts.spotify.com/",
+                    client_id, secret, opts["redirect_uri"], settings.SPOTIFY_ACCOUNTS_BASE_URL
                 )
                 tokens = sign_in_with_browser(
                     app, scopes,
                     open_browser=(lambda url: None) if opts["no_browser"] else _open_browser,
                     echo=self.stderr.write,
                 )
-                api_base_url = (getattr(settings, "SPOTIFY_API_BASE_URL", "")
-                                or "https://api.spotify.com/v1/")
+                api_base_url = settings.SPOTIFY_API_BASE_URL
             holder = _Tokens(app, tokens)
             gateway = stack.enter_context(SpotifyGateway(
                 tokens.access_token, api_base_url=api_base_url, api_mode=api_mode,
-                refresh_access_token=holder.refresh, request_timeout=timeout,
+                refresh_access_token=holder.refresh,
+                request_timeout=settings.SPOTIFY_REQUEST_TIMEOUT,
             ))
             yield gateway
 
@@ -191,7 +179,7 @@ class Command(BaseCommand):
                 on_progress=advance,
             )
         self.stdout.write(self.style.SUCCESS(f"Saved “{saved.name}” ({saved.item_count} tracks)"))
-        if getattr(settings, "DEMO_MODE", False):
+        if settings.DEMO_MODE:
             self.stdout.write(f"(in the demo emulator only, as {saved.id}; gone when this ends)")
         else:
             self.stdout.write(
