@@ -37,11 +37,15 @@ if IS_PRODUCTION and DEBUG:
 # --- Spotify credentials -------------------------------------------------------------------
 # In production they come from Secrets Manager; a failure there must not crash the import (the
 # Lambda would answer with a bare 502), so it is recorded and every request gets a 503 page.
+# A transient failure (throttling, timeout, AWS-side error) is retried by
+# moodystream.middleware.ServiceUnavailableMiddleware, at most every 30 s; a permanent one (no
+# such secret, a missing key, bad JSON, access denied) waits for a new container.
 SPOTIFY_SECRET_NAME = env.str("SPOTIFY_SECRET_NAME", default="")
 SPOTIFY_SECRET_REGION = env.str("SPOTIFY_SECRET_REGION", default="") or env.str(
     "AWS_REGION", default="eu-west-1"
 )
 SPOTIFY_CREDENTIALS_ERROR = ""
+SPOTIFY_CREDENTIALS_RETRYABLE = False
 _secret_values: dict[str, str] = {}
 if SPOTIFY_SECRET_NAME:
     from moodystream.aws_secrets import SecretUnavailable, load_app_secret
@@ -50,6 +54,7 @@ if SPOTIFY_SECRET_NAME:
         _secret_values = load_app_secret(SPOTIFY_SECRET_NAME, SPOTIFY_SECRET_REGION)
     except SecretUnavailable as exc:
         SPOTIFY_CREDENTIALS_ERROR = str(exc)
+        SPOTIFY_CREDENTIALS_RETRYABLE = exc.transient
         logging.getLogger("moodystream.settings").error(
             "Spotify credentials unavailable: %s", exc
         )
@@ -85,6 +90,10 @@ SPOTIFY_ACCOUNTS_BASE_URL = env.str(
     "SPOTIFY_ACCOUNTS_BASE_URL", default="" if DEMO_MODE else "https://accounts.spotify.com/"
 )
 SPOTIFY_API_MODE = env.str("SPOTIFY_API_MODE", default="development")
+if SPOTIFY_API_MODE not in {"development", "extended"}:
+    raise ImproperlyConfigured("SPOTIFY_API_MODE must be 'development' or 'extended'.")
+# Concurrent Spotify requests per generation: latency-bound, so more threads than cores pays.
+SPOTIFY_MAX_WORKERS = env.int("SPOTIFY_MAX_WORKERS", default=16)
 SPOTIFY_SCOPES = (
     "user-top-read",
     "user-follow-read",
@@ -99,7 +108,8 @@ SPOTIFY_REQUEST_TIMEOUT = env.float("SPOTIFY_REQUEST_TIMEOUT", default=8.0)
 SECRET_KEY = _secret_values.get("DJANGO_SECRET_KEY") or env.str("DJANGO_SECRET_KEY", default="")
 if not SECRET_KEY:
     if SPOTIFY_CREDENTIALS_ERROR:
-        # Only the 503 page will be served; sessions are never read.
+        # Only the 503 page is served, so sessions are never read, until the middleware loads
+        # the secret after a transient failure (it sets the real SECRET_KEY then).
         SECRET_KEY = secrets.token_urlsafe(50)
     elif DEBUG or DEMO_MODE:
         SECRET_KEY = "django-insecure-moodystream-local-demo-key-not-for-production"  # noqa: S105
@@ -228,12 +238,13 @@ STATIC_URL = env.str("STATIC_URL", default="/static/")
 # source folders, so there is no STATIC_ROOT to go stale.
 STATIC_ROOT = BASE_DIR / "staticfiles" if IS_PRODUCTION else None
 STATICFILES_DIRS = [BASE_DIR / "static"]
-# Production serves the collected, hashed and compressed files; locally WhiteNoise reads the
-# source folders directly so that no collectstatic step is needed to run or test.
+# Production serves the collected, hashed and compressed files, and links them under the
+# request's script prefix (the API Gateway stage: see moodystream/storage.py); locally WhiteNoise
+# reads the source folders directly so that no collectstatic step is needed to run or test.
 STORAGES = {
     "staticfiles": {
         "BACKEND": (
-            "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            "moodystream.storage.ScriptPrefixedStaticFilesStorage"
             if IS_PRODUCTION
             else "django.contrib.staticfiles.storage.StaticFilesStorage"
         )

@@ -107,4 +107,6 @@ def gateway_for(request: HttpRequest):
         api_base_url=api_base_url(request),
         refresh_access_token=lambda: fresh_access_token(request, force=True),
         request_timeout=settings.SPOTIFY_REQUEST_TIMEOUT,
+        api_mode=settings.SPOTIFY_API_MODE,
+        max_workers=settings.SPOTIFY_MAX_WORKERS,
     )

@@ -147,8 +147,9 @@ def delete_library(ctx: ApiContext) -> Response:
             elif kind == "artist" and item_id in lib.followed_artists:
                 lib.followed_artists.remove(item_id)
             elif kind == "playlist" and item_id in lib.playlists:
-                if ctx.state.playlists[item_id].owner_id != ctx.user.id:
-                    lib.playlists.remove(item_id)
+                # Spotify has no "delete playlist": removing your own playlist from your
+                # library (unfollowing it) is how a user deletes it; it leaves their account.
+                lib.playlists.remove(item_id)
             else:
                 lib.other.pop(uri, None)
     return empty_response(200)

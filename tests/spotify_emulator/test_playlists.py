@@ -209,6 +209,14 @@ class TestLibrary:
         assert api.delete("/v1/me/library", params={"uris": uris}).status_code == 200
         assert api.get("/v1/me/library/contains", params={"uris": uris}).json() == [False, False]
 
+    def test_removing_your_own_playlist_from_the_library_deletes_it_for_you(
+        self, api: Api, playlist
+    ):
+        uri = f"spotify:playlist:{playlist['id']}"
+        assert api.delete("/v1/me/library", params={"uris": uri}).status_code == 200
+        mine = [p["id"] for p in api.get("/v1/me/playlists", params={"limit": 50}).json()["items"]]
+        assert playlist["id"] not in mine
+
     def test_library_scopes_depend_on_the_uri_type(self, login: LoginFactory, tracks):
         follow_only = login(scopes=["user-follow-modify"])
         assert follow_only.put("/v1/me/library", params={"uris": tracks[0]}).status_code == 403

@@ -135,11 +135,7 @@ def test_failure_while_filling_leaves_no_half_made_playlist(emulator) -> None:
     assert len(removal) == 1 and f"spotify%3Aplaylist%3A{pid}" in removal[0].query
     assert removal[0].status == 200
     left = [p for p in emulator.app.state.user_playlists(USER_TYPICAL) if p["id"] == pid]
-    if left:
-        pytest.xfail(
-            "the emulator keeps an owned playlist on DELETE /me/library (Spotify removes it); "
-            "MoodyStream did send the removal"
-        )
+    assert left == []
 
 
 def test_saving_twice_gives_one_playlist(emulator) -> None:

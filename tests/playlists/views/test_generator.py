@@ -291,3 +291,27 @@ class TestSpotifyTrouble:
         emulator.app.faults.add_malformed("/v1/me/top/*")
         page = connected_client.get("/preview/")
         assert page.status_code == 503
+
+
+class TestApiModes:
+    def test_development_mode_never_calls_removed_endpoints(
+        self, connected_client: Client, emulator
+    ) -> None:
+        emulator.app.request_log.clear()
+        page = make_preview(connected_client)
+        connected_client.post("/save/", {"digest": digest_of(page)})
+        paths = [e.path for e in emulator.app.request_log.entries()]
+        assert paths
+        assert not [p for p in paths if p.endswith("/top-tracks") or (p.endswith("/tracks")
+                    and p.startswith("/v1/playlists/"))]
+        assert not [e for e in emulator.app.request_log.entries() if e.status == 403]
+
+    def test_extended_quota_apps_use_popularity_and_top_tracks(
+        self, connected_client: Client, emulator, settings
+    ) -> None:
+        settings.SPOTIFY_API_MODE = "extended"
+        emulator.app.set_mode("extended")
+        emulator.app.request_log.clear()
+        page = make_preview(connected_client)
+        assert page.context["preview"].track_count == 20
+        assert any(e.path.endswith("/top-tracks") for e in emulator.app.request_log.entries())
