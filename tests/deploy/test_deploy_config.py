@@ -50,6 +50,15 @@ def test_runtime_sizing_and_safety(stage: str) -> None:
     assert config["use_precompiled_packages"] is False  # package.sh picks Lambda's wheels
 
 
+@pytest.mark.parametrize("stage", STAGES)
+def test_lambda_handler_is_the_cookie_deduplicating_wrapper(stage: str) -> None:
+    # Zappa's own handler.lambda_handler sends every Set-Cookie four times (Zappa 0.63).
+    assert SETTINGS[stage]["lambda_handler"] == "moodystream.lambda_handler.handler"
+    module, function = SETTINGS[stage]["lambda_handler"].rsplit(".", 1)
+    assert callable(getattr(importlib.import_module(module), function))
+    assert "moodystream/lambda_handler.py" in load_inspect_package().REQUIRED
+
+
 def test_prod_is_kept_warm() -> None:
     assert SETTINGS["prod"]["keep_warm"] is True
     assert SETTINGS["prod"]["keep_warm_expression"].startswith("rate(")

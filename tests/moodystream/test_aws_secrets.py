@@ -561,3 +561,110 @@ def test_production_with_the_secret_uses_it() -> None:
     assert "credentials unavailable" not in stderr
     for value in (SENTINELS["SPOTIPY_CLIENT_SECRET"], SENTINELS["DJANGO_SECRET_KEY"]):
         assert value not in stderr
+
+
+# --- Production settings after a transient failure: recorded as retryable, then recovered ----
+
+RECOVERY_PROBE = r"""
+import json, sys, tempfile
+
+import django
+
+django.setup()  # production settings: the secret's read is throttled
+from django.conf import settings
+from django.core.management import call_command
+from django.test import Client
+
+from moodystream import middleware
+
+now = [1000.0]
+middleware.monotonic = lambda: now[0]
+settings.STATIC_ROOT = tempfile.mkdtemp(prefix="moodystream-static-")
+call_command("collectstatic", interactive=False, verbosity=0)
+
+at_import = {
+    "error": settings.SPOTIFY_CREDENTIALS_ERROR,
+    "retryable": settings.SPOTIFY_CREDENTIALS_RETRYABLE,
+    "client_id": settings.SPOTIFY_CLIENT_ID,
+}
+client = Client()
+statuses = []
+for step in (0, 29, 1, 1):  # seconds on the monotonic clock before each request
+    now[0] += step
+    statuses.append(client.get("/", secure=True, HTTP_HOST="moodystream.test").status_code)
+sys.stdout.write(json.dumps({
+    "at_import": at_import,
+    "statuses": statuses,
+    "error": settings.SPOTIFY_CREDENTIALS_ERROR,
+    "retryable": settings.SPOTIFY_CREDENTIALS_RETRYABLE,
+    "client_id_loaded": settings.SPOTIFY_CLIENT_ID == json.loads(sys.argv[1]),
+    "secret_key_loaded": settings.SECRET_KEY == json.loads(sys.argv[2]),
+}))
+"""
+
+
+def test_production_recovers_from_throttling_at_cold_start(
+    fake_endpoint: FakeSecretsManager,
+) -> None:
+    """Throttled at import (every attempt), served 30 s later once Secrets Manager answers."""
+    import_attempts = aws_secrets.MAX_ATTEMPTS
+
+    def reply() -> tuple[int, dict]:
+        if len(fake_endpoint.requests) <= import_attempts:
+            return 400, {"__type": "ThrottlingException", "message": "Rate exceeded"}
+        return 200, {
+            "ARN": f"arn:aws:secretsmanager:{REGION}:123456789012:secret:{NAME}-AbCdEf",
+            "Name": NAME,
+            "SecretString": json.dumps(SENTINELS),
+            "VersionId": "v1",
+            "VersionStages": ["AWSCURRENT"],
+        }
+
+    fake_endpoint.reply = reply
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith(("DJANGO_", "SPOTIFY_", "SPOTIPY_"))
+        and key not in {"DEBUG", "DEMO_MODE", "ALLOWED_HOSTS", "STATIC_URL", "ENABLE_ADMIN"}
+    }
+    env.update(
+        DJANGO_ENV="production",
+        DJANGO_SETTINGS_MODULE="moodystream.settings",
+        MOODYSTREAM_IGNORE_DOTENV="1",
+        SPOTIFY_SECRET_NAME=NAME,
+        SPOTIFY_SECRET_REGION=REGION,
+        ALLOWED_HOSTS="moodystream.test",
+        PYTHONPATH=str(PROJECT_ROOT),
+    )
+    completed = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            RECOVERY_PROBE,
+            json.dumps(SENTINELS["SPOTIPY_CLIENT_ID"]),
+            json.dumps(SENTINELS["DJANGO_SECRET_KEY"]),
+        ],
+        cwd=PROJECT_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert completed.returncode == 0, completed.stderr
+    report = json.loads(completed.stdout)
+
+    assert report["at_import"] == {
+        "error": f"Secrets Manager throttled the request for secret {NAME!r} in {REGION} "
+        "(ThrottlingException); try again later",
+        "retryable": True,
+        "client_id": "",
+    }
+    assert report["statuses"] == [503, 503, 200, 200]
+    assert report["error"] == ""
+    assert report["retryable"] is False
+    assert report["client_id_loaded"] is True
+    assert report["secret_key_loaded"] is True
+    assert len(fake_endpoint.requests) == import_attempts + 1  # one retry, then cached
+    assert "Spotify credentials loaded from secret" in completed.stderr
+    assert_secret_free(completed.stdout, completed.stderr)

@@ -1,0 +1,74 @@
+"""The AWS Lambda entry point: Zappa's handler, with each Set-Cookie header sent once.
+
+``zappa_settings.json`` names :func:`handler` as the function's ``lambda_handler`` (Zappa's
+default is ``handler.lambda_handler``, the copy of ``zappa/handler.py`` it puts at the zip root).
+
+Why: Zappa 0.63's ``ZappaWSGIMiddleware`` keeps every ``Set-Cookie`` header and appends a
+lower-cased ``set-cookie`` copy (a workaround from before API Gateway had ``multiValueHeaders``),
+and the REST (v1) branch of its handler then lists ``response.headers.getlist(key)`` (a
+case-insensitive lookup, so both copies) under *both* names. Every cookie goes out four times.
+Browsers cope, but it is four times the header bytes on every response that sets a session.
+
+Everything else is Zappa's: keep-warm pings, scheduled and direct invocations, HTTP API (v2)
+events (whose cookies are a separate ``cookies`` list) come back untouched; only dictionaries
+with ``headers``/``multiValueHeaders`` are rewritten, and only their Set-Cookie entries.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from zappa.handler import lambda_handler as zappa_lambda_handler
+
+SET_COOKIE = "set-cookie"
+
+
+def handler(event: Any, context: Any) -> Any:
+    """Run the event through Zappa; send each distinct Set-Cookie header once."""
+    response = zappa_lambda_handler(event, context)
+    if isinstance(response, dict):
+        multi = response.get("multiValueHeaders")
+        if isinstance(multi, dict):
+            response["multiValueHeaders"] = dedupe_multi_value_cookies(multi)
+        single = response.get("headers")
+        if isinstance(single, dict):
+            response["headers"] = dedupe_single_value_cookies(single)
+    return response
+
+
+def dedupe_multi_value_cookies(headers: dict[str, Any]) -> dict[str, Any]:
+    """One Set-Cookie entry (under the first spelling seen) listing each distinct value once.
+
+    The order of the cookies is kept, and so is that of the other headers.
+    """
+    values: list[Any] = []
+    result: dict[str, Any] = {}
+    key_kept: str | None = None
+    for key, items in headers.items():
+        if not (isinstance(key, str) and key.lower() == SET_COOKIE):
+            result[key] = items
+            continue
+        if key_kept is None:
+            key_kept = key
+            result[key] = values  # filled below; keeps the header's position
+        for value in items if isinstance(items, list) else [items]:
+            if value not in values:
+                values.append(value)
+    return result
+
+
+def dedupe_single_value_cookies(headers: dict[str, Any]) -> dict[str, Any]:
+    """Drop a Set-Cookie entry whose value another spelling of the name already carries.
+
+    Differently-cased names with *different* values are kept: without ``multiValueHeaders``
+    that is the only way a response can carry several cookies.
+    """
+    seen: list[Any] = []
+    result: dict[str, Any] = {}
+    for key, value in headers.items():
+        if isinstance(key, str) and key.lower() == SET_COOKIE:
+            if value in seen:
+                continue
+            seen.append(value)
+        result[key] = value
+    return result
