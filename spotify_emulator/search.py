@@ -81,6 +81,23 @@ def _tier(name: str, text: str) -> int:
 class SearchEngine:
     def __init__(self, catalogue: Catalogue) -> None:
         self.cat = catalogue
+        # Word -> track ids credited to an artist with that word in their name: turns the
+        # common `artist:"Name"` track search from a catalogue scan into a few set unions.
+        self._artist_words: dict[str, set[str]] = {}
+        for tid, (_base, _full, artists, _album) in catalogue.track_index.items():
+            for word in set(artists.split()):
+                self._artist_words.setdefault(word, set()).add(tid)
+
+    def _tracks_by_artist_words(self, artist_f: str) -> set[str]:
+        """Ids of tracks whose artists contain a word starting with each word of the filter."""
+        found: set[str] | None = None
+        for needle in artist_f.split():
+            matching: set[str] = set()
+            for word, tids in self._artist_words.items():
+                if word.startswith(needle):
+                    matching |= tids
+            found = matching if found is None else found & matching
+        return found or set()
 
     def _artist_years(self, artist: Artist) -> set[int]:
         return {self.cat.albums[a].year for a, g in self.cat.discography[artist.id]
@@ -97,7 +114,13 @@ class SearchEngine:
         if "upc" in f or q.tags:
             return []  # upc and tag filters only apply to albums
         scored = []
-        for tid, (base, full, artists, album) in cat.track_index.items():
+        index = cat.track_index
+        candidates = (
+            ((tid, index[tid]) for tid in self._tracks_by_artist_words(artist_f))
+            if artist_f
+            else index.items()
+        )
+        for tid, (base, full, artists, album) in candidates:
             if artist_f and not _has_words(artists, artist_f):
                 continue
             if album_f and not _has_words(album, album_f):
