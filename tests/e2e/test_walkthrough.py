@@ -151,3 +151,59 @@ def test_pick_artists_by_name_with_the_search_box(page, demo_server, console) ->
     artists = page.eval_on_selector_all(".track-meta", "els => els.map(e => e.textContent)")
     assert artists and all("Neon Tapir" in a for a in artists)
     assert console.csp_violations == []
+
+
+def control(server, path: str, payload: dict) -> None:
+    request = urllib.request.Request(
+        f"{server.emulator_url}/_control/{path}",
+        data=json.dumps(payload).encode(),
+        headers={"Content-Type": "application/json"},
+        method="POST",
+    )
+    with urllib.request.urlopen(request, timeout=10):
+        pass
+
+
+PROBE_SUBMIT = """
+() => {
+  const form = document.getElementById("generator-form");
+  form.addEventListener("submit", () => {
+    window.setTimeout(() => {
+      const button = document.getElementById("preview-button");
+      const again = new Event("submit", {cancelable: true});
+      form.dispatchEvent(again);
+      sessionStorage.setItem("probe", JSON.stringify({
+        disabled: button.disabled,
+        busy: button.getAttribute("aria-busy"),
+        progress: getComputedStyle(form.querySelector(".progress")).display,
+        secondSubmitBlocked: again.defaultPrevented,
+      }));
+    }, 100);
+  });
+}
+"""
+
+
+def test_slow_generation_shows_progress_and_blocks_a_second_submit(
+    page, demo_server, console
+) -> None:
+    """What the page looked like while waiting is recorded in sessionStorage by a probe."""
+    connect(page, demo_server)
+    control(demo_server, "latency", {"ms": 1500})
+    try:
+        page.fill("#id_artist_count", "3")
+        page.fill("#id_track_count", "10")
+        page.evaluate(PROBE_SUBMIT)
+        page.click("#preview-button")
+        page.wait_for_url(re.compile(r".*/preview/$"), timeout=30_000)
+    finally:
+        control(demo_server, "latency", {"ms": 0})
+    probe = json.loads(page.evaluate("sessionStorage.getItem('probe')"))
+    assert probe == {
+        "disabled": True,
+        "busy": "true",
+        "progress": "flex",
+        "secondSubmitBlocked": True,
+    }
+    assert len(previewed_uris(page)) == 10
+    assert console.csp_violations == []
