@@ -1,0 +1,216 @@
+"""What every measurement needs: Django configured, the emulator served in this process, a
+token for a demo user, gateways built the way the app builds them, and one timed run."""
+
+from __future__ import annotations
+
+import os
+import statistics
+import threading
+import time
+from collections.abc import Callable, Hashable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+T = TypeVar("T")
+
+USER = "alex"  # the emulator's typical listener: about 30 top artists per period
+ARTISTS = 20
+TRACKS = 50
+
+
+def setup_django() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "moodystream.settings")
+    os.environ.setdefault("MOODYSTREAM_IGNORE_DOTENV", "1")
+    # The catalogue cache off, so every run does the real work (the gateway flag says so too).
+    os.environ["MOODYSTREAM_CATALOGUE_CACHE"] = "off"
+    import django
+
+    django.setup()
+    import logging
+
+    # Retries and 429s are expected in some scenarios; the table reports them.
+    logging.getLogger("playlists").setLevel(logging.ERROR)
+
+
+def reuse_search_engine() -> bool:
+    """Serve every search from one emulator ``SearchEngine`` per catalogue.
+
+    The emulator builds its artist-word index in ``SearchEngine.__init__`` and its search view
+    makes a new engine per request: ~20 ms of CPU per search, under this process's GIL, that
+    real Spotify spends on its own servers.  Results are identical; only that CPU goes.  Returns
+    whether the patch applied (False if the emulator's layout changed).
+    """
+    try:
+        from spotify_emulator.web_api import search_view
+    except ImportError:
+        return False
+    engine_class = getattr(search_view, "SearchEngine", None)
+    if engine_class is None or getattr(engine_class, "bench_shared", False):
+        return engine_class is not None
+    engines: dict[int, Any] = {}
+    lock = threading.Lock()
+
+    def shared_engine(catalogue: Any) -> Any:
+        with lock:
+            engine = engines.get(id(catalogue))
+            if engine is None:
+                engine = engines[id(catalogue)] = engine_class(catalogue)
+            return engine
+
+    shared_engine.bench_shared = True  # type: ignore[attr-defined]
+    search_view.SearchEngine = shared_engine
+    return True
+
+
+@dataclass
+class Emulator:
+    server: Any
+    app: Any
+    token: str
+
+    @property
+    def api_url(self) -> str:
+        return self.server.api_url
+
+    def fresh_state(self) -> None:
+        """Playlists and libraries back to the seeded world (tokens, faults, limits stay)."""
+        self.app.state.reset()
+        self.app.request_log.clear()
+
+    def stop(self) -> None:
+        self.server.stop()
+
+
+def start_emulator() -> Emulator:
+    from spotify_emulator import ALL_SCOPES, EmulatorConfig, create_app, serve_in_thread
+
+    app = create_app(EmulatorConfig(mode="development"))
+    server = serve_in_thread(app)
+    token = app.issue_token(USER, ALL_SCOPES)["access_token"]
+    return Emulator(server, app, token)
+
+
+def default_options(track_count: int = TRACKS, seed: int = 1) -> Any:
+    from playlists.services.options import GenerationOptions
+
+    return GenerationOptions(artist_count=ARTISTS, track_count=track_count, seed=seed)
+
+
+def gateway(emulator: Emulator, **kwargs: Any) -> Any:
+    """A fresh gateway as ``playlists.connection.gateway_for`` builds it, catalogue cache off."""
+    from django.conf import settings
+
+    from playlists.spotify.gateway import SpotifyGateway
+
+    kwargs.setdefault("request_timeout", settings.SPOTIFY_REQUEST_TIMEOUT)
+    return SpotifyGateway(
+        emulator.token, api_base_url=emulator.api_url, use_catalogue_cache=False, **kwargs
+    )
+
+
+class _NoMemo:
+    """Stands in for the gateway's per-generation memo: every read goes to Spotify."""
+
+    def get(self, key: Hashable, compute: Callable[[], T]) -> T:
+        return compute()
+
+    def has(self, key: Hashable) -> bool:
+        return False
+
+    def forget(self, match: Callable[[Hashable], bool]) -> None:
+        return None
+
+
+def plain_gateway(emulator: Emulator) -> Any:
+    """The same algorithm done the plain way: one request after another (``max_workers=1``
+    makes every ``gather``/``map`` run inline and allows one request in flight), no
+    memoisation and no catalogue cache, so nothing fetched is reused."""
+    gw = gateway(emulator, max_workers=1)
+    if hasattr(gw, "_memo"):
+        gw._memo = _NoMemo()
+    return gw
+
+
+@dataclass
+class RunResult:
+    seconds: float
+    generate_seconds: float
+    requests: int
+    preview: Any
+    playlist_id: str
+
+
+def generate_and_save(gw: Any, options: Any, key: str) -> RunResult:
+    """What a user's preview + save costs: ``generate_preview`` then ``save_playlist``."""
+    from playlists.services.generation import generate_preview
+    from playlists.services.saving import save_playlist
+
+    started = time.perf_counter()
+    preview = generate_preview(gw, options)
+    generated = time.perf_counter()
+    saved = save_playlist(
+        gw,
+        preview,
+        name=preview.name,
+        description=preview.description,
+        public=False,
+        idempotency_key=key,
+    )
+    finished = time.perf_counter()
+    return RunResult(finished - started, generated - started, gw.request_count, preview, saved.id)
+
+
+def timed_runs(
+    emulator: Emulator, make_gateway: Callable[[], Any], options: Any, runs: int, label: str
+) -> list[RunResult]:
+    results = []
+    for n in range(runs):
+        emulator.fresh_state()
+        with make_gateway() as gw:
+            results.append(generate_and_save(gw, options, f"bench:{label}:{n}:{time.time()}"))
+    return results
+
+
+def median(values: list[float]) -> float:
+    return statistics.median(values) if values else float("nan")
+
+
+@contextmanager
+def latency(emulator: Emulator, ms: int) -> Iterator[None]:
+    emulator.app.faults.set_latency(ms)
+    try:
+        yield
+    finally:
+        emulator.app.faults.set_latency(0)
+
+
+class VirtualTime:
+    """Lets the gateway 'sleep' through a rate-limit pause by moving the emulator's clock.
+
+    The gateway's pause is ``delay = resume_at - clock()`` then ``sleep(delay)``; several
+    threads may pause at once for the same ``resume_at``.  Each thread's last clock reading is
+    kept, so a sleep moves the clock to ``reading + delay`` (the shared ``resume_at``) at most
+    once, however many threads sleep.  ``waited`` is the virtual time that passed.
+    """
+
+    def __init__(self, clock: Any) -> None:
+        self._clock = clock
+        self._local = threading.local()
+        self._lock = threading.Lock()
+        self._start = self.now()
+        self.waited = 0.0
+
+    def now(self) -> float:
+        reading = time.monotonic() + self._clock.offset
+        self._local.reading = reading
+        return reading
+
+    def sleep(self, seconds: float) -> None:
+        with self._lock:
+            reading = getattr(self._local, "reading", None)
+            current = time.monotonic() + self._clock.offset
+            target = (reading if reading is not None else current) + max(0.0, seconds)
+            if target > current:
+                self._clock.advance(target - current)
+                self.waited += target - current

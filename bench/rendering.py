@@ -1,0 +1,28 @@
+"""Server-side render time of the preview page for a 200-track preview (no Spotify involved):
+``templates/generator/preview.html`` through Django's template engine with the real context
+processors, as the preview view renders it."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from bench.environment import median
+
+
+def render_times(preview: Any, repeats: int = 60) -> tuple[float, int]:
+    """Median seconds per render over ``repeats`` (after one warm-up), and the page size."""
+    from django.contrib.sessions.backends.base import SessionBase
+    from django.template.loader import render_to_string
+    from django.test import RequestFactory
+
+    request = RequestFactory().get("/preview/", secure=True)
+    request.session = SessionBase()
+    context = {"preview": preview, "earlier_playlists": [], "already_saved": None}
+    html = render_to_string("generator/preview.html", context, request=request)
+    samples = []
+    for _ in range(repeats):
+        started = time.perf_counter()
+        render_to_string("generator/preview.html", context, request=request)
+        samples.append(time.perf_counter() - started)
+    return median(samples), len(html.encode())

@@ -1,0 +1,436 @@
+"""``python -m bench``: every figure of BENCHMARKS.md, printed as Markdown tables with a PASS/MISS
+per target.  Options: ``--runs N`` (timed runs per figure, default 5), ``--quick`` (2 runs,
+30 ms skipped: a smoke test), ``--no-cold-start``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import math
+import os
+import platform
+import resource
+import subprocess
+import sys
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from bench import coldstart, environment
+from bench.environment import (
+    ARTISTS,
+    TRACKS,
+    USER,
+    Emulator,
+    RunResult,
+    default_options,
+    gateway,
+    generate_and_save,
+    latency,
+    median,
+    plain_gateway,
+    timed_runs,
+)
+from bench.minimum import MinimalPlan, minimal_plan
+from bench.rendering import render_times
+
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
+LATENCIES = (100, 30)
+WHAT_IF_WORKERS = 24
+RATE_LIMIT_PER_30S = 30
+QUALITY_SEEDS = (1, 2, 3, 4, 5)
+
+# Targets (the issue): ≥ 5× the plain way at 100 ms; ≤ 2× the critical path; ≤ 1.3× the
+# smallest request count; cold import < 1 s.
+SPEEDUP_TARGET = 5.0
+CRITICAL_PATH_TARGET = 2.0
+REQUESTS_TARGET = 1.3
+COLD_IMPORT_TARGET = 1.0
+# quality.py: good picks average >= 80 (tops) and <= 60 (deep cuts) percentile.
+TOP_PERCENTILE_TARGET = 80.0
+DEEP_PERCENTILE_TARGET = 60.0
+
+
+@dataclass
+class LatencyFigures:
+    latency_ms: int
+    ours: list[RunResult]
+    plain: list[RunResult]
+    what_if: list[RunResult]
+    plan: MinimalPlan
+    oracle: MinimalPlan
+    emulator_ms_per_run: float
+    endpoints: Counter = field(default_factory=Counter)
+
+    @property
+    def ours_s(self) -> float:
+        return median([r.seconds for r in self.ours])
+
+    @property
+    def plain_s(self) -> float:
+        return median([r.seconds for r in self.plain])
+
+    @property
+    def what_if_s(self) -> float:
+        return median([r.seconds for r in self.what_if])
+
+    @property
+    def critical_s(self) -> float:
+        return self.plan.round_trips * self.latency_ms / 1000
+
+    @property
+    def speedup(self) -> float:
+        return self.plain_s / self.ours_s
+
+    @property
+    def versus_critical(self) -> float:
+        return self.ours_s / self.critical_s
+
+
+def verdict(ok: bool) -> str:
+    return "**PASS**" if ok else "**MISS**"
+
+
+def git_revision() -> str:
+    try:
+        rev = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=PROJECT_ROOT,
+                             capture_output=True, text=True, check=True).stdout.strip()
+        dirty = subprocess.run(["git", "status", "--porcelain", "--", "playlists", "moodystream",
+                                "spotify_emulator", "templates"], cwd=PROJECT_ROOT,
+                               capture_output=True, text=True, check=True).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown"
+    return rev + (" + uncommitted changes in the app" if dirty else "")
+
+
+def endpoint_counts(emulator: Emulator) -> Counter:
+    counts: Counter = Counter()
+    for record in emulator.app.request_log.entries():
+        if not record.path.startswith("/v1/"):
+            continue
+        parts = ["{id}" if len(p) == 22 else p for p in record.path.split("/")]
+        counts[f"{record.method} {'/'.join(parts)}"] += 1
+    return counts
+
+
+def emulator_busy_ms(emulator: Emulator, latency_ms: int) -> float:
+    """The emulator's own handling time in the last run (beyond the injected latency)."""
+    records = [r for r in emulator.app.request_log.entries() if r.path.startswith("/v1/")]
+    return sum(max(0.0, r.duration_ms - latency_ms) for r in records)
+
+
+def top_track_ids(emulator: Emulator, options: Any) -> list[str]:
+    """What ``GET /me/top/tracks`` shows for the options' period (for the minimum)."""
+    import requests
+
+    answer = requests.get(
+        f"{emulator.api_url}me/top/tracks",
+        params={"time_range": options.time_range, "limit": 50},
+        headers={"Authorization": f"Bearer {emulator.token}"},
+        timeout=10,
+    )
+    answer.raise_for_status()
+    return [t["id"] for t in answer.json()["items"] if t]
+
+
+def measure_latency(emulator: Emulator, latency_ms: int, runs: int) -> LatencyFigures:
+    options = default_options()
+    with latency(emulator, latency_ms):
+        ours = timed_runs(emulator, lambda: gateway(emulator), options, runs, "ours")
+        endpoints = endpoint_counts(emulator)
+        busy = emulator_busy_ms(emulator, latency_ms)
+        plain = timed_runs(emulator, lambda: plain_gateway(emulator), options, runs, "plain")
+        what_if = timed_runs(
+            emulator, lambda: gateway(emulator, max_workers=WHAT_IF_WORKERS), options, runs,
+            "what-if",
+        )
+    top = top_track_ids(emulator, options)
+    plan = minimal_plan(ours[-1].preview, emulator.app.catalogue, top)
+    oracle = minimal_plan(ours[-1].preview, emulator.app.catalogue, top, min_search_pages=0)
+    return LatencyFigures(latency_ms, ours, plain, what_if, plan, oracle, busy, endpoints)
+
+
+@dataclass
+class RateLimitFigures:
+    budget: int
+    needed: int
+    production_outcome: str
+    production_s: float
+    production_429: int
+    production_requests: int
+    patient_s: float
+    patient_virtual_wait_s: float
+    patient_429: int
+    patient_requests: int
+
+
+def measure_rate_limit(emulator: Emulator, latency_ms: int, needed: int) -> RateLimitFigures:
+    from playlists.spotify.errors import SpotifyRateLimited
+
+    options = default_options()
+    app = emulator.app
+    with latency(emulator, latency_ms):
+        emulator.fresh_state()
+        app.rate_limiter.configure(RATE_LIMIT_PER_30S)
+        started = time.perf_counter()
+        with gateway(emulator) as gw:
+            try:
+                generate_and_save(gw, options, f"bench:rate:{time.time()}")
+                outcome = "finished"
+            except SpotifyRateLimited as exc:
+                outcome = f"rate-limited page: “try again in about {exc.retry_after_seconds} s”"
+            production_requests = gw.request_count
+        production_s = time.perf_counter() - started
+        production_429 = sum(r.status == 429 for r in app.request_log.entries())
+
+        emulator.fresh_state()
+        app.rate_limiter.configure(RATE_LIMIT_PER_30S)
+        virtual = environment.VirtualTime(app.clock)
+        started = time.perf_counter()
+        with gateway(
+            emulator, max_wait_for_rate_limit=60, rate_limit_budget=600,
+            sleep=virtual.sleep, clock=virtual.now,
+        ) as gw:
+            generate_and_save(gw, options, f"bench:rate-patient:{time.time()}")
+            patient_requests = gw.request_count
+        patient_real = time.perf_counter() - started
+        patient_429 = sum(r.status == 429 for r in app.request_log.entries())
+        app.rate_limiter.configure(None)
+        app.clock.reset()
+    return RateLimitFigures(
+        RATE_LIMIT_PER_30S, needed, outcome, production_s, production_429, production_requests,
+        patient_real + virtual.waited, virtual.waited, patient_429, patient_requests,
+    )
+
+
+@dataclass
+class QualityFigures:
+    top: float
+    deep: float
+    per_seed: list[tuple[int, float | None, float | None]]
+
+
+def measure_quality(emulator: Emulator) -> QualityFigures:
+    from playlists.services.generation import generate_preview
+    from playlists.services.quality import measure, truth_from_tracks
+
+    truth = truth_from_tracks(emulator.app.catalogue.tracks.values())
+    per_seed = []
+    for seed in QUALITY_SEEDS:
+        with gateway(emulator) as gw:
+            report = measure(generate_preview(gw, default_options(seed=seed)), truth)
+        per_seed.append((seed, report.top_percentile, report.deep_percentile))
+    tops = [t for _, t, _ in per_seed if t is not None]
+    deeps = [d for _, _, d in per_seed if d is not None]
+    return QualityFigures(sum(tops) / len(tops), sum(deeps) / len(deeps), per_seed)
+
+
+def measure_memory(emulator: Emulator) -> dict[str, Any]:
+    emulator.fresh_state()
+    completed = subprocess.run(
+        [sys.executable, "-m", "bench.memory_probe", emulator.api_url, emulator.token,
+         str(TRACKS)],
+        cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=300, check=False,
+        env={**os.environ, "MOODYSTREAM_IGNORE_DOTENV": "1"},
+    )
+    for line in completed.stdout.splitlines():
+        if line.startswith("@@BENCH@@"):
+            return json.loads(line[len("@@BENCH@@") :])
+    raise RuntimeError(f"memory probe failed:\n{completed.stderr[-3000:]}")
+
+
+def measure_render(emulator: Emulator) -> tuple[float, int, int]:
+    from playlists.services.generation import generate_preview
+
+    with gateway(emulator) as gw:
+        preview = generate_preview(gw, default_options(track_count=200))
+    seconds, size = render_times(preview)
+    return seconds, size, preview.track_count
+
+
+# --- report --------------------------------------------------------------------------------
+
+
+def s(seconds: float) -> str:
+    return f"{seconds:.2f} s" if seconds >= 1 else f"{seconds * 1000:.0f} ms"
+
+
+def print_report(
+    figures: list[LatencyFigures],
+    rate: RateLimitFigures | None,
+    cold: coldstart.ColdStart | None,
+    render: tuple[float, int, int],
+    memory: dict[str, Any],
+    quality: QualityFigures,
+    search_patched: bool,
+    started: float,
+    runs: int,
+) -> None:
+    out = print
+    now = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
+    out(f"## MoodyStream benchmark — {now}")
+    out()
+    out(f"Command: `make bench` (`python -m bench {' '.join(sys.argv[1:])}`".rstrip() + "); "
+        f"commit {git_revision()}; Python {platform.python_version()} on {platform.machine()}, "
+        f"{os.cpu_count()} CPUs.")
+    out(f"Emulator in this process (`serve_in_thread`), development mode, user `{USER}`, "
+        f"default options with {ARTISTS} artists and {TRACKS} tracks (seed 1); catalogue cache "
+        f"off and a fresh gateway per run; median of {runs} runs; Spotify state reset before "
+        "each run. Emulator search engine shared across requests: "
+        f"{'yes (bench-only patch, see BENCHMARKS.md)' if search_patched else 'no'}.")
+    out()
+    out("### Generate + save")
+    out()
+    out("| | " + " | ".join(f"{f.latency_ms} ms latency" for f in figures) + " |")
+    out("|---|" + "---|" * len(figures))
+    rows = [
+        ("ours: wall time (gateway as the app builds it)", lambda f: s(f.ours_s)),
+        ("… of which generate", lambda f: s(median([r.generate_seconds for r in f.ours]))),
+        ("plain way: wall time (one request at a time, no memo, no cache)",
+         lambda f: s(f.plain_s)),
+        ("speed-up, plain / ours", lambda f: f"{f.speedup:.1f}×"),
+        ("critical path: round trips × latency",
+         lambda f: f"{f.plan.round_trips} × {f.latency_ms} ms = {s(f.critical_s)}"),
+        ("ours / critical path", lambda f: f"{f.versus_critical:.2f}×"),
+        (f"what if max_workers={WHAT_IF_WORKERS}: wall time (× plain, × critical)",
+         lambda f: f"{s(f.what_if_s)} ({f.plain_s / f.what_if_s:.1f}×, "
+         f"{f.what_if_s / f.critical_s:.2f}×)"),
+        ("emulator's own handling time per run (same process)",
+         lambda f: f"{f.emulator_ms_per_run:.0f} ms"),
+    ]
+    for label, cell in rows:
+        out(f"| {label} | " + " | ".join(cell(f) for f in figures) + " |")
+    out()
+
+    first = figures[0]
+    ours_requests = median([r.requests for r in first.ours])
+    plain_requests = median([r.requests for r in first.plain])
+    out("### Spotify requests per generated playlist")
+    out()
+    out("| | requests |")
+    out("|---|---|")
+    out(f"| ours | {ours_requests:.0f} |")
+    out(f"| plain way | {plain_requests:.0f} |")
+    out(f"| smallest the API allows for this playlist with the plan's ranking (each artist's "
+        f"first search page) | {first.plan.requests} ({first.plan.breakdown()}) |")
+    out(f"| ours / smallest | {ours_requests / first.plan.requests:.2f}× |")
+    out(f"| oracle bound (the picks known in advance, no ranking) | {first.oracle.requests} "
+        f"({first.oracle.breakdown()}); ours / oracle {ours_requests / first.oracle.requests:.2f}×"
+        " |")
+    out()
+    out("Ours, by endpoint: " + ", ".join(f"{k} ×{v}" for k, v in sorted(first.endpoints.items()))
+        + ".")
+    out()
+
+    if rate is not None:
+        out(f"### Rate limit: {rate.budget} requests per rolling 30 s (the work needs "
+            f"{rate.needed}), {first.latency_ms} ms latency")
+        out()
+        out("| gateway | outcome | time | 429s received | requests sent |")
+        out("|---|---|---|---|---|")
+        out(f"| as in production (waits ≤ 5 s per pause, ≤ 10 s in all) | "
+            f"{rate.production_outcome} | {s(rate.production_s)} | {rate.production_429} | "
+            f"{rate.production_requests} |")
+        out(f"| patient (waits ≤ 60 s; virtual clock) | finished | {s(rate.patient_s)} "
+            f"(of which {s(rate.patient_virtual_wait_s)} waiting) | {rate.patient_429} | "
+            f"{rate.patient_requests} |")
+        out()
+
+    out("### Cold start, rendering, memory")
+    out()
+    out("| | value |")
+    out("|---|---|")
+    if cold is not None:
+        out(f"| cold import = import handler + set-up ({cold.source}; median of {cold.runs}) | "
+            f"{s(cold.cold_import_s)} = {s(cold.import_s)} + {s(cold.setup_s)} |")
+        if cold.status is not None:
+            out(f"| first request after it (GET /, HTTP {cold.status}); a warm request | "
+                f"{s(cold.first_request_s)}; {cold.warm_request_s * 1000:.1f} ms |")
+        else:
+            out(f"| importing URLconf and views after set-up | {s(cold.first_request_s)} |")
+        if cold.zip_bytes:
+            out(f"| package size (zipped / unzipped; Lambda limits 50 / 250 MB) | "
+                f"{cold.zip_bytes / 1e6:.1f} MB / {cold.unzipped_bytes / 1e6:.1f} MB |")
+    render_s, render_bytes, render_tracks = render
+    out(f"| preview page render, {render_tracks} tracks, server side (median of 60) | "
+        f"{render_s * 1000:.1f} ms ({render_bytes / 1024:.0f} KiB of HTML) |")
+    out(f"| tracemalloc peak during one generate + save ({memory['tracks']} tracks, child "
+        f"process) | {memory['tracemalloc_peak_bytes'] / 2**20:.1f} MiB |")
+    out(f"| max RSS of that child process (after Django set-up → after the run) | "
+        f"{memory['max_rss_before_kib'] / 1024:.0f} → {memory['max_rss_kib'] / 1024:.0f} MiB |")
+    out(f"| max RSS of this bench process (emulator included) | "
+        f"{resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MiB |")
+    out()
+
+    out(f"### Generation quality ({TRACKS} tracks, seeds {QUALITY_SEEDS[0]}–{QUALITY_SEEDS[-1]})")
+    out()
+    out("Mean true-popularity percentile within each artist's songs (100 = their most popular; "
+        "`playlists/services/quality.py`): "
+        f"top picks **{quality.top:.1f}** (good ≥ {TOP_PERCENTILE_TARGET:.0f}), deep cuts "
+        f"**{quality.deep:.1f}** (good ≤ {DEEP_PERCENTILE_TARGET:.0f}). Per seed: "
+        + ", ".join(f"{seed}: {top:.0f}/{deep:.0f}" for seed, top, deep in quality.per_seed
+                    if top is not None and deep is not None) + ".")
+    out()
+
+    out("### Targets")
+    out()
+    out("| target | measured | result |")
+    out("|---|---|---|")
+    out(f"| ≥ {SPEEDUP_TARGET:.0f}× faster than the plain way at {first.latency_ms} ms | "
+        f"{first.speedup:.1f}× | {verdict(first.speedup >= SPEEDUP_TARGET)} |")
+    out(f"| within {CRITICAL_PATH_TARGET:.0f}× of the critical path at {first.latency_ms} ms | "
+        f"{first.versus_critical:.2f}× | "
+        f"{verdict(first.versus_critical <= CRITICAL_PATH_TARGET)} |")
+    ratio = ours_requests / first.plan.requests
+    out(f"| ≤ {REQUESTS_TARGET}× the smallest request count | {ratio:.2f}× | "
+        f"{verdict(ratio <= REQUESTS_TARGET)} |")
+    if cold is not None:
+        out(f"| cold import < {COLD_IMPORT_TARGET:.0f} s | {s(cold.cold_import_s)} | "
+            f"{verdict(cold.cold_import_s < COLD_IMPORT_TARGET)} |")
+    good = quality.top >= TOP_PERCENTILE_TARGET and quality.deep <= DEEP_PERCENTILE_TARGET
+    out(f"| quality: top picks ≥ {TOP_PERCENTILE_TARGET:.0f}, deep cuts ≤ "
+        f"{DEEP_PERCENTILE_TARGET:.0f} | {quality.top:.1f} / {quality.deep:.1f} | "
+        f"{verdict(good)} |")
+    out()
+    out(f"Bench wall time {time.monotonic() - started:.0f} s.")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--quick", action="store_true")
+    parser.add_argument("--no-cold-start", action="store_true")
+    args = parser.parse_args(argv)
+    runs = 2 if args.quick else max(1, args.runs)
+    latencies = LATENCIES[:1] if args.quick else LATENCIES
+    started = time.monotonic()
+
+    environment.setup_django()
+    search_patched = environment.reuse_search_engine()
+    emulator = environment.start_emulator()
+    try:
+        # Warm-up (imports, connections, the emulator's indexes), not timed.
+        for make in (lambda: gateway(emulator), lambda: plain_gateway(emulator)):
+            timed_runs(emulator, make, default_options(), 1, "warm-up")
+        figures = []
+        for latency_ms in latencies:
+            print(f"… {latency_ms} ms latency", file=sys.stderr, flush=True)
+            figures.append(measure_latency(emulator, latency_ms, runs))
+        print("… rate limit, quality, rendering, memory", file=sys.stderr, flush=True)
+        needed = math.floor(median([r.requests for r in figures[0].ours]))
+        rate = measure_rate_limit(emulator, LATENCIES[0], needed)
+        quality = measure_quality(emulator)
+        render = measure_render(emulator)
+        memory = measure_memory(emulator)
+    finally:
+        emulator.stop()
+    cold = None
+    if not args.no_cold_start:
+        print("… cold start", file=sys.stderr, flush=True)
+        cold = coldstart.measure(runs)
+    print_report(figures, rate, cold, render, memory, quality, search_patched, started, runs)
+    return 0
