@@ -191,14 +191,16 @@ class VirtualTime:
     The gateway's pause is ``delay = resume_at - clock()`` then ``sleep(delay)``; several
     threads may pause at once for the same ``resume_at``.  Each thread's last clock reading is
     kept, so a sleep moves the clock to ``reading + delay`` (the shared ``resume_at``) at most
-    once, however many threads sleep.  ``waited`` is the virtual time that passed.
+    once, however many threads sleep.  Before moving it, a sleep lets ``settle`` seconds of real
+    time pass, so that the requests already in flight get their own 429 and join the same
+    pause, as they would in real time.  ``waited`` is the virtual time that passed.
     """
 
-    def __init__(self, clock: Any) -> None:
+    def __init__(self, clock: Any, settle: float = 0.25) -> None:
         self._clock = clock
+        self._settle = settle
         self._local = threading.local()
         self._lock = threading.Lock()
-        self._start = self.now()
         self.waited = 0.0
 
     def now(self) -> float:
@@ -207,10 +209,12 @@ class VirtualTime:
         return reading
 
     def sleep(self, seconds: float) -> None:
+        reading = getattr(self._local, "reading", None)
+        time.sleep(min(self._settle, max(0.0, seconds)))
         with self._lock:
-            reading = getattr(self._local, "reading", None)
             current = time.monotonic() + self._clock.offset
-            target = (reading if reading is not None else current) + max(0.0, seconds)
+            start = reading if reading is not None else current - self._settle
+            target = start + max(0.0, seconds)
             if target > current:
                 self._clock.advance(target - current)
                 self.waited += target - current

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from bench import coldstart, environment
+from bench import coldstart, emulator_process, environment
 from bench.environment import (
     ARTISTS,
     TRACKS,
@@ -65,6 +65,8 @@ class LatencyFigures:
     oracle: MinimalPlan
     emulator_ms_per_run: float
     endpoints: Counter = field(default_factory=Counter)
+    ours_isolated: list[RunResult] = field(default_factory=list)
+    plain_isolated: list[RunResult] = field(default_factory=list)
 
     @property
     def ours_s(self) -> float:
@@ -81,6 +83,14 @@ class LatencyFigures:
     @property
     def critical_s(self) -> float:
         return self.plan.round_trips * self.latency_ms / 1000
+
+    @property
+    def ours_isolated_s(self) -> float:
+        return median([r.seconds for r in self.ours_isolated])
+
+    @property
+    def plain_isolated_s(self) -> float:
+        return median([r.seconds for r in self.plain_isolated])
 
     @property
     def speedup(self) -> float:
@@ -152,6 +162,23 @@ def measure_latency(emulator: Emulator, latency_ms: int, runs: int) -> LatencyFi
     plan = minimal_plan(ours[-1].preview, emulator.app.catalogue, top)
     oracle = minimal_plan(ours[-1].preview, emulator.app.catalogue, top, min_search_pages=0)
     return LatencyFigures(latency_ms, ours, plain, what_if, plan, oracle, busy, endpoints)
+
+
+def measure_isolated(figures: list[LatencyFigures], runs: int) -> None:
+    """Ours and the plain way again, with the emulator in a process of its own."""
+    remote = emulator_process.start()
+    try:
+        options = default_options()
+        for figure in figures:
+            remote.set_latency(figure.latency_ms)
+            figure.ours_isolated = timed_runs(
+                remote, lambda: gateway(remote), options, runs, "isolated"  # type: ignore[arg-type]
+            )
+            figure.plain_isolated = timed_runs(
+                remote, lambda: plain_gateway(remote), options, runs, "isolated-plain"  # type: ignore[arg-type]
+            )
+    finally:
+        remote.stop()
 
 
 @dataclass
@@ -302,6 +329,14 @@ def print_report(
         ("emulator's own handling time per run (same process)",
          lambda f: f"{f.emulator_ms_per_run:.0f} ms"),
     ]
+    if figures and figures[0].ours_isolated:
+        rows += [
+            ("emulator in its own process: ours / plain",
+             lambda f: f"{s(f.ours_isolated_s)} / {s(f.plain_isolated_s)}"),
+            ("emulator in its own process: speed-up; ours / critical path",
+             lambda f: f"{f.plain_isolated_s / f.ours_isolated_s:.1f}×; "
+             f"{f.ours_isolated_s / f.critical_s:.2f}×"),
+        ]
     for label, cell in rows:
         out(f"| {label} | " + " | ".join(cell(f) for f in figures) + " |")
     out()
@@ -380,10 +415,18 @@ def print_report(
     out()
     out("| target | measured | result |")
     out("|---|---|---|")
+    isolated_speedup = isolated_critical = ""
+    if first.ours_isolated:
+        isolated_speedup = (
+            f" (emulator in its own process: {first.plain_isolated_s / first.ours_isolated_s:.1f}×)"
+        )
+        isolated_critical = (
+            f" (emulator in its own process: {first.ours_isolated_s / first.critical_s:.2f}×)"
+        )
     out(f"| ≥ {SPEEDUP_TARGET:.0f}× faster than the plain way at {first.latency_ms} ms | "
-        f"{first.speedup:.1f}× | {verdict(first.speedup >= SPEEDUP_TARGET)} |")
+        f"{first.speedup:.1f}×{isolated_speedup} | {verdict(first.speedup >= SPEEDUP_TARGET)} |")
     out(f"| within {CRITICAL_PATH_TARGET:.0f}× of the critical path at {first.latency_ms} ms | "
-        f"{first.versus_critical:.2f}× | "
+        f"{first.versus_critical:.2f}×{isolated_critical} | "
         f"{verdict(first.versus_critical <= CRITICAL_PATH_TARGET)} |")
     ratio = ours_requests / first.plan.requests
     out(f"| ≤ {REQUESTS_TARGET}× the smallest request count | {ratio:.2f}× | "
@@ -404,6 +447,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--quick", action="store_true")
     parser.add_argument("--no-cold-start", action="store_true")
+    parser.add_argument("--no-isolated", action="store_true",
+                        help="skip the runs with the emulator in a process of its own")
     args = parser.parse_args(argv)
     runs = 2 if args.quick else max(1, args.runs)
     latencies = LATENCIES[:1] if args.quick else LATENCIES
@@ -428,6 +473,9 @@ def main(argv: list[str] | None = None) -> int:
         memory = measure_memory(emulator)
     finally:
         emulator.stop()
+    if not args.no_isolated:
+        print("… emulator in its own process", file=sys.stderr, flush=True)
+        measure_isolated(figures, runs)
     cold = None
     if not args.no_cold_start:
         print("… cold start", file=sys.stderr, flush=True)
