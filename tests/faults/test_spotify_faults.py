@@ -190,7 +190,7 @@ class TestTimeoutsAndMalformedBodies:
         elapsed = time.monotonic() - started
         assert page.status_code == 503
         assert SPOTIFY_DOWN in text_of(page)
-        assert elapsed < 8, elapsed  # 4 attempts of 0.5 s plus back-off, not a hung Lambda
+        assert elapsed < 10, elapsed  # 4 attempts of 0.5 s plus back-off, not a hung Lambda
         emulator.app.faults.remove(rule.id)
         assert_app_up(client)
 
@@ -339,10 +339,11 @@ class TestTokensAndConsent:
         saved = save_completely(client, emulator, make_preview(client))
         assert_consistent(emulator, saved)
 
-    def test_consent_revoked_in_the_middle_of_a_save_leaves_nothing(
+    def test_consent_revoked_in_the_middle_of_a_save_leaves_at_most_an_empty_playlist(
         self, client: Client, emulator, placed_faults
     ) -> None:
-        """Tokens die between creating the playlist and filling it."""
+        """Tokens die between creating the playlist and filling it: nothing can be written or
+        removed any more, so an empty playlist may stay, never a half-filled one."""
         page = make_preview(client, track_count="150")
         placed_faults.append(
             RequestHook(
@@ -355,6 +356,7 @@ class TestTokensAndConsent:
         # The playlist could not be removed either (no token): it is left empty, never half full.
         leftovers = marked_playlists(emulator)
         assert all(p["items"] == [] for p in leftovers), [len(p["items"]) for p in leftovers]
+        assert_app_up(client)
 
 
 # --- failures while filling -------------------------------------------------------------------
