@@ -1,6 +1,7 @@
 """``python -m bench``: every figure of BENCHMARKS.md, printed as Markdown tables with a PASS/MISS
 per target.  Options: ``--runs N`` (timed runs per figure, default 5), ``--quick`` (2 runs,
-30 ms skipped: a smoke test), ``--no-cold-start``.
+30 ms skipped: a smoke test), ``--no-cold-start``, ``--no-isolated``, ``--update`` (also write
+the tables into BENCHMARKS.md between its ``bench:start``/``bench:end`` markers).
 """
 
 from __future__ import annotations
@@ -287,6 +288,7 @@ def s(seconds: float) -> str:
 
 
 def print_report(
+    out: Any,
     figures: list[LatencyFigures],
     rate: RateLimitFigures | None,
     cold: coldstart.ColdStart | None,
@@ -296,14 +298,16 @@ def print_report(
     search_patched: bool,
     started: float,
     runs: int,
+    load: tuple[float, float],
 ) -> None:
-    out = print
     now = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
     out(f"## MoodyStream benchmark — {now}")
     out()
-    out(f"Command: `make bench` (`python -m bench {' '.join(sys.argv[1:])}`".rstrip() + "); "
-        f"commit {git_revision()}; Python {platform.python_version()} on {platform.machine()}, "
-        f"{os.cpu_count()} CPUs.")
+    command = " ".join(["python -m bench", *sys.argv[1:]])
+    out(f"Command: `make bench` (`{command}`); commit {git_revision()}; Python "
+        f"{platform.python_version()} on {platform.machine()}, {os.cpu_count()} CPUs, load "
+        f"average {load[0]:.1f} at the start and {load[1]:.1f} at the end (the machine is "
+        "shared: figures move by ±10 % between runs).")
     out(f"Emulator in this process (`serve_in_thread`), development mode, user `{USER}`, "
         f"default options with {ARTISTS} artists and {TRACKS} tracks (seed 1); catalogue cache "
         f"off and a fresh gateway per run; median of {runs} runs; Spotify state reset before "
@@ -449,10 +453,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-cold-start", action="store_true")
     parser.add_argument("--no-isolated", action="store_true",
                         help="skip the runs with the emulator in a process of its own")
+    parser.add_argument("--update", action="store_true",
+                        help="write the tables into BENCHMARKS.md between its markers")
     args = parser.parse_args(argv)
     runs = 2 if args.quick else max(1, args.runs)
     latencies = LATENCIES[:1] if args.quick else LATENCIES
     started = time.monotonic()
+    load_start = os.getloadavg()[0]
 
     environment.setup_django()
     search_patched = environment.reuse_search_engine()
@@ -480,5 +487,28 @@ def main(argv: list[str] | None = None) -> int:
     if not args.no_cold_start:
         print("… cold start", file=sys.stderr, flush=True)
         cold = coldstart.measure(runs)
-    print_report(figures, rate, cold, render, memory, quality, search_patched, started, runs)
+    lines: list[str] = []
+
+    def out(text: str = "") -> None:
+        lines.append(text)
+        print(text)
+
+    print_report(out, figures, rate, cold, render, memory, quality, search_patched, started,
+                 runs, (load_start, os.getloadavg()[0]))
+    if args.update:
+        update_benchmarks_md("\n".join(lines))
     return 0
+
+
+START, END = "<!-- bench:start -->", "<!-- bench:end -->"
+
+
+def update_benchmarks_md(tables: str) -> None:
+    path = PROJECT_ROOT / "BENCHMARKS.md"
+    text = path.read_text()
+    if START not in text or END not in text:
+        raise SystemExit(f"BENCHMARKS.md has no {START} ... {END} markers")
+    head, rest = text.split(START, 1)
+    _old, tail = rest.split(END, 1)
+    path.write_text(f"{head}{START}\n{tables}\n{END}{tail}")
+    print("BENCHMARKS.md updated", file=sys.stderr)
