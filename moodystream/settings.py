@@ -93,7 +93,7 @@ SPOTIFY_API_MODE = env.str("SPOTIFY_API_MODE", default="development")
 if SPOTIFY_API_MODE not in {"development", "extended"}:
     raise ImproperlyConfigured("SPOTIFY_API_MODE must be 'development' or 'extended'.")
 # Concurrent Spotify requests per generation: latency-bound, so more threads than cores pays.
-SPOTIFY_MAX_WORKERS = env.int("SPOTIFY_MAX_WORKERS", default=16)
+SPOTIFY_MAX_WORKERS = env.int("SPOTIFY_MAX_WORKERS", default=24)
 SPOTIFY_SCOPES = (
     "user-top-read",
     "user-follow-read",

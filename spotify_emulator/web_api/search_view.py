@@ -34,7 +34,7 @@ def search(ctx: ApiContext) -> Response:
         query = parse_query(q)
     except QueryError as err:
         raise ApiError(400, str(err)) from None
-    engine = SearchEngine(ctx.catalogue)
+    engine = _engine(ctx)
     today = dt.datetime.fromtimestamp(ctx.app.clock.now(), dt.UTC).date()
     url = ctx.url("/search")
     extra = ctx.extra_args()
@@ -51,3 +51,12 @@ def search(ctx: ApiContext) -> Response:
         result[f"{t}s"] = offset_page(items, offset, limit, url,
                                       (lambda i, s=shape: s(ctx, i)), extra)
     return json_response(result)
+
+
+def _engine(ctx: ApiContext) -> SearchEngine:
+    """One engine (and so one index) per app: the catalogue never changes after start-up."""
+    engine = getattr(ctx.app, "_search_engine", None)
+    if engine is None or engine.cat is not ctx.catalogue:
+        engine = SearchEngine(ctx.catalogue)
+        ctx.app._search_engine = engine
+    return engine
