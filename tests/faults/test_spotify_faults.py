@@ -288,9 +288,10 @@ class TestTokensAndConsent:
         self, client: Client, emulator, placed_faults
     ) -> None:
         start_generation(client)
-        # An hour passes between the third and the fourth search request.
+        # An hour passes just before the fourth read: the first round (top artists, top
+        # tracks, playlists) is done, the catalogue requests are under way.
         placed_faults.append(
-            RequestHook("GET", "/v1/search", 4, lambda: emulator.app.clock.advance(3601))
+            RequestHook("GET", "/v1/*", 4, lambda: emulator.app.clock.advance(3601))
         )
         page = client.get("/preview/")
         assert page.status_code == 200
