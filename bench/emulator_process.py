@@ -19,10 +19,8 @@ PROJECT_ROOT = Path(__file__).resolve().parents[1]
 
 
 def serve() -> None:
-    from bench.environment import reuse_search_engine
     from spotify_emulator import EmulatorConfig, create_app, serve_in_thread
 
-    reuse_search_engine()
     server = serve_in_thread(create_app(EmulatorConfig(mode="development")))
     print(server.base_url, flush=True)
     sys.stdin.read()  # until the bench closes our stdin

@@ -33,36 +33,6 @@ def setup_django() -> None:
     logging.getLogger("playlists").setLevel(logging.ERROR)
 
 
-def reuse_search_engine() -> bool:
-    """Serve every search from one emulator ``SearchEngine`` per catalogue.
-
-    The emulator builds its artist-word index in ``SearchEngine.__init__`` and its search view
-    makes a new engine per request: ~20 ms of CPU per search, under this process's GIL, that
-    real Spotify spends on its own servers.  Results are identical; only that CPU goes.  Returns
-    whether the patch applied (False if the emulator's layout changed).
-    """
-    try:
-        from spotify_emulator.web_api import search_view
-    except ImportError:
-        return False
-    engine_class = getattr(search_view, "SearchEngine", None)
-    if engine_class is None or getattr(engine_class, "bench_shared", False):
-        return engine_class is not None
-    engines: dict[int, Any] = {}
-    lock = threading.Lock()
-
-    def shared_engine(catalogue: Any) -> Any:
-        with lock:
-            engine = engines.get(id(catalogue))
-            if engine is None:
-                engine = engines[id(catalogue)] = engine_class(catalogue)
-            return engine
-
-    shared_engine.bench_shared = True  # type: ignore[attr-defined]
-    search_view.SearchEngine = shared_engine
-    return True
-
-
 @dataclass
 class Emulator:
     server: Any
@@ -97,15 +67,28 @@ def default_options(track_count: int = TRACKS, seed: int = 1) -> Any:
     return GenerationOptions(artist_count=ARTISTS, track_count=track_count, seed=seed)
 
 
-def gateway(emulator: Emulator, **kwargs: Any) -> Any:
-    """A fresh gateway as ``playlists.connection.gateway_for`` builds it, catalogue cache off."""
+def app_gateway_settings() -> dict[str, Any]:
+    """The arguments ``playlists.connection.gateway_for`` takes from the settings."""
     from django.conf import settings
 
+    found = {
+        "request_timeout": getattr(settings, "SPOTIFY_REQUEST_TIMEOUT", None),
+        "api_mode": getattr(settings, "SPOTIFY_API_MODE", None),
+        "max_workers": getattr(settings, "SPOTIFY_MAX_WORKERS", None),
+    }
+    return {key: value for key, value in found.items() if value is not None}
+
+
+def gateway(emulator: Emulator, **kwargs: Any) -> Any:
+    """A fresh gateway as ``playlists.connection.gateway_for`` builds it (the same settings),
+    with the catalogue cache off; ``kwargs`` override."""
     from playlists.spotify.gateway import SpotifyGateway
 
-    kwargs.setdefault("request_timeout", settings.SPOTIFY_REQUEST_TIMEOUT)
     return SpotifyGateway(
-        emulator.token, api_base_url=emulator.api_url, use_catalogue_cache=False, **kwargs
+        emulator.token,
+        api_base_url=emulator.api_url,
+        use_catalogue_cache=False,
+        **{**app_gateway_settings(), **kwargs},
     )
 
 

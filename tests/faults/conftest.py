@@ -204,37 +204,11 @@ def placed_faults(emulator: EmulatorServer, monkeypatch: pytest.MonkeyPatch) -> 
     yield placed
 
 
-_LIBRARY_PLAYLIST = re.compile(r"spotify(?::|%3A)playlist(?::|%3A)([0-9A-Za-z]{22})")
-
-
 @pytest.fixture(autouse=True)
 def no_catalogue_cache(monkeypatch: pytest.MonkeyPatch) -> None:
     """Every test does its own Spotify requests, so faults land where the test puts them (the
     process-wide catalogue cache would otherwise serve what an earlier test fetched)."""
     monkeypatch.setenv("MOODYSTREAM_CATALOGUE_CACHE", "off")
-
-
-@pytest.fixture(autouse=True)
-def owner_removal_like_spotify(emulator: EmulatorServer, monkeypatch: pytest.MonkeyPatch) -> None:
-    """``DELETE /me/library`` of a playlist its owner made takes it out of their library (how a
-    playlist is deleted on Spotify).  The emulator answers 200 but keeps owned playlists (see the
-    report; tests/playlists/services/test_emulator_flows.py notes the same), which would make
-    every clean-up look like a leftover.  This shim applies the removal after the emulator has
-    handled the request and before the app sees the answer."""
-    app = emulator.app
-    original_add = app.request_log.add
-
-    def add(record) -> None:
-        if record.method == "DELETE" and record.path == "/v1/me/library" and record.status == 200:
-            with app.state.lock:
-                library = app.state.libraries.get(record.user_id or "")
-                for playlist_id in _LIBRARY_PLAYLIST.findall(record.query):
-                    playlist = app.state.playlists.get(playlist_id)
-                    if library and playlist and playlist_id in library.playlists:
-                        library.playlists.remove(playlist_id)
-        original_add(record)
-
-    monkeypatch.setattr(app.request_log, "add", add)
 
 
 @pytest.fixture
