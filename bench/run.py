@@ -329,7 +329,8 @@ def print_report(
         (f"what if max_workers={WHAT_IF_WORKERS}: wall time (× plain, × critical)",
          lambda f: f"{s(f.what_if_s)} ({f.plain_s / f.what_if_s:.1f}×, "
          f"{f.what_if_s / f.critical_s:.2f}×)"),
-        ("emulator's own handling time per run (same process)",
+        ("emulator's handling time beyond the latency, summed per run (same process, GIL "
+         "waits included)",
          lambda f: f"{f.emulator_ms_per_run:.0f} ms"),
     ]
     if figures and figures[0].ours_isolated:
