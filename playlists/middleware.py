@@ -13,6 +13,7 @@ from playlists.connection import disconnect
 from playlists.spotify.errors import (
     SpotifyAuthError,
     SpotifyError,
+    SpotifyForbidden,
     SpotifyNotFound,
     SpotifyRateLimited,
     SpotifyUnavailable,
@@ -48,6 +49,8 @@ class SpotifyErrorMiddleware:
             return response
         if isinstance(exception, SpotifyNotFound):
             return render(request, "errors/404.html", status=404)
+        if isinstance(exception, SpotifyForbidden):
+            return render(request, "errors/spotify_refused.html", status=403)
         status = 503 if isinstance(exception, SpotifyUnavailable) else 502
         return render(
             request, "errors/spotify_unavailable.html", {"error": exception}, status=status

@@ -59,3 +59,12 @@ def test_credentials_unavailable_is_a_503_for_every_page(client: Client, setting
             continue
         assert response.status_code == 503
         assert "temporarily unavailable" in response.content.decode()
+
+
+def test_a_spotify_refusal_is_a_403_page_not_an_outage(connected_client, emulator) -> None:
+    emulator.app.faults.add_error("/v1/playlists/*", status=403)
+    response = connected_client.get("/playlists/" + "1" * 22 + "/")
+    assert response.status_code == 403
+    text = response.content.decode()
+    assert "Spotify refused this action" in text
+    assert "not answering" not in text
