@@ -6,12 +6,19 @@
   user's playlists before creating (the page fetched with the preview serves, so this costs no
   round trip); while the first items go in we look again, and if another container created one
   too, the oldest wins and ours is removed.
+* **Never twice.**  The gateway does not repeat a create or an add whose answer was lost (a
+  time-out, a connection dropped after sending, a 2xx with an unreadable body): it raises
+  ``SpotifyWriteUnconfirmed`` and we find out from Spotify instead.  A lost create is looked for
+  by its marker, again and again with short pauses for about one request time-out, since
+  Spotify may apply it a moment after we gave up.  A lost add is checked by reading the
+  playlist's items back: if they are exactly the ones expected, the save goes on.
 * **Completely.**  Items go in with POST /playlists/{id}/items, 100 at a time, in order.  If
   filling fails after the gateway's retries, the half-made playlist is removed (unfollowed)
-  before the error is raised.  A marked playlist found incomplete is finished by replacing its
-  items.
+  before the error is raised.  A marked playlist found incomplete (one an earlier save left, or
+  the oldest one kept when saves raced) is finished by replacing its items.
 * **Refresh.**  ``replace_playlist_id`` updates a playlist MoodyStream made earlier (name,
-  description, items) instead of creating a new one.
+  description, items) instead of creating a new one; any other playlist (no MoodyStream marker,
+  or not the user's own) is refused with ``RefreshRefused`` and left untouched.
 """
 
 from __future__ import annotations
@@ -21,12 +28,15 @@ import hashlib
 import logging
 import re
 import threading
+import time
 import weakref
 from collections.abc import Callable, Sequence
+from typing import Protocol
 
 from playlists.spotify.errors import SpotifyError, SpotifyUnavailable
 from playlists.spotify.models import PlaylistSummary, SavedPlaylist
 
+from .errors import GenerationError
 from .ports import PlaylistWriter
 from .preview import Preview
 
@@ -36,9 +46,39 @@ ITEMS_PER_REQUEST = 100
 MAX_ITEMS = 10_000
 MAX_DESCRIPTION = 300  # Spotify's limit
 MARKER_PAGES = 2  # pages of 50 playlists searched for the marker (new ones come first)
+# A create whose answer was lost is looked for again for this many request time-outs, with
+# pauses growing from LATE_CREATE_FIRST_PAUSE seconds.
+LATE_CREATE_PATIENCE = 1.25
+LATE_CREATE_FIRST_PAUSE = 0.1
 _MARKER = re.compile(r"\s*\[ms:[0-9a-f]{8}\]")
 
+CHOOSE_A_MOODYSTREAM_PLAYLIST = "Choose one of your MoodyStream playlists to refresh."
+
 Progress = Callable[[int, int], None]
+
+# Patched by tests (a virtual clock); looked up at call time.
+_sleep: Callable[[float], None] = time.sleep
+_clock: Callable[[], float] = time.monotonic
+
+
+class SaveTarget(PlaylistWriter, Protocol):
+    """``PlaylistWriter`` plus what recovering from a lost answer needs (``SpotifyGateway``
+    has all of it)."""
+
+    request_timeout: float
+
+    def current_user_playlists(
+        self, *, limit: int = ..., offset: int = ..., fresh: bool = ...
+    ) -> Sequence[PlaylistSummary]: ...
+
+    def playlist_item_uris(self, playlist_id: str, *, offset: int = ...) -> list[str | None]: ...
+
+
+class RefreshRefused(GenerationError):
+    """``replace_playlist_id`` is not one of the user's own MoodyStream playlists."""
+
+    def __init__(self, user_message: str = CHOOSE_A_MOODYSTREAM_PLAYLIST) -> None:
+        super().__init__(user_message)
 
 
 def idempotency_marker(idempotency_key: str) -> str:
@@ -77,7 +117,7 @@ def _lock_for(key: str) -> _KeyLock:
 
 
 def save_playlist(
-    gateway: PlaylistWriter,
+    gateway: SaveTarget,
     preview_or_uris: Preview | Sequence[str],
     *,
     name: str,
@@ -85,24 +125,31 @@ def save_playlist(
     public: bool,
     idempotency_key: str,
     replace_playlist_id: str | None = None,
+    user_id: str | None = None,
     on_progress: Progress | None = None,
 ) -> SavedPlaylist:
     """Create (or refresh) the playlist and fill it; see the module docstring.
 
     ``idempotency_key`` should identify the user and the preview (for example
-    ``f"{user_id}:{preview.digest}:{nonce}"``).  ``on_progress(done, total)`` is called after
-    each write of items.
+    ``f"{user_id}:{preview.digest}:{nonce}"``).  ``replace_playlist_id`` needs ``user_id``, the
+    Spotify id of the signed-in user: only their own MoodyStream playlists are refreshed, any
+    other raises ``RefreshRefused``.  ``on_progress(done, total)`` is called after each write of
+    items.
     """
     uris = _uris(preview_or_uris)
     if not idempotency_key:
         raise ValueError("an idempotency key is required")
+    if replace_playlist_id and not user_id:
+        raise ValueError("refreshing a playlist needs the user's id")
+    owner = user_id or ""
     marker = idempotency_marker(idempotency_key)
     full_description = description_with_marker(description, marker)
     key_lock = _lock_for(idempotency_key)
     with key_lock.lock:
         if replace_playlist_id:
             return _refresh(
-                gateway, replace_playlist_id, uris, name, full_description, public, on_progress
+                gateway, replace_playlist_id, owner, uris, name, full_description, public,
+                on_progress,
             )
         existing = find_marked_playlist(gateway, marker)
         if existing is not None:
@@ -110,43 +157,51 @@ def save_playlist(
             return _finish(gateway, existing, uris, on_progress)
         try:
             created = gateway.create_playlist(name, description=full_description, public=public)
-        except SpotifyUnavailable:
-            # A timed-out create may have happened; never create a second one blindly.
-            created = find_marked_playlist(gateway, marker)
-            if created is None:
+        except SpotifyUnavailable as exc:
+            # The create may have happened; never create a second one blindly.
+            found = _find_after_failed_create(gateway, marker, patient=_unconfirmed(exc))
+            if found is None:
                 raise
+            logger.info("the create's answer was lost; its playlist %s found by marker", found.id)
+            return _finish(gateway, found, uris, on_progress, remove_on_failure=True)
         try:
             # Fill, and meanwhile look whether a concurrent save elsewhere created one too.
             snapshot, winner = gateway.gather(
-                lambda: gateway.add_items(created.id, uris[:ITEMS_PER_REQUEST]),
+                lambda: _add(gateway, created.id, uris, 0),
                 lambda: _oldest_marked(gateway, marker, created),
             )
-            if winner.id != created.id:
-                logger.info("another save created %s first; removing %s", winner.id, created.id)
-                _remove_quietly(gateway, created.id)
-                return winner
-            if on_progress:
-                on_progress(min(len(uris), ITEMS_PER_REQUEST), len(uris))
-            snapshot = _write(
-                gateway, created.id, uris, replace=False, on_progress=on_progress,
-                offset=ITEMS_PER_REQUEST,
-            ) or snapshot
+            if winner.id == created.id:
+                if on_progress:
+                    on_progress(min(len(uris), ITEMS_PER_REQUEST), len(uris))
+                if len(uris) > ITEMS_PER_REQUEST:
+                    snapshot = _write(
+                        gateway, created.id, uris, replace=False, on_progress=on_progress,
+                        offset=ITEMS_PER_REQUEST,
+                    )
+                return dataclasses.replace(created, item_count=len(uris), snapshot_id=snapshot)
         except BaseException:
             _remove_quietly(gateway, created.id)
             raise
-        return dataclasses.replace(created, item_count=len(uris), snapshot_id=snapshot)
+        logger.info("another save created %s first; removing %s", winner.id, created.id)
+        _remove_quietly(gateway, created.id)
+        # Whoever created it may have stopped half-way (or a create of ours that Spotify applied
+        # late may be the older one, still empty): make sure it is complete.  Its count is read
+        # again, as the listing may predate the other save's writes.
+        return _finish(gateway, gateway.get_playlist(winner.id), uris, on_progress)
 
 
-def find_marked_playlist(gateway: PlaylistWriter, marker: str) -> PlaylistSummary | None:
+def find_marked_playlist(
+    gateway: SaveTarget, marker: str, *, fresh: bool = False
+) -> PlaylistSummary | None:
     """The oldest of the user's recent playlists carrying ``marker``."""
-    found = _marked(gateway, marker)
+    found = _marked(gateway, marker, fresh=fresh)
     return found[-1] if found else None
 
 
-def _marked(gateway: PlaylistWriter, marker: str) -> list[PlaylistSummary]:
+def _marked(gateway: SaveTarget, marker: str, *, fresh: bool = False) -> list[PlaylistSummary]:
     found: list[PlaylistSummary] = []
     for page in range(MARKER_PAGES):
-        playlists = gateway.current_user_playlists(limit=50, offset=50 * page)
+        playlists = gateway.current_user_playlists(limit=50, offset=50 * page, fresh=fresh)
         found.extend(p for p in playlists if marker in p.description)
         if len(playlists) < 50:
             break
@@ -154,30 +209,82 @@ def _marked(gateway: PlaylistWriter, marker: str) -> list[PlaylistSummary]:
 
 
 def _oldest_marked(
-    gateway: PlaylistWriter, marker: str, created: PlaylistSummary
+    gateway: SaveTarget, marker: str, created: PlaylistSummary
 ) -> PlaylistSummary:
     """After creating: if a concurrent save made one too, everyone keeps the oldest."""
     found = _marked(gateway, marker)
     return found[-1] if found else created
 
 
+def _unconfirmed(exc: BaseException) -> bool:
+    """Whether ``exc`` is a write the gateway did not repeat because it may have been applied."""
+    # Imported here: the gateway that raised it has loaded the module already, and the services
+    # stay importable without spotipy (cold start).
+    from playlists.spotify.transport import SpotifyWriteUnconfirmed
+
+    return isinstance(exc, SpotifyWriteUnconfirmed)
+
+
+def _find_after_failed_create(
+    gateway: SaveTarget, marker: str, *, patient: bool
+) -> PlaylistSummary | None:
+    """Look for the playlist of a create that failed.
+
+    A create that failed with an error status is looked for once.  One whose answer was lost
+    (``patient``) may be applied by Spotify a moment after the gateway gave up, so we keep
+    looking, with pauses growing from 0.1 s, for about one request time-out: a quarter more, so
+    that a create Spotify applies as long after we gave up as we waited for it is still seen.
+    The last look starts after that.  A look that fails counts as not found.
+    """
+    window = LATE_CREATE_PATIENCE * float(gateway.request_timeout) if patient else 0.0
+    longest_pause = max(LATE_CREATE_FIRST_PAUSE, window / 4)
+    deadline = _clock() + window
+    pause = LATE_CREATE_FIRST_PAUSE
+    looks = 0
+    while True:
+        started = _clock()
+        looks += 1
+        try:
+            found = find_marked_playlist(gateway, marker, fresh=True)
+        except SpotifyUnavailable as exc:
+            if not patient:
+                raise
+            logger.info("looking for a created playlist failed: %s", exc)
+            found = None
+        if found is not None or started >= deadline:
+            if found is None and patient:
+                logger.warning("no playlist for a create whose answer was lost (%d looks)", looks)
+            return found
+        _sleep(max(0.0, min(pause, longest_pause, deadline - _clock())))
+        pause *= 2
+
+
 def _finish(
-    gateway: PlaylistWriter,
+    gateway: SaveTarget,
     playlist: PlaylistSummary,
     uris: list[str],
     on_progress: Progress | None,
+    *,
+    remove_on_failure: bool = False,
 ) -> PlaylistSummary:
+    """Make a marked playlist hold ``uris`` (replacing its items unless the count is right)."""
     if playlist.item_count == len(uris):
         if on_progress:
             on_progress(len(uris), len(uris))
         return playlist
-    snapshot = _write(gateway, playlist.id, uris, replace=True, on_progress=on_progress)
+    try:
+        snapshot = _write(gateway, playlist.id, uris, replace=True, on_progress=on_progress)
+    except BaseException:
+        if remove_on_failure:
+            _remove_quietly(gateway, playlist.id)
+        raise
     return dataclasses.replace(playlist, item_count=len(uris), snapshot_id=snapshot)
 
 
 def _refresh(
-    gateway: PlaylistWriter,
+    gateway: SaveTarget,
     playlist_id: str,
+    user_id: str,
     uris: list[str],
     name: str,
     description: str,
@@ -185,6 +292,10 @@ def _refresh(
     on_progress: Progress | None,
 ) -> PlaylistSummary:
     current = gateway.get_playlist(playlist_id)
+    if not is_moodystream_playlist(current) or current.owner_id != user_id:
+        logger.warning("refresh refused: %s is not one of the user's MoodyStream playlists",
+                       playlist_id)
+        raise RefreshRefused()
     gateway.change_playlist_details(
         playlist_id, name=name, description=description, public=public
     )
@@ -200,7 +311,7 @@ def _refresh(
 
 
 def _write(
-    gateway: PlaylistWriter,
+    gateway: SaveTarget,
     playlist_id: str,
     uris: list[str],
     *,
@@ -211,17 +322,43 @@ def _write(
     """Items in order from ``offset``, 100 per request; ``replace`` makes the first a PUT."""
     snapshot = None
     for at in range(offset, len(uris), ITEMS_PER_REQUEST):
-        chunk = uris[at : at + ITEMS_PER_REQUEST]
         if replace and at == 0:
-            snapshot = gateway.replace_items(playlist_id, chunk)
+            snapshot = gateway.replace_items(playlist_id, uris[:ITEMS_PER_REQUEST])
         else:
-            snapshot = gateway.add_items(playlist_id, chunk)
+            snapshot = _add(gateway, playlist_id, uris, at)
         if on_progress:
-            on_progress(at + len(chunk), len(uris))
+            on_progress(min(at + ITEMS_PER_REQUEST, len(uris)), len(uris))
     return snapshot
 
 
-def _remove_quietly(gateway: PlaylistWriter, playlist_id: str) -> None:
+def _add(gateway: SaveTarget, playlist_id: str, uris: list[str], at: int) -> str | None:
+    """POST the (up to) 100 items from ``at``, which follow ``at`` items already in place;
+    returns the new snapshot id (``None`` if unknown).
+
+    If the answer is lost the POST is not repeated: the items from ``at`` on are read back, and
+    if they are exactly this chunk (once, nothing after it) the save goes on; otherwise the
+    error stands.
+    """
+    chunk = uris[at : at + ITEMS_PER_REQUEST]
+    try:
+        return gateway.add_items(playlist_id, chunk)
+    except SpotifyUnavailable as exc:
+        if not _unconfirmed(exc) or not _holds(gateway, playlist_id, at, chunk):
+            raise
+        logger.info("items %d-%d went into %s although the answer was lost",
+                    at + 1, at + len(chunk), playlist_id)
+        return None
+
+
+def _holds(gateway: SaveTarget, playlist_id: str, at: int, chunk: list[str]) -> bool:
+    try:
+        return gateway.playlist_item_uris(playlist_id, offset=at) == chunk
+    except SpotifyError as exc:
+        logger.warning("could not read the items of %s back: %s", playlist_id, exc)
+        return False
+
+
+def _remove_quietly(gateway: SaveTarget, playlist_id: str) -> None:
     try:
         gateway.unfollow_playlist(playlist_id)
     except SpotifyError as exc:

@@ -51,6 +51,7 @@ class GatewayCore:
         self.api_base_url = api_base_url.rstrip("/") + "/"
         self.api_mode: ApiMode = api_mode
         self.max_workers = max_workers
+        self.request_timeout = request_timeout
         self.market = market
         self._session = requests.Session()
         adapter = HTTPAdapter(pool_connections=2, pool_maxsize=max_workers, max_retries=0)

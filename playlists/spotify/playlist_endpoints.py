@@ -1,4 +1,4 @@
-"""Playlist endpoints: list, read, create, write items, change details, remove.
+"""Playlist endpoints: list, read (details and items), create, write items, change details, remove.
 
 Writes go through ``_write`` so that the memoised pages of the user's playlists are dropped.
 """
@@ -18,14 +18,20 @@ ITEMS_PER_WRITE = 100  # POST/PUT /playlists/{id}/items
 class PlaylistEndpoints(GatewayCore):
     """The playlist half of ``SpotifyGateway``."""
 
-    def current_user_playlists(self, *, limit: int = 50, offset: int = 0) -> list[PlaylistSummary]:
+    def current_user_playlists(
+        self, *, limit: int = 50, offset: int = 0, fresh: bool = False
+    ) -> list[PlaylistSummary]:
         """One page of the user's playlists, most recently added first.
 
         Memoised until this gateway next writes a playlist, so the page fetched alongside a
-        preview also serves the save's duplicate check.
+        preview also serves the save's duplicate check.  ``fresh`` reads it again anyway (to
+        see a write Spotify applied after answering, or without answering).
         """
+        key = ("playlists", limit, offset)
+        if fresh:
+            self._memo.forget(lambda k: k == key)
         return self._memoised(
-            ("playlists", limit, offset),
+            key,
             lambda: self._get(
                 "GET /me/playlists", "me/playlists",
                 lambda raw: [parsing.playlist(p) for p in raw.get("items") or () if p],
@@ -39,6 +45,22 @@ class PlaylistEndpoints(GatewayCore):
             fields="id,name,uri,external_urls,snapshot_id,description,public,owner(id),"
             "items(total)",
         )
+
+    def playlist_item_uris(self, playlist_id: str, *, offset: int = 0) -> list[str | None]:
+        """The URIs of the playlist's items from ``offset`` to the end, in order, read now
+        (never memoised); ``None`` for an item without one.  How a save checks an add whose
+        answer was lost."""
+        uris: list[str | None] = []
+        while True:
+            page = self._get(
+                "GET /playlists/{id}/items", f"playlists/{playlist_id}/items", _items_page,
+                limit=PAGE_LIMIT, offset=offset,
+            )
+            items = page["items"]
+            uris.extend(_item_uri(entry) for entry in items)
+            offset += len(items)
+            if not items or offset >= int(page.get("total") or 0):
+                return uris
 
     def create_playlist(
         self, name: str, *, description: str = "", public: bool = False
@@ -110,3 +132,18 @@ class PlaylistEndpoints(GatewayCore):
 
 def _snapshot(raw: Any) -> str | None:
     return raw.get("snapshot_id") if isinstance(raw, dict) else None
+
+
+def _items_page(raw: Any) -> dict[str, Any]:
+    if not isinstance(raw, dict) or not isinstance(raw.get("items"), list):
+        raise TypeError("not a page of playlist items")
+    return raw
+
+
+def _item_uri(entry: Any) -> str | None:
+    """``item`` since February 2026, ``track`` before."""
+    if not isinstance(entry, dict):
+        return None
+    item = entry.get("item") or entry.get("track")
+    uri = item.get("uri") if isinstance(item, dict) else None
+    return uri if isinstance(uri, str) else None

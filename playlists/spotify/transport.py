@@ -8,8 +8,12 @@ off and this module decides instead:
 * 429 → every thread pauses until ``Retry-After`` if it is short and within the gateway's total
   waiting budget; otherwise (or on ``QUOTA_EXCEEDED``) ``SpotifyRateLimited`` at once.
 * 5xx, time-outs, connection errors, malformed bodies → up to ``max_retries`` retries with
-  exponential backoff and jitter, then ``SpotifyUnavailable``.  A POST whose response timed out
-  may have been applied, so it is not repeated.
+  exponential backoff and jitter, then ``SpotifyUnavailable``.
+* A write that is not idempotent (creating a playlist, adding items) is never repeated once
+  Spotify may have applied it: when its answer timed out, its connection dropped after sending,
+  or it was answered 2xx with an unreadable body, ``SpotifyWriteUnconfirmed`` is raised at once
+  and the caller checks Spotify instead.  Only failures before anything was sent (no
+  connection) and error statuses (401, 429, 5xx) are retried for such a write.
 * 400/403/404 → ``SpotifyBadRequest`` / ``SpotifyForbidden`` (or ``SpotifyUserNotRegistered``
   for the Development Mode allow-list refusal) / ``SpotifyNotFound``.
 
@@ -29,6 +33,7 @@ from typing import Any, TypeVar
 
 import requests
 import spotipy
+from urllib3.exceptions import NewConnectionError
 
 from .errors import (
     SpotifyAuthError,
@@ -160,6 +165,23 @@ class _RateGate:
             self._sleep(delay)
 
 
+class SpotifyWriteUnconfirmed(SpotifyUnavailable):
+    """A write that must not be repeated was sent, but its answer was lost.
+
+    ``applied`` is ``True`` when Spotify answered 2xx (it did apply the write; only the body was
+    unreadable) and ``None`` when unknown (a time-out or a connection dropped after sending: it
+    may have been applied, or be applied a moment later).  The caller finds out from Spotify,
+    for example by looking the playlist up or reading its items back.
+
+    (It belongs with the other errors in ``errors.py``; it lives here, next to what raises it,
+    so that importing the services does not import spotipy.)
+    """
+
+    def __init__(self, message: str, *, applied: bool | None) -> None:
+        super().__init__(message)
+        self.applied = applied
+
+
 class _Malformed(Exception):
     pass
 
@@ -227,15 +249,16 @@ class Transport:
                 raise SpotifyUnavailable(f"{op}: the gateway is closed")
             self._gate.wait()
             token = self._tokens.current
+            answered: int | str | None = None  # the 2xx status, once Spotify has answered one
             try:
                 with self._in_flight:
                     with self._count_lock:
                         self.request_count += 1
                     raw = request(self._client)
                 response = self._tap.take()
+                answered = response.status_code if response is not None else "2xx"
                 if expect_body and raw is None:
-                    status = response.status_code if response is not None else "?"
-                    raise _Malformed(f"HTTP {status} without a JSON body")
+                    raise _Malformed(f"HTTP {answered} without a JSON body")
                 return parse(raw)
             except spotipy.SpotifyException as exc:
                 response = self._tap.take()
@@ -259,13 +282,13 @@ class Transport:
                 if status is None or status < 500:
                     raise _mapped(op, status, exc, response) from None
                 failure: Exception = SpotifyUnavailable(f"{op}: HTTP {status}")
-            except requests.ReadTimeout as exc:
-                self._tap.take()
-                if not idempotent:
-                    raise SpotifyUnavailable(f"{op}: timed out; not repeated") from exc
-                failure = exc
             except (requests.RequestException, _Malformed, KeyError, TypeError, ValueError) as exc:
                 self._tap.take()
+                if not idempotent:
+                    unconfirmed = _unconfirmed_write(op, exc, answered)
+                    if unconfirmed is not None:
+                        logger.warning("Spotify %s", unconfirmed)
+                        raise unconfirmed from exc
                 failure = exc
             if self.closed:
                 raise SpotifyUnavailable(f"{op}: the gateway is closed") from failure
@@ -276,6 +299,31 @@ class Transport:
             logger.info("Spotify %s: %s; retry %d in %.2fs", op, failure, attempt + 1, delay)
             self._sleep(delay)
             attempt += 1
+
+
+def _unconfirmed_write(
+    op: str, exc: Exception, answered: int | str | None
+) -> SpotifyWriteUnconfirmed | None:
+    """What to raise instead of repeating a write that Spotify may have applied (or ``None``
+    when repeating it is safe: nothing was sent)."""
+    if answered is not None:
+        return SpotifyWriteUnconfirmed(
+            f"{op}: applied (HTTP {answered}) but the answer was unreadable; not repeated",
+            applied=True,
+        )
+    if isinstance(exc, requests.RequestException) and not _never_sent(exc):
+        what = "timed out" if isinstance(exc, requests.Timeout) else "connection lost"
+        return SpotifyWriteUnconfirmed(f"{op}: {what}; not repeated", applied=None)
+    return None
+
+
+def _never_sent(exc: requests.RequestException) -> bool:
+    """Whether the request certainly did not reach Spotify: no connection could be made."""
+    if isinstance(exc, requests.ConnectTimeout):
+        return True
+    if isinstance(exc, requests.ConnectionError) and exc.args:
+        return isinstance(getattr(exc.args[0], "reason", None), NewConnectionError)
+    return False
 
 
 def _body_text(exc: spotipy.SpotifyException, response: requests.Response | None) -> str:

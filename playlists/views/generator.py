@@ -19,7 +19,12 @@ from playlists.decorators import spotify_login_required
 from playlists.forms import GeneratorForm
 from playlists.services.errors import GenerationError
 from playlists.services.generation import generate_preview
-from playlists.services.saving import is_moodystream_playlist, save_playlist
+from playlists.services.saving import (
+    CHOOSE_A_MOODYSTREAM_PLAYLIST,
+    RefreshRefused,
+    is_moodystream_playlist,
+    save_playlist,
+)
 from playlists.spotify.errors import SpotifyNotFound
 
 logger = logging.getLogger(__name__)
@@ -104,7 +109,7 @@ def save(request: HttpRequest) -> HttpResponse:
         return redirect("playlists:result", playlist_id=already)
     replace_id = request.POST.get("replace_playlist_id") or None
     if replace_id and not generator_session.TRACK_ID.match(replace_id):
-        messages.warning(request, "Choose one of your MoodyStream playlists to refresh.")
+        messages.warning(request, CHOOSE_A_MOODYSTREAM_PLAYLIST)
         return redirect("playlists:preview")
     with gateway_for(request) as gateway:
         try:
@@ -121,15 +126,20 @@ def save(request: HttpRequest) -> HttpResponse:
                 "changed). Here is the current one — check it and save again.",
             )
             return redirect("playlists:preview")
-        saved = save_playlist(
-            gateway,
-            result,
-            name=result.name,
-            description=result.description,
-            public=state.options.public,
-            idempotency_key=f"{user.id}:{digest}:{state.options.seed}",
-            replace_playlist_id=replace_id,
-        )
+        try:
+            saved = save_playlist(
+                gateway,
+                result,
+                name=result.name,
+                description=result.description,
+                public=state.options.public,
+                idempotency_key=f"{user.id}:{digest}:{state.options.seed}",
+                replace_playlist_id=replace_id,
+                user_id=user.id,
+            )
+        except RefreshRefused as exc:  # not one of the user's MoodyStream playlists
+            messages.warning(request, exc.user_message)
+            return redirect("playlists:preview")
     generator_session.remember_saved(request.session, digest, saved.id)
     logger.info("playlist saved with %d tracks", result.track_count)
     return redirect("playlists:result", playlist_id=saved.id)

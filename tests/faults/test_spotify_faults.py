@@ -8,11 +8,13 @@ three checks every test makes (clear page, app still up, Spotify left consistent
 from __future__ import annotations
 
 import time
+from dataclasses import dataclass
 
 import pytest
 from django.test import Client
 
 from spotify_emulator import USER_TYPICAL
+from spotify_emulator.faults import FaultRule
 
 from .conftest import (
     CONNECTION_EXPIRED,
@@ -33,22 +35,26 @@ from .conftest import (
 )
 
 ITEMS = "/v1/playlists/*/items"
+REFRESH_REFUSED = "Choose one of your MoodyStream playlists to refresh."
 
-# Bugs these tests found (strict xfail: they start failing once fixed; then drop the marker).
-BUG_WRITE_RETRIED_AFTER_2XX = (
-    "BUG playlists/spotify/transport.py Transport.call: a POST answered 2xx with an unreadable "
-    "body is retried like a 5xx although Spotify applied it (second playlist created, and the "
-    "save then keeps the older, empty one; or the items are added twice)"
-)
-BUG_LATE_CREATE = (
-    "BUG playlists/services/saving.py save_playlist: after POST /me/playlists times out and the "
-    "marker is not found at once, the 503 is raised; Spotify applying the create a moment later "
-    "leaves an empty MoodyStream playlist"
-)
-BUG_REFRESH_ANY_PLAYLIST = (
-    "BUG playlists/views/generator.py save / saving._refresh: replace_playlist_id is only checked "
-    "for its format, so a crafted form overwrites any playlist the user can edit"
-)
+
+@dataclass
+class NthMalformed:
+    """Like ``NthRequestFault``, once: the request after the first ``ok`` matching ones is
+    applied but answered 200 with a broken body."""
+
+    method: str
+    pattern: str
+    ok: int
+    seen: int = 0
+
+    def fire(self, method: str, path: str) -> FaultRule | None:
+        if not FaultRule(-1, self.pattern, method=self.method).matches(method, path):
+            return None
+        self.seen += 1
+        if self.seen != self.ok + 1:
+            return None
+        return FaultRule(-1, self.pattern, "malformed", method=self.method)
 
 
 def save(client: Client, page, **extra: str):
@@ -208,16 +214,58 @@ class TestTimeoutsAndMalformedBodies:
         assert_consistent(emulator, {})
         assert_app_up(client)
 
-    @pytest.mark.xfail(strict=True, reason=BUG_LATE_CREATE)
     def test_a_timed_out_create_that_spotify_applies_late_leaves_nothing(
         self, client: Client, emulator
     ) -> None:
+        """Spotify applies the create 0.5 s after the client gave up (one time-out late); the
+        save keeps looking for its marker a little longer than that, finds the playlist and
+        fills it, so nothing empty is left and the user gets the result."""
         page = make_preview(client)
         emulator.app.faults.add_timeout("/v1/me/playlists", seconds=1.0, count=1, method="POST")
         response = save(client, page)
+        saved = {saved_playlist_id(response): previewed_uris(page)}
+        time.sleep(1.5)  # nothing else is still on its way
+        assert_consistent(emulator, saved)
+        created = [r for r in emulator.app.request_log.entries()
+                   if r.method == "POST" and r.path == "/v1/me/playlists"]
+        assert len(created) == 1
+
+    def test_a_create_whose_connection_drops_leaves_nothing(
+        self, client: Client, emulator
+    ) -> None:
+        """The connection drops after the create was sent: it is not repeated; the save looks
+        for it for a while, finds nothing (the emulator never applied it) and says so."""
+        page = make_preview(client)
+        emulator.app.faults.add_timeout(
+            "/v1/me/playlists", seconds=0.1, drop=True, count=1, method="POST"
+        )
+        started = time.monotonic()
+        response = save(client, page)
         assert response.status_code == 503
-        time.sleep(1.5)  # Spotify finishes the create the client gave up on
+        assert SPOTIFY_DOWN in text_of(response)
+        assert time.monotonic() - started < 5
         assert_consistent(emulator, {})
+        # The emulator logs no dropped request: any POST logged would be a repeat.
+        created = [r for r in emulator.app.request_log.entries()
+                   if r.method == "POST" and r.path == "/v1/me/playlists"]
+        assert created == []
+        saved = save_completely(client, emulator, page)
+        assert_consistent(emulator, saved)
+
+    def test_an_add_whose_connection_drops_is_not_repeated_and_leaves_nothing(
+        self, client: Client, emulator
+    ) -> None:
+        page = make_preview(client)
+        emulator.app.faults.add_timeout(ITEMS, seconds=0.1, drop=True, count=1, method="POST")
+        response = save(client, page)
+        assert response.status_code == 503
+        assert SPOTIFY_DOWN in text_of(response)
+        assert_consistent(emulator, {})
+        # The emulator logs no dropped request: any POST logged would be a repeat.
+        posts = [r for r in emulator.app.request_log.entries()
+                 if r.method == "POST" and r.path.endswith("/items")]
+        assert posts == []
+        assert_app_up(client)
 
     def test_a_timed_out_create_is_healed_by_saving_again(
         self, client: Client, emulator
@@ -249,7 +297,6 @@ class TestTimeoutsAndMalformedBodies:
         emulator.app.faults.remove(rule.id)
         assert_app_up(client)
 
-    @pytest.mark.xfail(strict=True, reason=BUG_WRITE_RETRIED_AFTER_2XX)
     def test_broken_json_answering_a_create_makes_one_playlist(
         self, client: Client, emulator
     ) -> None:
@@ -265,7 +312,6 @@ class TestTimeoutsAndMalformedBodies:
             saved = save_completely(client, emulator, page)
         assert_consistent(emulator, saved)
 
-    @pytest.mark.xfail(strict=True, reason=BUG_WRITE_RETRIED_AFTER_2XX)
     def test_broken_json_answering_an_add_adds_the_items_once(
         self, client: Client, emulator
     ) -> None:
@@ -278,6 +324,20 @@ class TestTimeoutsAndMalformedBodies:
             assert_consistent(emulator, saved)
         else:
             assert_consistent(emulator, {})
+
+    def test_broken_json_answering_a_later_add_adds_the_items_once(
+        self, client: Client, emulator, placed_faults
+    ) -> None:
+        """The second POST of items (items 101-150) is applied but its answer is broken: the
+        save reads the items back, sees them there once, and finishes."""
+        page = make_preview(client, track_count="150", artist_count="10")
+        assert len(previewed_uris(page)) == 150
+        second_add = NthMalformed("POST", ITEMS, ok=1)
+        placed_faults.append(second_add)
+        response = save(client, page)
+        saved = {saved_playlist_id(response): previewed_uris(page)}
+        assert_consistent(emulator, saved)
+        assert second_add.seen == 2
 
 
 # --- tokens and consent -----------------------------------------------------------------------
@@ -440,15 +500,20 @@ class TestPlaylistIds:
         assert_app_up(client)
 
     def test_refresh_target_of_another_user_is_refused(self, client: Client, emulator) -> None:
+        """Another user's playlist (visible, as this one is public) is not the user's own
+        MoodyStream playlist: the preview comes back with the reason, nothing is touched."""
         [foreign, *_] = emulator.app.state.user_playlists("maya")
         page = make_preview(client)
-        response = save(client, page, replace_playlist_id=foreign["id"])
-        assert response.status_code in (403, 404, 502)
-        assert response.status_code != 500
+        response = client.post(
+            "/save/", {"digest": digest_of(page), "replace_playlist_id": foreign["id"]},
+            follow=True,
+        )
+        assert response.status_code == 200
+        assert response.redirect_chain[-1][0] == "/preview/"
+        assert REFRESH_REFUSED in text_of(response)
         assert emulator.app.state.user_playlists("maya")[0] == foreign
         assert_consistent(emulator, {})
 
-    @pytest.mark.xfail(strict=True, reason=BUG_REFRESH_ANY_PLAYLIST)
     def test_refresh_never_overwrites_a_playlist_moodystream_did_not_make(
         self, client: Client, emulator
     ) -> None:
@@ -456,10 +521,20 @@ class TestPlaylistIds:
         the user's own playlists must not replace its name, description and songs."""
         [own, *_] = emulator.app.state.user_playlists(USER_TYPICAL)
         assert not own["description"].endswith("]")
+        before = {**own, "items": list(own["items"])}
         page = make_preview(client)
-        save(client, page, replace_playlist_id=own["id"])
+        response = client.post(
+            "/save/", {"digest": digest_of(page), "replace_playlist_id": own["id"]}, follow=True
+        )
+        assert response.status_code == 200
+        assert response.redirect_chain[-1][0] == "/preview/"
+        assert REFRESH_REFUSED in text_of(response)
         after = next(
             p for p in emulator.app.state.user_playlists(USER_TYPICAL) if p["id"] == own["id"]
         )
-        assert after["items"] == own["items"]
-        assert after["name"] == own["name"]
+        assert after["items"] == before["items"]
+        assert after["name"] == before["name"]
+        assert after["description"] == before["description"]
+        assert after["public"] == before["public"]
+        assert_consistent(emulator, {})
+        assert_app_up(client)

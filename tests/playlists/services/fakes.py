@@ -28,6 +28,7 @@ def _id(prefix: str) -> str:
 class FakeSpotify:
     def __init__(self, *, supports_popularity: bool = False) -> None:
         self.supports_popularity = supports_popularity
+        self.request_timeout = 0.5
         self.artists: dict[str, Artist] = {}
         self.album_data: dict[str, AlbumTracks] = {}
         self.releases: dict[str, list[Album]] = {}
@@ -220,9 +221,15 @@ class FakeSpotify:
                 return p
         raise SpotifyNotFound("no such playlist")
 
-    def current_user_playlists(self, *, limit: int = 50, offset: int = 0) -> list[PlaylistSummary]:
+    def current_user_playlists(
+        self, *, limit: int = 50, offset: int = 0, fresh: bool = False
+    ) -> list[PlaylistSummary]:
         self._log("current_user_playlists", offset)
         return [self._summary(p) for p in self.playlists[offset : offset + limit]]
+
+    def playlist_item_uris(self, playlist_id: str, *, offset: int = 0) -> list[str | None]:
+        self._log("playlist_item_uris", playlist_id, offset)
+        return list(self._find(playlist_id)["items"][offset:])
 
     def get_playlist(self, playlist_id: str) -> PlaylistSummary:
         self._log("get_playlist", playlist_id)

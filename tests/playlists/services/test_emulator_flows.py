@@ -182,7 +182,8 @@ def test_refresh_replaces_an_earlier_playlist(emulator) -> None:
     with signed.gateway() as gw:
         old = save(gw, generate_preview(gw, GenerationOptions(seed=11, track_count=120)))
         fresh_preview = generate_preview(gw, GenerationOptions(seed=12, track_count=30))
-        fresh = save(gw, fresh_preview, key="alex:fresh", replace_playlist_id=old.id)
+        fresh = save(gw, fresh_preview, key="alex:fresh", replace_playlist_id=old.id,
+                     user_id=USER_TYPICAL)
     assert fresh.id == old.id
     playlist = next(p for p in emulator.app.state.user_playlists(USER_TYPICAL)
                     if p["id"] == old.id)

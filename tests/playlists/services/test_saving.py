@@ -6,13 +6,17 @@ import threading
 
 import pytest
 
+from playlists.services import saving
+from playlists.services.errors import GenerationError
 from playlists.services.saving import (
+    RefreshRefused,
     description_with_marker,
     idempotency_marker,
     is_moodystream_playlist,
     save_playlist,
 )
 from playlists.spotify.errors import SpotifyUnavailable
+from playlists.spotify.transport import SpotifyWriteUnconfirmed
 
 from .fakes import FakeSpotify
 
@@ -99,7 +103,7 @@ def test_refresh_replaces_items_and_details_of_an_earlier_playlist() -> None:
     fake = FakeSpotify()
     old = save(fake, URIS[:120], key="alex:old")
     fresh = save(fake, URIS[100:], key="alex:new", name="New name",
-                 replace_playlist_id=old.id, public=True)
+                 replace_playlist_id=old.id, user_id="me", public=True)
     assert fresh.id == old.id and len(fake.playlists) == 1
     assert fake.playlists[0]["items"] == URIS[100:]
     assert fake.playlists[0]["name"] == "New name" and fake.playlists[0]["public"] is True
@@ -120,3 +124,225 @@ def test_marker_fits_spotify_description_limit() -> None:
     marker = idempotency_marker("k")
     text = description_with_marker("x" * 400 + f" {idempotency_marker('old')}", marker)
     assert len(text) <= 300 and text.endswith(marker) and text.count("[ms:") == 1
+
+
+# -- answers lost: never twice ------------------------------------------------------------------
+class VirtualClock:
+    def __init__(self) -> None:
+        self.now = 0.0
+        self.sleeps: list[float] = []
+
+    def sleep(self, seconds: float) -> None:
+        assert seconds >= 0
+        self.sleeps.append(seconds)
+        self.now += seconds
+
+
+@pytest.fixture
+def clock(monkeypatch: pytest.MonkeyPatch) -> VirtualClock:
+    virtual = VirtualClock()
+    monkeypatch.setattr(saving, "_sleep", virtual.sleep)
+    monkeypatch.setattr(saving, "_clock", lambda: virtual.now)
+    return virtual
+
+
+def lost(applied: bool | None) -> SpotifyWriteUnconfirmed:
+    return SpotifyWriteUnconfirmed("answer lost", applied=applied)
+
+
+def test_a_create_applied_but_answered_unreadably_is_found_and_filled(clock) -> None:
+    fake = FakeSpotify()
+    real_create = fake.create_playlist
+
+    def create_answer_lost(name, **kw):
+        real_create(name, **kw)
+        raise lost(applied=True)
+
+    fake.create_playlist = create_answer_lost  # type: ignore[method-assign]
+    saved = save(fake)
+    assert len(fake.playlists) == 1 and fake.playlists[0]["items"] == URIS
+    assert saved.id == fake.playlists[0]["id"] and saved.item_count == 250
+    assert clock.sleeps == []  # found at the first look
+
+
+def test_a_create_spotify_applies_late_is_found_by_looking_again(clock) -> None:
+    fake = FakeSpotify()
+    real_create = fake.create_playlist
+    pending: list[tuple[str, dict]] = []
+
+    def create_timing_out(name, **kw):
+        pending.append((name, kw))
+        raise lost(applied=None)
+
+    def listing(**kw):
+        if pending and clock.now >= 0.5:  # Spotify applies it 0.5 s after we gave up
+            name, create_kw = pending.pop()
+            real_create(name, **create_kw)
+        return FakeSpotify.current_user_playlists(fake, **kw)
+
+    fake.create_playlist = create_timing_out  # type: ignore[method-assign]
+    fake.current_user_playlists = listing  # type: ignore[method-assign]
+    saved = save(fake)
+    assert len(fake.playlists) == 1 and fake.playlists[0]["items"] == URIS
+    assert saved.id == fake.playlists[0]["id"]
+    assert clock.sleeps[0] == saving.LATE_CREATE_FIRST_PAUSE
+    assert 0.5 <= clock.now <= saving.LATE_CREATE_PATIENCE * fake.request_timeout
+
+
+def test_a_create_that_never_happens_is_looked_for_about_one_time_out(clock) -> None:
+    fake = FakeSpotify()
+    fake.request_timeout = 8.0
+
+    def create_timing_out(name, **kw):
+        raise lost(applied=None)
+
+    fake.create_playlist = create_timing_out  # type: ignore[method-assign]
+    with pytest.raises(SpotifyWriteUnconfirmed):
+        save(fake)
+    assert fake.playlists == []
+    window = saving.LATE_CREATE_PATIENCE * 8.0
+    assert clock.now == pytest.approx(window)  # the last look starts when the window ends
+    assert max(clock.sleeps) <= window / 4  # growing pauses, capped
+    assert clock.sleeps[:3] == pytest.approx([0.1, 0.2, 0.4])
+    looks = fake.names().count("current_user_playlists")
+    assert looks == len(clock.sleeps) + 2  # the check before creating, then each look
+
+
+def test_a_create_refused_with_an_error_status_is_looked_for_once(clock) -> None:
+    fake = FakeSpotify()
+
+    def create_failing(name, **kw):
+        raise SpotifyUnavailable("POST /me/playlists: HTTP 503")
+
+    fake.create_playlist = create_failing  # type: ignore[method-assign]
+    with pytest.raises(SpotifyUnavailable) as raised:
+        save(fake)
+    assert not isinstance(raised.value, SpotifyWriteUnconfirmed)
+    assert clock.sleeps == []
+    assert fake.names().count("current_user_playlists") == 2
+
+
+def test_looks_that_fail_while_waiting_for_a_late_create_count_as_not_found(clock) -> None:
+    fake = FakeSpotify()
+
+    def create_timing_out(name, **kw):
+        raise lost(applied=None)
+
+    fake.create_playlist = create_timing_out  # type: ignore[method-assign]
+    real_listing = fake.current_user_playlists
+    calls = []
+
+    def flaky_listing(**kw):
+        calls.append(kw)
+        if len(calls) > 1:
+            raise SpotifyUnavailable("GET /me/playlists: HTTP 503")
+        return real_listing(**kw)
+
+    fake.current_user_playlists = flaky_listing  # type: ignore[method-assign]
+    with pytest.raises(SpotifyWriteUnconfirmed):
+        save(fake)
+    assert clock.now == pytest.approx(saving.LATE_CREATE_PATIENCE * fake.request_timeout)
+
+
+@pytest.mark.parametrize("lost_on_call", [1, 2, 3])
+def test_an_add_applied_but_answered_unreadably_is_checked_and_not_repeated(
+    clock, lost_on_call: int
+) -> None:
+    fake = FakeSpotify()
+    real_add = fake.add_items
+    calls = []
+
+    def add_answer_lost(playlist_id, uris):
+        calls.append(len(uris))
+        snapshot = real_add(playlist_id, uris)
+        if len(calls) == lost_on_call:
+            raise lost(applied=True)
+        return snapshot
+
+    fake.add_items = add_answer_lost  # type: ignore[method-assign]
+    saved = save(fake)
+    assert fake.playlists[0]["items"] == URIS  # each item once, in order
+    assert calls == [100, 100, 50] and saved.item_count == 250
+    assert ("playlist_item_uris", (saved.id, 100 * (lost_on_call - 1))) in fake.calls
+
+
+def test_an_add_whose_answer_is_lost_and_is_not_there_removes_the_playlist(clock) -> None:
+    fake = FakeSpotify()
+    real_add = fake.add_items
+    calls = []
+
+    def add_timing_out(playlist_id, uris):
+        calls.append(len(uris))
+        if len(calls) == 2:
+            raise lost(applied=None)  # not applied (yet): it may still be, so not repeated
+        return real_add(playlist_id, uris)
+
+    fake.add_items = add_timing_out  # type: ignore[method-assign]
+    with pytest.raises(SpotifyWriteUnconfirmed):
+        save(fake)
+    assert calls == [100, 100] and fake.playlists == []
+
+
+def test_an_add_whose_answer_is_lost_and_cannot_be_checked_removes_the_playlist(clock) -> None:
+    fake = FakeSpotify()
+    real_add = fake.add_items
+
+    def add_answer_lost(playlist_id, uris):
+        real_add(playlist_id, uris)
+        raise lost(applied=True)
+
+    def read_back_failing(playlist_id, *, offset=0):
+        raise SpotifyUnavailable("GET /playlists/{id}/items: HTTP 503")
+
+    fake.add_items = add_answer_lost  # type: ignore[method-assign]
+    fake.playlist_item_uris = read_back_failing  # type: ignore[method-assign]
+    with pytest.raises(SpotifyWriteUnconfirmed):
+        save(fake, URIS[:50])
+    assert fake.playlists == []
+
+
+def test_a_concurrent_save_that_wins_with_an_empty_playlist_gets_it_filled() -> None:
+    """The oldest marked playlist is kept even if whoever created it never filled it (a create
+    Spotify applied late, a container that died): the save finishes it."""
+    fake = FakeSpotify()
+    real_create = fake.create_playlist
+
+    def create_racing(name, **kw):
+        real_create(name, **kw)  # an older one, left empty
+        return real_create(name, **kw)
+
+    fake.create_playlist = create_racing  # type: ignore[method-assign]
+    saved = save(fake)
+    assert len(fake.playlists) == 1 and saved.id == fake.playlists[0]["id"]
+    assert fake.playlists[0]["items"] == URIS and saved.item_count == 250
+    assert ("get_playlist", (saved.id,)) in fake.calls  # its count read again, not the listing's
+
+
+# -- refresh: only the user's own MoodyStream playlists ------------------------------------------
+def test_refresh_refuses_a_playlist_moodystream_did_not_make() -> None:
+    fake = FakeSpotify()
+    fake.create_playlist("Road trip", description="My own, by hand")
+    fake.playlists[0]["items"] = URIS[:3]
+    before = dict(fake.playlists[0])
+    with pytest.raises(RefreshRefused) as raised:
+        save(fake, URIS[:10], replace_playlist_id=before["id"], user_id="me")
+    assert raised.value.user_message == "Choose one of your MoodyStream playlists to refresh."
+    assert isinstance(raised.value, GenerationError)
+    assert fake.playlists == [before]
+    assert set(fake.names()) == {"create_playlist", "get_playlist"}
+
+
+def test_refresh_refuses_another_users_moodystream_playlist() -> None:
+    fake = FakeSpotify()
+    theirs = save(fake, URIS[:10], key="sam:abc")  # the fake's owner is "me"
+    with pytest.raises(RefreshRefused):
+        save(fake, URIS[10:20], key="alex:new", replace_playlist_id=theirs.id, user_id="alex")
+    assert fake.playlists[0]["items"] == URIS[:10]
+    assert fake.playlists[0]["description"].endswith(idempotency_marker("sam:abc"))
+
+
+def test_refresh_needs_the_users_id() -> None:
+    fake = FakeSpotify()
+    with pytest.raises(ValueError, match="user's id"):
+        save(fake, replace_playlist_id="p" * 22)
+    assert fake.calls == []

@@ -6,7 +6,9 @@ timeouts on a chosen request, exact sequences), without any network beyond loopb
 
 from __future__ import annotations
 
+import contextlib
 import json
+import socket
 import threading
 import time
 from collections import defaultdict, deque
@@ -25,6 +27,7 @@ class Answer:
     body: Any = field(default_factory=dict)  # dict/list → JSON; str → raw text
     headers: dict[str, str] = field(default_factory=dict)
     delay: float = 0.0
+    drop: bool = False  # close the connection without answering (after reading the request)
 
 
 @dataclass
@@ -60,6 +63,12 @@ class ScriptedSpotify:
             answer = queue.popleft() if queue else self.default.get(request.path, Answer())
         if answer.delay:
             time.sleep(answer.delay)
+        if answer.drop:
+            sock = environ.get("werkzeug.socket")
+            assert isinstance(sock, socket.socket), "werkzeug no longer exposes the socket"
+            with contextlib.suppress(OSError):
+                sock.shutdown(socket.SHUT_RDWR)
+            raise ConnectionAbortedError("dropped by the script")
         if isinstance(answer.body, str):
             body, ctype = answer.body, "text/html"
         else:

@@ -141,3 +141,18 @@ def test_expired_token_is_refreshed_once_for_all_threads(emulator) -> None:
         albums = gw.map(gw.artist_albums, artist_ids)
         assert len(albums) == 8
         assert gw.token_refresh_count == 1 and len(signed.refreshes) == 1
+
+
+@pytest.mark.parametrize("mode", ["development", "extended"])
+def test_playlist_items_read_back_in_order(emulator, mode: str) -> None:
+    emulator.app.set_mode(mode)
+    signed = sign_in(emulator)
+    uris = [f"spotify:track:{t}" for t in sorted(emulator.app.catalogue.tracks)[:130]]
+    with signed.gateway() as gw:
+        playlist = gw.create_playlist("Read back")
+        gw.add_items(playlist.id, uris)
+        assert gw.playlist_item_uris(playlist.id) == uris
+        assert gw.playlist_item_uris(playlist.id, offset=100) == uris[100:]
+        assert gw.playlist_item_uris(playlist.id, offset=130) == []
+        gw.add_items(playlist.id, uris[:1])  # a write since: read again, not memoised
+        assert gw.playlist_item_uris(playlist.id, offset=130) == uris[:1]

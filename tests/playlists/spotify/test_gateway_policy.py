@@ -19,6 +19,7 @@ from playlists.spotify.errors import (
     SpotifyUserNotRegistered,
 )
 from playlists.spotify.gateway import SpotifyGateway
+from playlists.spotify.transport import SpotifyWriteUnconfirmed
 
 from .stub import Answer, ScriptedSpotify, scripted_spotify
 
@@ -156,10 +157,120 @@ def test_timeouts_are_retried_for_reads_but_not_for_posts(stub) -> None:
     gw = gateway(base, request_timeout=0.3, sleep=lambda s: None)
     assert gw.current_user().id == "alex"
     app.script("/v1/me/playlists", Answer(201, PLAYLIST, delay=0.8))
-    with pytest.raises(SpotifyUnavailable):
+    with pytest.raises(SpotifyWriteUnconfirmed) as raised:
         gw.create_playlist("Mix")
+    assert raised.value.applied is None  # may have been applied, or may be a moment later
     time.sleep(0.7)  # let the slow answer finish before checking
     assert app.count("/v1/me/playlists") == 1
+
+
+# -- writes whose answer is lost are not repeated --------------------------------------------
+PID = "p" * 22
+ITEMS = f"/v1/playlists/{PID}/items"
+URIS = [f"spotify:track:{i:022d}" for i in range(3)]
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [Answer(201, '{"id": "pppp'), Answer(200, ""), Answer(201, {"name": "no id"})],
+    ids=["cut-json", "empty", "no-id"],
+)
+def test_a_create_answered_2xx_unreadably_is_not_repeated(stub, answer) -> None:
+    app, base = stub
+    app.script("/v1/me/playlists", answer, Answer(201, PLAYLIST))
+    gw = gateway(base, sleep=lambda s: pytest.fail("must not back off and retry"))
+    with pytest.raises(SpotifyWriteUnconfirmed) as raised:
+        gw.create_playlist("Mix")
+    assert raised.value.applied is True
+    assert isinstance(raised.value, SpotifyUnavailable)  # the outage page, if nothing recovers
+    assert app.count("/v1/me/playlists") == 1
+
+
+def test_an_add_answered_2xx_unreadably_is_not_repeated(stub) -> None:
+    app, base = stub
+    app.script(ITEMS, Answer(201, '{"snapshot_id": "s'), Answer(201, {"snapshot_id": "s2"}))
+    gw = gateway(base, sleep=lambda s: pytest.fail("must not back off and retry"))
+    with pytest.raises(SpotifyWriteUnconfirmed) as raised:
+        gw.add_items(PID, URIS)
+    assert raised.value.applied is True
+    assert app.count(ITEMS) == 1
+
+
+def test_reads_answered_2xx_unreadably_are_still_retried(stub) -> None:
+    app, base = stub
+    app.script("/v1/me", Answer(200, '{"id": "al'), Answer(body=ME))
+    assert gateway(base, sleep=lambda s: None).current_user().id == "alex"
+    assert app.count("/v1/me") == 2
+
+
+def test_a_write_whose_connection_drops_after_sending_is_not_repeated(stub) -> None:
+    app, base = stub
+    app.script("/v1/me/playlists", Answer(drop=True), Answer(201, PLAYLIST))
+    app.script(ITEMS, Answer(drop=True), Answer(201, {"snapshot_id": "s2"}))
+    gw = gateway(base, sleep=lambda s: pytest.fail("must not back off and retry"))
+    with pytest.raises(SpotifyWriteUnconfirmed) as raised:
+        gw.create_playlist("Mix")
+    assert raised.value.applied is None
+    with pytest.raises(SpotifyWriteUnconfirmed):
+        gw.add_items(PID, URIS)
+    assert app.count("/v1/me/playlists") == 1 and app.count(ITEMS) == 1
+
+
+def test_a_read_whose_connection_drops_is_retried(stub) -> None:
+    app, base = stub
+    app.script("/v1/me", Answer(drop=True), Answer(body=ME))
+    assert gateway(base, sleep=lambda s: None).current_user().id == "alex"
+    assert app.count("/v1/me") == 2
+
+
+def test_a_write_that_could_not_connect_is_retried() -> None:
+    """Nothing was sent, so repeating it cannot apply it twice."""
+    slept: list[float] = []
+    gw = gateway("http://127.0.0.1:9/v1/", sleep=slept.append, max_retries=2)
+    with pytest.raises(SpotifyUnavailable) as raised:
+        gw.create_playlist("Mix")
+    assert not isinstance(raised.value, SpotifyWriteUnconfirmed)
+    assert len(slept) == 2 and gw.request_count == 3
+
+
+def test_a_write_answered_5xx_is_still_retried(stub) -> None:
+    app, base = stub
+    app.script("/v1/me/playlists", Answer(502, "<html>bad gateway</html>"), Answer(201, PLAYLIST))
+    assert gateway(base, sleep=lambda s: None).create_playlist("Mix").id == "p" * 22
+    assert app.count("/v1/me/playlists") == 2
+
+
+def test_playlist_items_are_read_back_fresh_from_an_offset(stub) -> None:
+    app, base = stub
+    uris = [f"spotify:track:{i:022d}" for i in range(120)]
+
+    def page(offset: int, key: str = "item") -> Answer:
+        chunk = uris[offset : offset + 50]
+        return Answer(body={"items": [{key: {"uri": u}} for u in chunk], "total": len(uris)})
+
+    # "item" since February 2026, "track" before; a local file or a gap gives None.
+    app.script(ITEMS, page(20), page(70, key="track"))
+    gw = gateway(base)
+    assert gw.playlist_item_uris(PID, offset=20) == uris[20:]
+    assert [s.query for s in app.seen] == ["limit=50&offset=20", "limit=50&offset=70"]
+    app.script(ITEMS, Answer(body={"items": [{"item": None}, {"track": {"uri": uris[0]}}],
+                                   "total": 2}))
+    assert gw.playlist_item_uris(PID) == [None, uris[0]]  # not memoised: read again
+    assert app.count(ITEMS) == 3
+
+
+def test_the_playlist_listing_can_be_read_fresh(stub) -> None:
+    app, base = stub
+    listing = {"items": [PLAYLIST], "total": 1}
+    app.default["/v1/me/playlists"] = Answer(body=listing)
+    gw = gateway(base, request_timeout=1.5)
+    assert gw.request_timeout == 1.5
+    gw.current_user_playlists()
+    gw.current_user_playlists()
+    assert app.count("/v1/me/playlists") == 1
+    gw.current_user_playlists(fresh=True)
+    gw.current_user_playlists()
+    assert app.count("/v1/me/playlists") == 2
 
 
 def test_connection_refused_is_unavailable() -> None:
