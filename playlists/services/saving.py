@@ -31,9 +31,12 @@ import threading
 import time
 import weakref
 from collections.abc import Callable, Sequence
-from typing import Protocol
 
-from playlists.spotify.errors import SpotifyError, SpotifyUnavailable
+from playlists.spotify.errors import (
+    SpotifyError,
+    SpotifyUnavailable,
+    SpotifyWriteUnconfirmed,
+)
 from playlists.spotify.models import PlaylistSummary, SavedPlaylist
 
 from .errors import GenerationError
@@ -59,19 +62,6 @@ Progress = Callable[[int, int], None]
 # Patched by tests (a virtual clock); looked up at call time.
 _sleep: Callable[[float], None] = time.sleep
 _clock: Callable[[], float] = time.monotonic
-
-
-class SaveTarget(PlaylistWriter, Protocol):
-    """``PlaylistWriter`` plus what recovering from a lost answer needs (``SpotifyGateway``
-    has all of it)."""
-
-    request_timeout: float
-
-    def current_user_playlists(
-        self, *, limit: int = ..., offset: int = ..., fresh: bool = ...
-    ) -> Sequence[PlaylistSummary]: ...
-
-    def playlist_item_uris(self, playlist_id: str, *, offset: int = ...) -> list[str | None]: ...
 
 
 class RefreshRefused(GenerationError):
@@ -117,7 +107,7 @@ def _lock_for(key: str) -> _KeyLock:
 
 
 def save_playlist(
-    gateway: SaveTarget,
+    gateway: PlaylistWriter,
     preview_or_uris: Preview | Sequence[str],
     *,
     name: str,
@@ -159,7 +149,8 @@ def save_playlist(
             created = gateway.create_playlist(name, description=full_description, public=public)
         except SpotifyUnavailable as exc:
             # The create may have happened; never create a second one blindly.
-            found = _find_after_failed_create(gateway, marker, patient=_unconfirmed(exc))
+            answer_lost = isinstance(exc, SpotifyWriteUnconfirmed)
+            found = _find_after_failed_create(gateway, marker, patient=answer_lost)
             if found is None:
                 raise
             logger.info("the create's answer was lost; its playlist %s found by marker", found.id)
@@ -191,14 +182,14 @@ def save_playlist(
 
 
 def find_marked_playlist(
-    gateway: SaveTarget, marker: str, *, fresh: bool = False
+    gateway: PlaylistWriter, marker: str, *, fresh: bool = False
 ) -> PlaylistSummary | None:
     """The oldest of the user's recent playlists carrying ``marker``."""
     found = _marked(gateway, marker, fresh=fresh)
     return found[-1] if found else None
 
 
-def _marked(gateway: SaveTarget, marker: str, *, fresh: bool = False) -> list[PlaylistSummary]:
+def _marked(gateway: PlaylistWriter, marker: str, *, fresh: bool = False) -> list[PlaylistSummary]:
     found: list[PlaylistSummary] = []
     for page in range(MARKER_PAGES):
         playlists = gateway.current_user_playlists(limit=50, offset=50 * page, fresh=fresh)
@@ -209,24 +200,15 @@ def _marked(gateway: SaveTarget, marker: str, *, fresh: bool = False) -> list[Pl
 
 
 def _oldest_marked(
-    gateway: SaveTarget, marker: str, created: PlaylistSummary
+    gateway: PlaylistWriter, marker: str, created: PlaylistSummary
 ) -> PlaylistSummary:
     """After creating: if a concurrent save made one too, everyone keeps the oldest."""
     found = _marked(gateway, marker)
     return found[-1] if found else created
 
 
-def _unconfirmed(exc: BaseException) -> bool:
-    """Whether ``exc`` is a write the gateway did not repeat because it may have been applied."""
-    # Imported here: the gateway that raised it has loaded the module already, and the services
-    # stay importable without spotipy (cold start).
-    from playlists.spotify.transport import SpotifyWriteUnconfirmed
-
-    return isinstance(exc, SpotifyWriteUnconfirmed)
-
-
 def _find_after_failed_create(
-    gateway: SaveTarget, marker: str, *, patient: bool
+    gateway: PlaylistWriter, marker: str, *, patient: bool
 ) -> PlaylistSummary | None:
     """Look for the playlist of a create that failed.
 
@@ -260,7 +242,7 @@ def _find_after_failed_create(
 
 
 def _finish(
-    gateway: SaveTarget,
+    gateway: PlaylistWriter,
     playlist: PlaylistSummary,
     uris: list[str],
     on_progress: Progress | None,
@@ -282,7 +264,7 @@ def _finish(
 
 
 def _refresh(
-    gateway: SaveTarget,
+    gateway: PlaylistWriter,
     playlist_id: str,
     user_id: str,
     uris: list[str],
@@ -311,7 +293,7 @@ def _refresh(
 
 
 def _write(
-    gateway: SaveTarget,
+    gateway: PlaylistWriter,
     playlist_id: str,
     uris: list[str],
     *,
@@ -331,7 +313,7 @@ def _write(
     return snapshot
 
 
-def _add(gateway: SaveTarget, playlist_id: str, uris: list[str], at: int) -> str | None:
+def _add(gateway: PlaylistWriter, playlist_id: str, uris: list[str], at: int) -> str | None:
     """POST the (up to) 100 items from ``at``, which follow ``at`` items already in place;
     returns the new snapshot id (``None`` if unknown).
 
@@ -343,14 +325,15 @@ def _add(gateway: SaveTarget, playlist_id: str, uris: list[str], at: int) -> str
     try:
         return gateway.add_items(playlist_id, chunk)
     except SpotifyUnavailable as exc:
-        if not _unconfirmed(exc) or not _holds(gateway, playlist_id, at, chunk):
+        answer_lost = isinstance(exc, SpotifyWriteUnconfirmed)
+        if not answer_lost or not _holds(gateway, playlist_id, at, chunk):
             raise
         logger.info("items %d-%d went into %s although the answer was lost",
                     at + 1, at + len(chunk), playlist_id)
         return None
 
 
-def _holds(gateway: SaveTarget, playlist_id: str, at: int, chunk: list[str]) -> bool:
+def _holds(gateway: PlaylistWriter, playlist_id: str, at: int, chunk: list[str]) -> bool:
     try:
         return gateway.playlist_item_uris(playlist_id, offset=at) == chunk
     except SpotifyError as exc:
@@ -358,7 +341,7 @@ def _holds(gateway: SaveTarget, playlist_id: str, at: int, chunk: list[str]) -> 
         return False
 
 
-def _remove_quietly(gateway: SaveTarget, playlist_id: str) -> None:
+def _remove_quietly(gateway: PlaylistWriter, playlist_id: str) -> None:
     try:
         gateway.unfollow_playlist(playlist_id)
     except SpotifyError as exc:

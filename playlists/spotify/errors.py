@@ -19,6 +19,20 @@ class SpotifyUnavailable(SpotifyError):
     user_message = "Spotify is not answering right now. Please try again in a minute."
 
 
+class SpotifyWriteUnconfirmed(SpotifyUnavailable):
+    """A write that must not be repeated was sent, but its answer was lost.
+
+    ``applied`` is ``True`` when Spotify answered 2xx (it did apply the write; only the body was
+    unreadable) and ``None`` when unknown (a time-out or a connection dropped after sending: it
+    may have been applied, or be applied a moment later).  The caller finds out from Spotify,
+    for example by looking the playlist up or reading its items back.
+    """
+
+    def __init__(self, message: str, *, applied: bool | None) -> None:
+        super().__init__(message)
+        self.applied = applied
+
+
 class SpotifyRateLimited(SpotifyError):
     """429 whose Retry-After is longer than we are willing to wait inside one request."""
 

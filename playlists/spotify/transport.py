@@ -44,6 +44,7 @@ from .errors import (
     SpotifyRateLimited,
     SpotifyUnavailable,
     SpotifyUserNotRegistered,
+    SpotifyWriteUnconfirmed,
 )
 
 T = TypeVar("T")
@@ -163,23 +164,6 @@ class _RateGate:
             delay = self._resume_at - self._clock()
         if delay > 0:
             self._sleep(delay)
-
-
-class SpotifyWriteUnconfirmed(SpotifyUnavailable):
-    """A write that must not be repeated was sent, but its answer was lost.
-
-    ``applied`` is ``True`` when Spotify answered 2xx (it did apply the write; only the body was
-    unreadable) and ``None`` when unknown (a time-out or a connection dropped after sending: it
-    may have been applied, or be applied a moment later).  The caller finds out from Spotify,
-    for example by looking the playlist up or reading its items back.
-
-    (It belongs with the other errors in ``errors.py``; it lives here, next to what raises it,
-    so that importing the services does not import spotipy.)
-    """
-
-    def __init__(self, message: str, *, applied: bool | None) -> None:
-        super().__init__(message)
-        self.applied = applied
 
 
 class _Malformed(Exception):

@@ -15,8 +15,7 @@ from playlists.services.saving import (
     is_moodystream_playlist,
     save_playlist,
 )
-from playlists.spotify.errors import SpotifyUnavailable
-from playlists.spotify.transport import SpotifyWriteUnconfirmed
+from playlists.spotify.errors import SpotifyUnavailable, SpotifyWriteUnconfirmed
 
 from .fakes import FakeSpotify
 

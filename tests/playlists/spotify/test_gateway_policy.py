@@ -17,9 +17,9 @@ from playlists.spotify.errors import (
     SpotifyRateLimited,
     SpotifyUnavailable,
     SpotifyUserNotRegistered,
+    SpotifyWriteUnconfirmed,
 )
 from playlists.spotify.gateway import SpotifyGateway
-from playlists.spotify.transport import SpotifyWriteUnconfirmed
 
 from .stub import Answer, ScriptedSpotify, scripted_spotify
 
