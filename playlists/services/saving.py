@@ -5,7 +5,9 @@
   ("… [ms:1a2b3c4d]").  Under a process-local lock per key we look for that marker in the
   user's playlists before creating (the page fetched with the preview serves, so this costs no
   round trip); while the first items go in we look again, and if another container created one
-  too, the oldest wins and ours is removed.
+  too, the oldest wins and ours is removed.  A marked playlist found short may be one another
+  save is still filling: we wait for it (about one request time-out) rather than write items
+  alongside it, and finish it only if it stays short.
 * **Never twice.**  The gateway does not repeat a create or an add whose answer was lost (a
   time-out, a connection dropped after sending, a 2xx with an unreadable body): it raises
   ``SpotifyWriteUnconfirmed`` and we find out from Spotify instead.  A lost create is looked for
@@ -34,6 +36,7 @@ from collections.abc import Callable, Sequence
 
 from playlists.spotify.errors import (
     SpotifyError,
+    SpotifyNotFound,
     SpotifyUnavailable,
     SpotifyWriteUnconfirmed,
 )
@@ -49,10 +52,11 @@ ITEMS_PER_REQUEST = 100
 MAX_ITEMS = 10_000
 MAX_DESCRIPTION = 300  # Spotify's limit
 MARKER_PAGES = 2  # pages of 50 playlists searched for the marker (new ones come first)
-# A create whose answer was lost is looked for again for this many request time-outs, with
-# pauses growing from LATE_CREATE_FIRST_PAUSE seconds.
-LATE_CREATE_PATIENCE = 1.25
-LATE_CREATE_FIRST_PAUSE = 0.1
+# A write we cannot see yet (a create whose answer was lost, a marked playlist another save is
+# still filling) is looked for again for this many request time-outs, with pauses growing from
+# LATE_WRITE_FIRST_PAUSE seconds.
+LATE_WRITE_PATIENCE = 1.25
+LATE_WRITE_FIRST_PAUSE = 0.1
 _MARKER = re.compile(r"\s*\[ms:[0-9a-f]{8}\]")
 
 CHOOSE_A_MOODYSTREAM_PLAYLIST = "Choose one of your MoodyStream playlists to refresh."
@@ -144,7 +148,7 @@ def save_playlist(
         existing = find_marked_playlist(gateway, marker)
         if existing is not None:
             logger.info("playlist for this save exists already (%s)", existing.id)
-            return _finish(gateway, existing, uris, on_progress)
+            return _finish(gateway, _when_filled(gateway, existing, uris), uris, on_progress)
         try:
             created = gateway.create_playlist(name, description=full_description, public=public)
         except SpotifyUnavailable as exc:
@@ -175,10 +179,9 @@ def save_playlist(
             raise
         logger.info("another save created %s first; removing %s", winner.id, created.id)
         _remove_quietly(gateway, created.id)
-        # Whoever created it may have stopped half-way (or a create of ours that Spotify applied
-        # late may be the older one, still empty): make sure it is complete.  Its count is read
-        # again, as the listing may predate the other save's writes.
-        return _finish(gateway, gateway.get_playlist(winner.id), uris, on_progress)
+        # Whoever created it is probably filling it now; if it stopped half-way (or a create of
+        # ours that Spotify applied late is the older one, still empty), it is finished here.
+        return _finish(gateway, _when_filled(gateway, winner, uris), uris, on_progress)
 
 
 def find_marked_playlist(
@@ -214,28 +217,75 @@ def _find_after_failed_create(
 
     A create that failed with an error status is looked for once.  One whose answer was lost
     (``patient``) may be applied by Spotify a moment after the gateway gave up, so we keep
-    looking, with pauses growing from 0.1 s, for about one request time-out: a quarter more, so
-    that a create Spotify applies as long after we gave up as we waited for it is still seen.
-    The last look starts after that.  A look that fails counts as not found.
+    looking for about one request time-out: a quarter more, so that a create Spotify applies as
+    long after we gave up as we waited for it is still seen.  A look that fails counts as not
+    found.
     """
-    window = LATE_CREATE_PATIENCE * float(gateway.request_timeout) if patient else 0.0
-    longest_pause = max(LATE_CREATE_FIRST_PAUSE, window / 4)
-    deadline = _clock() + window
-    pause = LATE_CREATE_FIRST_PAUSE
     looks = 0
-    while True:
-        started = _clock()
+
+    def look() -> PlaylistSummary | None:
+        nonlocal looks
         looks += 1
         try:
-            found = find_marked_playlist(gateway, marker, fresh=True)
+            return find_marked_playlist(gateway, marker, fresh=True)
         except SpotifyUnavailable as exc:
             if not patient:
                 raise
             logger.info("looking for a created playlist failed: %s", exc)
-            found = None
+            return None
+
+    found = _keep_looking(look, _late_write_window(gateway) if patient else 0.0)
+    if found is None and patient:
+        logger.warning("no playlist for a create whose answer was lost (%d looks)", looks)
+    return found
+
+
+def _when_filled(
+    gateway: PlaylistWriter, playlist: PlaylistSummary, uris: list[str]
+) -> PlaylistSummary:
+    """``playlist`` (marked for this save) once it holds as many items as ``uris``, or as it
+    stands after about one request time-out.
+
+    Another save of the same preview (a second Lambda container) may be filling it right now.
+    Writing alongside it would add items twice (Spotify has no conditional add), so we wait for
+    it; only a playlist whose writer stopped half-way is still short afterwards, and ``_finish``
+    completes that one.  If the other save failed and removed it, so does this one: nothing is
+    left, and saving again starts afresh.
+    """
+    if playlist.item_count == len(uris):
+        return playlist
+    latest = playlist
+
+    def look() -> PlaylistSummary | None:
+        nonlocal latest
+        try:
+            latest = gateway.get_playlist(playlist.id)
+        except SpotifyNotFound as exc:
+            raise SpotifyUnavailable(
+                f"the save filling {playlist.id} failed and removed it"
+            ) from exc
+        return latest if latest.item_count == len(uris) else None
+
+    if _keep_looking(look, _late_write_window(gateway)) is None:
+        logger.warning("marked playlist %s still holds %d of %d items; finishing it",
+                       playlist.id, latest.item_count, len(uris))
+    return latest
+
+
+def _late_write_window(gateway: PlaylistWriter) -> float:
+    return LATE_WRITE_PATIENCE * float(gateway.request_timeout)
+
+
+def _keep_looking[T](look: Callable[[], T | None], window: float) -> T | None:
+    """``look()`` until it finds something, with pauses growing from ``LATE_WRITE_FIRST_PAUSE``
+    (at most a quarter of ``window``); the last look starts after ``window`` seconds."""
+    longest_pause = max(LATE_WRITE_FIRST_PAUSE, window / 4)
+    deadline = _clock() + window
+    pause = LATE_WRITE_FIRST_PAUSE
+    while True:
+        started = _clock()
+        found = look()
         if found is not None or started >= deadline:
-            if found is None and patient:
-                logger.warning("no playlist for a create whose answer was lost (%d looks)", looks)
             return found
         _sleep(max(0.0, min(pause, longest_pause, deadline - _clock())))
         pause *= 2

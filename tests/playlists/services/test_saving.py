@@ -87,15 +87,6 @@ def test_failure_while_filling_removes_the_half_made_playlist() -> None:
     assert fake.playlists == []
 
 
-def test_an_incomplete_marked_playlist_is_finished() -> None:
-    fake = FakeSpotify()
-    marker = idempotency_marker("alex:abc")
-    fake.create_playlist("Mix", description=f"old {marker}")
-    fake.playlists[0]["items"] = URIS[:100] + URIS[:30]  # a crash left it half-filled
-    saved = save(fake)
-    assert len(fake.playlists) == 1 and fake.playlists[0]["items"] == URIS
-    assert saved.item_count == 250
-    assert "replace_items" in fake.names()
 
 
 def test_refresh_replaces_items_and_details_of_an_earlier_playlist() -> None:
@@ -184,8 +175,8 @@ def test_a_create_spotify_applies_late_is_found_by_looking_again(clock) -> None:
     saved = save(fake)
     assert len(fake.playlists) == 1 and fake.playlists[0]["items"] == URIS
     assert saved.id == fake.playlists[0]["id"]
-    assert clock.sleeps[0] == saving.LATE_CREATE_FIRST_PAUSE
-    assert 0.5 <= clock.now <= saving.LATE_CREATE_PATIENCE * fake.request_timeout
+    assert clock.sleeps[0] == saving.LATE_WRITE_FIRST_PAUSE
+    assert 0.5 <= clock.now <= saving.LATE_WRITE_PATIENCE * fake.request_timeout
 
 
 def test_a_create_that_never_happens_is_looked_for_about_one_time_out(clock) -> None:
@@ -199,7 +190,7 @@ def test_a_create_that_never_happens_is_looked_for_about_one_time_out(clock) -> 
     with pytest.raises(SpotifyWriteUnconfirmed):
         save(fake)
     assert fake.playlists == []
-    window = saving.LATE_CREATE_PATIENCE * 8.0
+    window = saving.LATE_WRITE_PATIENCE * 8.0
     assert clock.now == pytest.approx(window)  # the last look starts when the window ends
     assert max(clock.sleeps) <= window / 4  # growing pauses, capped
     assert clock.sleeps[:3] == pytest.approx([0.1, 0.2, 0.4])
@@ -240,7 +231,7 @@ def test_looks_that_fail_while_waiting_for_a_late_create_count_as_not_found(cloc
     fake.current_user_playlists = flaky_listing  # type: ignore[method-assign]
     with pytest.raises(SpotifyWriteUnconfirmed):
         save(fake)
-    assert clock.now == pytest.approx(saving.LATE_CREATE_PATIENCE * fake.request_timeout)
+    assert clock.now == pytest.approx(saving.LATE_WRITE_PATIENCE * fake.request_timeout)
 
 
 @pytest.mark.parametrize("lost_on_call", [1, 2, 3])
@@ -300,7 +291,7 @@ def test_an_add_whose_answer_is_lost_and_cannot_be_checked_removes_the_playlist(
     assert fake.playlists == []
 
 
-def test_a_concurrent_save_that_wins_with_an_empty_playlist_gets_it_filled() -> None:
+def test_a_concurrent_save_that_wins_with_an_empty_playlist_gets_it_filled(clock) -> None:
     """The oldest marked playlist is kept even if whoever created it never filled it (a create
     Spotify applied late, a container that died): the save finishes it."""
     fake = FakeSpotify()
@@ -345,3 +336,105 @@ def test_refresh_needs_the_users_id() -> None:
     with pytest.raises(ValueError, match="user's id"):
         save(fake, replace_playlist_id="p" * 22)
     assert fake.calls == []
+
+
+# -- a marked playlist another save may be filling: wait, do not write alongside -----------------
+@pytest.fixture
+def separate_containers(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each save gets its own lock, as saves on two Lambda containers do."""
+    monkeypatch.setattr(saving, "_lock_for", lambda key: saving._KeyLock())
+
+
+@pytest.fixture
+def first_save_pauses_after_its_first_chunk():
+    """Runs a save in a thread that stops before its second add until the test's own save has
+    read the playlist once (``get_playlist``); ``then_fail`` makes that add fail instead."""
+
+    class Harness:
+        def __init__(self) -> None:
+            self.fake = FakeSpotify()
+            self.paused = threading.Event()
+            self.looked = threading.Event()
+            self.then_fail = False
+            self.results: list = []
+            real_add, real_get = self.fake.add_items, self.fake.get_playlist
+
+            def add_items(playlist_id, uris):
+                if self.fake.add_calls == 1 and not self.looked.is_set():
+                    self.paused.set()
+                    assert self.looked.wait(5)
+                    if self.then_fail:
+                        raise SpotifyUnavailable("the first save's second add failed")
+                return real_add(playlist_id, uris)
+
+            def get_playlist(playlist_id):
+                summary = real_get(playlist_id)
+                self.looked.set()
+                return summary
+
+            self.fake.add_items = add_items  # type: ignore[method-assign]
+            self.fake.get_playlist = get_playlist  # type: ignore[method-assign]
+
+        def start_first_save(self) -> threading.Thread:
+            def run() -> None:
+                try:
+                    self.results.append(save(self.fake))
+                except SpotifyUnavailable as exc:
+                    self.results.append(exc)
+
+            thread = threading.Thread(target=run)
+            thread.start()
+            assert self.paused.wait(5)
+            return thread
+
+    return Harness()
+
+
+def test_a_playlist_another_save_is_still_filling_is_waited_for_not_written_twice(
+    separate_containers, first_save_pauses_after_its_first_chunk
+) -> None:
+    harness = first_save_pauses_after_its_first_chunk
+    first = harness.start_first_save()
+    second = save(harness.fake)  # finds the first save's playlist holding 100 of 250
+    first.join(5)
+    assert len(harness.fake.playlists) == 1
+    assert harness.fake.playlists[0]["items"] == URIS  # each item once, in order
+    assert second.id == harness.results[0].id == harness.fake.playlists[0]["id"]
+    assert second.item_count == 250
+    assert "replace_items" not in harness.fake.names()
+
+
+def test_when_the_save_filling_it_fails_and_removes_it_this_save_fails_too(
+    separate_containers, first_save_pauses_after_its_first_chunk
+) -> None:
+    harness = first_save_pauses_after_its_first_chunk
+    harness.then_fail = True
+    first = harness.start_first_save()
+    with pytest.raises(SpotifyUnavailable):
+        save(harness.fake)
+    first.join(5)
+    assert isinstance(harness.results[0], SpotifyUnavailable)
+    assert harness.fake.playlists == []  # nothing half-made left; saving again starts afresh
+
+
+def test_a_marked_playlist_left_half_filled_is_finished_after_about_one_time_out(clock) -> None:
+    fake = FakeSpotify()
+    marker = idempotency_marker("alex:abc")
+    fake.create_playlist("Mix", description=f"old {marker}")
+    fake.playlists[0]["items"] = URIS[:100] + URIS[:30]  # a crash left it half-filled
+    saved = save(fake)
+    assert len(fake.playlists) == 1 and fake.playlists[0]["items"] == URIS
+    assert saved.item_count == 250
+    assert "replace_items" in fake.names()
+    assert clock.now == pytest.approx(saving.LATE_WRITE_PATIENCE * fake.request_timeout)
+
+
+def test_a_complete_marked_playlist_is_returned_without_waiting_or_writing(clock) -> None:
+    fake = FakeSpotify()
+    marker = idempotency_marker("alex:abc")
+    fake.create_playlist("Mix", description=f"old {marker}")
+    fake.playlists[0]["items"] = list(URIS)
+    saved = save(fake)
+    assert saved.id == fake.playlists[0]["id"] and saved.item_count == 250
+    assert clock.sleeps == []
+    assert not {"add_items", "replace_items", "create_playlist"} & set(fake.names()[1:])
