@@ -1,6 +1,6 @@
 """Validation of emulator responses against Spotify's OpenAPI description (openapi-core).
 
-The file is read where every engineer and CI has it: ``<project root>/../shared/...``.
+The description is vendored in the repository: ``spotify_emulator/openapi/`` (see SOURCE.md).
 Three documented corrections are applied before validating; each is a place where the
 description contradicts what Spotify really sends (see SPEC_CORRECTIONS).
 """
@@ -22,7 +22,7 @@ from openapi_core.testing import MockRequest, MockResponse
 from openapi_schema_validator import OAS30Validator
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
-SPEC_PATH = PROJECT_ROOT.parent / "shared" / "spotify-web-api" / "openapi.yml"
+SPEC_PATH = PROJECT_ROOT / "spotify_emulator" / "openapi" / "openapi.yml"
 SPEC_HOST = "https://api.spotify.com"
 
 SPEC_CORRECTIONS = """
