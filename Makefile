@@ -39,11 +39,13 @@ browser: ## Install Debian's chromium for the end-to-end tests (if missing)
 	fi
 	@/usr/bin/chromium --version
 
-lint: $(VENV)/.dev-installed ## ruff
+lint: $(VENV)/.dev-installed ## ruff and mypy
 	$(BIN)/ruff check .
+	$(BIN)/mypy
 
-test: $(VENV)/.dev-installed browser ## Run the whole test suite (lint, unit, integration, browser)
+test: $(VENV)/.dev-installed browser ## Run the whole test suite (lint, types, unit, integration, browser)
 	$(BIN)/ruff check .
+	$(BIN)/mypy
 	MOODYSTREAM_IGNORE_DOTENV=1 $(BIN)/python -m pytest $(PYTEST_ARGS)
 
 bench: $(VENV)/.dev-installed ## Benchmarks against the emulator; prints a table

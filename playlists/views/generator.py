@@ -18,7 +18,7 @@ from playlists.connection import connected_user, gateway_for
 from playlists.decorators import spotify_login_required
 from playlists.forms import GeneratorForm
 from playlists.services.errors import GenerationError
-from playlists.services.generation import generate_preview
+from playlists.services.generation import generate
 from playlists.services.saving import (
     CHOOSE_A_MOODYSTREAM_PLAYLIST,
     RefreshRefused,
@@ -54,7 +54,7 @@ def preview(request: HttpRequest) -> HttpResponse:
         return redirect("playlists:generator")
     with gateway_for(request) as gateway:
         try:
-            result = generate_preview(
+            generation = generate(
                 gateway, state.options, removed_track_ids=state.removed_track_ids
             )
         except GenerationError as exc:
@@ -65,7 +65,8 @@ def preview(request: HttpRequest) -> HttpResponse:
                 {"form": form, "generation_error": exc.user_message},
                 status=422,
             )
-        earlier = [p for p in gateway.current_user_playlists() if is_moodystream_playlist(p)]
+    result = generation.preview
+    earlier = [p for p in generation.playlists or () if is_moodystream_playlist(p)]
     return render(
         request,
         "generator/preview.html",
@@ -113,12 +114,13 @@ def save(request: HttpRequest) -> HttpResponse:
         return redirect("playlists:preview")
     with gateway_for(request) as gateway:
         try:
-            result = generate_preview(
+            generation = generate(
                 gateway, state.options, removed_track_ids=state.removed_track_ids
             )
         except GenerationError as exc:
             messages.warning(request, exc.user_message)
             return redirect("playlists:generator")
+        result = generation.preview
         if result.digest != digest:
             messages.warning(
                 request,
@@ -136,6 +138,7 @@ def save(request: HttpRequest) -> HttpResponse:
                 idempotency_key=f"{user.id}:{digest}:{state.options.seed}",
                 replace_playlist_id=replace_id,
                 user_id=user.id,
+                recent_playlists=generation.playlists,
             )
         except RefreshRefused as exc:  # not one of the user's MoodyStream playlists
             messages.warning(request, exc.user_message)

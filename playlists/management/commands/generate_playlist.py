@@ -16,6 +16,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from playlists.connection import TokenRefresher, build_gateway
 from playlists.services.errors import GenerationError
 from playlists.services.generation import generate_preview
 from playlists.services.options import (
@@ -26,7 +27,7 @@ from playlists.services.options import (
 )
 from playlists.services.preview import Preview
 from playlists.services.saving import save_playlist
-from playlists.spotify.accounts import SpotifyApp, TokenSet, refresh_tokens
+from playlists.spotify.accounts import SpotifyApp
 from playlists.spotify.errors import SpotifyError
 from playlists.spotify.gateway import SpotifyGateway
 from playlists.spotify.loopback import demo_sign_in, sign_in_with_browser
@@ -135,11 +136,9 @@ class Command(BaseCommand):
                     echo=self.stderr.write,
                 )
                 api_base_url = settings.SPOTIFY_API_BASE_URL
-            holder = _Tokens(app, tokens)
-            gateway = stack.enter_context(SpotifyGateway(
-                tokens.access_token, api_base_url=api_base_url, api_mode=api_mode,
-                refresh_access_token=holder.refresh,
-                request_timeout=settings.SPOTIFY_REQUEST_TIMEOUT,
+            gateway = stack.enter_context(build_gateway(
+                tokens.access_token, api_base_url=api_base_url,
+                refresh_access_token=TokenRefresher(app, tokens),
             ))
             yield gateway
 
@@ -185,18 +184,6 @@ class Command(BaseCommand):
             self.stdout.write(
                 saved.external_url or f"https://open.spotify.com/playlist/{saved.id}"
             )
-
-
-class _Tokens:
-    """Keeps the newest token set for the gateway's refreshes."""
-
-    def __init__(self, app: SpotifyApp, tokens: TokenSet) -> None:
-        self.app = app
-        self.tokens = tokens
-
-    def refresh(self) -> str:
-        self.tokens = refresh_tokens(self.app, self.tokens)
-        return self.tokens.access_token
 
 
 def _open_browser(url: str) -> None:
