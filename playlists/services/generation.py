@@ -20,9 +20,9 @@ from playlists.spotify.errors import SpotifyForbidden, SpotifyNotFound
 from playlists.spotify.models import Artist, PlaylistSummary, Track
 
 from .catalogue_plan import ArtistNeed
-from .errors import GenerationError
 from .fetching import material_steps
 from .filters import SavedLibrary, TrackFilter
+from .generation_error import GenerationError
 from .mixing import deep_cut_target, mix, shares
 from .options import GenerationOptions, default_description, default_playlist_name
 from .plan import Step, Steps, fan_out, run_plan
