@@ -3,10 +3,16 @@
 The description is vendored in the repository: ``spotify_emulator/openapi/`` (see SOURCE.md).
 Three documented corrections are applied before validating; each is a place where the
 description contradicts what Spotify really sends (see SPEC_CORRECTIONS).
+
+Development mode: Spotify leaves out of Development Mode responses the fields the description
+marks ``deprecated: true``, so for that mode every deprecated property is made absent: no
+longer required, and present it fails validation (its schema becomes ``not: {}``). Extended
+mode validates against the description as it is, deprecated fields and all.
 """
 
 from __future__ import annotations
 
+import copy
 import functools
 import json
 from pathlib import Path
@@ -58,12 +64,61 @@ def corrected_spec() -> dict[str, Any]:
     return spec
 
 
+#: What a deprecated property becomes in development mode: nothing validates against it.
+ABSENT = {"not": {}, "description": "deprecated: absent in Development Mode"}
+
+
+def _deprecated_names(schema: dict[str, Any], schemas: dict[str, Any]) -> set[str]:
+    """The deprecated properties of ``schema``: its own and its ``allOf`` parts' (followed
+    through ``$ref``), the names its ``required`` may list."""
+    names = {name for name, prop in (schema.get("properties") or {}).items()
+             if isinstance(prop, dict) and prop.get("deprecated")}
+    for part in schema.get("allOf") or ():
+        ref = part.get("$ref", "")
+        names |= _deprecated_names(schemas[ref.rsplit("/", 1)[-1]] if ref else part, schemas)
+    return names
+
+
+def _make_absent(node: Any, schemas: dict[str, Any]) -> None:
+    if isinstance(node, list):
+        for value in node:
+            _make_absent(value, schemas)
+    if not isinstance(node, dict):
+        return
+    if isinstance(node.get("required"), list):
+        names = _deprecated_names(node, schemas)
+        node["required"] = [r for r in node["required"] if r not in names]
+        if not node["required"]:
+            del node["required"]  # OpenAPI 3.0 wants a non-empty list or none
+    for value in node.values():
+        _make_absent(value, schemas)
+    props = node.get("properties")
+    if isinstance(props, dict):
+        for name, prop in props.items():
+            if isinstance(prop, dict) and prop.get("deprecated"):
+                props[name] = dict(ABSENT)
+
+
+def development_spec() -> dict[str, Any]:
+    """The corrected description with every deprecated property absent."""
+    spec = corrected_spec()
+    schemas = spec["components"]["schemas"]
+    original = copy.deepcopy(schemas)  # names are read before anything is replaced
+    _make_absent(spec, original)
+    return spec
+
+
 class SpecChecker:
     """Validates a response for its path + method + status; undeclared error statuses are
-    checked against the generic error body (``components.responses.BadRequest``)."""
+    checked against the generic error body (``components.responses.BadRequest``).
 
-    def __init__(self) -> None:
-        self.raw = corrected_spec()
+    ``mode="development"`` validates against ``development_spec()`` (deprecated = absent)."""
+
+    def __init__(self, mode: str = "extended") -> None:
+        if mode not in ("development", "extended"):
+            raise ValueError(f"unknown mode {mode!r}")
+        self.mode = mode
+        self.raw = development_spec() if mode == "development" else corrected_spec()
         self.openapi = OpenAPI.from_dict(self.raw)
         error_schema = self.raw["components"]["responses"]["BadRequest"]["content"][
             "application/json"]["schema"]
