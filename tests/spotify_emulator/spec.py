@@ -1,7 +1,7 @@
 """Validation of emulator responses against Spotify's OpenAPI description (openapi-core).
 
 The description is vendored in the repository: ``spotify_emulator/openapi/`` (see SOURCE.md).
-Three documented corrections are applied before validating; each is a place where the
+Four documented corrections are applied before validating; each is a place where the
 description contradicts what Spotify really sends (see SPEC_CORRECTIONS).
 
 Development mode: Spotify leaves out of Development Mode responses the fields the description
@@ -41,6 +41,9 @@ SPEC_CORRECTIONS = """
 3. PlaylistTrackObject.item/track use a ``discriminator`` on ``type`` without a mapping, so
    the implicit mapping looks for schemas named "track"/"episode", which do not exist: no
    real response could validate. We add the mapping the description obviously intends.
+4. PagingPlaylistObject.items are SimplifiedPlaylistObjects, but Spotify's playlist search
+   pages hold ``null`` entries (widely reported since 2024; spotipy users filter them out).
+   We allow ``null`` there.
 """
 
 
@@ -61,6 +64,9 @@ def corrected_spec() -> dict[str, Any]:
                "episode": "#/components/schemas/EpisodeObject"}
     for key in ("item", "track"):
         schemas["PlaylistTrackObject"]["properties"][key]["discriminator"]["mapping"] = mapping
+    playlist_page = schemas["PagingPlaylistObject"]["allOf"][1]["properties"]["items"]
+    playlist_page["items"] = {"anyOf": [playlist_page["items"],
+                                        {"enum": [None], "nullable": True}]}
     return spec
 
 
@@ -108,6 +114,13 @@ def development_spec() -> dict[str, Any]:
     return spec
 
 
+def _leaves(error: Any) -> list[Any]:
+    """The innermost errors under an anyOf/oneOf/allOf failure: they name the bad field."""
+    if not error.context:
+        return [error]
+    return [leaf for sub in error.context for leaf in _leaves(sub)]
+
+
 class SpecChecker:
     """Validates a response for its path + method + status; undeclared error statuses are
     checked against the generic error body (``components.responses.BadRequest``).
@@ -147,8 +160,8 @@ class SpecChecker:
                 found += [e.message for e in self.error_validator.iter_errors(response.json())]
                 continue
             cause = err.__cause__
-            details = [f"{list(e.absolute_path)}: {e.message[:300]}"
-                       for e in getattr(cause, "schema_errors", [])]
+            details = [f"{list(leaf.absolute_path)}: {leaf.message[:300]}"
+                       for e in getattr(cause, "schema_errors", []) for leaf in _leaves(e)]
             found.append(f"{type(err).__name__}: {err}"[:300] + "".join(
                 f"\n  {d}" for d in details))
         return found

@@ -36,6 +36,20 @@ def test_an_unknown_id_is_a_non_existing_id(api: Api, kind: str):
     assert error_of(api.get(f"/v1/{kind}/0123456789abcdefABCDEF")) == (404, "non existing id")
 
 
+@pytest.mark.parametrize("path", [
+    "/v1/artists/{id}/albums", "/v1/albums/{id}/tracks", "/v1/playlists/{id}/items",
+    "/v1/playlists/{id}/images",
+])
+def test_sub_resources_use_the_same_words(api: Api, path: str):
+    assert error_of(api.get(path.format(id="not-an-id"))) == (400, "invalid id")
+    assert error_of(api.get(path.format(id="0123456789abcdefABCDEF"))) == (404, "non existing id")
+
+
+def test_a_malformed_cursor_is_an_invalid_id(api: Api):
+    answer = api.get("/v1/me/following", params={"type": "artist", "after": "nope"})
+    assert error_of(answer) == (400, "invalid id")
+
+
 def own_playlist(api: Api) -> str:
     return api.server.app.state.user_playlists(USER_TYPICAL)[0]["id"]
 

@@ -10,6 +10,7 @@ import pytest
 
 from spotify_emulator import (
     ALL_SCOPES,
+    USER_ECLECTIC,
     USER_FEW_TOP_ARTISTS,
     USER_NOT_ALLOWLISTED,
     USER_TYPICAL,
@@ -67,7 +68,9 @@ CASES: list[Case] = [
     Case("GET", "/v1/search", {"q": "gravity", "type": "track,artist,album", "limit": "10"}),
     Case("GET", "/v1/search", {"q": "tag:new", "type": "album"}),
     Case("GET", "/v1/search", {"q": "x", "type": "playlist,show,episode,audiobook"}),
+    Case("GET", "/v1/search", {"q": "mixtape", "type": "playlist", "limit": "10"}),
     Case("GET", PL),
+    Case("GET", "/v1/playlists/{others_playlist}"),  # metadata only in development mode
     Case("PUT", PL, json={"name": "Renamed", "description": "New words"}),
     Case("GET", PL + "/items", {"limit": "50"}),
     Case("POST", PL + "/items", json={"uris": ["spotify:track:{track}"], "position": 0},
@@ -127,8 +130,10 @@ def catalogue_ids(server: EmulatorServer) -> dict[str, str]:
     hits = cat.top_tracks(artists[0].id, 2)
     deluxe = next(a for a in cat.albums.values() if a.edition == "deluxe")
     own = app.state.user_playlists(USER_TYPICAL)[0]["id"]
+    others = next(p["id"] for p in app.state.user_playlists(USER_ECLECTIC) if p["public"])
     return {"artist": artists[0].id, "artist2": artists[1].id, "track": hits[0].id,
-            "track2": hits[1].id, "album": deluxe.id, "playlist": own}
+            "track2": hits[1].id, "album": deluxe.id, "playlist": own,
+            "others_playlist": others}
 
 
 def send(case: Case, server: EmulatorServer, login: LoginFactory, mode: str) -> Any:
