@@ -16,6 +16,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from moodystream import credentials
 from playlists.services.errors import GenerationError
 from playlists.services.generation import generate_preview
 from playlists.services.options import (
@@ -120,11 +121,16 @@ class Command(BaseCommand):
                 tokens = demo_sign_in(app, scopes, opts["demo_user"])
                 api_base_url = server.api_url
             else:
-                client_id, secret = settings.SPOTIFY_CLIENT_ID, settings.SPOTIFY_CLIENT_SECRET
+                try:
+                    operator_app = credentials.spotify_app()
+                except credentials.SecretUnavailable as exc:
+                    raise CommandError(f"Spotify credentials unavailable: {exc}") from exc
+                client_id, secret = operator_app.client_id, operator_app.client_secret
                 if not client_id or not secret:
                     raise CommandError(
-                        "No Spotify credentials (SPOTIPY_CLIENT_ID / SPOTIPY_CLIENT_SECRET). "
-                        "Set them, or run with DEMO_MODE=1 to try the built-in emulator."
+                        "No Spotify credentials (SPOTIFY_CLIENT_ID / SPOTIFY_CLIENT_SECRET). "
+                        "Set them, or run with MOODYSTREAM_DEMO_MODE=1 to try the built-in "
+                        "emulator."
                     )
                 app = SpotifyApp(
                     client_id, secret, opts["redirect_uri"], settings.SPOTIFY_ACCOUNTS_BASE_URL
