@@ -140,8 +140,8 @@ def get_items(ctx: ApiContext, playlist_id: str) -> Response:
     offset = parse_offset(ctx.args)
     with ctx.state.lock:
         pl = _playlist(ctx, playlist_id)
-        if not _member(ctx, pl):
-            # February 2026: items are only served to the owner or collaborators.
+        if not ctx.extended and not _member(ctx, pl):
+            # February 2026: Development Mode apps get items only for the owner or collaborators.
             raise ApiError(403, "Forbidden")
         if not pl.public:
             ctx.require_scope("playlist-read-private", "playlist-modify-private")
