@@ -234,4 +234,8 @@ def _saved_steps(gateway: CatalogueReader, into: list[Track]) -> Steps:
         into.extend(t for page in [first.items, *pages] for t in page)
         return ()
 
-    return fan_out([lambda at=at: gateway.saved_tracks_page(at).items for at in offsets], keep)
+    return fan_out([partial(_saved_page, gateway, at) for at in offsets], keep)
+
+
+def _saved_page(gateway: CatalogueReader, offset: int) -> Sequence[Track]:
+    return gateway.saved_tracks_page(offset).items
