@@ -20,7 +20,7 @@ from typing import Any
 from werkzeug.exceptions import MethodNotAllowed, NotFound
 from werkzeug.wrappers import Request, Response
 
-from . import accounts, control
+from . import accounts, control, images, webplayer
 from .catalogue import build_catalogue
 from .clock import Clock
 from .config import ClientApp, EmulatorConfig, Mode
@@ -35,6 +35,10 @@ from .web_api.context import ApiContext
 from .web_api.routes import build_map
 
 log = logging.getLogger("spotify_emulator")
+
+#: The CDN and the web player: served before faults, rate limits and the request log (they are
+#: not the Web API, whose traffic the log counts).
+SITE_PREFIXES = ("/image/", "/mosaic/", "/open/")
 
 NOT_REGISTERED = ("Check settings on developer.spotify.com/dashboard, "
                   "the user may not be registered.")
@@ -129,7 +133,7 @@ class EmulatorApp:
             response = error_response(500, "Server error.")
         record.status = response.status_code
         record.duration_ms = round((time.perf_counter() - started) * 1000, 3)
-        if not request.path.startswith(("/_control", "/static/")):
+        if not request.path.startswith(("/_control", "/static/", *SITE_PREFIXES)):
             self.request_log.add(record)
         return response(environ, start_response)
 
@@ -150,6 +154,10 @@ class EmulatorApp:
             return control.handle(self, request)
         if path == "/static/consent.css":
             return accounts.stylesheet(request)
+        if path.startswith(("/image/", "/mosaic/")):
+            return images.serve(self, request)
+        if path.startswith("/open/"):
+            return webplayer.handle(self, request)
         delay = self.faults.latency_seconds()
         if delay > 0:
             time.sleep(delay)

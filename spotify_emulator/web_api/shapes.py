@@ -10,9 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..catalogue import (
-    ALBUM_IMAGE_PREFIXES,
     ALBUM_MARKETS,
-    ARTIST_IMAGE_PREFIXES,
     Album,
     Artist,
     Track,
@@ -23,12 +21,6 @@ from ..users import DemoUser
 from .context import ApiContext
 
 OPEN = "https://open.spotify.com"
-IMAGE_HOST = "https://i.scdn.co/image/"
-
-
-def _images(prefixes: tuple[tuple[int, str], ...], key: str) -> list[dict]:
-    return [{"url": f"{IMAGE_HOST}{prefix}{key}", "height": size, "width": size}
-            for size, prefix in prefixes]
 
 
 def _with_popularity(ctx: ApiContext, obj: dict, popularity: int) -> dict:
@@ -53,7 +45,7 @@ def artist_full(ctx: ApiContext, a: Artist) -> dict:
     obj.update({
         "followers": {"href": None, "total": a.followers},
         "genres": list(a.genres),
-        "images": _images(ARTIST_IMAGE_PREFIXES, a.image_key) if a.kind == "artist" else [],
+        "images": ctx.images.artist(a) if a.kind == "artist" else [],
     })
     return _with_popularity(ctx, obj, a.popularity)
 
@@ -67,7 +59,7 @@ def album_simple(ctx: ApiContext, al: Album, group: str | None = None) -> dict:
         "external_urls": {"spotify": f"{OPEN}/album/{al.id}"},
         "href": ctx.url(f"/albums/{al.id}"),
         "id": al.id,
-        "images": _images(ALBUM_IMAGE_PREFIXES, al.image_key),
+        "images": ctx.images.album(al),
         "name": al.name,
         "release_date": al.release_date,
         "release_date_precision": al.release_date_precision,
@@ -121,13 +113,8 @@ def track_full(ctx: ApiContext, t: Track) -> dict:
     return _with_popularity(ctx, obj, t.popularity)
 
 
-def user_images(user: DemoUser) -> list[dict]:
-    if not user.has_image:
-        return []
-    return [{"url": f"{IMAGE_HOST}ab6775700000ee85{user.id.encode().hex():0<24}", "height": 300,
-             "width": 300},
-            {"url": f"{IMAGE_HOST}ab67757000003b82{user.id.encode().hex():0<24}", "height": 64,
-             "width": 64}]
+def user_images(ctx: ApiContext, user: DemoUser) -> list[dict]:
+    return ctx.images.user(user) if user.has_image else []
 
 
 def user_public(ctx: ApiContext, user: DemoUser) -> dict:
@@ -137,7 +124,7 @@ def user_public(ctx: ApiContext, user: DemoUser) -> dict:
         "followers": {"href": None, "total": user.followers},
         "href": ctx.url(f"/users/{user.id}"),
         "id": user.id,
-        "images": user_images(user),
+        "images": user_images(ctx, user),
         "type": "user",
         "uri": f"spotify:user:{user.id}",
     }
@@ -175,7 +162,7 @@ def _playlist_base(ctx: ApiContext, p: Playlist) -> dict:
         "external_urls": {"spotify": f"{OPEN}/playlist/{p.id}"},
         "href": ctx.url(f"/playlists/{p.id}"),
         "id": p.id,
-        "images": list(p.images),
+        "images": ctx.images.playlist(ctx.catalogue, p),
         "name": p.name,
         "owner": playlist_owner(ctx, p.owner_id),
         "public": p.public,
