@@ -89,6 +89,11 @@ SPOTIFY_API_BASE_URL = env.str(
 SPOTIFY_ACCOUNTS_BASE_URL = env.str(
     "SPOTIFY_ACCOUNTS_BASE_URL", default="" if DEMO_MODE else "https://accounts.spotify.com/"
 )
+# Where "Open in Spotify" links and the embedded player point ({base}/playlist/<id>,
+# {base}/embed/playlist/<id>). Empty = automatic (playlists/web_player.py): in demo mode the
+# mounted emulator's web player (DEMO_EMULATOR_PATH + "/open") on the host serving the
+# request, otherwise https://open.spotify.com.
+SPOTIFY_WEB_BASE_URL = env.str("SPOTIFY_WEB_BASE_URL", default="").rstrip("/")
 SPOTIFY_API_MODE = env.str("SPOTIFY_API_MODE", default="development")
 if SPOTIFY_API_MODE not in {"development", "extended"}:
     raise ImproperlyConfigured("SPOTIFY_API_MODE must be 'development' or 'extended'.")
@@ -149,6 +154,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    "playlists.csp.DemoSpotifySourcesMiddleware",
     "playlists.middleware.SpotifyErrorMiddleware",
 ]
 
@@ -211,19 +217,23 @@ if IS_PRODUCTION:
     SECURE_HSTS_PRELOAD = True
 
 _spotify_accounts_origin = SPOTIFY_ACCOUNTS_BASE_URL.rstrip("/") or CSP.SELF
+# Images and frames come from Spotify (its CDN, its embed player); in demo mode
+# playlists.csp.DemoSpotifySourcesMiddleware swaps in the mounted emulator's image and embed
+# paths on the request's host instead (the port is only known per request).
 SECURE_CSP = {
     "default-src": [CSP.SELF],
     "script-src": [CSP.SELF],
     "style-src": [CSP.SELF],
     "img-src": [
         CSP.SELF,
-        "data:",
         "https://i.scdn.co",
         "https://mosaic.scdn.co",
         "https://image-cdn-ak.spotifycdn.com",
         "https://image-cdn-fa.spotifycdn.com",
     ],
-    "frame-src": ["https://open.spotify.com"],
+    "frame-src": [
+        SPOTIFY_WEB_BASE_URL + "/embed/" if SPOTIFY_WEB_BASE_URL else "https://open.spotify.com"
+    ],
     "connect-src": [CSP.SELF],
     "font-src": [CSP.SELF],
     "object-src": [CSP.NONE],
