@@ -154,6 +154,8 @@ class EmulatorApp:
             return control.handle(self, request)
         if path == "/static/consent.css":
             return accounts.stylesheet(request)
+        if path == "/static/favicon.svg":
+            return webplayer.favicon()
         if path.startswith(("/image/", "/mosaic/")):
             return images.serve(self, request)
         if path.startswith("/open/"):

@@ -71,7 +71,7 @@ h1 { font-size: clamp(1.8rem, 5vw, 3.5rem); line-height: 1.1; margin: .3rem 0 .6
 .pos, .time { color: var(--muted); font-variant-numeric: tabular-nums; text-align: right; }
 .thumb { width: 40px; height: 40px; border-radius: 4px; display: block; background: var(--row); }
 .title { min-width: 0; }
-.title a, .title span { display: block; overflow: hidden; text-overflow: ellipsis;
+.title > a, .title > span { display: block; overflow: hidden; text-overflow: ellipsis;
                         white-space: nowrap; }
 .name { font-weight: 600; }
 .by, .album { color: var(--muted); font-size: .9rem; }
@@ -109,6 +109,11 @@ FAVICON = ('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32"><circle 
            'stroke-linecap="round"/></svg>')
 
 
+def favicon() -> Response:
+    return Response(FAVICON, content_type="image/svg+xml",
+                    headers={"Cache-Control": "max-age=86400"})
+
+
 def handle(app: EmulatorApp, request: Request) -> Response:
     if request.method not in ("GET", "HEAD"):
         return Response("Method not allowed", status=405, headers={"Allow": "GET, HEAD"})
@@ -120,8 +125,7 @@ def handle(app: EmulatorApp, request: Request) -> Response:
         return Response(PLAYER_CSS, content_type="text/css; charset=utf-8",
                         headers={"Cache-Control": "max-age=3600"})
     if endpoint == "favicon":
-        return Response(FAVICON, content_type="image/svg+xml",
-                        headers={"Cache-Control": "max-age=86400"})
+        return favicon()
     view = WebPlayer(app, request)
     render: Callable[[str], str | None] = getattr(view, f"{args['kind']}_"
                                                   f"{'embed' if endpoint == 'embed' else 'page'}")
