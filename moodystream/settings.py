@@ -154,7 +154,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
-    "playlists.csp.DemoSpotifySourcesMiddleware",
+    "playlists.csp.SpotifySourcesMiddleware",
     "playlists.middleware.SpotifyErrorMiddleware",
 ]
 
@@ -217,9 +217,9 @@ if IS_PRODUCTION:
     SECURE_HSTS_PRELOAD = True
 
 _spotify_accounts_origin = SPOTIFY_ACCOUNTS_BASE_URL.rstrip("/") or CSP.SELF
-# Images and frames come from Spotify (its CDN, its embed player); in demo mode
-# playlists.csp.DemoSpotifySourcesMiddleware swaps in the mounted emulator's image and embed
-# paths on the request's host instead (the port is only known per request).
+# Images and frames come from Spotify (its CDN, its embed player). playlists.csp sets img-src
+# and frame-src per request: in demo mode the mounted emulator's covers and embed player on
+# the request's host (the port is only known then), or SPOTIFY_WEB_BASE_URL's embed player.
 SECURE_CSP = {
     "default-src": [CSP.SELF],
     "script-src": [CSP.SELF],
@@ -231,9 +231,7 @@ SECURE_CSP = {
         "https://image-cdn-ak.spotifycdn.com",
         "https://image-cdn-fa.spotifycdn.com",
     ],
-    "frame-src": [
-        SPOTIFY_WEB_BASE_URL + "/embed/" if SPOTIFY_WEB_BASE_URL else "https://open.spotify.com"
-    ],
+    "frame-src": ["https://open.spotify.com"],
     "connect-src": [CSP.SELF],
     "font-src": [CSP.SELF],
     "object-src": [CSP.NONE],

@@ -1,11 +1,12 @@
-"""Demo mode's Content-Security-Policy: images and frames from the mounted emulator only.
+"""The Content-Security-Policy's Spotify sources, per request: images and frames come from
+Spotify (its CDN, open.spotify.com) or, in demo mode, from the mounted emulator only.
 
 ``settings.SECURE_CSP`` names Spotify's CDN and open.spotify.com. In demo mode the covers and
 the embedded player come from the emulator mounted under ``DEMO_EMULATOR_PATH`` on whatever
-host and port serve the request, so the exact sources are only known per request: this
-middleware (listed after Django's ContentSecurityPolicyMiddleware, so its response hook runs
-first) hands that middleware a per-response policy, the mechanism Django's own
-``csp_override`` decorator uses. Outside demo mode it does nothing.
+host and port serve the request, so the exact sources are only known per request. This
+middleware, listed after Django's ContentSecurityPolicyMiddleware (so its response hook runs
+first), hands that middleware a per-response policy: the mechanism Django's own
+``csp_override`` decorator uses. A view that set its own policy keeps it.
 """
 
 from __future__ import annotations
@@ -16,26 +17,33 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.utils.csp import CSP
 
-from playlists.web_player import emulator_mounted, emulator_root, web_base
+from playlists.web_player import SPOTIFY_WEB, emulator_mounted, emulator_root, web_base
 
 
-def demo_sources(request: HttpRequest) -> dict[str, list[str]]:
-    """The img-src and frame-src directives for a demo-mode page on this request's host."""
-    directives: dict[str, list[str]] = {}
+def frame_sources(request: HttpRequest) -> list[str]:
+    """Exactly the embed player the result page frames: open.spotify.com, or the demo's."""
+    base = web_base(request)
+    return [SPOTIFY_WEB] if base == SPOTIFY_WEB else [f"{base}/embed/"]
+
+
+def image_sources(request: HttpRequest) -> list[str]:
+    """Our own static files, plus Spotify's CDN or, in demo mode, the emulator's covers."""
     if emulator_mounted():
         root = emulator_root(request)
-        directives["img-src"] = [CSP.SELF, f"{root}/image/", f"{root}/mosaic/"]
-    if not settings.SPOTIFY_WEB_BASE_URL:
-        directives["frame-src"] = [f"{web_base(request)}/embed/"]
-    return directives
+        return [CSP.SELF, f"{root}/image/", f"{root}/mosaic/"]
+    return list(settings.SECURE_CSP["img-src"])
 
 
-class DemoSpotifySourcesMiddleware:
+class SpotifySourcesMiddleware:
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
-        if settings.DEMO_MODE and not hasattr(response, "_csp_config"):
-            response._csp_config = {**settings.SECURE_CSP, **demo_sources(request)}  # type: ignore[attr-defined]
+        if not hasattr(response, "_csp_config"):
+            response._csp_config = {  # type: ignore[attr-defined]
+                **settings.SECURE_CSP,
+                "img-src": image_sources(request),
+                "frame-src": frame_sources(request),
+            }
         return response
