@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django.conf import settings
+from django.core.exceptions import DisallowedHost
 from django.http import HttpRequest, HttpResponse
 from django.utils.csp import CSP
 
@@ -40,10 +41,11 @@ class SpotifySourcesMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
-        if not hasattr(response, "_csp_config"):
-            response._csp_config = {  # type: ignore[attr-defined]
-                **settings.SECURE_CSP,
-                "img-src": image_sources(request),
-                "frame-src": frame_sources(request),
-            }
+        if hasattr(response, "_csp_config"):
+            return response
+        try:
+            sources = {"img-src": image_sources(request), "frame-src": frame_sources(request)}
+        except DisallowedHost:  # the 400 page for a refused Host header: the static policy
+            return response
+        response._csp_config = {**settings.SECURE_CSP, **sources}  # type: ignore[attr-defined]
         return response
