@@ -1,6 +1,4 @@
-from django.templatetags.static import static
 from django.urls import path
-from django.views.generic.base import RedirectView
 
 from playlists.views import artist_search, auth, generator, pages
 
@@ -18,6 +16,5 @@ urlpatterns = [
     path("save/", generator.save, name="save"),
     path("playlists/<str:playlist_id>/", generator.result, name="result"),
     path("artists/search/", artist_search.artist_search, name="artist_search"),
-    # Browsers ask for /favicon.ico where a page names no icon; ours is an SVG.
-    path("favicon.ico", RedirectView.as_view(url=static("favicon.svg"), permanent=True)),
+    path("favicon.ico", pages.favicon, name="favicon"),
 ]
