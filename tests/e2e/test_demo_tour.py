@@ -39,6 +39,9 @@ REFERENCED_URLS = """
 ]
 """
 
+#: Generous waits: eight test suites share two cores, and a 50-track generation may be slow.
+PATIENCE_MS = 45_000
+
 ALL_IMAGES_LOADED = (
     "() => Array.from(document.images).every(i => i.complete && i.naturalWidth > 0)"
 )
@@ -85,6 +88,7 @@ def load_every_image(page) -> None:
 
 
 def take_tour(page, server, screenshot, size: str) -> Tour:
+    page.set_default_timeout(PATIENCE_MS)
     pages: dict[str, str] = {}
     referenced: dict[str, list[str]] = {}
 
@@ -106,13 +110,13 @@ def take_tour(page, server, screenshot, size: str) -> Tour:
     page.wait_for_url(re.compile(r".*/generate/$"))
     arrived("options")
     page.click("#preview-button")
-    page.wait_for_url(re.compile(r".*/preview/$"), timeout=30_000)
+    page.wait_for_url(re.compile(r".*/preview/$"), timeout=60_000)
     arrived("preview")
     previewed = page.eval_on_selector_all(
         "#tracks li.track", "els => els.map(e => e.dataset.uri)"
     )
     page.click("#save-button")
-    page.wait_for_url(re.compile(r".*/playlists/[0-9A-Za-z]{22}/$"), timeout=30_000)
+    page.wait_for_url(re.compile(r".*/playlists/[0-9A-Za-z]{22}/$"), timeout=60_000)
     playlist_id = page.url.rstrip("/").split("/")[-1]
     player = page.frame_locator("iframe.player")
     player.locator("#tracks li").first.wait_for()
@@ -142,7 +146,7 @@ def sized(request, browser):
     traffic = Traffic()
     traffic.watch(context)
     page = context.new_page()
-    page.set_default_timeout(20_000)
+    page.set_default_timeout(PATIENCE_MS)
     yield request.param, page, traffic
     context.close()
 
@@ -189,12 +193,13 @@ def test_every_image_and_frame_of_the_demo_answers_200(page, demo_server, screen
 
 
 def test_the_action_bar_stays_in_view(page, demo_server, screenshot) -> None:
+    page.set_default_timeout(PATIENCE_MS)
     page.goto(demo_server.base_url + "/")
     page.get_by_role("link", name="Try the demo").click()
     page.click("#approve")
     page.wait_for_url(re.compile(r".*/generate/$"))
     page.click("#preview-button")
-    page.wait_for_url(re.compile(r".*/preview/$"), timeout=30_000)
+    page.wait_for_url(re.compile(r".*/preview/$"), timeout=60_000)
     height = page.viewport_size["height"]
     for position in ("0", "document.documentElement.scrollHeight / 2"):
         page.evaluate(f"window.scrollTo(0, {position})")
@@ -206,6 +211,7 @@ def test_the_action_bar_stays_in_view(page, demo_server, screenshot) -> None:
 
 
 def test_each_track_says_why_and_each_artist_is_summed_up(page, demo_server) -> None:
+    page.set_default_timeout(PATIENCE_MS)
     page.goto(demo_server.base_url + "/")
     page.get_by_role("link", name="Try the demo").click()
     page.click("#approve")
@@ -213,7 +219,7 @@ def test_each_track_says_why_and_each_artist_is_summed_up(page, demo_server) -> 
     page.fill("#id_artist_count", "6")
     page.fill("#id_track_count", "24")
     page.click("#preview-button")
-    page.wait_for_url(re.compile(r".*/preview/$"), timeout=30_000)
+    page.wait_for_url(re.compile(r".*/preview/$"), timeout=60_000)
     tracks = page.locator("#tracks li.track")
     assert tracks.count() == 24
     for n in range(tracks.count()):
