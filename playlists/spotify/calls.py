@@ -39,7 +39,7 @@ from .errors import (
     SpotifyUserNotRegistered,
     SpotifyWriteUnconfirmed,
 )
-from .retry import SpotifyRetry, backoff_delay, retrying_session
+from .retry import backoff_delay, retrying_session
 
 T = TypeVar("T")
 logger = logging.getLogger("playlists.spotify")
@@ -107,17 +107,16 @@ class CallPolicy:
     """The session spotipy uses, and the decisions of the module docstring; thread-safe."""
 
     def __init__(self, access_token: str, refresher: Callable[[], str] | None, *,
-                 max_workers: int, max_retries: int, max_wait_for_rate_limit: float,
+                 max_workers: int, max_retries: int, max_wait: float,
                  rate_limit_budget: float | None, sleep: Callable[[float], None],
                  clock: Callable[[], float]) -> None:
         self._rng = random.Random()  # noqa: S311 - jitter, not security
         self._sleep, self._max_retries = sleep, max_retries
-        retry = SpotifyRetry.policy(max_retries, sleep=sleep, rng=self._rng, on_retry=self.sent)
-        self.session = retrying_session(retry, pool_size=max_workers)
+        self.session = retrying_session(max_retries, pool_size=max_workers, sleep=sleep,
+                                        rng=self._rng, on_retry=self.sent)
         self.tokens = TokenHolder(access_token, refresher)
-        budget = max(10.0, 2 * max_wait_for_rate_limit) if rate_limit_budget is None else (
-            rate_limit_budget)
-        self._gate = RateGate(max_wait_for_rate_limit, budget, clock, sleep)
+        budget = max(10.0, 2 * max_wait) if rate_limit_budget is None else rate_limit_budget
+        self._gate = RateGate(max_wait, budget, clock, sleep)
         self._in_flight = threading.BoundedSemaphore(max_workers)
         self._count_lock = threading.Lock()
         self.request_count = 0

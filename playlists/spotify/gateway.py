@@ -52,24 +52,14 @@ PLAYLIST_FIELDS = "id,name,uri,external_urls,snapshot_id,description,public,owne
 class SpotifyGateway:
     """Typed access to the Web API for one user; see the module docstring."""
 
-    def __init__(
-        self,
-        access_token: str,
-        *,
-        api_base_url: str,
-        refresh_access_token: Callable[[], str] | None = None,
-        max_workers: int = 8,
-        request_timeout: float = 10.0,
-        max_wait_for_rate_limit: float = 5.0,
-        max_retries: int = 3,
-        api_mode: ApiMode = "development",
-        rate_limit_budget: float | None = None,
-        use_catalogue_cache: bool | None = None,
-        catalogue_cache: TTLCache = CATALOGUE_CACHE,
-        market: str | None = None,
-        sleep: Callable[[float], None] = time.sleep,
-        clock: Callable[[], float] = time.monotonic,
-    ) -> None:
+    def __init__(self, access_token: str, *, api_base_url: str,
+                 refresh_access_token: Callable[[], str] | None = None, max_workers: int = 8,
+                 request_timeout: float = 10.0, max_wait_for_rate_limit: float = 5.0,
+                 max_retries: int = 3, api_mode: ApiMode = "development",
+                 rate_limit_budget: float | None = None, use_catalogue_cache: bool | None = None,
+                 catalogue_cache: TTLCache = CATALOGUE_CACHE, market: str | None = None,
+                 sleep: Callable[[float], None] = time.sleep,
+                 clock: Callable[[], float] = time.monotonic) -> None:
         if api_mode not in ("development", "extended"):
             raise ValueError(f"api_mode must be 'development' or 'extended', not {api_mode!r}")
         self.api_base_url = api_base_url.rstrip("/") + "/"
@@ -77,14 +67,11 @@ class SpotifyGateway:
         self.max_workers = max_workers
         self.request_timeout = request_timeout
         self.market = market
-        self._calls = CallPolicy(
-            access_token, refresh_access_token, max_workers=max_workers,
-            max_retries=max_retries, max_wait_for_rate_limit=max_wait_for_rate_limit,
-            rate_limit_budget=rate_limit_budget, sleep=sleep, clock=clock,
-        )
-        self._sp = spotipy.Spotify(
-            requests_session=self._calls.session, requests_timeout=request_timeout
-        )
+        self._calls = CallPolicy(access_token, refresh_access_token, max_workers=max_workers,
+                                 max_retries=max_retries, max_wait=max_wait_for_rate_limit,
+                                 rate_limit_budget=rate_limit_budget, sleep=sleep, clock=clock)
+        self._sp = spotipy.Spotify(requests_session=self._calls.session,
+                                   requests_timeout=request_timeout)
         self._sp.prefix = self.api_base_url
         self._calls.use(self._sp)
         if use_catalogue_cache is None:
@@ -103,8 +90,7 @@ class SpotifyGateway:
         self.close()
 
     @property
-    def request_count(self) -> int:
-        """HTTP requests sent (retries included)."""
+    def request_count(self) -> int:  # HTTP requests sent, retries included
         return self._calls.request_count
 
     @property
@@ -112,13 +98,11 @@ class SpotifyGateway:
         return self._calls.tokens.refresh_count
 
     @property
-    def supports_popularity(self) -> bool:
-        """Extended Quota mode: popularity, artist top tracks and batch look-ups."""
+    def supports_popularity(self) -> bool:  # Extended Quota: popularity, top tracks, batches
         return self.api_mode == "extended"
 
     @property
-    def album_batch_size(self) -> int:
-        """How many albums one ``albums()`` call fetches with one request."""
+    def album_batch_size(self) -> int:  # albums one ``albums()`` request fetches
         return BATCH_ALBUMS if self._extended("batch_albums") else 1
 
     @property
@@ -142,15 +126,9 @@ class SpotifyGateway:
             self._cache.set(cache_key, hit)
         return list(hit) if isinstance(hit, list) else hit  # type: ignore[return-value]
 
-    def _paged(
-        self,
-        op: str,
-        request: Callable[[spotipy.Spotify, int], Any],
-        parse: Callable[[Iterable[Any]], Iterable[T]],
-        *,
-        offset: int = 0,
-        max_items: int | None = None,
-    ) -> list[T]:
+    def _paged(self, op: str, request: Callable[[spotipy.Spotify, int], Any],
+               parse: Callable[[Iterable[Any]], Iterable[T]], *, offset: int = 0,
+               max_items: int | None = None) -> list[T]:
         """An offset-paged list from ``offset``, page after page (by what Spotify returned)."""
         items: list[T] = []
         while max_items is None or len(items) < max_items:
@@ -210,23 +188,16 @@ class SpotifyGateway:
         return self._cached(("search", "track", query, limit, offset),
                             lambda: self._search(query, "track", limit, offset, parsing.tracks))
 
-    def _search(
-        self, query: str, kind: str, limit: int, offset: int, parse: Callable[[Any], list[T]]
-    ) -> list[T]:
+    def _search(self, query: str, kind: str, limit: int, offset: int,
+                parse: Callable[[Any], list[T]]) -> list[T]:
         if not self._extended("search_limit"):
             limit = min(limit, DEV_PAGE_LIMIT)
         return self._call(f"GET /search type={kind}", lambda sp: sp.search(
             query, limit=limit, offset=offset, type=kind, market=self.market,
         ), lambda raw: parse((raw.get(f"{kind}s") or {}).get("items") or ()))
 
-    def artist_albums(
-        self,
-        artist_id: str,
-        include_groups: Sequence[str] = ALL_GROUPS,
-        *,
-        max_items: int | None = None,
-        offset: int = 0,
-    ) -> list[Album]:
+    def artist_albums(self, artist_id: str, include_groups: Sequence[str] = ALL_GROUPS, *,
+                      max_items: int | None = None, offset: int = 0) -> list[Album]:
         """The artist's releases from ``offset`` in Spotify's order (groups, then newest
         first); ``max_items`` stops paging early."""
         groups = ",".join(include_groups)
@@ -325,9 +296,8 @@ class SpotifyGateway:
             playlist_id, limit=PAGE_LIMIT, offset=at, additional_types=("track",),
         ), lambda items: [_item_uri(entry) for entry in items], offset=offset)
 
-    def create_playlist(
-        self, name: str, *, description: str = "", public: bool = False
-    ) -> PlaylistSummary:
+    def create_playlist(self, name: str, *, description: str = "",
+                        public: bool = False) -> PlaylistSummary:
         """POST /me/playlists (spotipy 2.26's ``current_user_playlist_create``)."""
         return self._call("POST /me/playlists", lambda sp: sp.current_user_playlist_create(
             name, public=public, collaborative=False, description=description,
@@ -348,14 +318,9 @@ class SpotifyGateway:
             playlist_id, uris[:ITEMS_PER_WRITE]), _snapshot)
         return self.add_items(playlist_id, uris[ITEMS_PER_WRITE:]) or snapshot
 
-    def change_playlist_details(
-        self,
-        playlist_id: str,
-        *,
-        name: str | None = None,
-        description: str | None = None,
-        public: bool | None = None,
-    ) -> None:
+    def change_playlist_details(self, playlist_id: str, *, name: str | None = None,
+                                description: str | None = None,
+                                public: bool | None = None) -> None:
         self._call("PUT /playlists/{id}", lambda sp: sp.playlist_change_details(
             playlist_id, name=name, public=public, description=description,
         ), _ignore, expect_body=False)
