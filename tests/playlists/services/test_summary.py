@@ -45,10 +45,3 @@ def test_an_artist_short_of_songs_is_filled_from_the_others() -> None:
     assert by_name["Alpha"].filling_in == 1 and by_name["Beta"].filling_in == 1
     assert sum(r.total for r in rows) == 10
 
-
-def test_a_deep_cut_without_ranking_evidence_says_where_it_sits() -> None:
-    a = artist("Alpha")
-    deep = PreviewEntry(track(1, a, number=11, total=12), "deep", a)
-    top = PreviewEntry(track(2, a), "top", a, ("search #2", "single"))
-    assert deep.evidence == ("no sign of a hit", "track 11 of 12")
-    assert top.evidence == ("search #2", "single")
