@@ -43,8 +43,8 @@ def picks_by_artist(preview: Preview) -> tuple[ArtistPicks, ...]:
     dues = shares(preview.options.track_count, [1] * len(preview.artists))
     counts: dict[str, list[int]] = {a.id: [0, 0] for a in preview.artists}
     for entry in preview.entries:
-        row = counts.setdefault(entry.artist.id, [0, 0])
-        row[entry.role == "deep"] += 1
+        tally = counts.setdefault(entry.artist.id, [0, 0])
+        tally[entry.role == "deep"] += 1
     rows = [
         ArtistPicks(artist, counts[artist.id][0], counts[artist.id][1], due)
         for artist, due in zip(preview.artists, dues, strict=True)
