@@ -21,7 +21,6 @@ from playlists.connection import (
     spotify_app,
     store_connection,
 )
-from playlists.spotify.accounts import exchange_code, start_sign_in
 
 logger = logging.getLogger(__name__)
 
@@ -42,6 +41,8 @@ def login(request: HttpRequest) -> HttpResponse:
         return HttpResponseRedirect(
             request.build_absolute_uri().replace("://localhost", "://127.0.0.1", 1)
         )
+    from playlists.spotify.accounts import start_sign_in  # spotipy: on first use, not at start
+
     sign_in = start_sign_in(spotify_app(request), settings.SPOTIFY_SCOPES)
     request.session[SESSION_PENDING_LOGIN] = {
         "state": sign_in.state,
@@ -69,6 +70,8 @@ def callback(request: HttpRequest) -> HttpResponse:
     code = request.GET.get("code", "")
     if not code:
         return render(request, "auth/failed.html", status=400)
+
+    from playlists.spotify.accounts import exchange_code
 
     tokens = exchange_code(spotify_app(request), code, str(pending["verifier"]))
     store_connection(request, tokens, ConnectedUser(id="", display_name=""))
