@@ -83,6 +83,23 @@ if DEMO_MODE:
     SPOTIFY_CLIENT_SECRET = "moodystream-demo-secret"  # noqa: S105 - public demo value
     SPOTIFY_REDIRECT_URI = ""
 
+# --- Sign-in modes --------------------------------------------------------------------------
+# "operator": the operator's Spotify app (Development Mode: its owner and four more listeners);
+# "own-app": each listener brings their own app's Client ID (public client, PKCE, own quota).
+# Default: both when the operator has credentials, own-app alone when not.
+from playlists.services.own_app import parse_sign_in_modes  # noqa: E402 - pure, no Django
+
+try:
+    SPOTIFY_SIGN_IN_MODES = parse_sign_in_modes(
+        env.list("SPOTIFY_SIGN_IN_MODES", default=[]),
+        # While the secret is unavailable every page is a 503, so an "operator" choice stands.
+        has_operator_credentials=bool(
+            (SPOTIFY_CLIENT_ID and SPOTIFY_CLIENT_SECRET) or SPOTIFY_CREDENTIALS_ERROR
+        ),
+    )
+except ValueError as exc:
+    raise ImproperlyConfigured(f"SPOTIFY_SIGN_IN_MODES: {exc}") from None
+
 SPOTIFY_API_BASE_URL = env.str(
     "SPOTIFY_API_BASE_URL", default="" if DEMO_MODE else "https://api.spotify.com/v1/"
 )

@@ -15,6 +15,7 @@ from django.conf import settings
 from django.http import HttpRequest
 from django.urls import reverse
 
+from playlists.own_app import own_client_id, own_spotify_app
 from playlists.spotify.accounts import SpotifyApp, TokenSet, refresh_tokens
 from playlists.spotify.errors import SpotifyAuthError
 
@@ -34,7 +35,13 @@ def _demo_base(request: HttpRequest) -> str:
 
 
 def spotify_app(request: HttpRequest) -> SpotifyApp:
-    """The Spotify app credentials and URLs, as seen from this request's host."""
+    """The Spotify app credentials and URLs, as seen from this request's host.
+
+    The listener's own app (a public client) when they signed in with one, else the operator's.
+    """
+    own = own_client_id(request)
+    if own:
+        return own_spotify_app(request, own)
     accounts = settings.SPOTIFY_ACCOUNTS_BASE_URL or _demo_base(request)
     redirect_uri = settings.SPOTIFY_REDIRECT_URI or request.build_absolute_uri(
         reverse("playlists:callback")

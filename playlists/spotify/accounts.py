@@ -26,7 +26,10 @@ _TIMEOUT_SECONDS = 8.0
 
 @dataclass(frozen=True)
 class SpotifyApp:
-    """The registered Spotify application and where its accounts service lives."""
+    """The registered Spotify application and where its accounts service lives.
+
+    ``client_secret`` is empty for a public client (a listener's own app signing in with PKCE).
+    """
 
     client_id: str
     client_secret: str
@@ -132,11 +135,16 @@ def _post_token(
     app: SpotifyApp, form: dict[str, str], *, session: requests.Session | None
 ) -> dict[str, Any]:
     http = session or requests
+    # A confidential client (the operator's app) authenticates with its secret; a public client
+    # (a listener's own app, no secret) names itself with client_id in the body, as PKCE wants.
+    auth = (app.client_id, app.client_secret) if app.client_secret else None
+    if auth is None:
+        form = {**form, "client_id": app.client_id}
     try:
         response = http.post(
             app.url("api/token"),
             data=form,
-            auth=(app.client_id, app.client_secret),
+            auth=auth,
             timeout=_TIMEOUT_SECONDS,
         )
     except requests.RequestException as exc:

@@ -41,6 +41,7 @@ from .errors import (
     SpotifyError,
     SpotifyForbidden,
     SpotifyNotFound,
+    SpotifyOwnerNeedsPremium,
     SpotifyRateLimited,
     SpotifyUnavailable,
     SpotifyUserNotRegistered,
@@ -53,6 +54,7 @@ logger = logging.getLogger("playlists.spotify")
 _NOT_REGISTERED = re.compile(
     r"may not be registered|not registered|allow-?list|not (?:been )?added to", re.IGNORECASE
 )
+_OWNER_NEEDS_PREMIUM = re.compile(r"premium subscription required for the owner", re.IGNORECASE)
 
 
 class _QuietSpotipy(logging.Filter):
@@ -327,6 +329,8 @@ def _mapped(
     text = _body_text(exc, response)
     detail = f"{op}: HTTP {status}"
     if status == 403:
+        if _OWNER_NEEDS_PREMIUM.search(text):
+            return SpotifyOwnerNeedsPremium(detail)
         if _NOT_REGISTERED.search(text):
             return SpotifyUserNotRegistered(detail)
         return SpotifyForbidden(detail)

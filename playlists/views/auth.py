@@ -21,6 +21,7 @@ from playlists.connection import (
     spotify_app,
     store_connection,
 )
+from playlists.services.own_app import OPERATOR_MODE
 from playlists.spotify.accounts import (
     build_authorize_url,
     exchange_code,
@@ -42,6 +43,10 @@ def _safe_next(request: HttpRequest, candidate: str | None) -> str:
 @require_GET
 def login(request: HttpRequest) -> HttpResponse:
     """Start the flow: remember state + PKCE verifier in the session, send the user to Spotify."""
+    if OPERATOR_MODE not in settings.SPOTIFY_SIGN_IN_MODES:
+        # This deployment signs everyone in with their own Spotify app.
+        query = f"?{request.GET.urlencode()}" if request.GET else ""
+        return HttpResponseRedirect(reverse("playlists:own_app") + query)
     if settings.DEMO_MODE and request.get_host().split(":")[0] == "localhost":
         # Spotify (and so the emulator) refuses `localhost` redirect URIs; use the loopback IP.
         return HttpResponseRedirect(
