@@ -86,19 +86,12 @@ if DEMO_MODE:
 # --- Sign-in modes --------------------------------------------------------------------------
 # "operator": the operator's Spotify app (Development Mode: its owner and four more listeners);
 # "own-app": each listener brings their own app's Client ID (public client, PKCE, own quota).
-# Default: both when the operator has credentials, own-app alone when not.
-from playlists.services.own_app import parse_sign_in_modes  # noqa: E402 - pure, no Django
-
-try:
-    SPOTIFY_SIGN_IN_MODES = parse_sign_in_modes(
-        env.list("SPOTIFY_SIGN_IN_MODES", default=[]),
-        # While the secret is unavailable every page is a 503, so an "operator" choice stands.
-        has_operator_credentials=bool(
-            (SPOTIFY_CLIENT_ID and SPOTIFY_CLIENT_SECRET) or SPOTIFY_CREDENTIALS_ERROR
-        ),
-    )
-except ValueError as exc:
-    raise ImproperlyConfigured(f"SPOTIFY_SIGN_IN_MODES: {exc}") from None
+# Unset: both when the operator has credentials, own-app alone when not (playlists/own_app.py).
+SPOTIFY_SIGN_IN_MODES = tuple(
+    mode.strip().lower() for mode in env.list("SPOTIFY_SIGN_IN_MODES", default=[]) if mode.strip()
+)
+if set(SPOTIFY_SIGN_IN_MODES) - {"operator", "own-app"}:
+    raise ImproperlyConfigured("SPOTIFY_SIGN_IN_MODES: use 'operator', 'own-app' or both.")
 
 SPOTIFY_API_BASE_URL = env.str(
     "SPOTIFY_API_BASE_URL", default="" if DEMO_MODE else "https://api.spotify.com/v1/"

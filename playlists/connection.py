@@ -15,7 +15,7 @@ from django.conf import settings
 from django.http import HttpRequest
 from django.urls import reverse
 
-from playlists.own_app import own_client_id, own_spotify_app
+from playlists.own_app import own_callback_url, own_client_id
 from playlists.spotify.accounts import SpotifyApp, TokenSet, refresh_tokens
 from playlists.spotify.errors import SpotifyAuthError
 
@@ -41,7 +41,7 @@ def spotify_app(request: HttpRequest) -> SpotifyApp:
     """
     own = own_client_id(request)
     if own:
-        return own_spotify_app(request, own)
+        return own_app_spotify_app(request, own)
     accounts = settings.SPOTIFY_ACCOUNTS_BASE_URL or _demo_base(request)
     redirect_uri = settings.SPOTIFY_REDIRECT_URI or request.build_absolute_uri(
         reverse("playlists:callback")
@@ -51,6 +51,16 @@ def spotify_app(request: HttpRequest) -> SpotifyApp:
         client_secret=settings.SPOTIFY_CLIENT_SECRET,
         redirect_uri=redirect_uri,
         accounts_base_url=accounts,
+    )
+
+
+def own_app_spotify_app(request: HttpRequest, client_id: str) -> SpotifyApp:
+    """A listener's own app: a public client (Client ID only, PKCE, no secret)."""
+    return SpotifyApp(
+        client_id=client_id,
+        client_secret="",
+        redirect_uri=own_callback_url(request),
+        accounts_base_url=settings.SPOTIFY_ACCOUNTS_BASE_URL or _demo_base(request),
     )
 
 

@@ -6,13 +6,13 @@ from django.conf import settings
 from django.http import HttpRequest
 
 from playlists.connection import connected_user
-from playlists.services.own_app import OPERATOR_MODE, OWN_APP_MODE
+from playlists.own_app import operator_sign_in_enabled, own_app_enabled
 
 
 def moodystream(request: HttpRequest) -> dict[str, object]:
     return {
         "demo_mode": settings.DEMO_MODE,
-        "operator_sign_in": OPERATOR_MODE in settings.SPOTIFY_SIGN_IN_MODES,
-        "own_app_offered": OWN_APP_MODE in settings.SPOTIFY_SIGN_IN_MODES,
+        "operator_sign_in": operator_sign_in_enabled(),
+        "own_app_offered": own_app_enabled(),
         "spotify_user": connected_user(request) if hasattr(request, "session") else None,
     }

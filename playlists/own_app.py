@@ -16,8 +16,13 @@ from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 
 from moodystream.sessions import seal, unseal
-from playlists.services.own_app import OWN_APP_MODE, InvalidClientId, parse_client_id
-from playlists.spotify.accounts import SpotifyApp
+from playlists.services.own_app import (
+    OPERATOR_MODE,
+    OWN_APP_MODE,
+    InvalidClientId,
+    offered_sign_in_modes,
+    parse_client_id,
+)
 
 #: The signed-in listener's own Client ID (absent when signed in with the operator's app).
 SESSION_OWN_CLIENT_ID = "sp_own"
@@ -28,8 +33,21 @@ REMEMBER_COOKIE = "moodystream_client_id"
 REMEMBER_SECONDS = 60 * 60 * 24 * 365
 
 
+def has_operator_credentials() -> bool:
+    return bool(settings.SPOTIFY_CLIENT_ID and settings.SPOTIFY_CLIENT_SECRET)
+
+
+def sign_in_modes() -> tuple[str, ...]:
+    """The ways in this deployment offers (SPOTIFY_SIGN_IN_MODES, given its credentials)."""
+    return offered_sign_in_modes(settings.SPOTIFY_SIGN_IN_MODES, has_operator_credentials())
+
+
 def own_app_enabled() -> bool:
-    return OWN_APP_MODE in settings.SPOTIFY_SIGN_IN_MODES
+    return OWN_APP_MODE in sign_in_modes()
+
+
+def operator_sign_in_enabled() -> bool:
+    return OPERATOR_MODE in sign_in_modes()
 
 
 def own_client_id(request: HttpRequest) -> str | None:
@@ -41,22 +59,6 @@ def own_client_id(request: HttpRequest) -> str | None:
 def own_callback_url(request: HttpRequest) -> str:
     """The redirect URI to register in the dashboard, for this host and stage prefix."""
     return request.build_absolute_uri(reverse("playlists:own_app_callback"))
-
-
-def accounts_base_url(request: HttpRequest) -> str:
-    return settings.SPOTIFY_ACCOUNTS_BASE_URL or request.build_absolute_uri(
-        settings.DEMO_EMULATOR_PATH + "/"
-    )
-
-
-def own_spotify_app(request: HttpRequest, client_id: str) -> SpotifyApp:
-    """The listener's app as a public client: Client ID only, no secret (PKCE)."""
-    return SpotifyApp(
-        client_id=client_id,
-        client_secret="",
-        redirect_uri=own_callback_url(request),
-        accounts_base_url=accounts_base_url(request),
-    )
 
 
 def dashboard_url(request: HttpRequest) -> str:

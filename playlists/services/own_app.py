@@ -46,25 +46,27 @@ def short_client_id(client_id: str) -> str:
     return "…" + client_id[-6:]
 
 
-def parse_sign_in_modes(
-    modes: list[str] | tuple[str, ...], has_operator_credentials: bool
-) -> tuple[str, ...]:
-    """The sign-in modes a deployment offers; ValueError says why a choice cannot work.
-
-    Empty means the default: both when the operator has Spotify credentials, else own-app.
-    """
+def check_sign_in_modes(modes: list[str] | tuple[str, ...]) -> tuple[str, ...]:
+    """The modes named in SPOTIFY_SIGN_IN_MODES, normalised; ValueError for an unknown one."""
     chosen = tuple(dict.fromkeys(m.strip().lower() for m in modes if m.strip()))
-    if not chosen:
-        return SIGN_IN_MODES if has_operator_credentials else (OWN_APP_MODE,)
     unknown = [m for m in chosen if m not in SIGN_IN_MODES]
     if unknown:
         raise ValueError(
             f"unknown sign-in mode {unknown[0]!r}; use {OPERATOR_MODE!r}, {OWN_APP_MODE!r} "
             "or both, separated by a comma"
         )
-    if OPERATOR_MODE in chosen and not has_operator_credentials:
-        raise ValueError(
-            f"sign-in mode {OPERATOR_MODE!r} needs the operator's Spotify credentials "
-            "(client id, secret and redirect URI)"
-        )
     return tuple(m for m in SIGN_IN_MODES if m in chosen)
+
+
+def offered_sign_in_modes(
+    modes: list[str] | tuple[str, ...], has_operator_credentials: bool
+) -> tuple[str, ...]:
+    """The sign-in modes a deployment offers.
+
+    No choice means both when the operator has Spotify credentials, else own-app. The operator
+    mode needs those credentials; without them it cannot work and is left out, and a deployment
+    left with nothing offers own-app (the one way in that needs no credentials of ours).
+    """
+    chosen = check_sign_in_modes(modes) or SIGN_IN_MODES
+    offered = tuple(m for m in chosen if m != OPERATOR_MODE or has_operator_credentials)
+    return offered or (OWN_APP_MODE,)

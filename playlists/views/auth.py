@@ -21,7 +21,7 @@ from playlists.connection import (
     spotify_app,
     store_connection,
 )
-from playlists.services.own_app import OPERATOR_MODE
+from playlists.own_app import operator_sign_in_enabled
 from playlists.spotify.accounts import (
     build_authorize_url,
     exchange_code,
@@ -43,7 +43,7 @@ def _safe_next(request: HttpRequest, candidate: str | None) -> str:
 @require_GET
 def login(request: HttpRequest) -> HttpResponse:
     """Start the flow: remember state + PKCE verifier in the session, send the user to Spotify."""
-    if OPERATOR_MODE not in settings.SPOTIFY_SIGN_IN_MODES:
+    if not operator_sign_in_enabled():
         # This deployment signs everyone in with their own Spotify app.
         query = f"?{request.GET.urlencode()}" if request.GET else ""
         return HttpResponseRedirect(reverse("playlists:own_app") + query)

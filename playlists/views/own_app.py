@@ -27,6 +27,7 @@ from playlists.connection import (
     connected_user,
     disconnect,
     gateway_for,
+    own_app_spotify_app,
     store_connection,
 )
 from playlists.own_app import (
@@ -37,7 +38,6 @@ from playlists.own_app import (
     own_app_enabled,
     own_callback_url,
     own_client_id,
-    own_spotify_app,
     remember_client_id,
     remembered_client_id,
 )
@@ -119,7 +119,7 @@ def connect(request: HttpRequest) -> HttpResponse:
         )
         return render(request, "own_app/connect.html", context, status=400)
 
-    app = own_spotify_app(request, client_id)
+    app = own_app_spotify_app(request, client_id)
     pkce, state = new_pkce_pair(), new_state()
     url = build_authorize_url(
         app, state=state, code_challenge=pkce.challenge, scopes=settings.SPOTIFY_SCOPES
@@ -167,7 +167,7 @@ def callback(request: HttpRequest) -> HttpResponse:
     except InvalidClientId:
         return render(request, "auth/state_mismatch.html", status=400)
 
-    tokens = exchange_code(own_spotify_app(request, client_id), code, str(pending["verifier"]))
+    tokens = exchange_code(own_app_spotify_app(request, client_id), code, str(pending["verifier"]))
     _store(request, tokens, ConnectedUser(id="", display_name=""), client_id)
     try:
         with gateway_for(request) as gateway:

@@ -115,8 +115,11 @@ class TestThePage:
         assert browser().get("/connect/own-app/").status_code == 404
         assert 'href="/connect/own-app/"' not in text_of(browser().get("/"))
 
-    def test_own_app_only_sends_login_to_the_own_app_page(self, settings) -> None:
-        settings.SPOTIFY_SIGN_IN_MODES = ("own-app",)
+    @pytest.mark.parametrize("modes", [("own-app",), ()], ids=["chosen", "no-credentials"])
+    def test_own_app_only_sends_login_to_the_own_app_page(self, settings, modes) -> None:
+        settings.SPOTIFY_SIGN_IN_MODES = modes
+        if not modes:  # no operator credentials: own-app is what is left
+            settings.SPOTIFY_CLIENT_ID = settings.SPOTIFY_CLIENT_SECRET = ""
         answer = browser().get("/login/?next=/generate/")
         assert answer.status_code == 302
         assert answer["Location"] == "/connect/own-app/?next=%2Fgenerate%2F"
