@@ -15,6 +15,7 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 
+from moodystream import credentials
 from moodystream.sessions import seal, unseal
 from playlists.services.own_app import (
     OPERATOR_MODE,
@@ -34,7 +35,11 @@ REMEMBER_SECONDS = 60 * 60 * 24 * 365
 
 
 def has_operator_credentials() -> bool:
-    return bool(settings.SPOTIFY_CLIENT_ID and settings.SPOTIFY_CLIENT_SECRET)
+    """Whether the operator's Spotify app is configured (in production: in the secret)."""
+    if credentials.unavailable() is not None:
+        return False  # every page is the 503 page meanwhile; it offers no sign-in
+    app = credentials.spotify_app()
+    return bool(app.client_id and app.client_secret)
 
 
 def sign_in_modes() -> tuple[str, ...]:
