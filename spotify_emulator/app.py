@@ -20,8 +20,9 @@ from typing import Any
 from werkzeug.exceptions import MethodNotAllowed, NotFound
 from werkzeug.wrappers import Request, Response
 
-from . import accounts, control, dashboard
+from . import accounts, control, dashboard, images, webplayer
 from .catalogue import build_catalogue
+from .catalogue_file import load_catalogue_file
 from .clock import Clock
 from .config import ClientApp, EmulatorConfig, Mode
 from .faults import DEFAULT_MESSAGES, FaultInjector, FaultRule
@@ -30,11 +31,14 @@ from .requestlog import RequestLog, RequestRecord
 from .responses import ApiError, error_response, json_response
 from .state import EmulatorState
 from .tokens import AccessToken, TokenStore
-from .users import DEFAULT_ALLOW_LIST
 from .web_api.context import ApiContext
 from .web_api.routes import build_map
 
 log = logging.getLogger("spotify_emulator")
+
+#: The CDN and the web player: served before faults, rate limits and the request log (they are
+#: not the Web API, whose traffic the log counts).
+SITE_PREFIXES = ("/image/", "/mosaic/", "/open/")
 
 NOT_REGISTERED = ("Check settings on developer.spotify.com/dashboard, "
                   "the user may not be registered.")
@@ -57,9 +61,13 @@ class EmulatorApp:
     def __init__(self, config: EmulatorConfig | None = None) -> None:
         self.config = config or EmulatorConfig()
         self.clock = Clock()
-        today = self.config.catalogue_date or dt.date.today()
-        self.catalogue = build_catalogue(self.config.seed, today)
-        self.state = EmulatorState(self.catalogue, self.clock)
+        if self.config.catalogue_file is not None:
+            loaded = load_catalogue_file(self.config.catalogue_file)
+            self.catalogue, user_base = loaded.catalogue, loaded.user_base
+        else:
+            today = self.config.catalogue_date or dt.date.today()
+            self.catalogue, user_base = build_catalogue(self.config.seed, today), None
+        self.state = EmulatorState(self.catalogue, self.clock, user_base)
         self.tokens = TokenStore(self.config, self.clock)
         self.faults = FaultInjector(self.config.seed, self.config.latency_ms,
                                     self.config.fault_rules)
@@ -88,7 +96,8 @@ class EmulatorApp:
 
     def allowed_users(self, client: ClientApp) -> tuple[str, ...]:
         """Who may use ``client`` in development mode: its list, and its owner automatically."""
-        listed = DEFAULT_ALLOW_LIST if client.allowed_users is None else tuple(client.allowed_users)
+        listed = (self.state.default_allow_list if client.allowed_users is None
+                  else tuple(client.allowed_users))
         if client.owner in self.state.users and client.owner not in listed:
             return (client.owner, *listed)
         return listed
@@ -139,7 +148,7 @@ class EmulatorApp:
             response = error_response(500, "Server error.")
         record.status = response.status_code
         record.duration_ms = round((time.perf_counter() - started) * 1000, 3)
-        if not request.path.startswith(("/_control", "/static/", "/dashboard")):
+        if not request.path.startswith(("/_control", "/static/", "/dashboard", *SITE_PREFIXES)):
             self.request_log.add(record)
         return response(environ, start_response)
 
@@ -160,6 +169,12 @@ class EmulatorApp:
             return control.handle(self, request)
         if path == "/static/consent.css":
             return accounts.stylesheet(request)
+        if path == "/static/favicon.svg":
+            return webplayer.favicon()
+        if path.startswith(("/image/", "/mosaic/")):
+            return images.serve(self, request)
+        if path.startswith("/open/"):
+            return webplayer.handle(self, request)
         if path == "/dashboard" or path.startswith("/dashboard/"):
             return dashboard.handle(self, request)
         delay = self.faults.latency_seconds()

@@ -9,16 +9,25 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Literal
 from urllib.parse import urlsplit
 
 Mode = Literal["development", "extended"]
 MODES: tuple[str, ...] = ("development", "extended")
+#: Where image URLs point: Spotify's CDN (i.scdn.co, as the real API answers) or the
+#: emulator's own ``/image/`` and ``/mosaic/`` routes (the demo: works offline).
+ImageHost = Literal["spotify", "emulator"]
+IMAGE_HOSTS: tuple[str, ...] = ("spotify", "emulator")
 
 #: Spotify allows at most this many allow-listed users per Development Mode app.
 MAX_DEV_MODE_USERS = 5
 
 LOOPBACK_HOSTS = ("127.0.0.1", "::1")
+
+#: Default search noise (sd in popularity points): enough that covers and karaoke sometimes
+#: outrank an original, as on Spotify, while an artist's first page stays their best songs.
+DEFAULT_SEARCH_NOISE = 8.0
 
 
 def is_insecure_redirect_uri(uri: str) -> bool:
@@ -131,12 +140,22 @@ class EmulatorConfig:
     quota_retry_after: int = 4 * 3600
     #: "Today" for release dates of the newest albums (``tag:new``); None = the clock's date.
     catalogue_date: dt.date | None = None
+    #: Serve this catalogue file (see :mod:`spotify_emulator.catalogue_file`) with its users
+    #: instead of the synthetic catalogue generated from ``seed``.
+    catalogue_file: str | Path | None = None
+    #: Search ranks by hidden popularity plus a fixed per-track Gaussian offset with this
+    #: standard deviation (popularity points): popularity-led but noisy, like Spotify's.
+    search_noise: float = DEFAULT_SEARCH_NOISE
     #: Re-raise unexpected handler exceptions instead of answering 500 (in-process tests).
     raise_errors: bool = False
+    #: "spotify": Spotify-shaped CDN URLs; "emulator": the emulator's own generated covers.
+    image_host: ImageHost = "spotify"
 
     def __post_init__(self) -> None:
         if self.mode not in MODES:
             raise ValueError(f"mode must be one of {MODES}, not {self.mode!r}")
+        if self.image_host not in IMAGE_HOSTS:
+            raise ValueError(f"image_host must be one of {IMAGE_HOSTS}, not {self.image_host!r}")
         object.__setattr__(self, "clients", tuple(self.clients))
         ids = [c.client_id for c in self.clients]
         if len(set(ids)) != len(ids):
@@ -148,6 +167,8 @@ class EmulatorConfig:
                     f"{MAX_DEV_MODE_USERS} users"
                 )
         object.__setattr__(self, "fault_rules", tuple(dict(r) for r in self.fault_rules))
+        if self.search_noise < 0:
+            raise ValueError("search_noise is a standard deviation: it cannot be negative")
         if isinstance(self.latency_ms, list):
             object.__setattr__(self, "latency_ms", tuple(self.latency_ms))
 
@@ -157,11 +178,14 @@ class EmulatorConfig:
 
 
 __all__ = [
+    "DEFAULT_SEARCH_NOISE",
     "DEMO_CLIENT",
+    "IMAGE_HOSTS",
     "MAX_DEV_MODE_USERS",
     "MODES",
     "ClientApp",
     "EmulatorConfig",
+    "ImageHost",
     "Mode",
     "check_redirect_uri_allowed",
     "is_insecure_redirect_uri",

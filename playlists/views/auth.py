@@ -18,16 +18,11 @@ from playlists.connection import (
     ConnectedUser,
     disconnect,
     gateway_for,
-    spotify_app,
+    operator_spotify_app,
     store_connection,
 )
 from playlists.own_app import operator_sign_in_enabled
-from playlists.spotify.accounts import (
-    build_authorize_url,
-    exchange_code,
-    new_pkce_pair,
-    new_state,
-)
+from playlists.spotify.accounts import exchange_code, start_sign_in
 
 logger = logging.getLogger(__name__)
 
@@ -52,20 +47,13 @@ def login(request: HttpRequest) -> HttpResponse:
         return HttpResponseRedirect(
             request.build_absolute_uri().replace("://localhost", "://127.0.0.1", 1)
         )
-    pkce = new_pkce_pair()
-    state = new_state()
+    sign_in = start_sign_in(operator_spotify_app(request), settings.SPOTIFY_SCOPES)
     request.session[SESSION_PENDING_LOGIN] = {
-        "state": state,
-        "verifier": pkce.verifier,
+        "state": sign_in.state,
+        "verifier": sign_in.code_verifier,
         "next": _safe_next(request, request.GET.get("next")),
     }
-    url = build_authorize_url(
-        spotify_app(request),
-        state=state,
-        code_challenge=pkce.challenge,
-        scopes=settings.SPOTIFY_SCOPES,
-    )
-    return HttpResponseRedirect(url)
+    return HttpResponseRedirect(sign_in.url)
 
 
 @require_GET
@@ -87,7 +75,7 @@ def callback(request: HttpRequest) -> HttpResponse:
     if not code:
         return render(request, "auth/failed.html", status=400)
 
-    tokens = exchange_code(spotify_app(request), code, str(pending["verifier"]))
+    tokens = exchange_code(operator_spotify_app(request), code, str(pending["verifier"]))
     store_connection(request, tokens, ConnectedUser(id="", display_name=""))
     try:
         with gateway_for(request) as gateway:

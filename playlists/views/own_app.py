@@ -47,7 +47,7 @@ from playlists.services.own_app import (
     parse_client_id,
     short_client_id,
 )
-from playlists.spotify.accounts import build_authorize_url, exchange_code, new_pkce_pair, new_state
+from playlists.spotify.accounts import exchange_code, start_sign_in
 from playlists.spotify.authorize_check import AuthorizeProblem, authorize_problem
 from playlists.spotify.errors import (
     SpotifyForbidden,
@@ -119,24 +119,20 @@ def connect(request: HttpRequest) -> HttpResponse:
         )
         return render(request, "own_app/connect.html", context, status=400)
 
-    app = own_app_spotify_app(request, client_id)
-    pkce, state = new_pkce_pair(), new_state()
-    url = build_authorize_url(
-        app, state=state, code_challenge=pkce.challenge, scopes=settings.SPOTIFY_SCOPES
-    )
-    problem = authorize_problem(url)
+    sign_in = start_sign_in(own_app_spotify_app(request, client_id), settings.SPOTIFY_SCOPES)
+    problem = authorize_problem(sign_in.url)
     if problem is not None:
         logger.info("own-app sign-in stopped before Spotify: %s", problem.name)
         return render(
             request, PROBLEM_TEMPLATES[problem], _page_context(request, client_id), status=400
         )
     request.session[SESSION_PENDING_OWN_LOGIN] = {
-        "state": state,
-        "verifier": pkce.verifier,
+        "state": sign_in.state,
+        "verifier": sign_in.code_verifier,
         "client_id": client_id,
         "next": _safe_next(request, request.POST.get("next")),
     }
-    response = HttpResponseRedirect(url)
+    response = HttpResponseRedirect(sign_in.url)
     if request.POST.get("remember"):
         remember_client_id(response, client_id)
     else:
