@@ -20,7 +20,7 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from playlists.connection import (
     ConnectedUser,
@@ -89,7 +89,7 @@ def _safe_next(request: HttpRequest, candidate: str | None) -> str:
     return reverse("playlists:generator")
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def connect(request: HttpRequest) -> HttpResponse:
     """GET: the steps and the Client ID field. POST: check the Client ID, go to Spotify."""
     _require_own_app_mode()
@@ -98,7 +98,7 @@ def connect(request: HttpRequest) -> HttpResponse:
         return HttpResponseRedirect(
             request.build_absolute_uri().replace("://localhost", "://127.0.0.1", 1)
         )
-    if request.method == "GET":
+    if request.method in ("GET", "HEAD"):
         remembered = remembered_client_id(request)
         return render(
             request,
@@ -140,7 +140,7 @@ def connect(request: HttpRequest) -> HttpResponse:
     return response
 
 
-@require_GET
+@require_safe
 def callback(request: HttpRequest) -> HttpResponse:
     """Spotify comes back here for an own-app sign-in, with `code` and our `state`."""
     _require_own_app_mode()

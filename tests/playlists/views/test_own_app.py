@@ -94,6 +94,12 @@ class TestThePage:
         html = re.sub(r"\s+", " ", answer.get_data(as_text=True))
         assert f'<code id="redirect-uri">{expected}</code>' in html
 
+    def test_head_answers_like_get_and_post_only_actions_refuse_it(self) -> None:
+        client = browser()
+        assert client.head("/connect/own-app/").status_code == 200
+        assert client.head("/connect/own-app/callback/").status_code == 400
+        assert client.head("/connect/own-app/forget/").status_code == 405
+
     def test_home_offers_both_ways_in(self) -> None:
         text = text_of(browser().get("/"))
         assert 'id="connect"' in text and 'href="/connect/own-app/"' in text
