@@ -9,15 +9,14 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 from playlists.spotify.accounts import (
-    SpotifyApp,
     TokenCache,
-    TokenSet,
     exchange_code,
     refresh_tokens,
     start_sign_in,
     valid_tokens,
 )
 from playlists.spotify.errors import SpotifyAuthError, SpotifyBadRequest, SpotifyUnavailable
+from playlists.spotify.models import SpotifyApp, TokenSet
 from spotify_emulator import DEMO_CLIENT, USER_TYPICAL
 from spotify_emulator.testing import approve_consent
 
