@@ -13,6 +13,7 @@ import urllib.request
 
 import pytest
 
+from playlists.services.options import MESSAGES
 from spotify_emulator import USER_TYPICAL
 
 pytestmark = pytest.mark.e2e
@@ -106,7 +107,7 @@ def test_a_form_error_is_shown_next_to_the_field(page, demo_server, console, scr
     page.fill("#id_track_count", "5")
     page.click("#preview-button")
     page.wait_for_load_state()
-    assert "at least 10 tracks" in page.inner_text("main")
+    assert MESSAGES["track_count"] in page.inner_text("main")
     assert page.locator("#form-errors").is_visible()
     screenshot(page, "form-error")
     assert console.csp_violations == []
