@@ -1,8 +1,12 @@
-"""Spotify's accounts service: the OAuth 2.0 Authorization Code flow with PKCE.
+"""Spotify's accounts service through spotipy's ``SpotifyPKCE`` auth manager.
 
-This module and ``gateway.py`` are the only code that talks to Spotify. It works on plain data
-(``SpotifyApp``, ``TokenSet``) so the web layer decides where tokens live (the encrypted session)
-and the terminal command can reuse it.
+Authorization Code with PKCE and ``state``, for the operator's confidential client (id and
+secret) and a listener's public client (id only, ``client_secret=""``).  ``SpotifyPKCE`` puts
+``client_id`` and the verifier in the body of the exchange and the refresh, as a public client
+must; a confidential client's requests also carry its secret (HTTP Basic, on the manager's
+``requests.Session``).  ``SpotifyOAuth`` is not used: it has no PKCE.  Tokens live where the
+caller says, through ``TokenCache``: spotipy's ``CacheHandler`` over a mapping (the Django
+session, or a dict), in MoodyStream's compact form so the session cookie stays small.
 """
 
 from __future__ import annotations
@@ -10,23 +14,21 @@ from __future__ import annotations
 import base64
 import hashlib
 import secrets
-import time
+from collections.abc import Iterator, Mapping, MutableMapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urlencode
 
 import requests
+from spotipy.cache_handler import CacheHandler
+from spotipy.oauth2 import SpotifyOauthError, SpotifyPKCE
 
-from playlists.spotify.errors import SpotifyAuthError, SpotifyBadRequest, SpotifyUnavailable
-
-#: Refresh a little before Spotify's expiry so a token never dies in the middle of a request.
-EXPIRY_MARGIN_SECONDS = 60
-_TIMEOUT_SECONDS = 8.0
+from .errors import SpotifyAuthError, SpotifyBadRequest, SpotifyError, SpotifyUnavailable
 
 
 @dataclass(frozen=True)
 class SpotifyApp:
-    """The registered Spotify application and where its accounts service lives."""
+    """A Spotify application: ``client_secret`` is ``""`` for a public client (PKCE only)."""
 
     client_id: str
     client_secret: str
@@ -44,132 +46,126 @@ class TokenSet:
     expires_at: int
     scope: str = ""
 
-    def expires_soon(self, now: float | None = None) -> bool:
-        now = time.time() if now is None else now
-        return now >= self.expires_at - EXPIRY_MARGIN_SECONDS
-
     def to_dict(self) -> dict[str, Any]:
-        return {
-            "a": self.access_token,
-            "r": self.refresh_token,
-            "e": self.expires_at,
-            "s": self.scope,
-        }
+        return {"a": self.access_token, "r": self.refresh_token, "e": self.expires_at,
+                "s": self.scope}
 
     @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> TokenSet:
-        return cls(
-            access_token=str(data["a"]),
-            refresh_token=str(data["r"]),
-            expires_at=int(data["e"]),
-            scope=str(data.get("s", "")),
-        )
+    def from_dict(cls, data: Mapping[str, Any]) -> TokenSet:
+        return cls(str(data["a"]), str(data["r"]), int(data["e"]), str(data.get("s", "")))
+
+
+class TokenCache(CacheHandler):  # type: ignore[misc]  # spotipy is untyped
+    """spotipy's cache handler over ``store[key]`` (a Django session, or a plain dict)."""
+
+    def __init__(self, store: MutableMapping[str, Any] | None = None, key: str = "t") -> None:
+        self.store: MutableMapping[str, Any] = {} if store is None else store
+        self.key = key
+
+    @property
+    def tokens(self) -> TokenSet | None:
+        try:
+            return TokenSet.from_dict(self.store[self.key])
+        except (KeyError, TypeError, ValueError):
+            return None
+
+    def get_cached_token(self) -> dict[str, Any] | None:
+        if (t := self.tokens) is None:
+            return None
+        return {"access_token": t.access_token, "refresh_token": t.refresh_token,
+                "expires_at": t.expires_at, "scope": t.scope, "token_type": "Bearer"}
+
+    def save_token_to_cache(self, token_info: dict[str, Any]) -> None:
+        fields = ("access_token", "refresh_token", "expires_at")
+        if not all(token_info.get(f) for f in fields):
+            raise SpotifyUnavailable("the token response lacks a token")
+        access, refresh, expires = (token_info[f] for f in fields)
+        scope = str(token_info.get("scope") or "")
+        self.store[self.key] = TokenSet(str(access), str(refresh), int(expires), scope).to_dict()
+
+
+def auth_manager(app: SpotifyApp, cache: TokenCache, *, scopes: Sequence[str] = (),
+                 state: str | None = None) -> SpotifyPKCE:
+    """spotipy's PKCE auth manager for ``app``, its tokens in ``cache``."""
+    session = requests.Session()
+    session.hooks["response"].append(_server_error)
+    if app.client_secret:  # a confidential client authenticates its token requests too
+        session.auth = (app.client_id, app.client_secret)
+    manager = SpotifyPKCE(
+        client_id=app.client_id, redirect_uri=app.redirect_uri, state=state,
+        scope=list(scopes) or None, requests_timeout=8.0, requests_session=session,
+        open_browser=False, cache_handler=cache,
+    )
+    manager.OAUTH_AUTHORIZE_URL = app.url("authorize")  # the emulator's, or Spotify's
+    manager.OAUTH_TOKEN_URL = app.url("api/token")
+    return manager
 
 
 @dataclass(frozen=True)
-class PkcePair:
-    verifier: str
-    challenge: str
+class SignInRequest:
+    """Where to send the user, and what to keep until they come back."""
+
+    url: str
+    state: str
+    code_verifier: str
 
 
-def new_pkce_pair() -> PkcePair:
-    """A fresh RFC 7636 verifier (43–128 unreserved characters) and its S256 challenge."""
-    verifier = secrets.token_urlsafe(64)[:96]
-    digest = hashlib.sha256(verifier.encode("ascii")).digest()
-    challenge = base64.urlsafe_b64encode(digest).rstrip(b"=").decode("ascii")
-    return PkcePair(verifier=verifier, challenge=challenge)
+def start_sign_in(app: SpotifyApp, scopes: Sequence[str]) -> SignInRequest:
+    """A fresh ``state`` and PKCE verifier, and the authorize URL carrying both."""
+    state = secrets.token_urlsafe(32)
+    manager = auth_manager(app, TokenCache(), scopes=scopes, state=state)
+    manager.get_pkce_handshake_parameters()
+    return SignInRequest(manager.get_authorize_url(), state, manager.code_verifier)
 
 
-def new_state() -> str:
-    return secrets.token_urlsafe(32)
-
-
-def build_authorize_url(
-    app: SpotifyApp, *, state: str, code_challenge: str, scopes: tuple[str, ...] | list[str]
-) -> str:
-    query = {
-        "client_id": app.client_id,
-        "response_type": "code",
-        "redirect_uri": app.redirect_uri,
-        "state": state,
-        "scope": " ".join(scopes),
-        "code_challenge_method": "S256",
-        "code_challenge": code_challenge,
-    }
-    return app.url("authorize") + "?" + urlencode(query)
-
-
-def exchange_code(
-    app: SpotifyApp, code: str, code_verifier: str, *, session: requests.Session | None = None
-) -> TokenSet:
+def exchange_code(app: SpotifyApp, code: str, code_verifier: str) -> TokenSet:
     """Trade an authorization code for tokens (single use; bound to our PKCE verifier)."""
-    data = _post_token(
-        app,
-        {
-            "grant_type": "authorization_code",
-            "code": code,
-            "redirect_uri": app.redirect_uri,
-            "code_verifier": code_verifier,
-        },
-        session=session,
-    )
-    return _token_set(data, previous_refresh_token=None)
+    manager = auth_manager(app, cache := TokenCache())
+    manager.code_verifier = code_verifier  # spotipy makes new ones when either is unset
+    manager.code_challenge = base64.urlsafe_b64encode(
+        hashlib.sha256(code_verifier.encode()).digest()).rstrip(b"=").decode()
+    with _accounts_errors("the code exchange"):
+        manager.get_access_token(code, check_cache=False)
+    return _stored(cache)
 
 
-def refresh_tokens(
-    app: SpotifyApp, tokens: TokenSet, *, session: requests.Session | None = None
-) -> TokenSet:
-    """New access token; Spotify may omit a new refresh token, in which case the old one stays."""
-    data = _post_token(
-        app,
-        {"grant_type": "refresh_token", "refresh_token": tokens.refresh_token},
-        session=session,
-    )
-    return _token_set(data, previous_refresh_token=tokens.refresh_token)
+def refresh_tokens(app: SpotifyApp, tokens: TokenSet) -> TokenSet:
+    """A new access token (Spotify may keep the refresh token: the old one stays then)."""
+    with _accounts_errors("the refresh"):
+        auth_manager(app, cache := TokenCache()).refresh_access_token(tokens.refresh_token)
+    return _stored(cache)
 
 
-def _post_token(
-    app: SpotifyApp, form: dict[str, str], *, session: requests.Session | None
-) -> dict[str, Any]:
-    http = session or requests
+def valid_tokens(app: SpotifyApp, cache: TokenCache) -> TokenSet:
+    """The tokens in ``cache``, refreshed (and written back) if they expire within a minute."""
+    if (info := cache.get_cached_token()) is None:
+        raise SpotifyAuthError("no Spotify connection here")
+    with _accounts_errors("the refresh"):
+        auth_manager(app, cache).validate_token(info)
+    return _stored(cache)
+
+
+def _stored(cache: TokenCache) -> TokenSet:
+    if (tokens := cache.tokens) is None:
+        raise SpotifyUnavailable("the token response lacks a token")
+    return tokens
+
+
+def _server_error(response: requests.Response, *args: Any, **kwargs: Any) -> None:
+    if response.status_code >= 500:  # spotipy would report it as a refused grant
+        raise requests.RequestException(f"accounts service: HTTP {response.status_code}")
+
+
+@contextmanager
+def _accounts_errors(what: str) -> Iterator[None]:
+    """spotipy's and requests' failures as the app's errors; no token in any message."""
     try:
-        response = http.post(
-            app.url("api/token"),
-            data=form,
-            auth=(app.client_id, app.client_secret),
-            timeout=_TIMEOUT_SECONDS,
-        )
-    except requests.RequestException as exc:
-        raise SpotifyUnavailable(f"token endpoint unreachable: {type(exc).__name__}") from None
-    if response.status_code >= 500:
-        raise SpotifyUnavailable(f"token endpoint answered {response.status_code}")
-    try:
-        body = response.json()
-    except ValueError:
-        raise SpotifyUnavailable("token endpoint sent a body that is not JSON") from None
-    if not isinstance(body, dict):
-        raise SpotifyUnavailable("token endpoint sent an unexpected body")
-    if response.status_code != 200:
-        error = str(body.get("error", ""))
-        if error in {"invalid_grant", "invalid_client", "unauthorized_client"}:
-            # Codes: used, expired or PKCE mismatch. Refresh tokens: revoked or too old.
-            raise SpotifyAuthError(f"token endpoint refused the grant: {error}")
-        raise SpotifyBadRequest(f"token endpoint answered {response.status_code}: {error}")
-    return body
-
-
-def _token_set(data: dict[str, Any], *, previous_refresh_token: str | None) -> TokenSet:
-    try:
-        access_token = str(data["access_token"])
-        expires_in = int(data.get("expires_in", 3600))
-    except (KeyError, TypeError, ValueError):
-        raise SpotifyUnavailable("token response without an access token") from None
-    refresh_token = data.get("refresh_token") or previous_refresh_token
-    if not refresh_token:
-        raise SpotifyUnavailable("token response without a refresh token")
-    return TokenSet(
-        access_token=access_token,
-        refresh_token=str(refresh_token),
-        expires_at=int(time.time()) + expires_in,
-        scope=str(data.get("scope", "")),
-    )
+        yield
+    except SpotifyError:
+        raise
+    except SpotifyOauthError as exc:
+        if exc.error in ("invalid_grant", "invalid_client", "unauthorized_client"):
+            raise SpotifyAuthError(f"{what} was refused: {exc.error}") from None  # used, revoked
+        raise SpotifyBadRequest(f"{what} was refused: {str(exc.error)[:100]}") from None
+    except (requests.RequestException, KeyError, TypeError, ValueError) as exc:
+        raise SpotifyUnavailable(f"{what} failed: {type(exc).__name__}") from None
