@@ -22,6 +22,7 @@ from django.http import HttpRequest
 from django.urls import reverse
 
 from moodystream import credentials
+from playlists.own_app import own_callback_url, own_client_id
 from playlists.spotify.accounts import (
     SpotifyApp,
     TokenCache,
@@ -47,7 +48,18 @@ def _demo_base(request: HttpRequest) -> str:
 
 
 def spotify_app(request: HttpRequest) -> SpotifyApp:
-    """The Spotify app credentials and URLs, as seen from this request's host."""
+    """The Spotify app credentials and URLs, as seen from this request's host.
+
+    The listener's own app (a public client) when they signed in with one, else the operator's.
+    """
+    own = own_client_id(request)
+    if own:
+        return own_app_spotify_app(request, own)
+    return operator_spotify_app(request)
+
+
+def operator_spotify_app(request: HttpRequest) -> SpotifyApp:
+    """The operator's app (a confidential client: id and secret), for "Connect with Spotify"."""
     operator_app = credentials.spotify_app()
     accounts = settings.SPOTIFY_ACCOUNTS_BASE_URL or _demo_base(request)
     redirect_uri = operator_app.redirect_uri or request.build_absolute_uri(
@@ -58,6 +70,16 @@ def spotify_app(request: HttpRequest) -> SpotifyApp:
         client_secret=operator_app.client_secret,
         redirect_uri=redirect_uri,
         accounts_base_url=accounts,
+    )
+
+
+def own_app_spotify_app(request: HttpRequest, client_id: str) -> SpotifyApp:
+    """A listener's own app: a public client (Client ID only, PKCE, no secret)."""
+    return SpotifyApp(
+        client_id=client_id,
+        client_secret="",
+        redirect_uri=own_callback_url(request),
+        accounts_base_url=settings.SPOTIFY_ACCOUNTS_BASE_URL or _demo_base(request),
     )
 
 

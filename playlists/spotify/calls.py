@@ -34,6 +34,7 @@ from .errors import (
     SpotifyError,
     SpotifyForbidden,
     SpotifyNotFound,
+    SpotifyOwnerNeedsPremium,
     SpotifyRateLimited,
     SpotifyUnavailable,
     SpotifyUserNotRegistered,
@@ -47,6 +48,7 @@ MAX_RATE_LIMIT_RETRIES = 5  # 429s waited out within one call
 _NOT_REGISTERED = re.compile(
     r"may not be registered|not registered|allow-?list|not (?:been )?added to", re.IGNORECASE
 )
+_OWNER_NEEDS_PREMIUM = re.compile(r"premium subscription required for the owner", re.IGNORECASE)
 
 
 class TokenHolder:
@@ -196,6 +198,8 @@ def mapped(op: str, exc: spotipy.SpotifyException) -> SpotifyError:
     if status == 401:
         return SpotifyAuthError(f"{op}: access token rejected")
     if status == 403:
+        if _OWNER_NEEDS_PREMIUM.search(message):
+            return SpotifyOwnerNeedsPremium(detail)
         not_registered = _NOT_REGISTERED.search(message)
         return SpotifyUserNotRegistered(detail) if not_registered else SpotifyForbidden(detail)
     if status == 404:

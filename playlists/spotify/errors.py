@@ -59,6 +59,15 @@ class SpotifyUserNotRegistered(SpotifyForbidden):
     )
 
 
+class SpotifyOwnerNeedsPremium(SpotifyForbidden):
+    """403 for every call of a Development Mode app whose owner has no Premium (Feb 2026)."""
+
+    user_message = (
+        "Spotify refuses this app's requests because the Spotify account that owns the app "
+        "has no Premium subscription."
+    )
+
+
 class SpotifyNotFound(SpotifyError):
     """404: the playlist, artist or track does not exist (or is not visible to this user)."""
 
