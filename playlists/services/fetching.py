@@ -1,25 +1,29 @@
-"""Fetch what ranking needs for every artist: its best-known tracks, then the albums they
-come from.
+"""Fetch what ranking needs for every artist: its best-known tracks and its deepest songs.
 
-Per artist, one chain of two round trips, all artists concurrently: the ranking signal first
-(Development Mode: the first search page for ``artist:"Name"``; Extended Quota: the artist's
-top tracks), then the studio albums those hits were released on, whose other songs are the
-deep-cut candidates (with Extended Quota, the album tracks' popularity follows in batches).
-Only when those albums cannot supply the artist's share is the release list read (the studio
-albums, then singles and compilations).  Using the hits' albums instead of always listing
-releases saves a request per artist and no time: the album fetch waits on one request either
-way.
+Per artist, one chain of two round trips, all artists concurrently:
+
+1. the hits: Development Mode, the first search page for ``artist:"Name"`` (more pages only
+   for many top picks); Extended Quota, the artist's top tracks and a 50-result search page;
+2. the deep end: the last page(s) of the same search, whose position the first page's total
+   tells — the artist's least played songs across the whole catalogue, whatever album they are
+   on (ranking: the search depth is the strongest deep-cut signal measured).
+
+Only when the deep end cannot supply the artist's deep cuts (few results by the artist there,
+or all of them excluded versions), or the top picks need more songs than search gave, are
+albums fetched: the release list, then albums with no hits first (``catalogue_plan``), with
+their tracks' popularity in Extended Quota.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from functools import partial
 
-from playlists.spotify.models import Album, AlbumTracks, Artist, Track
+from playlists.spotify.models import Album, AlbumTracks, Artist, Track, TrackPage
 
 from .catalogue_plan import (
+    EXTENDED_SEARCH_PAGE,
+    EXTENDED_TOP_COVER,
     FALLBACK_GROUPS,
     RELEASES_FIRST_PAGE,
     SEARCH_PAGE,
@@ -27,13 +31,13 @@ from .catalogue_plan import (
     ArtistNeed,
     choose_albums,
     covers,
+    deep_end_pages,
     needs_fallback,
+    usable_deep_end,
 )
 from .options import GenerationOptions
 from .ports import CatalogueSource
 from .ranking import ArtistMaterial
-
-Albums = tuple[list[Album], list[AlbumTracks], dict[str, int]]
 
 
 @dataclass
@@ -42,20 +46,34 @@ class _Fetch:
 
     artist: Artist
     need: ArtistNeed
-    albums: Albums = field(default_factory=lambda: ([], [], {}))
+    releases: list[Album] = field(default_factory=list)
+    albums: list[AlbumTracks] = field(default_factory=list)
+    popularity: dict[str, int] = field(default_factory=dict)
     top_tracks: Sequence[Track] | None = None
-    pages: list[Sequence[Track]] = field(default_factory=list)
+    pages: list[TrackPage] = field(default_factory=list)  # from offset 0, in order
+    deep_pages: list[TrackPage] = field(default_factory=list)
+
+    @property
+    def hits(self) -> list[Track]:
+        return [t for page in self.pages for t in page.tracks]
+
+    @property
+    def total(self) -> int:
+        return max((p.total for p in self.pages), default=0)
 
     def material(self) -> ArtistMaterial:
-        releases, albums, popularity = self.albums
-        if self.top_tracks is not None:
-            return ArtistMaterial(
-                self.artist, releases=tuple(releases), albums=tuple(albums),
-                top_tracks=tuple(self.top_tracks), popularity=popularity,
-            )
+        deep = tuple(
+            (page.offset + i, t) for page in self.deep_pages for i, t in enumerate(page.tracks)
+        )
         return ArtistMaterial(
-            self.artist, search_hits=tuple(t for page in self.pages for t in page),
-            releases=tuple(releases), albums=tuple(albums),
+            self.artist,
+            search_hits=tuple(self.hits),
+            releases=tuple(self.releases),
+            albums=tuple(self.albums),
+            top_tracks=tuple(self.top_tracks) if self.top_tracks is not None else None,
+            popularity=self.popularity,
+            search_deep=deep,
+            search_total=self.total,
         )
 
 
@@ -71,47 +89,63 @@ def fetch_materials(
 
 
 def _fetch_artist(gateway: CatalogueSource, f: _Fetch, options: GenerationOptions) -> None:
+    query = _query(f.artist)
     extended = gateway.supports_popularity
     if extended:
-        f.top_tracks = gateway.artist_top_tracks(f.artist.id)  # None: refused after all
-    if f.top_tracks is None:
-        extended = False
-        f.pages = list(gateway.gather(*_searches(gateway, f)))
-    need = _album_need(f.need, extended)
-    if not need.songs_from_albums:
-        return
-    hits = f.top_tracks if f.top_tracks is not None else [t for p in f.pages for t in p]
-    releases = list({
-        t.album.id: t.album for t in hits
-        if t.album and t.lead_artist and t.lead_artist.id == f.artist.id
-    }.values())
-    chosen = [a for a in choose_albums(releases, need, exclude_versions=options.exclude_versions)
-              if a.group == "album"]
-    if not covers(chosen, need):
-        releases = _releases(gateway, f.artist, need, options)
-        chosen = choose_albums(releases, need, exclude_versions=options.exclude_versions)
-    albums = list(gateway.albums([a.id for a in chosen])) if chosen else []
-    popularity: dict[str, int] = {}
+        f.top_tracks, first = gateway.gather(
+            lambda: gateway.artist_top_tracks(f.artist.id),  # None: refused after all
+            lambda: gateway.search_track_page(query, limit=EXTENDED_SEARCH_PAGE),
+        )
+        extended = f.top_tracks is not None
+        f.pages = [first]
+    if not extended:
+        f.top_tracks = None
+        page_size = SEARCH_PAGE
+        offsets = range(0, f.need.search_pages * SEARCH_PAGE, SEARCH_PAGE)
+        f.pages = list(gateway.gather(*(
+            (lambda o=o: gateway.search_track_page(query, limit=SEARCH_PAGE, offset=o))
+            for o in offsets
+        )))
+    else:
+        page_size = EXTENDED_SEARCH_PAGE
+    seen_until = sum(len(p.tracks) for p in f.pages)
+    windows = deep_end_pages(f.total, seen_until, f.need, page_size)
+    f.deep_pages = list(gateway.gather(*(
+        (lambda o=o, n=n: gateway.search_track_page(query, limit=n, offset=o))
+        for o, n in windows
+    )))
+    deep_end = [t for page in f.deep_pages for t in page.tracks]
+    usable = usable_deep_end(f.artist.id, deep_end, f.hits, options.exclude_versions)
+    short = max(0, 2 * f.need.deep - usable) if f.total > seen_until else 0
+    need = ArtistNeed(top=max(0, f.need.top - (EXTENDED_TOP_COVER if extended else 0)), deep=short)
+    if need.songs_from_albums:
+        _fetch_albums(gateway, f, need, options, extended)
+
+
+def _fetch_albums(
+    gateway: CatalogueSource, f: _Fetch, need: ArtistNeed, options: GenerationOptions,
+    extended: bool,
+) -> None:
+    """The release list, then albums without hits first (the hits' albums for many tops)."""
+    hits = [*(f.top_tracks or ()), *f.hits]
+    hit_albums = [
+        t.album for t in hits if t.album and t.lead_artist and t.lead_artist.id == f.artist.id
+    ]
+    f.releases = _releases(gateway, f.artist, need, options)
+    chosen = choose_albums(
+        f.releases, need, exclude_versions=options.exclude_versions, hit_albums=hit_albums,
+    )
+    f.albums = list(gateway.albums([a.id for a in chosen])) if chosen else []
     if extended:
-        ids = [t.id for album in albums for t in album.tracks if t.popularity is None]
+        ids = [t.id for album in f.albums for t in album.tracks if t.popularity is None]
         for track in gateway.tracks(ids) if ids else ():
             if track.popularity is not None:
-                popularity[track.id] = track.popularity
-    f.albums = (releases, albums, popularity)
+                f.popularity[track.id] = track.popularity
 
 
-def _album_need(need: ArtistNeed, extended: bool) -> ArtistNeed:
-    """Extended Quota: top tracks cover ten top picks, albums supply the rest and deep cuts."""
-    return ArtistNeed(top=max(0, need.top - 10), deep=max(need.deep, 1)) if extended else need
-
-
-def _searches(gateway: CatalogueSource, f: _Fetch) -> list[Callable[[], Sequence[Track]]]:
-    name = f.artist.name.replace('"', " ").strip()
-    query = f'artist:"{name}"'
-    return [
-        partial(gateway.search_tracks, query, limit=SEARCH_PAGE, offset=offset)
-        for offset in range(0, f.need.search_pages * SEARCH_PAGE, SEARCH_PAGE)
-    ]
+def _query(artist: Artist) -> str:
+    name = artist.name.replace('"', " ").strip()
+    return f'artist:"{name}"'
 
 
 def _releases(

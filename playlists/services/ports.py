@@ -9,7 +9,15 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from typing import Protocol, TypeVar
 
-from playlists.spotify.models import Album, AlbumTracks, Artist, PlaylistSummary, TimeRange, Track
+from playlists.spotify.models import (
+    Album,
+    AlbumTracks,
+    Artist,
+    PlaylistSummary,
+    TimeRange,
+    Track,
+    TrackPage,
+)
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -36,6 +44,10 @@ class CatalogueSource(Protocol):
     def search_tracks(
         self, query: str, *, limit: int = ..., offset: int = ...
     ) -> Sequence[Track]: ...
+
+    def search_track_page(
+        self, query: str, *, limit: int = ..., offset: int = ...
+    ) -> TrackPage: ...
 
     def artist_albums(
         self, artist_id: str, include_groups: Sequence[str] = ..., *, max_items: int | None = ...

@@ -29,7 +29,9 @@ class PreviewEntry:
     track: Track
     role: Role
     artist: Artist  # the favourite artist this track was picked for (its lead artist)
-    why: tuple[str, ...] = ()  # the ranking evidence, e.g. ("search #1", "single")
+    # Why the ranking put it in this role, in short phrases for the page: "search #2", "single",
+    # "your top tracks", "from an album with no hits", "track 11 of 12", "search #87 of 90".
+    evidence: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

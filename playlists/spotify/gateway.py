@@ -22,7 +22,7 @@ from typing import Any, TypeVar
 from . import parsing
 from .errors import SpotifyBadRequest, SpotifyForbidden
 from .gateway_core import DEV_PAGE_LIMIT, PAGE_LIMIT, chunks
-from .models import Album, AlbumTracks, Artist, SpotifyUser, TimeRange, Track
+from .models import Album, AlbumTracks, Artist, SpotifyUser, TimeRange, Track, TrackPage
 from .playlist_endpoints import PlaylistEndpoints
 
 T = TypeVar("T")
@@ -118,14 +118,36 @@ class SpotifyGateway(PlaylistEndpoints):
             public=True,
         )
 
+    def search_track_page(self, query: str, *, limit: int = 10, offset: int = 0) -> TrackPage:
+        """A page of ``search_tracks`` with its offset and the total number of results (how
+        deep the page is in the artist's results; Spotify rejects offset + limit > 1,000)."""
+
+        def parse(raw: Any) -> TrackPage:
+            found = raw.get("tracks") or {}
+            items = parsing.tracks(found.get("items") or ())
+            return TrackPage(tuple(items), offset, int(found.get("total") or len(items)))
+
+        return self._memoised(
+            ("search", "track-page", query, limit, offset),
+            lambda: self._search_raw(query, "track", limit, offset, parse),
+            public=True,
+        )
+
     def _search(
         self, query: str, kind: str, limit: int, offset: int, parse: Callable[[Any], list[T]]
     ) -> list[T]:
+        return self._search_raw(
+            query, kind, limit, offset,
+            lambda raw: parse((raw.get(f"{kind}s") or {}).get("items") or ()),
+        )
+
+    def _search_raw(
+        self, query: str, kind: str, limit: int, offset: int, parse: Callable[[Any], T]
+    ) -> T:
         if not self._extended("search_limit"):
             limit = min(limit, DEV_PAGE_LIMIT)
         return self._get(
-            f"GET /search type={kind}", "search",
-            lambda raw: parse((raw.get(f"{kind}s") or {}).get("items") or ()),
+            f"GET /search type={kind}", "search", parse,
             q=query, type=kind, limit=limit, offset=offset, market=self.market,
         )
 

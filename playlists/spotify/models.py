@@ -100,6 +100,15 @@ class AlbumTracks:
 
 
 @dataclass(frozen=True, slots=True)
+class TrackPage:
+    """One page of track search results and where it sits: ``total`` results in all."""
+
+    tracks: tuple[Track, ...]
+    offset: int
+    total: int
+
+
+@dataclass(frozen=True, slots=True)
 class PlaylistSummary:
     id: str
     name: str

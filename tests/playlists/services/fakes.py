@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from playlists.spotify.errors import SpotifyForbidden, SpotifyNotFound, SpotifyUnavailable
-from playlists.spotify.models import Album, AlbumTracks, Artist, PlaylistSummary, Track
+from playlists.spotify.models import Album, AlbumTracks, Artist, PlaylistSummary, Track, TrackPage
 
 _ids = itertools.count(1)
 
@@ -144,13 +144,20 @@ class FakeSpotify:
         ]
 
     def search_tracks(self, query: str, *, limit: int = 10, offset: int = 0) -> list[Track]:
+        return list(self.search_track_page(query, limit=limit, offset=offset).tracks)
+
+    def search_track_page(self, query: str, *, limit: int = 10, offset: int = 0) -> TrackPage:
+        """Like Spotify: the page, where it starts and how many results there are."""
         self._log("search_tracks", query, offset)
+        ranked = self._search_order(query)
+        return TrackPage(tuple(self._hide(ranked[offset : offset + limit])), offset, len(ranked))
+
+    def _search_order(self, query: str) -> list[Track]:
         name = query.split('"')[1]
         artist = next((a for a in self.artists.values() if a.name == name), None)
         if artist is None:
             return []
-        ranked = sorted(self._all_tracks(artist.id), key=lambda t: (-self.popularity[t.id], t.id))
-        return self._hide(ranked[offset : offset + limit])
+        return sorted(self._all_tracks(artist.id), key=lambda t: (-self.popularity[t.id], t.id))
 
     def artist_albums(
         self,
