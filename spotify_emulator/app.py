@@ -20,8 +20,9 @@ from typing import Any
 from werkzeug.exceptions import MethodNotAllowed, NotFound
 from werkzeug.wrappers import Request, Response
 
-from . import accounts, control
+from . import accounts, control, dashboard
 from .catalogue import build_catalogue
+from .catalogue_file import load_catalogue_file
 from .clock import Clock
 from .config import ClientApp, EmulatorConfig, Mode
 from .faults import DEFAULT_MESSAGES, FaultInjector, FaultRule
@@ -30,7 +31,6 @@ from .requestlog import RequestLog, RequestRecord
 from .responses import ApiError, error_response, json_response
 from .state import EmulatorState
 from .tokens import AccessToken, TokenStore
-from .users import DEFAULT_ALLOW_LIST
 from .web_api.context import ApiContext
 from .web_api.routes import build_map
 
@@ -38,6 +38,9 @@ log = logging.getLogger("spotify_emulator")
 
 NOT_REGISTERED = ("Check settings on developer.spotify.com/dashboard, "
                   "the user may not be registered.")
+OWNER_NEEDS_PREMIUM = ("Active premium subscription required for the owner of the app. When the "
+                       "subscription status changes, it can take a few hours before requests "
+                       "are allowed again.")
 
 
 class DropConnection(Exception):
@@ -54,9 +57,13 @@ class EmulatorApp:
     def __init__(self, config: EmulatorConfig | None = None) -> None:
         self.config = config or EmulatorConfig()
         self.clock = Clock()
-        today = self.config.catalogue_date or dt.date.today()
-        self.catalogue = build_catalogue(self.config.seed, today)
-        self.state = EmulatorState(self.catalogue, self.clock)
+        if self.config.catalogue_file is not None:
+            loaded = load_catalogue_file(self.config.catalogue_file)
+            self.catalogue, user_base = loaded.catalogue, loaded.user_base
+        else:
+            today = self.config.catalogue_date or dt.date.today()
+            self.catalogue, user_base = build_catalogue(self.config.seed, today), None
+        self.state = EmulatorState(self.catalogue, self.clock, user_base)
         self.tokens = TokenStore(self.config, self.clock)
         self.faults = FaultInjector(self.config.seed, self.config.latency_ms,
                                     self.config.fault_rules)
@@ -84,9 +91,17 @@ class EmulatorApp:
         self.mode = mode
 
     def allowed_users(self, client: ClientApp) -> tuple[str, ...]:
-        if client.allowed_users is None:
-            return DEFAULT_ALLOW_LIST
-        return tuple(client.allowed_users)
+        """Who may use ``client`` in development mode: its list, and its owner automatically."""
+        listed = (self.state.default_allow_list if client.allowed_users is None
+                  else tuple(client.allowed_users))
+        if client.owner in self.state.users and client.owner not in listed:
+            return (client.owner, *listed)
+        return listed
+
+    def owner_lacks_premium(self, client: ClientApp) -> bool:
+        """Development Mode apps are served only while their owner has Premium (Feb 2026)."""
+        owner = self.state.users.get(client.owner or "")
+        return owner is not None and owner.product != "premium"
 
     def issue_token(self, user_id: str, scopes: Iterable[str] = (),
                     client_id: str | None = None) -> dict:
@@ -129,7 +144,7 @@ class EmulatorApp:
             response = error_response(500, "Server error.")
         record.status = response.status_code
         record.duration_ms = round((time.perf_counter() - started) * 1000, 3)
-        if not request.path.startswith(("/_control", "/static/")):
+        if not request.path.startswith(("/_control", "/static/", "/dashboard")):
             self.request_log.add(record)
         return response(environ, start_response)
 
@@ -150,6 +165,8 @@ class EmulatorApp:
             return control.handle(self, request)
         if path == "/static/consent.css":
             return accounts.stylesheet(request)
+        if path == "/dashboard" or path.startswith("/dashboard/"):
+            return dashboard.handle(self, request)
         delay = self.faults.latency_seconds()
         if delay > 0:
             time.sleep(delay)
@@ -198,6 +215,7 @@ class EmulatorApp:
                 "authorize": f"{accounts.root_url(request)}/authorize",
                 "token": f"{accounts.root_url(request)}/api/token",
                 "api": f"{accounts.root_url(request)}/v1/",
+                "dashboard": f"{accounts.root_url(request)}/dashboard",
                 "mode": self.mode,
             })
         return error_response(404, "Service not found")
@@ -218,15 +236,17 @@ class EmulatorApp:
     def _web_api(self, request: Request, record: RequestRecord) -> Response:
         token = self._authenticate(request)
         record.client_id, record.user_id = token.client_id, token.user_id or None
-        self.rate_limiter.check(token.client_id)
+        client = self.clients.get(token.client_id)
+        if client is None:
+            raise ApiError(401, "Invalid access token")
+        self.rate_limiter.check(client.developer_account)
         if token.revoked:
             raise ApiError(401, "Invalid access token", _www_auth("Invalid access token"))
         if self.tokens.is_expired(token):
             raise ApiError(401, "The access token expired", _www_auth("The access token expired"))
-        client = self.clients.get(token.client_id)
-        if client is None:
-            raise ApiError(401, "Invalid access token")
         user = self.state.users.get(token.user_id) if token.user_id else None
+        if self.mode == "development" and self.owner_lacks_premium(client):
+            raise ApiError(403, OWNER_NEEDS_PREMIUM)
         if user is not None and self.mode == "development" \
                 and user.id not in self.allowed_users(client):
             raise ApiError(403, NOT_REGISTERED)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Literal
 from urllib.parse import urlsplit
 
@@ -19,6 +20,21 @@ MODES: tuple[str, ...] = ("development", "extended")
 MAX_DEV_MODE_USERS = 5
 
 LOOPBACK_HOSTS = ("127.0.0.1", "::1")
+
+#: Default search noise (sd in popularity points): enough that covers and karaoke sometimes
+#: outrank an original, as on Spotify, while an artist's first page stays their best songs.
+DEFAULT_SEARCH_NOISE = 8.0
+
+
+def is_insecure_redirect_uri(uri: str) -> bool:
+    """Plain HTTP to anything but a loopback literal (``localhost`` included): Spotify's
+    "INVALID_CLIENT: Insecure redirect URI"."""
+    try:
+        parts = urlsplit(uri)
+        host = parts.hostname
+    except ValueError:
+        return False
+    return parts.scheme == "http" and (host == "localhost" or host not in LOOPBACK_HOSTS)
 
 
 def check_redirect_uri_allowed(uri: str) -> str | None:
@@ -54,6 +70,12 @@ class ClientApp:
     it only matters in development mode. ``allow_any_loopback_port`` makes a registered
     ``http://127.0.0.1/path`` (no port) match any port, RFC 8252 section 7.3 style, for
     demo servers whose port varies.
+
+    ``owner`` is the developer account that registered the app (a demo user id for apps made
+    on the demo dashboard). Since July 2026 Spotify counts rate limits and quota per developer
+    account, so every app of one owner shares one budget; an app with no owner stands for a
+    developer account of its own. A demo-user owner is automatically one of the app's users
+    and, in development mode, needs Premium for the app to be served at all.
     """
 
     client_id: str
@@ -62,6 +84,12 @@ class ClientApp:
     allowed_users: tuple[str, ...] | list[str] | None = None
     allow_any_loopback_port: bool = False
     name: str = "MoodyStream"
+    owner: str | None = None
+
+    @property
+    def developer_account(self) -> str:
+        """Whose rate limit and quota this app's requests spend."""
+        return self.owner or f"client:{self.client_id}"
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "redirect_uris", tuple(self.redirect_uris))
@@ -89,7 +117,7 @@ class EmulatorConfig:
     mode: Mode = "development"
     seed: int = 42
     access_token_ttl: int = 3600
-    #: Requests allowed per client app in any rolling 30-second window; None = unlimited.
+    #: Requests allowed per developer account in any rolling 30-second window; None = unlimited.
     rate_limit_per_30s: int | None = None
     #: Fixed added latency, or a (min, max) range jittered with the seeded RNG.
     latency_ms: int | tuple[int, int] = 0
@@ -103,11 +131,17 @@ class EmulatorConfig:
     rotate_refresh_tokens: bool = False
     authorization_code_ttl: int = 600
     refresh_token_lifetime: int = 183 * 24 * 3600  # about 6 months after the consent
-    #: Start with every client in "quota exceeded" state (429 with reason QUOTA_EXCEEDED).
+    #: Start with every developer account in "quota exceeded" state (429, QUOTA_EXCEEDED).
     quota_exceeded: bool = False
     quota_retry_after: int = 4 * 3600
     #: "Today" for release dates of the newest albums (``tag:new``); None = the clock's date.
     catalogue_date: dt.date | None = None
+    #: Serve this catalogue file (see :mod:`spotify_emulator.catalogue_file`) with its users
+    #: instead of the synthetic catalogue generated from ``seed``.
+    catalogue_file: str | Path | None = None
+    #: Search ranks by hidden popularity plus a fixed per-track Gaussian offset with this
+    #: standard deviation (popularity points): popularity-led but noisy, like Spotify's.
+    search_noise: float = DEFAULT_SEARCH_NOISE
     #: Re-raise unexpected handler exceptions instead of answering 500 (in-process tests).
     raise_errors: bool = False
 
@@ -125,6 +159,8 @@ class EmulatorConfig:
                     f"{MAX_DEV_MODE_USERS} users"
                 )
         object.__setattr__(self, "fault_rules", tuple(dict(r) for r in self.fault_rules))
+        if self.search_noise < 0:
+            raise ValueError("search_noise is a standard deviation: it cannot be negative")
         if isinstance(self.latency_ms, list):
             object.__setattr__(self, "latency_ms", tuple(self.latency_ms))
 
@@ -134,6 +170,7 @@ class EmulatorConfig:
 
 
 __all__ = [
+    "DEFAULT_SEARCH_NOISE",
     "DEMO_CLIENT",
     "MAX_DEV_MODE_USERS",
     "MODES",
@@ -141,4 +178,5 @@ __all__ = [
     "EmulatorConfig",
     "Mode",
     "check_redirect_uri_allowed",
+    "is_insecure_redirect_uri",
 ]
