@@ -244,7 +244,7 @@ class QualityFigures:
 
 def measure_quality(emulator: Emulator) -> QualityFigures:
     from playlists.services.generation import generate_preview
-    from playlists.services.quality import measure, truth_from_tracks
+    from bench.percentiles import measure, truth_from_tracks
 
     truth = truth_from_tracks(emulator.app.catalogue.tracks.values())
     per_seed = []

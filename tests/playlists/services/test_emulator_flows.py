@@ -11,7 +11,7 @@ import pytest
 from playlists.services.errors import GenerationError
 from playlists.services.generation import generate_preview
 from playlists.services.options import GenerationOptions
-from playlists.services.quality import measure, truth_from_tracks
+from bench.percentiles import measure, truth_from_tracks
 from playlists.services.saving import save_playlist
 from playlists.spotify.errors import SpotifyUnavailable
 from spotify_emulator import USER_FEW_TOP_ARTISTS, USER_NEW, USER_TYPICAL
