@@ -191,17 +191,16 @@ def _eligible(doc: dict[str, Any]) -> list[tuple[str, str]]:
 def _draw(names: list[tuple[str, str]], draw: int, k: int) -> list[tuple[str, str]]:
     if len(names) < k:
         raise SystemExit(f"only {len(names)} artists have {MIN_SONGS}+ songs; ask for fewer")
-    return random.Random(f"quality-draw:{draw}").sample(names, k)  # noqa: S311
+    return random.Random(f"quality-draw:{draw}").sample(names, k)
 
 
 # -- one catalogue, one noise level -----------------------------------------------------------
 def _run(path: Path, setting: Setting, args: argparse.Namespace) -> None:
+    from bench.environment import app_gateway_settings
     from playlists.services.generation import generate_preview
     from playlists.services.options import GenerationOptions
     from playlists.spotify.gateway import SpotifyGateway
     from spotify_emulator import ALL_SCOPES, EmulatorConfig, create_app, serve_in_thread
-
-    from bench.environment import app_gateway_settings
 
     app = create_app(EmulatorConfig(
         mode=args.mode, catalogue_file=str(path), search_noise=setting.noise,

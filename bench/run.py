@@ -160,8 +160,11 @@ def measure_latency(emulator: Emulator, latency_ms: int, runs: int) -> LatencyFi
             "what-if",
         )
     top = top_track_ids(emulator, options)
-    plan = minimal_plan(ours[-1].preview, emulator.app.catalogue, top)
-    oracle = minimal_plan(ours[-1].preview, emulator.app.catalogue, top, min_search_pages=0)
+    noise = emulator.app.config.search_noise
+    plan = minimal_plan(ours[-1].preview, emulator.app.catalogue, top, search_noise=noise)
+    oracle = minimal_plan(
+        ours[-1].preview, emulator.app.catalogue, top, min_search_pages=0, search_noise=noise
+    )
     return LatencyFigures(latency_ms, ours, plain, what_if, plan, oracle, busy, endpoints)
 
 
@@ -243,8 +246,8 @@ class QualityFigures:
 
 
 def measure_quality(emulator: Emulator) -> QualityFigures:
-    from playlists.services.generation import generate_preview
     from bench.percentiles import measure, truth_from_tracks
+    from playlists.services.generation import generate_preview
 
     truth = truth_from_tracks(emulator.app.catalogue.tracks.values())
     per_seed = []

@@ -75,9 +75,11 @@ def usable_deep_end(
     deep_end: Sequence[Track],
     hits: Sequence[Track],
     exclude_versions: frozenset[VersionKind],
+    allow_explicit: bool = True,
 ) -> int:
     """How many distinct songs of the deep end can be deep cuts: the artist's own, not one of
-    the hits, not an excluded version, and not a copy on someone else's or a best-of album."""
+    the hits, not an excluded version (nor explicit when that is off), and not a copy on a
+    best-of."""
     hit_keys = {family_key(t) for t in hits}
     songs = {
         family_key(t)
@@ -85,6 +87,7 @@ def usable_deep_end(
         if t.lead_artist and t.lead_artist.id == artist_id
         and family_key(t) not in hit_keys
         and not (track_versions(t) & exclude_versions)
+        and (allow_explicit or not t.explicit)
         and not (t.album and t.album.group == "compilation")
     }
     return len(songs)

@@ -115,8 +115,11 @@ def _fetch_artist(gateway: CatalogueSource, f: _Fetch, options: GenerationOption
         for o, n in windows
     )))
     deep_end = [t for page in f.deep_pages for t in page.tracks]
-    usable = usable_deep_end(f.artist.id, deep_end, f.hits, options.exclude_versions)
-    short = max(0, 2 * f.need.deep - usable) if f.total > seen_until else 0
+    usable = usable_deep_end(
+        f.artist.id, deep_end, f.hits, options.exclude_versions, options.allow_explicit
+    )
+    # One candidate to spare (a song removed from the preview); short of that, albums.
+    short = max(0, f.need.deep + 1 - usable) if f.need.deep and f.total > seen_until else 0
     need = ArtistNeed(top=max(0, f.need.top - (EXTENDED_TOP_COVER if extended else 0)), deep=short)
     if need.songs_from_albums:
         _fetch_albums(gateway, f, need, options, extended)

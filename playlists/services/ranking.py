@@ -140,6 +140,16 @@ def _first_index(
     return None
 
 
+SEARCH_COPIES = 3  # copies of one song on the first page(s) that each add their points
+
+
+def _all_indexes(tracks: Sequence[Track], group: SongGroup) -> list[int]:
+    return [
+        i for i, t in enumerate(tracks)
+        if t.id in group.track_ids or (t.isrc and t.isrc in group.isrcs)
+    ]
+
+
 def _by_signals(
     material: ArtistMaterial, groups: list[SongGroup], user_top: Sequence[Track]
 ) -> list[RankedSong]:
@@ -152,10 +162,11 @@ def _by_signals(
     ranked = []
     for group in groups:
         score, evidence = 0.0, []
-        search_at = _first_index(own_hits, group.track_ids, group.isrcs)
-        if search_at is not None:
-            score += SEARCH_POINTS / (1 + search_at / 5)
-            evidence.append(f"search #{search_at + 1}")
+        search_at = _all_indexes(own_hits, group)
+        if search_at:
+            # Each copy found (album, single, best-of) is its own noisy vote for the song.
+            score += sum(SEARCH_POINTS / (1 + i / 5) for i in search_at[:SEARCH_COPIES])
+            evidence.append(f"search #{search_at[0] + 1}")
         top_at = _first_index(user_top, group.track_ids, group.isrcs)
         if top_at is not None:
             score += USER_TOP_POINTS / (1 + top_at / 10)
@@ -222,8 +233,11 @@ class _DepthEstimate:
         ]
         if seen_at and self.total > 1:
             p = min(seen_at)
-            return 100.0 * (1 - p / (self.total - 1)), (f"search #{p + 1} of {self.total}",)
+            return round(self._rank(p), 4), (f"search #{p + 1} of {self.total}",)
         return self._from_album(group.preferred())
+
+    def _rank(self, position: int) -> float:
+        return 100.0 * (1 - position / (self.total - 1))
 
     def _from_album(self, track: Track) -> tuple[float, tuple[str, ...]]:
         album = track.album
