@@ -17,12 +17,13 @@ from playlists import generator_session
 from playlists.connection import connected_user, gateway_for
 from playlists.decorators import spotify_login_required
 from playlists.forms import GeneratorForm
-from playlists.services.errors import GenerationError
 from playlists.services.generation import generate_preview
+from playlists.services.generation_error import GenerationError
 from playlists.services.saving import (
     CHOOSE_A_MOODYSTREAM_PLAYLIST,
     RefreshRefused,
     is_moodystream_playlist,
+    save_key,
     save_playlist,
 )
 from playlists.spotify.errors import SpotifyNotFound
@@ -108,7 +109,7 @@ def save(request: HttpRequest) -> HttpResponse:
     if already:
         return redirect("playlists:result", playlist_id=already)
     replace_id = request.POST.get("replace_playlist_id") or None
-    if replace_id and not generator_session.TRACK_ID.match(replace_id):
+    if replace_id and not generator_session.is_spotify_id(replace_id):
         messages.warning(request, CHOOSE_A_MOODYSTREAM_PLAYLIST)
         return redirect("playlists:preview")
     with gateway_for(request) as gateway:
@@ -130,10 +131,7 @@ def save(request: HttpRequest) -> HttpResponse:
             saved = save_playlist(
                 gateway,
                 result,
-                name=result.name,
-                description=result.description,
-                public=state.options.public,
-                idempotency_key=f"{user.id}:{digest}:{state.options.seed}",
+                idempotency_key=save_key(user.id, result),
                 replace_playlist_id=replace_id,
                 user_id=user.id,
             )
@@ -148,7 +146,7 @@ def save(request: HttpRequest) -> HttpResponse:
 @spotify_login_required
 @require_GET
 def result(request: HttpRequest, playlist_id: str) -> HttpResponse:
-    if not generator_session.TRACK_ID.match(playlist_id):
+    if not generator_session.is_spotify_id(playlist_id):
         raise Http404("not a Spotify playlist id")
     with gateway_for(request) as gateway:
         try:

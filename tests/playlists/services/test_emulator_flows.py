@@ -17,8 +17,8 @@ from bench.percentiles import (
     measure,
     truth_from_tracks,
 )
-from playlists.services.errors import GenerationError
 from playlists.services.generation import generate_preview
+from playlists.services.generation_error import GenerationError
 from playlists.services.options import GenerationOptions
 from playlists.services.saving import save_playlist
 from playlists.spotify.errors import SpotifyUnavailable
@@ -41,10 +41,7 @@ def removed_calls(log: list[tuple[str, str, str]]) -> list[tuple[str, str, str]]
 
 
 def save(gateway, preview, key: str = "alex:test", **kw):
-    return save_playlist(
-        gateway, preview, name=preview.name, description=preview.description, public=False,
-        idempotency_key=key, **kw,
-    )
+    return save_playlist(gateway, preview, idempotency_key=key, **kw)
 
 
 @pytest.mark.parametrize("mode", ["development", "extended"])
