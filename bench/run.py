@@ -37,6 +37,7 @@ from bench.environment import (
     timed_runs,
 )
 from bench.minimum import MinimalPlan, minimal_plan
+from bench.percentiles import DEV_DEEP_TARGET, DEV_TOP_TARGET
 from bench.rendering import render_times
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
@@ -51,9 +52,9 @@ SPEEDUP_TARGET = 5.0
 CRITICAL_PATH_TARGET = 2.0
 REQUESTS_TARGET = 1.3
 COLD_IMPORT_TARGET = 1.0
-# quality.py: good picks average >= 80 (tops) and <= 60 (deep cuts) percentile.
-TOP_PERCENTILE_TARGET = 80.0
-DEEP_PERCENTILE_TARGET = 60.0
+# bench/percentiles.py (issue 13): top picks average >= 90, deep cuts <= 30 (Development Mode).
+TOP_PERCENTILE_TARGET = DEV_TOP_TARGET
+DEEP_PERCENTILE_TARGET = DEV_DEEP_TARGET
 
 
 @dataclass
@@ -408,10 +409,12 @@ def print_report(
         f"{resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MiB |")
     out()
 
-    out(f"### Generation quality ({TRACKS} tracks, seeds {QUALITY_SEEDS[0]}–{QUALITY_SEEDS[-1]})")
+    out(f"### Generation quality ({TRACKS} tracks, seeds {QUALITY_SEEDS[0]}–{QUALITY_SEEDS[-1]}, "
+        "the emulator's default search noise)")
     out()
     out("Mean true-popularity percentile within each artist's songs (100 = their most popular; "
-        "`playlists/services/quality.py`): "
+        "`bench/percentiles.py`; `python -m bench.quality` gives the table over search noise "
+        "sd 0–15 and real catalogues): "
         f"top picks **{quality.top:.1f}** (good ≥ {TOP_PERCENTILE_TARGET:.0f}), deep cuts "
         f"**{quality.deep:.1f}** (good ≤ {DEEP_PERCENTILE_TARGET:.0f}). Per seed: "
         + ", ".join(f"{seed}: {top:.0f}/{deep:.0f}" for seed, top, deep in quality.per_seed
