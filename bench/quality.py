@@ -67,6 +67,12 @@ class Setting:
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     setup_django()
+    from playlists.services.options import GenerationOptions, InvalidOptions
+
+    try:
+        GenerationOptions(artist_count=args.artists, track_count=args.tracks)
+    except InvalidOptions as err:
+        raise SystemExit(f"error: {err}") from None
     source = _source(args)
     settings = [Setting(noise) for noise in args.search_noise]
     with tempfile.TemporaryDirectory(prefix="moodystream-quality-") as tmp:
@@ -86,13 +92,28 @@ def _parser() -> argparse.ArgumentParser:
     where = parser.add_mutually_exclusive_group()
     where.add_argument("--catalogue", type=Path, help="an emulator catalogue file")
     where.add_argument("--real-sample", type=Path, help="a crawl directory in the CSV format")
-    parser.add_argument("--search-noise", type=float, nargs="+", default=list(NOISE_LEVELS))
-    parser.add_argument("--artists", type=int, default=20)
-    parser.add_argument("--tracks", type=int, default=50)
-    parser.add_argument("--seeds", type=int, nargs="+", default=list(SEEDS))
-    parser.add_argument("--draws", type=int, default=3)
+    parser.add_argument("--search-noise", type=_non_negative, nargs="+",
+                        default=list(NOISE_LEVELS), metavar="SD")
+    parser.add_argument("--artists", type=_positive, default=20)
+    parser.add_argument("--tracks", type=_positive, default=50)
+    parser.add_argument("--seeds", type=_positive, nargs="+", default=list(SEEDS))
+    parser.add_argument("--draws", type=_positive, default=3)
     parser.add_argument("--mode", choices=("development", "extended"), default="development")
     return parser
+
+
+def _positive(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError("must be at least 1")
+    return value
+
+
+def _non_negative(text: str) -> float:
+    value = float(text)
+    if value < 0:
+        raise argparse.ArgumentTypeError("a standard deviation cannot be negative")
+    return value
 
 
 # -- catalogues and draws ---------------------------------------------------------------------
@@ -156,11 +177,21 @@ class _DocumentSource(_Source):
 
 
 def _source(args: argparse.Namespace) -> _Source:
+    from spotify_emulator.csv_import import CsvImportError
+
     if args.real_sample:
-        return _CsvSource(args.real_sample)
+        if not args.real_sample.is_dir():
+            raise SystemExit(f"--real-sample: {args.real_sample} is not a directory")
+        try:
+            return _CsvSource(args.real_sample)
+        except (CsvImportError, OSError, KeyError) as err:
+            raise SystemExit(f"--real-sample: cannot read the crawl: {err}") from None
     if args.catalogue:
-        return _DocumentSource(json.loads(args.catalogue.read_text(encoding="utf-8")),
-                               f"catalogue {args.catalogue}")
+        try:
+            doc = json.loads(args.catalogue.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as err:
+            raise SystemExit(f"--catalogue: cannot read {args.catalogue}: {err}") from None
+        return _DocumentSource(doc, f"catalogue {args.catalogue}")
     import datetime as dt
 
     from spotify_emulator.catalogue import build_catalogue
