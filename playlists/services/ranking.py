@@ -252,7 +252,7 @@ class _DepthEstimate:
         if album.group == "single" and fold(bare_title(album.name)) != fold(bare_title(track.name)):
             estimate += B_SIDE
             evidence.append("B-side")
-        length = album.total_tracks or track.track_number
+        length = max(album.total_tracks, track.track_number)  # some listings run past it
         if album.group == "album" and length > 1:
             share = (track.track_number - 1) / (length - 1)
             estimate += TRACK_POSITION_RANGE * (0.5 - min(1.0, share))
