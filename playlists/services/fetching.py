@@ -115,8 +115,12 @@ def _fetch_artist(gateway: CatalogueSource, f: _Fetch, options: GenerationOption
         for o, n in windows
     )))
     deep_end = [t for page in f.deep_pages for t in page.tracks]
+    # Extended Quota: popularity ranks every song seen, so all but the top tracks may be deep.
+    known = f.top_tracks if extended and f.top_tracks is not None else f.hits
+    if extended:
+        deep_end = [*f.hits, *deep_end]
     usable = usable_deep_end(
-        f.artist.id, deep_end, f.hits, options.exclude_versions, options.allow_explicit
+        f.artist.id, deep_end, known, options.exclude_versions, options.allow_explicit
     )
     # One candidate to spare (a song removed from the preview); short of that, albums.
     short = max(0, f.need.deep + 1 - usable) if f.need.deep and f.total > seen_until else 0
