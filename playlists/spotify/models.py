@@ -100,15 +100,6 @@ class AlbumTracks:
 
 
 @dataclass(frozen=True, slots=True)
-class TrackPage:
-    """One page of track search results and where it sits: ``total`` results in all."""
-
-    tracks: tuple[Track, ...]
-    offset: int
-    total: int
-
-
-@dataclass(frozen=True, slots=True)
 class PlaylistSummary:
     id: str
     name: str
@@ -119,6 +110,14 @@ class PlaylistSummary:
     item_count: int
     public: bool | None = None
     owner_id: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Page[T]:
+    """One page of an offset-paged list, and how many items the whole list holds."""
+
+    items: tuple[T, ...]
+    total: int
 
 
 # What the save service hands back: the playlist as Spotify has it after saving.

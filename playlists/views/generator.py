@@ -17,7 +17,7 @@ from playlists import generator_session
 from playlists.connection import connected_user, gateway_for
 from playlists.decorators import spotify_login_required
 from playlists.forms import GeneratorForm
-from playlists.services.generation import generate_preview
+from playlists.services.generation import generate
 from playlists.services.generation_error import GenerationError
 from playlists.services.saving import (
     CHOOSE_A_MOODYSTREAM_PLAYLIST,
@@ -27,6 +27,7 @@ from playlists.services.saving import (
     save_playlist,
 )
 from playlists.spotify.errors import SpotifyNotFound
+from playlists.web_player import playlist_embed_url, playlist_url
 
 logger = logging.getLogger(__name__)
 
@@ -55,7 +56,7 @@ def preview(request: HttpRequest) -> HttpResponse:
         return redirect("playlists:generator")
     with gateway_for(request) as gateway:
         try:
-            result = generate_preview(
+            generation = generate(
                 gateway, state.options, removed_track_ids=state.removed_track_ids
             )
         except GenerationError as exc:
@@ -66,7 +67,8 @@ def preview(request: HttpRequest) -> HttpResponse:
                 {"form": form, "generation_error": exc.user_message},
                 status=422,
             )
-        earlier = [p for p in gateway.current_user_playlists() if is_moodystream_playlist(p)]
+    result = generation.preview
+    earlier = [p for p in generation.playlists or () if is_moodystream_playlist(p)]
     return render(
         request,
         "generator/preview.html",
@@ -114,12 +116,13 @@ def save(request: HttpRequest) -> HttpResponse:
         return redirect("playlists:preview")
     with gateway_for(request) as gateway:
         try:
-            result = generate_preview(
+            generation = generate(
                 gateway, state.options, removed_track_ids=state.removed_track_ids
             )
         except GenerationError as exc:
             messages.warning(request, exc.user_message)
             return redirect("playlists:generator")
+        result = generation.preview
         if result.digest != digest:
             messages.warning(
                 request,
@@ -134,6 +137,7 @@ def save(request: HttpRequest) -> HttpResponse:
                 idempotency_key=save_key(user.id, result),
                 replace_playlist_id=replace_id,
                 user_id=user.id,
+                recent_playlists=generation.playlists,
             )
         except RefreshRefused as exc:  # not one of the user's MoodyStream playlists
             messages.warning(request, exc.user_message)
@@ -158,8 +162,7 @@ def result(request: HttpRequest, playlist_id: str) -> HttpResponse:
         "generator/result.html",
         {
             "playlist": playlist,
-            "web_url": playlist.external_url
-            or f"https://open.spotify.com/playlist/{playlist.id}",
-            "embed_url": f"https://open.spotify.com/embed/playlist/{playlist.id}",
+            "web_url": playlist_url(request, playlist.id),
+            "embed_url": playlist_embed_url(request, playlist.id),
         },
     )

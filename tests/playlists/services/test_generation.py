@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections import Counter
 from itertools import pairwise
 
@@ -232,3 +233,12 @@ def test_extended_mode_ranks_by_popularity() -> None:
     assert max(tops) <= 2 and min(deeps) >= 15  # the least popular of all 20 songs
     assert Counter(fake.names())["artist_top_tracks"] == 3
     assert "albums" not in fake.names()  # a 50-result search page holds all 20 songs
+
+
+def test_every_pick_carries_the_rankings_evidence() -> None:
+    fake = world(3, 25)
+    p = preview(fake, track_count=12, deep_cut_percent=50, seed=2)
+    tops = [e.evidence for e in p.entries if e.role == "top"]
+    deeps = [e.evidence for e in p.entries if e.role == "deep"]
+    assert all(any(r.startswith("search #") for r in ev) for ev in tops)
+    assert deeps and all(re.fullmatch(r"search #\d+ of 25", ev[0]) for ev in deeps)
