@@ -9,8 +9,8 @@ in words ("search #2", "single", "track 11 of 12"), for the preview page.
 picks.
 
 * **Search order.**  ``/search?q=artist:"Name"&type=track`` is ordered by how much tracks are
-  played (noisily).  A song's best position on the first page(s) scores most (4 points at #1,
-  2 at #6, 1 at #16).
+  played (noisily).  Each copy of a song found on the first page(s) (album, single, best-of;
+  up to three) scores for its position: 4 points at #1, 2 at #6, 1 at #16.
 * **Your own top tracks** (``/me/top/tracks``): up to 2 points.
 * **Released as a single** — a version seen is on a single, or a single is named after it: 1.5.
 * **On a compilation** (a best-of): 1.  **Re-released**: each further release 0.3.
