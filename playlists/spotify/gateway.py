@@ -2,34 +2,29 @@
 
 A thin adapter over spotipy's public API: a ``spotipy.Spotify`` on a ``requests.Session`` of
 its own carrying the retry policy (``retry.py``); ``calls.py`` decides what spotipy's answers
-and exceptions mean.  Methods return ``models`` and raise only ``errors.SpotifyError``.  The
-one request spotipy 2.26 cannot make is ``_remove_from_library``.
+and exceptions mean.  Methods return ``playlists.music`` types and raise only
+``errors.SpotifyError``.  The one request spotipy 2.26 cannot make is ``_remove_from_library``.
 
 Development Mode (late 2026): no popularity, artist top tracks or ``?ids=`` batches; search
 and artist releases page by at most 10.  ``api_mode="extended"`` uses them, and falls back for
 good if Spotify refuses one anyway.  Each method makes its requests one after another on the
 calling thread (concurrency is the caller's plan, ``services/plan.py``), at most
-``max_workers`` in flight.  Public catalogue data may go through the process cache
-(``cache.py``); nothing else is remembered.
+``max_workers`` in flight.  Nothing is remembered between calls: what a generation reuses,
+it holds and passes on itself.
 """
 
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Hashable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from functools import partial
-from typing import Any, Self, TypeVar
+from typing import Any, Self
 
 import spotipy
 
-from . import parsing
-from .cache import CATALOGUE_CACHE, TTLCache, cache_enabled_by_default
-from .calls import CallPolicy
-from .errors import SpotifyBadRequest, SpotifyForbidden
-from .models import (
+from playlists.music import (
     Album,
     AlbumTracks,
-    ApiMode,
     Artist,
     Page,
     PlaylistSummary,
@@ -38,7 +33,11 @@ from .models import (
     Track,
 )
 
-T = TypeVar("T")
+from . import parsing
+from .calls import CallPolicy
+from .errors import SpotifyBadRequest, SpotifyForbidden
+from .models import ApiMode
+
 Request = Callable[[spotipy.Spotify], Any]
 
 DEV_PAGE_LIMIT = 10  # /search and /artists/{id}/albums in Development Mode
@@ -56,8 +55,7 @@ class SpotifyGateway:
                  refresh_access_token: Callable[[], str] | None = None, max_workers: int = 8,
                  request_timeout: float = 10.0, max_wait_for_rate_limit: float = 5.0,
                  max_retries: int = 3, api_mode: ApiMode = "development",
-                 rate_limit_budget: float | None = None, use_catalogue_cache: bool | None = None,
-                 catalogue_cache: TTLCache = CATALOGUE_CACHE, market: str | None = None,
+                 rate_limit_budget: float | None = None, market: str | None = None,
                  sleep: Callable[[float], None] = time.sleep,
                  clock: Callable[[], float] = time.monotonic) -> None:
         if api_mode not in ("development", "extended"):
@@ -74,9 +72,6 @@ class SpotifyGateway:
                                    requests_timeout=request_timeout)
         self._sp.prefix = self.api_base_url
         self._calls.use(self._sp)
-        if use_catalogue_cache is None:
-            use_catalogue_cache = cache_enabled_by_default()
-        self._cache = catalogue_cache if use_catalogue_cache else None
         self._refused: set[str] = set()  # Extended Quota features Spotify refused after all
 
     def close(self) -> None:
@@ -112,27 +107,18 @@ class SpotifyGateway:
     def _extended(self, feature: str) -> bool:
         return self.api_mode == "extended" and feature not in self._refused
 
-    def _call(self, op: str, request: Request, parse: Callable[[Any], T], **policy: bool) -> T:
+    def _call[T](self, op: str, request: Request, parse: Callable[[Any], T],
+                 **policy: bool) -> T:
         return self._calls.call(op, request, parse, **policy)
 
-    def _cached(self, key: Hashable, fetch: Callable[[], T]) -> T:
-        """Public catalogue data through the process-wide cache (when it is on)."""
-        if self._cache is None:
-            return fetch()
-        cache_key = (self.api_base_url, self.api_mode, key)
-        hit = self._cache.get(cache_key)
-        if hit is None:
-            hit = fetch()
-            self._cache.set(cache_key, hit)
-        return list(hit) if isinstance(hit, list) else hit  # type: ignore[return-value]
-
-    def _paged(self, op: str, request: Callable[[spotipy.Spotify, int], Any],
-               parse: Callable[[Iterable[Any]], Iterable[T]], *, offset: int = 0,
-               max_items: int | None = None) -> list[T]:
+    def _paged[T](self, op: str, request: Callable[[spotipy.Spotify, int], Any],
+                  parse: Callable[[Iterable[Any]], Iterable[T]], *, offset: int = 0,
+                  max_items: int | None = None) -> list[T]:
         """An offset-paged list from ``offset``, page after page (by what Spotify returned)."""
         items: list[T] = []
         while max_items is None or len(items) < max_items:
-            page = self._call(op, _at(request, offset + len(items)), partial(_page, parse=parse))
+            page = self._call(op, _at(request, offset + len(items)),
+                              partial(parsing.page, parse=parse))
             items.extend(page.items)
             if not page.items or offset + len(items) >= page.total:
                 break
@@ -146,7 +132,7 @@ class SpotifyGateway:
         """The user's top artists, best first (``user-top-read``)."""
         return self._paged("GET /me/top/artists", lambda sp, at: sp.current_user_top_artists(
             limit=min(limit, PAGE_LIMIT), offset=at, time_range=time_range,
-        ), _artists, max_items=limit)
+        ), parsing.artists, max_items=limit)
 
     def user_top_tracks(self, time_range: TimeRange = "medium_term", limit: int = 50
                         ) -> list[Track]:
@@ -163,7 +149,7 @@ class SpotifyGateway:
             page = self._call("GET /me/following", partial(
                 _followed_page, limit=min(PAGE_LIMIT, limit - len(artists)), after=after,
             ), lambda raw: raw["artists"])
-            artists.extend(_artists(page.get("items") or ()))
+            artists.extend(parsing.artists(page.get("items") or ()))
             after = (page.get("cursors") or {}).get("after")
             if not after or not page.get("items"):
                 break
@@ -173,50 +159,36 @@ class SpotifyGateway:
         """50 of the user's saved tracks, newest first (``user-library-read``)."""
         return self._call("GET /me/tracks", lambda sp: sp.current_user_saved_tracks(
             limit=PAGE_LIMIT, offset=offset,
-        ), partial(_page, parse=_saved_tracks))
+        ), partial(parsing.page, parse=parsing.saved_tracks))
 
     # -- catalogue ------------------------------------------------------------------------
     def artist(self, artist_id: str) -> Artist:
         return self._call("GET /artists/{id}", lambda sp: sp.artist(artist_id), parsing.artist)
 
     def search_artists(self, query: str, *, limit: int = 10) -> list[Artist]:
-        return self._cached(("search", "artist", query, limit, 0),
-                            lambda: self._search(query, "artist", limit, 0, _artists))
+        return list(self._search(query, "artist", limit, 0, parsing.artists).items)
 
     def search_tracks(self, query: str, *, limit: int = 10, offset: int = 0) -> list[Track]:
         """Tracks in Spotify's search order (relevance and, undocumented, popularity)."""
-        return self._cached(("search", "track", query, limit, offset),
-                            lambda: self._search(query, "track", limit, offset, parsing.tracks))
+        return list(self.search_track_page(query, limit=limit, offset=offset).items)
 
     def search_track_page(self, query: str, *, limit: int = 10, offset: int = 0) -> Page[Track]:
         """A page of ``search_tracks`` and the number of results in all: how deep the page
         sits in the artist's results (Spotify rejects offset + limit beyond 1,000)."""
+        return self._search(query, "track", limit, offset, parsing.tracks)
 
-        def page(raw: Any) -> Page[Track]:
-            found = raw.get("tracks") or {}
-            items = tuple(parsing.tracks(found.get("items") or ()))
+    def _search[T](self, query: str, kind: str, limit: int, offset: int,
+                   parse: Callable[[Iterable[Any]], list[T]]) -> Page[T]:
+        if not self._extended("search_limit"):
+            limit = min(limit, DEV_PAGE_LIMIT)
+
+        def page(raw: Any) -> Page[T]:
+            found = raw.get(f"{kind}s") or {}
+            items = tuple(parse(found.get("items") or ()))
             return Page(items, int(found.get("total") or len(items)))
 
-        if not self._extended("search_limit"):
-            limit = min(limit, DEV_PAGE_LIMIT)
-        return self._cached(
-            ("search", "track-page", query, limit, offset),
-            lambda: self._call(
-                "GET /search type=track",
-                lambda sp: sp.search(
-                    query, limit=limit, offset=offset, type="track", market=self.market
-                ),
-                page,
-            ),
-        )
-
-    def _search(self, query: str, kind: str, limit: int, offset: int,
-                parse: Callable[[Any], list[T]]) -> list[T]:
-        if not self._extended("search_limit"):
-            limit = min(limit, DEV_PAGE_LIMIT)
         return self._call(f"GET /search type={kind}", lambda sp: sp.search(
-            query, limit=limit, offset=offset, type=kind, market=self.market,
-        ), lambda raw: parse((raw.get(f"{kind}s") or {}).get("items") or ()))
+            query, limit=limit, offset=offset, type=kind, market=self.market), page)
 
     def artist_albums(self, artist_id: str, include_groups: Sequence[str] = ALL_GROUPS, *,
                       max_items: int | None = None, offset: int = 0) -> list[Album]:
@@ -227,26 +199,19 @@ class SpotifyGateway:
         def fetch(limit: int) -> list[Album]:
             return self._paged("GET /artists/{id}/albums", lambda sp, at: sp.artist_albums(
                 artist_id, include_groups=groups, country=self.market, limit=limit, offset=at,
-            ), _albums, offset=offset, max_items=max_items)
+            ), parsing.albums, offset=offset, max_items=max_items)
 
-        def fetch_largest_pages() -> list[Album]:
-            if self._extended("albums_limit"):
-                try:
-                    return fetch(PAGE_LIMIT)
-                except SpotifyBadRequest:  # "Invalid limit": not Extended Quota after all
-                    self._refused.add("albums_limit")
-            return fetch(DEV_PAGE_LIMIT)
-
-        return self._cached(("albums", artist_id, groups, max_items, offset), fetch_largest_pages)
+        if self._extended("albums_limit"):
+            try:
+                return fetch(PAGE_LIMIT)
+            except SpotifyBadRequest:  # "Invalid limit": not Extended Quota after all
+                self._refused.add("albums_limit")
+        return fetch(DEV_PAGE_LIMIT)
 
     def album(self, album_id: str) -> AlbumTracks:
         """An album with all its tracks: ``GET /albums/{id}`` embeds the first 50."""
-
-        def fetch() -> AlbumTracks:
-            return self._rest_of_album(*self._call("GET /albums/{id}", lambda sp: sp.album(
-                album_id, market=self.market), parsing.album_tracks))
-
-        return self._cached(("album", album_id), fetch)
+        return self._rest_of_album(*self._call("GET /albums/{id}", lambda sp: sp.album(
+            album_id, market=self.market), parsing.album_tracks))
 
     def _rest_of_album(self, detail: AlbumTracks, page: parsing.Json) -> AlbumTracks:
         if int(page.get("total") or 0) <= len(detail.tracks):
@@ -261,16 +226,12 @@ class SpotifyGateway:
         ids = list(dict.fromkeys(album_ids))
         if len(ids) > 1 and self._extended("batch_albums"):
             try:
-                return [a for chunk in _chunks(ids, BATCH_ALBUMS) for a in self._batch(chunk)]
+                return [self._rest_of_album(*found) for chunk in _chunks(ids, BATCH_ALBUMS)
+                        for found in self._call("GET /albums?ids=", partial(
+                            _albums, ids=chunk, market=self.market), _batch_of_albums)]
             except SpotifyForbidden:
                 self._refused.add("batch_albums")
         return [self.album(album_id) for album_id in ids]
-
-    def _batch(self, ids: Sequence[str]) -> list[AlbumTracks]:
-        found = self._call("GET /albums?ids=", lambda sp: sp.albums(list(ids), market=self.market),
-                           lambda raw: [parsing.album_tracks(a) for a in raw["albums"] if a])
-        return [self._cached(("album", d.album.id), partial(self._rest_of_album, d, page))
-                for d, page in found]
 
     def tracks(self, track_ids: Sequence[str]) -> list[Track]:
         """Full track objects (ISRC, popularity in Extended Quota)."""
@@ -282,11 +243,9 @@ class SpotifyGateway:
                     lambda raw: parsing.tracks(raw["tracks"]))]
             except SpotifyForbidden:
                 self._refused.add("batch_tracks")
-        return [self.track(track_id) for track_id in ids]
-
-    def track(self, track_id: str) -> Track:
-        return self._call("GET /tracks/{id}", lambda sp: sp.track(track_id, market=self.market),
-                          parsing.track)
+        return [self._call("GET /tracks/{id}", partial(_track, track_id=track_id,
+                                                       market=self.market), parsing.track)
+                for track_id in ids]
 
     def artist_top_tracks(self, artist_id: str) -> list[Track] | None:
         """Spotify's top tracks (Extended Quota only); ``None`` when not available."""
@@ -316,7 +275,7 @@ class SpotifyGateway:
         for an item without one): how a save checks an add whose answer was lost."""
         return self._paged("GET /playlists/{id}/items", lambda sp, at: sp.playlist_items(
             playlist_id, limit=PAGE_LIMIT, offset=at, additional_types=("track",),
-        ), lambda items: [_item_uri(entry) for entry in items], offset=offset)
+        ), parsing.item_uris, offset=offset)
 
     def create_playlist(self, name: str, *, description: str = "",
                         public: bool = False) -> PlaylistSummary:
@@ -330,14 +289,15 @@ class SpotifyGateway:
         snapshot: str | None = None
         for chunk in _chunks(list(uris), ITEMS_PER_WRITE):
             snapshot = self._call("POST /playlists/{id}/items", partial(
-                _add_items, playlist_id=playlist_id, uris=chunk), _snapshot, idempotent=False)
+                _add_items, playlist_id=playlist_id, uris=chunk), parsing.snapshot,
+                idempotent=False)
         return snapshot
 
     def replace_items(self, playlist_id: str, uris: Sequence[str]) -> str | None:
         """Set the items: PUT the first 100 (idempotent), then POST the rest in order."""
         uris = list(uris)
         snapshot = self._call("PUT /playlists/{id}/items", lambda sp: sp.playlist_replace_items(
-            playlist_id, uris[:ITEMS_PER_WRITE]), _snapshot)
+            playlist_id, uris[:ITEMS_PER_WRITE]), parsing.snapshot)
         return self.add_items(playlist_id, uris[ITEMS_PER_WRITE:]) or snapshot
 
     def change_playlist_details(self, playlist_id: str, *, name: str | None = None,
@@ -367,12 +327,7 @@ class SpotifyGateway:
             )
 
 
-def _page[T](raw: Any, parse: Callable[[Iterable[Any]], Iterable[T]]) -> Page[T]:
-    if not isinstance(raw, dict) or not isinstance(raw.get("items"), list):
-        raise TypeError("not a paging object")
-    return Page(tuple(parse(raw["items"])), int(raw.get("total") or 0))
-
-
+# Requests whose arguments change per call (a chunk, a cursor, an offset), bound once.
 def _at(request: Callable[[spotipy.Spotify, int], Any], offset: int) -> Request:
     return lambda sp: request(sp, offset)
 
@@ -381,40 +336,29 @@ def _followed_page(sp: spotipy.Spotify, *, limit: int, after: str | None) -> Any
     return sp.current_user_followed_artists(limit=limit, after=after)
 
 
+def _albums(sp: spotipy.Spotify, *, ids: Sequence[str], market: str | None) -> Any:
+    return sp.albums(list(ids), market=market)
+
+
 def _tracks(sp: spotipy.Spotify, *, ids: Sequence[str], market: str | None) -> Any:
     return sp.tracks(list(ids), market=market)
+
+
+def _track(sp: spotipy.Spotify, *, track_id: str, market: str | None) -> Any:
+    return sp.track(track_id, market=market)
 
 
 def _add_items(sp: spotipy.Spotify, *, playlist_id: str, uris: Sequence[str]) -> Any:
     return sp.playlist_add_items(playlist_id, list(uris))
 
 
+def _batch_of_albums(raw: Any) -> list[tuple[AlbumTracks, parsing.Json]]:
+    return [parsing.album_tracks(a) for a in raw["albums"] if a]
+
+
 def _chunks[T](items: Sequence[T], size: int) -> list[Sequence[T]]:
     return [items[i : i + size] for i in range(0, len(items), size)]
 
 
-def _artists(items: Iterable[Any]) -> list[Artist]:
-    return [parsing.artist(a) for a in items if a]
-
-
-def _albums(items: Iterable[Any]) -> list[Album]:
-    return [parsing.album(a) for a in items if a]
-
-
-def _saved_tracks(items: Iterable[Any]) -> list[Track]:
-    return parsing.tracks([(entry or {}).get("track") for entry in items])
-
-
-def _snapshot(raw: Any) -> str | None:
-    return raw.get("snapshot_id") if isinstance(raw, dict) else None
-
-
 def _ignore(raw: Any) -> None:
     return None
-
-
-def _item_uri(entry: Any) -> str | None:
-    """``item`` since February 2026, ``track`` before."""
-    item = entry.get("item") or entry.get("track") if isinstance(entry, dict) else None
-    uri = item.get("uri") if isinstance(item, dict) else None
-    return uri if isinstance(uri, str) else None
