@@ -76,6 +76,8 @@ if IS_PRODUCTION and env.bool("DEMO_MODE", default=False):
     raise ImproperlyConfigured("Demo mode cannot be switched on in production.")
 # Where the emulator is mounted inside this app in demo mode (see moodystream/wsgi.py).
 DEMO_EMULATOR_PATH = "/demo-spotify"
+# The mounted emulator's test-only control API (no credentials): only for a local e2e run.
+DEMO_EMULATOR_CONTROL_API = DEMO_MODE and env.bool("DEMO_EMULATOR_CONTROL_API", default=False)
 if DEMO_MODE:
     # The emulator's built-in demo client; an empty base URL means "the emulator mounted on the
     # host serving this request" so that any runserver port works.
@@ -111,10 +113,17 @@ if not SECRET_KEY:
         # Only the 503 page is served, so sessions are never read, until the middleware loads
         # the secret after a transient failure (it sets the real SECRET_KEY then).
         SECRET_KEY = secrets.token_urlsafe(50)
-    elif DEBUG or DEMO_MODE:
+    elif DEMO_MODE:
+        # Only the emulator's made-up tokens are ever sealed with this public key.
         SECRET_KEY = "django-insecure-moodystream-local-demo-key-not-for-production"  # noqa: S105
     else:
-        raise ImproperlyConfigured("DJANGO_SECRET_KEY is required outside debug and demo mode.")
+        # Never with real Spotify (DEBUG or not): anyone could decrypt a copied session cookie.
+        raise ImproperlyConfigured(
+            "DJANGO_SECRET_KEY is required with real Spotify credentials: without it the "
+            "session cookies holding Spotify tokens would be sealed with a public key. Add one "
+            "to .env, for example: python -c \"import secrets; "
+            "print('DJANGO_SECRET_KEY=' + secrets.token_urlsafe(50))\" >> .env"
+        )
 
 ALLOWED_HOSTS = env.list(
     "ALLOWED_HOSTS", default=[] if IS_PRODUCTION else ["127.0.0.1", "localhost", "[::1]"]
@@ -187,7 +196,7 @@ USE_TZ = True
 # --- Sessions: encrypted, signed cookies ----------------------------------------------------
 SESSION_ENGINE = "moodystream.sessions"
 SESSION_COOKIE_NAME = "moodystream_session"
-SESSION_COOKIE_AGE = 60 * 60 * 24 * 30
+SESSION_COOKIE_AGE = 60 * 60 * 24 * 7  # the absolute lifetime (moodystream/sessions.py)
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SECURE_COOKIES = IS_PRODUCTION or env.bool("SECURE_COOKIES", default=False)

@@ -7,6 +7,7 @@ the grant is gone (revoked, or older than Spotify's six-month limit).
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from dataclasses import dataclass
 from typing import Any
@@ -29,13 +30,26 @@ class ConnectedUser:
     display_name: str
 
 
-def _demo_base(request: HttpRequest) -> str:
+def _demo_internal_base(request: HttpRequest) -> str:
+    """Where this server reaches its own mounted emulator: never where the Host header says.
+
+    The request's Host is the client's to choose (any port passes ALLOWED_HOSTS), and following
+    it would send the user's token to whatever listens there. The port comes from the socket
+    this server accepted the request on (``SERVER_PORT``, set by the WSGI server), the host is
+    the loopback address demo mode serves on.
+    """
+    port = int(request.META.get("SERVER_PORT") or 80)
+    return f"http://127.0.0.1:{port}{settings.DEMO_EMULATOR_PATH}/"
+
+
+def _demo_browser_base(request: HttpRequest) -> str:
+    """The mounted emulator as the user's browser sees it (its consent page is a redirect)."""
     return request.build_absolute_uri(settings.DEMO_EMULATOR_PATH + "/")
 
 
 def spotify_app(request: HttpRequest) -> SpotifyApp:
-    """The Spotify app credentials and URLs, as seen from this request's host."""
-    accounts = settings.SPOTIFY_ACCOUNTS_BASE_URL or _demo_base(request)
+    """The Spotify app credentials and URLs for this server's own calls (token exchange)."""
+    accounts = settings.SPOTIFY_ACCOUNTS_BASE_URL or _demo_internal_base(request)
     redirect_uri = settings.SPOTIFY_REDIRECT_URI or request.build_absolute_uri(
         reverse("playlists:callback")
     )
@@ -47,8 +61,16 @@ def spotify_app(request: HttpRequest) -> SpotifyApp:
     )
 
 
+def browser_spotify_app(request: HttpRequest) -> SpotifyApp:
+    """The same app, with the accounts URL the browser is sent to (the authorize page)."""
+    app = spotify_app(request)
+    if settings.SPOTIFY_ACCOUNTS_BASE_URL:
+        return app
+    return dataclasses.replace(app, accounts_base_url=_demo_browser_base(request))
+
+
 def api_base_url(request: HttpRequest) -> str:
-    return settings.SPOTIFY_API_BASE_URL or _demo_base(request) + "v1/"
+    return settings.SPOTIFY_API_BASE_URL or _demo_internal_base(request) + "v1/"
 
 
 def store_connection(request: HttpRequest, tokens: TokenSet, user: ConnectedUser) -> None:
@@ -59,10 +81,13 @@ def store_connection(request: HttpRequest, tokens: TokenSet, user: ConnectedUser
 
 
 def connected_user(request: HttpRequest) -> ConnectedUser | None:
-    data: dict[str, Any] | None = request.session.get(SESSION_USER)
-    if not data or SESSION_TOKENS not in request.session:
+    data: Any = request.session.get(SESSION_USER)
+    if not isinstance(data, dict) or SESSION_TOKENS not in request.session:
         return None
-    return ConnectedUser(id=str(data["id"]), display_name=str(data["name"]))
+    user_id, name = data.get("id"), data.get("name")
+    if not isinstance(user_id, str) or not isinstance(name, str):
+        return None
+    return ConnectedUser(id=user_id, display_name=name)
 
 
 def disconnect(request: HttpRequest) -> None:
