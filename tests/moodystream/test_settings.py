@@ -119,3 +119,28 @@ def test_production_is_never_demo_and_cookies_are_secure() -> None:
     assert values["secure_cookies"] is True
     assert values["debug"] is False
     assert values["admin_routed"] is False
+
+
+@pytest.mark.parametrize("debug", ["1", "0"])
+def test_real_spotify_never_runs_on_the_public_demo_key(debug: str) -> None:
+    credentials = {k: v for k, v in REAL_CREDENTIALS.items() if k != "DJANGO_SECRET_KEY"}
+    result = run_settings(DEBUG=debug, **credentials)
+    assert result.returncode != 0
+    assert "DJANGO_SECRET_KEY is required with real Spotify credentials" in result.stderr
+    assert "secrets.token_urlsafe" in result.stderr  # says how to make one
+
+
+def test_runserver_with_real_credentials_and_no_key_refuses_to_serve() -> None:
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith(("SPOTIPY_", "SPOTIFY_", "DJANGO_", "DEMO_", "ENABLE_", "DEBUG"))
+    }
+    credentials = {k: v for k, v in REAL_CREDENTIALS.items() if k != "DJANGO_SECRET_KEY"}
+    env.update(MOODYSTREAM_IGNORE_DOTENV="1", DEBUG="1", **credentials)
+    result = subprocess.run(
+        [sys.executable, "manage.py", "runserver", "--noreload", "127.0.0.1:0"],
+        cwd=PROJECT_ROOT, env=env, capture_output=True, text=True, timeout=60,
+    )
+    assert result.returncode != 0
+    assert "DJANGO_SECRET_KEY is required" in result.stderr
