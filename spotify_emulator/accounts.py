@@ -14,7 +14,12 @@ from werkzeug.datastructures import MultiDict
 from werkzeug.utils import redirect
 from werkzeug.wrappers import Request, Response
 
-from .config import LOOPBACK_HOSTS, ClientApp, check_redirect_uri_allowed
+from .config import (
+    LOOPBACK_HOSTS,
+    ClientApp,
+    check_redirect_uri_allowed,
+    is_insecure_redirect_uri,
+)
 from .consent import CONSENT_CSS, SCOPE_DESCRIPTIONS, render_consent, render_error
 from .responses import json_response
 from .tokens import OAuthError
@@ -82,6 +87,9 @@ def authorize(app: EmulatorApp, request: Request) -> Response:
     if client is None:
         return _error_page(request, "INVALID_CLIENT: Invalid client")
     redirect_uri = params.get("redirect_uri", "")
+    if redirect_uri and is_insecure_redirect_uri(redirect_uri):
+        return _error_page(request, "INVALID_CLIENT: Insecure redirect URI",
+                           check_redirect_uri_allowed(redirect_uri) or "")
     problem = check_redirect_uri_allowed(redirect_uri) if redirect_uri else "missing"
     if problem or not redirect_uri_matches(client, redirect_uri):
         detail = problem if problem and problem != "missing" else (
@@ -94,7 +102,9 @@ def authorize(app: EmulatorApp, request: Request) -> Response:
     scopes = params.get("scope", "").split()
     unknown = [s for s in scopes if s not in SCOPE_DESCRIPTIONS]
     if unknown:
-        return _redirect_back(redirect_uri, {"error": "invalid_scope", "state": state})
+        # Spotify shows this on its own page rather than redirecting back.
+        return _error_page(request, "Illegal scope",
+                           f"Unknown scope: {', '.join(unknown)}")
     challenge = params.get("code_challenge") or None
     method = params.get("code_challenge_method") or None
     if (challenge or method) and (method != "S256" or not challenge):

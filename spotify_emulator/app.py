@@ -20,7 +20,7 @@ from typing import Any
 from werkzeug.exceptions import MethodNotAllowed, NotFound
 from werkzeug.wrappers import Request, Response
 
-from . import accounts, control
+from . import accounts, control, dashboard
 from .catalogue import build_catalogue
 from .clock import Clock
 from .config import ClientApp, EmulatorConfig, Mode
@@ -38,6 +38,9 @@ log = logging.getLogger("spotify_emulator")
 
 NOT_REGISTERED = ("Check settings on developer.spotify.com/dashboard, "
                   "the user may not be registered.")
+OWNER_NEEDS_PREMIUM = ("Active premium subscription required for the owner of the app. When the "
+                       "subscription status changes, it can take a few hours before requests "
+                       "are allowed again.")
 
 
 class DropConnection(Exception):
@@ -84,9 +87,16 @@ class EmulatorApp:
         self.mode = mode
 
     def allowed_users(self, client: ClientApp) -> tuple[str, ...]:
-        if client.allowed_users is None:
-            return DEFAULT_ALLOW_LIST
-        return tuple(client.allowed_users)
+        """Who may use ``client`` in development mode: its list, and its owner automatically."""
+        listed = DEFAULT_ALLOW_LIST if client.allowed_users is None else tuple(client.allowed_users)
+        if client.owner in self.state.users and client.owner not in listed:
+            return (client.owner, *listed)
+        return listed
+
+    def owner_lacks_premium(self, client: ClientApp) -> bool:
+        """Development Mode apps are served only while their owner has Premium (Feb 2026)."""
+        owner = self.state.users.get(client.owner or "")
+        return owner is not None and owner.product != "premium"
 
     def issue_token(self, user_id: str, scopes: Iterable[str] = (),
                     client_id: str | None = None) -> dict:
@@ -129,7 +139,7 @@ class EmulatorApp:
             response = error_response(500, "Server error.")
         record.status = response.status_code
         record.duration_ms = round((time.perf_counter() - started) * 1000, 3)
-        if not request.path.startswith(("/_control", "/static/")):
+        if not request.path.startswith(("/_control", "/static/", "/dashboard")):
             self.request_log.add(record)
         return response(environ, start_response)
 
@@ -150,6 +160,8 @@ class EmulatorApp:
             return control.handle(self, request)
         if path == "/static/consent.css":
             return accounts.stylesheet(request)
+        if path == "/dashboard" or path.startswith("/dashboard/"):
+            return dashboard.handle(self, request)
         delay = self.faults.latency_seconds()
         if delay > 0:
             time.sleep(delay)
@@ -198,6 +210,7 @@ class EmulatorApp:
                 "authorize": f"{accounts.root_url(request)}/authorize",
                 "token": f"{accounts.root_url(request)}/api/token",
                 "api": f"{accounts.root_url(request)}/v1/",
+                "dashboard": f"{accounts.root_url(request)}/dashboard",
                 "mode": self.mode,
             })
         return error_response(404, "Service not found")
@@ -218,15 +231,17 @@ class EmulatorApp:
     def _web_api(self, request: Request, record: RequestRecord) -> Response:
         token = self._authenticate(request)
         record.client_id, record.user_id = token.client_id, token.user_id or None
-        self.rate_limiter.check(token.client_id)
+        client = self.clients.get(token.client_id)
+        if client is None:
+            raise ApiError(401, "Invalid access token")
+        self.rate_limiter.check(client.developer_account)
         if token.revoked:
             raise ApiError(401, "Invalid access token", _www_auth("Invalid access token"))
         if self.tokens.is_expired(token):
             raise ApiError(401, "The access token expired", _www_auth("The access token expired"))
-        client = self.clients.get(token.client_id)
-        if client is None:
-            raise ApiError(401, "Invalid access token")
         user = self.state.users.get(token.user_id) if token.user_id else None
+        if self.mode == "development" and self.owner_lacks_premium(client):
+            raise ApiError(403, OWNER_NEEDS_PREMIUM)
         if user is not None and self.mode == "development" \
                 and user.id not in self.allowed_users(client):
             raise ApiError(403, NOT_REGISTERED)

@@ -21,6 +21,17 @@ MAX_DEV_MODE_USERS = 5
 LOOPBACK_HOSTS = ("127.0.0.1", "::1")
 
 
+def is_insecure_redirect_uri(uri: str) -> bool:
+    """Plain HTTP to anything but a loopback literal (``localhost`` included): Spotify's
+    "INVALID_CLIENT: Insecure redirect URI"."""
+    try:
+        parts = urlsplit(uri)
+        host = parts.hostname
+    except ValueError:
+        return False
+    return parts.scheme == "http" and (host == "localhost" or host not in LOOPBACK_HOSTS)
+
+
 def check_redirect_uri_allowed(uri: str) -> str | None:
     """Return why Spotify would refuse ``uri`` as a redirect URI, or None if it is fine.
 
@@ -54,6 +65,12 @@ class ClientApp:
     it only matters in development mode. ``allow_any_loopback_port`` makes a registered
     ``http://127.0.0.1/path`` (no port) match any port, RFC 8252 section 7.3 style, for
     demo servers whose port varies.
+
+    ``owner`` is the developer account that registered the app (a demo user id for apps made
+    on the demo dashboard). Since July 2026 Spotify counts rate limits and quota per developer
+    account, so every app of one owner shares one budget; an app with no owner stands for a
+    developer account of its own. A demo-user owner is automatically one of the app's users
+    and, in development mode, needs Premium for the app to be served at all.
     """
 
     client_id: str
@@ -62,6 +79,12 @@ class ClientApp:
     allowed_users: tuple[str, ...] | list[str] | None = None
     allow_any_loopback_port: bool = False
     name: str = "MoodyStream"
+    owner: str | None = None
+
+    @property
+    def developer_account(self) -> str:
+        """Whose rate limit and quota this app's requests spend."""
+        return self.owner or f"client:{self.client_id}"
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "redirect_uris", tuple(self.redirect_uris))
@@ -89,7 +112,7 @@ class EmulatorConfig:
     mode: Mode = "development"
     seed: int = 42
     access_token_ttl: int = 3600
-    #: Requests allowed per client app in any rolling 30-second window; None = unlimited.
+    #: Requests allowed per developer account in any rolling 30-second window; None = unlimited.
     rate_limit_per_30s: int | None = None
     #: Fixed added latency, or a (min, max) range jittered with the seeded RNG.
     latency_ms: int | tuple[int, int] = 0
@@ -103,7 +126,7 @@ class EmulatorConfig:
     rotate_refresh_tokens: bool = False
     authorization_code_ttl: int = 600
     refresh_token_lifetime: int = 183 * 24 * 3600  # about 6 months after the consent
-    #: Start with every client in "quota exceeded" state (429 with reason QUOTA_EXCEEDED).
+    #: Start with every developer account in "quota exceeded" state (429, QUOTA_EXCEEDED).
     quota_exceeded: bool = False
     quota_retry_after: int = 4 * 3600
     #: "Today" for release dates of the newest albums (``tag:new``); None = the clock's date.
@@ -141,4 +164,5 @@ __all__ = [
     "EmulatorConfig",
     "Mode",
     "check_redirect_uri_allowed",
+    "is_insecure_redirect_uri",
 ]

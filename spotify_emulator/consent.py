@@ -51,6 +51,11 @@ button { flex: 1; padding: .7rem; border-radius: 999px; border: 0; font-weight: 
 button#approve { background: #1ed760; color: #000; }
 button#deny { background: transparent; color: #f5f5f5; border: 1px solid #888; }
 .error { color: #ff8a80; }
+input, textarea { width: 100%; box-sizing: border-box; padding: .4rem; margin-bottom: .5rem; }
+input[type=checkbox] { width: auto; }
+fieldset { border: 1px solid #444; border-radius: 4px; margin: .75rem 0; }
+code#client-id { font-size: 1.1rem; color: #1ed760; }
+form.developer button, .buttons button { background: #1ed760; color: #000; }
 .note { color: #aaa; font-size: .85rem; }
 """
 

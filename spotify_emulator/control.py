@@ -14,7 +14,8 @@ Disabled (404) when ``EmulatorConfig.enable_control_api`` is False.
                                     "method": "GET", "seconds": 5, "message": "..."}
     DELETE /_control/faults[/<id>]             remove all rules / one rule
     POST   /_control/rate-limit    {"per_30s": 10 | null}
-    POST   /_control/quota         {"exceeded": true, "retry_after": 14400}
+    POST   /_control/quota         {"exceeded": true, "retry_after": 14400,
+                                    "account": "maya"}  (one developer account; else all)
     POST   /_control/revoke        {"user_id": "alex", "access": true, "refresh": true,
                                     "client_id": null} | {"token": "..."}
     POST   /_control/token         {"user_id": "alex", "scopes": [...], "client_id": null}
@@ -71,10 +72,12 @@ def _summary(app: EmulatorApp) -> dict:
         "clock": {"now": app.clock.now(), "offset": app.clock.offset},
         "users": list(app.state.users),
         "clients": [c.client_id for c in app.clients.values()],
+        "developer_accounts": sorted({c.developer_account for c in app.clients.values()}),
         "faults": [r.to_dict() for r in app.faults.rules],
         "latency_ms": app.faults.latency_ms,
         "rate_limit_per_30s": app.rate_limiter.per_30s,
         "quota_exceeded": app.rate_limiter.quota_exceeded,
+        "exhausted_accounts": sorted(app.rate_limiter.exhausted_accounts),
         "requests_logged": len(app.request_log),
         "unexpected_errors": len(app.errors),
     }
@@ -110,10 +113,14 @@ def _dispatch(app: EmulatorApp, request: Request) -> Response:
         return json_response({"rate_limit_per_30s": app.rate_limiter.per_30s})
     if route == "quota" and method == "POST":
         body = _body(request)
-        app.rate_limiter.quota_exceeded = bool(body.get("exceeded", True))
         if "retry_after" in body:
             app.rate_limiter.quota_retry_after = int(body["retry_after"])
+        if body.get("account"):
+            app.rate_limiter.exhaust_quota(str(body["account"]), bool(body.get("exceeded", True)))
+        else:
+            app.rate_limiter.quota_exceeded = bool(body.get("exceeded", True))
         return json_response({"quota_exceeded": app.rate_limiter.quota_exceeded,
+                              "exhausted_accounts": sorted(app.rate_limiter.exhausted_accounts),
                               "retry_after": app.rate_limiter.quota_retry_after})
     if route == "revoke" and method == "POST":
         body = _body(request)

@@ -1,8 +1,13 @@
-"""Spotify-like rate limiting: a rolling 30-second budget per client app, and quota mode.
+"""Spotify-like rate limiting: a rolling 30-second budget per developer account, and quota.
+
+Since July 2026 Spotify counts rate limits and quota per *developer account*: every app one
+developer registered spends the same budget, and apps of other developers are unaffected.
+The caller passes the account (``ClientApp.developer_account``), never a client id.
 
 Over budget, requests get 429 with ``Retry-After`` (seconds until the oldest counted request
-leaves the window). Quota mode answers 429 with ``"reason": "QUOTA_EXCEEDED"`` and a long
-Retry-After, like an app that exhausted its quota.
+leaves the window). An account whose quota is exceeded (all of them with ``quota_exceeded``,
+or the ones named with ``exhaust_quota``) gets 429 with ``"reason": "QUOTA_EXCEEDED"`` and a
+long Retry-After.
 """
 
 from __future__ import annotations
@@ -25,12 +30,15 @@ class RateLimiter:
         self.per_30s = per_30s
         self.quota_exceeded = quota_exceeded
         self.quota_retry_after = quota_retry_after
+        #: Developer accounts whose quota ran out (on top of ``quota_exceeded`` for all).
+        self.exhausted_accounts: set[str] = set()
         self._hits: dict[str, deque[float]] = {}
         self._lock = threading.Lock()
 
     def reset(self) -> None:
         with self._lock:
             self.per_30s, self.quota_exceeded, self.quota_retry_after = self._initial
+            self.exhausted_accounts.clear()
             self._hits.clear()
 
     def configure(self, per_30s: int | None = None, *, quota_exceeded: bool | None = None,
@@ -42,20 +50,30 @@ class RateLimiter:
             self.per_30s = per_30s
             if quota_exceeded is not None:
                 self.quota_exceeded = quota_exceeded
+                if not quota_exceeded:
+                    self.exhausted_accounts.clear()
             if quota_retry_after is not None:
                 self.quota_retry_after = quota_retry_after
             self._hits.clear()
 
-    def check(self, client_id: str) -> None:
-        """Count one request for ``client_id``; raise the 429 ApiError when over budget."""
-        if self.quota_exceeded:
+    def exhaust_quota(self, account: str, exhausted: bool = True) -> None:
+        """Mark one developer account's quota as used up (or restore it)."""
+        with self._lock:
+            if exhausted:
+                self.exhausted_accounts.add(account)
+            else:
+                self.exhausted_accounts.discard(account)
+
+    def check(self, account: str) -> None:
+        """Count one request for developer ``account``; raise the 429 ApiError when over."""
+        if self.quota_exceeded or account in self.exhausted_accounts:
             raise ApiError(429, "API rate limit exceeded",
                            {"Retry-After": str(self.quota_retry_after)}, reason="QUOTA_EXCEEDED")
         if self.per_30s is None:
             return
         now = self.clock.now()
         with self._lock:
-            hits = self._hits.setdefault(client_id, deque())
+            hits = self._hits.setdefault(account, deque())
             while hits and hits[0] <= now - WINDOW_SECONDS:
                 hits.popleft()
             if len(hits) >= self.per_30s:

@@ -131,7 +131,9 @@ class TokenStore:
                 raise OAuthError("invalid_grant", "Refresh token expired")
             if not client_authenticated and not grant.public_client:
                 raise OAuthError("invalid_client", "Invalid client secret")
-            if self.rotate_refresh_tokens:
+            # A refresh token a public client got (PKCE, no secret) is single use, as on
+            # Spotify: the answer carries its successor and the old one is revoked.
+            if self.rotate_refresh_tokens or grant.public_client:
                 grant.revoked = True
                 grant = RefreshGrant("AQ" + secrets.token_urlsafe(96), grant.client_id,
                                      grant.user_id, grant.scopes, grant.consent_at,

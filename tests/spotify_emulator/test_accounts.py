@@ -106,10 +106,12 @@ class TestDecision:
         location = approve_consent(authorize_url(emulator), USER_TYPICAL, decision="deny")
         assert query_of(location) == {"error": "access_denied", "state": "st4te"}
 
-    def test_unknown_scope_goes_back_as_invalid_scope(self, emulator: EmulatorServer):
-        location = approve_consent(authorize_url(emulator, scope="user-top-read no-such-scope"),
-                                   USER_TYPICAL)
-        assert query_of(location)["error"] == "invalid_scope"
+    def test_unknown_scope_is_an_illegal_scope_page(self, emulator: EmulatorServer):
+        page = requests.get(authorize_url(emulator, scope="user-top-read no-such-scope"),
+                            allow_redirects=False, timeout=10)
+        assert page.status_code == 400
+        assert '<p class="error">Illegal scope</p>' in page.text
+        assert "no-such-scope" in page.text
 
     def test_wrong_response_type_goes_back_as_unsupported(self, emulator: EmulatorServer):
         location = approve_consent(authorize_url(emulator, response_type="token"), USER_TYPICAL)
@@ -138,8 +140,13 @@ class TestRedirectUriRules:
 
     def test_localhost_is_refused_even_when_otherwise_matching(self, emulator: EmulatorServer):
         html = self.error_page(emulator, redirect_uri="http://localhost:8888/callback")
-        assert "INVALID_CLIENT: Invalid redirect URI" in html
+        assert "INVALID_CLIENT: Insecure redirect URI" in html
         assert "localhost" in html
+
+    def test_plain_http_to_a_real_host_is_an_insecure_redirect_uri(self, emulator):
+        html = self.error_page(emulator, redirect_uri="http://moody.example/callback/")
+        assert "INVALID_CLIENT: Insecure redirect URI" in html
+        assert "INVALID_CLIENT: Invalid redirect URI" not in html
 
     def test_registering_localhost_or_plain_http_is_refused(self):
         with pytest.raises(ValueError, match="localhost"):

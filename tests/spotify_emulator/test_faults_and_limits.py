@@ -174,17 +174,40 @@ class TestRateLimits:
         app.clock.advance(10)
         assert api.get("/v1/me").status_code == 200
 
-    def test_budget_is_per_client_app(self, make_emulator, login: LoginFactory):
+    def test_budget_is_per_developer_account_not_per_client_id(self, make_emulator,
+                                                               login: LoginFactory):
         from spotify_emulator import DEMO_CLIENT, ClientApp
 
-        other = ClientApp("other", "secret", ["https://x.example/cb"])
+        mine = ClientApp("mine", "secret", ["https://x.example/cb"], owner="maya")
+        also_mine = ClientApp("also-mine", "secret", ["https://x.example/cb"], owner="maya")
         server = make_emulator(EmulatorConfig(rate_limit_per_30s=2,
-                                              clients=[DEMO_CLIENT, other]))
-        demo, second = login(server=server), login(server=server, client_id="other")
-        demo.get("/v1/me")
-        demo.get("/v1/me")
-        assert demo.get("/v1/me").status_code == 429
+                                              clients=[DEMO_CLIENT, mine, also_mine]))
+        first = login("maya", server=server, client_id="mine")
+        second = login("maya", server=server, client_id="also-mine")
+        operator = login(server=server)
+        assert first.get("/v1/me").status_code == 200
         assert second.get("/v1/me").status_code == 200
+        # Two apps of one developer account share its budget ...
+        assert first.get("/v1/me").status_code == 429
+        assert second.get("/v1/me").status_code == 429
+        # ... and another developer's app is not affected.
+        assert operator.get("/v1/me").status_code == 200
+
+    def test_quota_of_one_developer_account_runs_out_alone(self, make_emulator,
+                                                          login: LoginFactory):
+        from spotify_emulator import DEMO_CLIENT, ClientApp
+
+        mine = ClientApp("mine", "secret", ["https://x.example/cb"], owner="maya")
+        server = make_emulator(EmulatorConfig(clients=[DEMO_CLIENT, mine]))
+        control(server, "POST", "quota", {"exceeded": True, "account": "maya",
+                                          "retry_after": 7200})
+        answer = login("maya", server=server, client_id="mine").get("/v1/me")
+        assert answer.status_code == 429
+        assert answer.json()["error"]["reason"] == "QUOTA_EXCEEDED"
+        assert answer.headers["Retry-After"] == "7200"
+        assert login(server=server).get("/v1/me").status_code == 200
+        control(server, "POST", "quota", {"exceeded": False, "account": "maya"})
+        assert login("maya", server=server, client_id="mine").get("/v1/me").status_code == 200
 
     def test_quota_exceeded_body_and_long_retry_after(self, api: Api):
         control(api.server, "POST", "quota", {"exceeded": True, "retry_after": 7200})
