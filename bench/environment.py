@@ -132,14 +132,7 @@ def generate_and_save(gw: Any, options: Any, key: str) -> RunResult:
     started = time.perf_counter()
     preview = generate_preview(gw, options)
     generated = time.perf_counter()
-    saved = save_playlist(
-        gw,
-        preview,
-        name=preview.name,
-        description=preview.description,
-        public=False,
-        idempotency_key=key,
-    )
+    saved = save_playlist(gw, preview, idempotency_key=key)
     finished = time.perf_counter()
     return RunResult(finished - started, generated - started, gw.request_count, preview, saved.id)
 

@@ -34,10 +34,7 @@ def main(api_url: str, token: str, tracks: int) -> dict:
         request_timeout=settings.SPOTIFY_REQUEST_TIMEOUT,
     ) as gw:
         preview = generate_preview(gw, options)
-        save_playlist(
-            gw, preview, name=preview.name, description=preview.description, public=False,
-            idempotency_key=f"bench:memory:{time.time()}",
-        )
+        save_playlist(gw, preview, idempotency_key=f"bench:memory:{time.time()}")
     _current, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
     rss_after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss

@@ -4,7 +4,8 @@
 
 The settings see exactly the stage's ``environment_variables`` from zappa_settings.json (and none
 of the caller's DEBUG, .env or AWS configuration); moto stands in for Secrets Manager with a
-freshly generated secret, so ``load_app_secret`` runs as it does on Lambda. Any warning fails.
+freshly generated secret, read through ``moodystream.credentials`` as on Lambda (Django's
+security check reads the secret key). Any warning fails.
 Needs the dev virtualenv (moto).
 """
 
@@ -17,7 +18,7 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-CALLER_VARIABLES = ("AWS_", "DJANGO_", "SPOTIFY_", "SPOTIPY_")
+CALLER_VARIABLES = ("AWS_", "DJANGO_", "SPOTIFY_", "SPOTIPY_", "MOODYSTREAM_")
 CALLER_SETTINGS = {
     "DEBUG",
     "DEMO_MODE",
@@ -57,9 +58,9 @@ def main(argv: list[str]) -> int:
             Name=stage_env["SPOTIFY_SECRET_NAME"],
             SecretString=json.dumps(
                 {
-                    "SPOTIPY_CLIENT_ID": secrets.token_hex(16),
-                    "SPOTIPY_CLIENT_SECRET": secrets.token_hex(16),
-                    "SPOTIPY_REDIRECT_URI": "https://example.execute-api.eu-west-1.amazonaws.com"
+                    "SPOTIFY_CLIENT_ID": secrets.token_hex(16),
+                    "SPOTIFY_CLIENT_SECRET": secrets.token_hex(16),
+                    "SPOTIFY_REDIRECT_URI": "https://example.execute-api.eu-west-1.amazonaws.com"
                     f"/{stage}/callback/",
                     "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
                 }
@@ -72,8 +73,11 @@ def main(argv: list[str]) -> int:
         from django.conf import settings
         from django.core.management import call_command
 
-        if settings.SPOTIFY_CREDENTIALS_ERROR:
-            print(f"credentials not loaded: {settings.SPOTIFY_CREDENTIALS_ERROR}", file=sys.stderr)
+        from moodystream import credentials
+
+        failure = credentials.unavailable()
+        if failure is not None:
+            print(f"credentials not loaded: {failure}", file=sys.stderr)
             return 1
         print(
             f"Stage {stage}: DJANGO_ENV={settings.DJANGO_ENV}, DEBUG={settings.DEBUG}, "

@@ -88,7 +88,12 @@ FORBIDDEN_PACKAGES = (
 _MANYLINUX = re.compile(r"^manylinux_(\d+)_(\d+)_(x86_64)$")
 _LEGACY_MANYLINUX = {"manylinux1_x86_64", "manylinux2010_x86_64", "manylinux2014_x86_64"}
 # Values settings.py reads from the secret: they must never be baked into the package.
-SECRET_VARIABLES = ("SPOTIPY_CLIENT_SECRET", "DJANGO_SECRET_KEY", "AWS_SECRET_ACCESS_KEY")
+SECRET_VARIABLES = (
+    "SPOTIFY_CLIENT_SECRET",
+    "SPOTIPY_CLIENT_SECRET",
+    "DJANGO_SECRET_KEY",
+    "AWS_SECRET_ACCESS_KEY",
+)
 
 
 @dataclass
@@ -173,9 +178,19 @@ def zappa_settings_problems(source: str) -> list[str]:
     if not environment.get("SPOTIFY_SECRET_NAME"):
         problems.append("zappa_settings.py: SPOTIFY_SECRET_NAME is not set")
     for name in environment:
-        if name in SECRET_VARIABLES or name.startswith("SPOTIPY_"):
+        if name in SECRET_VARIABLES or name.startswith("SPOTIPY_") or name in {
+            "SPOTIFY_CLIENT_ID",
+            "SPOTIFY_CLIENT_SECRET",
+        }:
             problems.append(f"zappa_settings.py: {name} must come from Secrets Manager")
-    for name in ("DEBUG", "DEMO_MODE", "ENABLE_ADMIN"):
+    for name in (
+        "DJANGO_DEBUG",
+        "DEBUG",
+        "MOODYSTREAM_DEMO_MODE",
+        "DEMO_MODE",
+        "DJANGO_ENABLE_ADMIN",
+        "ENABLE_ADMIN",
+    ):
         if str(environment.get(name, "")).lower() in {"1", "true", "yes", "on"}:
             problems.append(f"zappa_settings.py: {name} is switched on")
     return problems

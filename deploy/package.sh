@@ -102,15 +102,15 @@ else
 fi
 
 # --- 2. Static files: production settings, hashed names, compressed copies ---------------------
-# Built with the stage's STATIC_URL (if it sets one) and without SPOTIFY_SECRET_NAME, so nothing
+# Built with the stage's DJANGO_STATIC_URL (or older STATIC_URL, if it sets one) and without SPOTIFY_SECRET_NAME, so nothing
 # here reaches AWS.
 static_url="$(python3 -c "
 import json
-print(json.load(open('zappa_settings.json'))['$stage'].get('environment_variables', {}).get('STATIC_URL', ''))
+env = json.load(open('zappa_settings.json'))['$stage'].get('environment_variables', {}); print(env.get('DJANGO_STATIC_URL', env.get('STATIC_URL', '')))
 ")"
 echo "==> collectstatic with production settings"
 "${clean_env[@]}" DJANGO_ENV=production MOODYSTREAM_IGNORE_DOTENV=1 \
-    DJANGO_SETTINGS_MODULE=moodystream.settings ${static_url:+"STATIC_URL=$static_url"} \
+    DJANGO_SETTINGS_MODULE=moodystream.settings ${static_url:+"DJANGO_STATIC_URL=$static_url"} \
     "$VENV/bin/python" manage.py collectstatic --noinput --clear --verbosity 0
 echo "    $(find staticfiles -type f | wc -l) files in staticfiles/"
 

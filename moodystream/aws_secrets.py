@@ -1,16 +1,23 @@
-"""Read the app's credentials from AWS Secrets Manager, once per process (Lambda container).
+"""Read the app secret from AWS Secrets Manager: lazily, cached per process (Lambda container).
 
-The secret is one JSON object holding ``SPOTIPY_CLIENT_ID``, ``SPOTIPY_CLIENT_SECRET``,
-``SPOTIPY_REDIRECT_URI`` and ``DJANGO_SECRET_KEY``. ``moodystream.settings`` calls
-:func:`load_app_secret` at import time in production; a failure there must neither hang the cold
-start nor leak anything, so:
+The secret is one JSON object holding ``SPOTIFY_CLIENT_ID``, ``SPOTIFY_CLIENT_SECRET``,
+``SPOTIFY_REDIRECT_URI`` and ``DJANGO_SECRET_KEY`` (the older ``SPOTIPY_*`` spellings are still
+accepted). Nothing reads it while settings load: :class:`CachedAppSecret` reads it on first use
+(``moodystream.credentials`` asks it when a request needs the credentials) and keeps it for the
+life of the container. A read must neither hang a request nor leak anything, so:
 
 * the boto3 client has short timeouts and at most ``MAX_ATTEMPTS`` attempts in total;
 * every failure becomes :class:`SecretUnavailable` with one message built only from the secret's
   name, its region, key names and AWS error codes: never a value from the secret, never the text
   of the response. The exception is raised outside any ``except`` block, so no other exception
   (a ``JSONDecodeError`` keeps the whole document in ``.doc``) hangs off its ``__context__``;
-* a successful read is cached for the life of the process; failures are not cached.
+* a transient failure (throttling, time-out, AWS-side error) is tried again at most once every
+  ``RETRY_INTERVAL_SECONDS``, by one thread at a time; a permanent one (no such secret, a missing
+  key, bad JSON, access denied) is never retried: the container needs replacing once it is fixed.
+
+Why not aws-secretsmanager-caching: its failure back-off starts at one second and doubles up to
+an hour, for permanent failures too, and its errors carry AWS's own text (ARNs, role names); we
+would still need the translation below and a wrapper for the 30-second policy.
 
 boto3 is imported lazily: local development and the test suite never pay for it.
 """
@@ -18,16 +25,21 @@ boto3 is imported lazily: local development and the test suite never pay for it.
 from __future__ import annotations
 
 import json
+import logging
 import threading
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from time import monotonic
 from typing import Any
 
-REQUIRED_KEYS = (
-    "SPOTIPY_CLIENT_ID",
-    "SPOTIPY_CLIENT_SECRET",
-    "SPOTIPY_REDIRECT_URI",
-    "DJANGO_SECRET_KEY",
-)
+logger = logging.getLogger(__name__)
+
+#: Each value the secret must hold -> the older name also accepted for it.
+REQUIRED_KEYS = {
+    "SPOTIFY_CLIENT_ID": "SPOTIPY_CLIENT_ID",
+    "SPOTIFY_CLIENT_SECRET": "SPOTIPY_CLIENT_SECRET",
+    "SPOTIFY_REDIRECT_URI": "SPOTIPY_REDIRECT_URI",
+    "DJANGO_SECRET_KEY": "DJANGO_SECRET_KEY",
+}
 
 # Secrets Manager answers in tens of milliseconds from inside the region. Worst case before giving
 # up: MAX_ATTEMPTS x (CONNECT_TIMEOUT + READ_TIMEOUT) plus one back-off of at most a second, about
@@ -35,6 +47,10 @@ REQUIRED_KEYS = (
 CONNECT_TIMEOUT = 2.0
 READ_TIMEOUT = 2.0
 MAX_ATTEMPTS = 2  # total, the first attempt included ("standard" retry mode)
+
+#: Least time between two reads after a transient failure. Requests in between get the 503 page
+#: at once, so a throttled Secrets Manager is not hammered by every request.
+RETRY_INTERVAL_SECONDS = 30.0
 
 _THROTTLING_CODES = frozenset(
     {"ThrottlingException", "Throttling", "TooManyRequestsException", "RequestLimitExceeded"}
@@ -55,29 +71,85 @@ class SecretUnavailable(Exception):
         self.transient = transient
 
 
-_cache: dict[tuple[str, str], dict[str, str]] = {}
-_lock = threading.Lock()
+class CachedAppSecret:
+    """The app secret, read on first use and kept; failures remembered under the retry policy.
 
-
-def load_app_secret(name: str, region: str) -> dict[str, str]:
-    """Return the secret's string values (the four required keys and any other string keys).
-
-    Read from Secrets Manager on the first call for ``(name, region)`` in this process, from the
-    cache afterwards. Raises :class:`SecretUnavailable` with a clear, value-free message.
+    ``clock`` is the monotonic clock (replaceable in tests). Thread-safe: the first read is made
+    by one thread while the others wait for it; a retry is made by one thread while the others
+    get the remembered failure at once.
     """
-    key = (name, region)
-    with _lock:
-        values = _cache.get(key)
-        if values is None:
-            values = _fetch(name, region)
-            _cache[key] = values
-    return dict(values)
 
+    def __init__(
+        self,
+        name: str,
+        region: str,
+        *,
+        fetch: Callable[[str, str], dict[str, str]] | None = None,
+        clock: Callable[[], float] | None = None,
+    ) -> None:
+        self.name, self.region = name, region
+        self._fetch = fetch or fetch_app_secret
+        self._clock = clock or monotonic
+        self._condition = threading.Condition()
+        self._values: dict[str, str] | None = None
+        self._failure: SecretUnavailable | None = None
+        self._last_attempt = 0.0
+        self._reading = False
 
-def clear_cache() -> None:
-    """Forget every secret read so far (for tests; a new Lambda container starts empty anyway)."""
-    with _lock:
-        _cache.clear()
+    def values(self) -> dict[str, str]:
+        """The secret's values; raises :class:`SecretUnavailable` while they cannot be had."""
+        with self._condition:
+            while True:
+                if self._values is not None:
+                    return dict(self._values)
+                failure = self._failure
+                if failure is not None and (
+                    self._reading
+                    or not failure.transient
+                    or self._clock() - self._last_attempt < RETRY_INTERVAL_SECONDS
+                ):
+                    raise failure
+                if not self._reading:
+                    break
+                self._condition.wait()  # the very first read is under way: share its outcome
+            self._reading = True
+            self._last_attempt = self._clock()
+
+        values: dict[str, str] | None = None
+        failure = None
+        try:
+            values = self._fetch(self.name, self.region)
+        except SecretUnavailable as exc:  # its message holds no secret value
+            failure = exc
+        with self._condition:
+            retried = self._failure is not None
+            self._values, self._failure, self._reading = values, failure, False
+            self._condition.notify_all()
+        self._log(failure, retried=retried)
+        if failure is not None:
+            raise failure
+        assert values is not None
+        return dict(values)
+
+    def _log(self, failure: SecretUnavailable | None, *, retried: bool) -> None:
+        if failure is None:
+            if retried:
+                logger.info(
+                    "Spotify credentials loaded from secret %r on a retry; serving requests again",
+                    self.name,
+                )
+        elif not retried:
+            logger.error("Spotify credentials unavailable: %s", failure)
+        elif failure.transient:
+            logger.warning(
+                "Spotify credentials still unavailable, next try in %.0f s or more: %s",
+                RETRY_INTERVAL_SECONDS,
+                failure,
+            )
+        else:
+            logger.error(
+                "Spotify credentials unavailable, no more retries in this container: %s", failure
+            )
 
 
 def _make_client(region: str) -> Any:  # a botocore SecretsManager client
@@ -95,7 +167,11 @@ def _make_client(region: str) -> Any:  # a botocore SecretsManager client
     return boto3.session.Session().client("secretsmanager", region_name=region, config=config)
 
 
-def _fetch(name: str, region: str) -> dict[str, str]:
+def fetch_app_secret(name: str, region: str) -> dict[str, str]:
+    """Read the secret now (no cache): its four values under their current names.
+
+    Raises :class:`SecretUnavailable` with a clear, value-free message.
+    """
     where = f"secret {name!r} in {region or 'no region'}"
     if not name:
         raise SecretUnavailable("no secret name given")
@@ -184,10 +260,11 @@ def _parse(text: str, where: str) -> dict[str, str]:
     if not isinstance(data, dict):
         raise SecretUnavailable(f"{where} is not a JSON object")
 
-    missing = [key for key in REQUIRED_KEYS if not data.get(key)]
+    values = {key: data.get(key) or data.get(old_name) for key, old_name in REQUIRED_KEYS.items()}
+    missing = [key for key, value in values.items() if not value]
     if missing:
         raise SecretUnavailable(f"{where} is missing key(s): {', '.join(missing)}")
-    not_text = [key for key in REQUIRED_KEYS if not isinstance(data[key], str)]
+    not_text = [key for key, value in values.items() if not isinstance(value, str)]
     if not_text:
         raise SecretUnavailable(f"{where} has non-string value(s) for: {', '.join(not_text)}")
-    return {key: value for key, value in data.items() if isinstance(value, str)}
+    return {key: str(value) for key, value in values.items()}

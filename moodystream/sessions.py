@@ -35,6 +35,7 @@ from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from django.conf import settings
 from django.contrib.sessions.backends.signed_cookies import SessionStore as SignedCookieStore
 
+from moodystream import credentials
 from playlists.session_shape import is_well_formed
 
 _KDF_INFO = b"moodystream.sessions.v1"
@@ -66,7 +67,7 @@ def _cipher(secret_key: str, fallbacks: tuple[str, ...]) -> MultiFernet:
 
 def session_cipher() -> MultiFernet:
     """The cipher for the current SECRET_KEY (and its fallbacks), built once per key set."""
-    return _cipher(settings.SECRET_KEY, tuple(settings.SECRET_KEY_FALLBACKS))
+    return _cipher(credentials.secret_key(), tuple(settings.SECRET_KEY_FALLBACKS))
 
 
 def serialise(data: dict[str, Any]) -> bytes:

@@ -1,89 +1,103 @@
-"""MoodyStream settings: the one place that reads the environment.
+"""MoodyStream settings: the one place that reads the environment, and all it does.
+
+Nothing here talks to the network or installs anything: the Secrets Manager secret is read on
+first use by :mod:`moodystream.credentials`, logging is configured by Django from ``LOGGING``.
 
 Three ways to run, decided here and nowhere else:
 
 * **demo** (local, no Spotify credentials): the bundled Spotify emulator is mounted in-process
   and every page says "Demo".
-* **local with real credentials**: `.env` (or the environment) carries SPOTIPY_CLIENT_ID etc.
-* **production** (``DJANGO_ENV=production``, on AWS Lambda via Zappa): credentials come from AWS
-  Secrets Manager, cookies are Secure, HTTPS is enforced, demo mode and admin are impossible.
+* **local with real credentials**: `.env` (or the environment) carries SPOTIFY_CLIENT_ID etc.
+* **production** (``DJANGO_ENV=production``, on AWS Lambda via Zappa): credentials come from the
+  AWS Secrets Manager secret ``SPOTIFY_SECRET_NAME``, cookies are Secure, HTTPS is enforced,
+  demo mode and admin are impossible.
+
+Variables are named ``DJANGO_*`` (Django itself), ``SPOTIFY_*`` (the Spotify app and API) and
+``MOODYSTREAM_*`` (this app's switches). The names used before are still read when the new one
+is not set (see ``OLD_NAMES`` and the README's configuration table).
 """
 
 from __future__ import annotations
 
-import logging
-import secrets
+import os
 from pathlib import Path
 
 import environ
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
+from django.utils.functional import lazy
 
 BASE_DIR = Path(__file__).resolve().parent.parent
+
+#: Current variable name -> the name it had before (still read when the current one is unset).
+OLD_NAMES = {
+    "DJANGO_DEBUG": "DEBUG",
+    "DJANGO_ALLOWED_HOSTS": "ALLOWED_HOSTS",
+    "DJANGO_CSRF_TRUSTED_ORIGINS": "CSRF_TRUSTED_ORIGINS",
+    "DJANGO_STATIC_URL": "STATIC_URL",
+    "DJANGO_SECURE_COOKIES": "SECURE_COOKIES",
+    "DJANGO_LOG_LEVEL": "LOG_LEVEL",
+    "DJANGO_ENABLE_ADMIN": "ENABLE_ADMIN",
+    "MOODYSTREAM_DEMO_MODE": "DEMO_MODE",
+    "SPOTIFY_CLIENT_ID": "SPOTIPY_CLIENT_ID",
+    "SPOTIFY_CLIENT_SECRET": "SPOTIPY_CLIENT_SECRET",
+    "SPOTIFY_REDIRECT_URI": "SPOTIPY_REDIRECT_URI",
+}
 
 env = environ.Env()
 if not env.bool("MOODYSTREAM_IGNORE_DOTENV", default=False) and (BASE_DIR / ".env").is_file():
     environ.Env.read_env(BASE_DIR / ".env")
+
+
+def var(name: str) -> str:
+    """The variable to read for ``name``: itself if set, else its old name if that is set."""
+    old = OLD_NAMES.get(name)
+    return old if name not in os.environ and old and old in os.environ else name
+
 
 DJANGO_ENV = env.str("DJANGO_ENV", default="local")
 if DJANGO_ENV not in {"local", "production"}:
     raise ImproperlyConfigured("DJANGO_ENV must be 'local' or 'production'.")
 IS_PRODUCTION = DJANGO_ENV == "production"
 
-DEBUG = env.bool("DEBUG", default=False)
+DEBUG = env.bool(var("DJANGO_DEBUG"), default=False)
 if IS_PRODUCTION and DEBUG:
-    raise ImproperlyConfigured("DEBUG must be off in production.")
+    raise ImproperlyConfigured("DJANGO_DEBUG must be off in production.")
 
 # --- Spotify credentials -------------------------------------------------------------------
-# In production they come from Secrets Manager; a failure there must not crash the import (the
-# Lambda would answer with a bare 502), so it is recorded and every request gets a 503 page.
-# A transient failure (throttling, timeout, AWS-side error) is retried by
-# moodystream.middleware.ServiceUnavailableMiddleware, at most every 30 s; a permanent one (no
-# such secret, a missing key, bad JSON, access denied) waits for a new container.
+# In production (and locally whenever a secret name is given) they live in the Secrets Manager
+# secret, which moodystream.credentials reads on first use, and the three settings below stay
+# empty. Whatever needs the credentials asks moodystream.credentials.spotify_app().
 SPOTIFY_SECRET_NAME = env.str("SPOTIFY_SECRET_NAME", default="")
 SPOTIFY_SECRET_REGION = env.str("SPOTIFY_SECRET_REGION", default="") or env.str(
     "AWS_REGION", default="eu-west-1"
 )
-SPOTIFY_CREDENTIALS_ERROR = ""
-SPOTIFY_CREDENTIALS_RETRYABLE = False
-_secret_values: dict[str, str] = {}
-if SPOTIFY_SECRET_NAME:
-    from moodystream.aws_secrets import SecretUnavailable, load_app_secret
-
-    try:
-        _secret_values = load_app_secret(SPOTIFY_SECRET_NAME, SPOTIFY_SECRET_REGION)
-    except SecretUnavailable as exc:
-        SPOTIFY_CREDENTIALS_ERROR = str(exc)
-        SPOTIFY_CREDENTIALS_RETRYABLE = exc.transient
-        logging.getLogger("moodystream.settings").error(
-            "Spotify credentials unavailable: %s", exc
-        )
-elif IS_PRODUCTION:
-    SPOTIFY_CREDENTIALS_ERROR = "SPOTIFY_SECRET_NAME is not set"
-
-
-def _credential(name: str) -> str:
-    return _secret_values.get(name) or env.str(name, default="")
-
-
-SPOTIFY_CLIENT_ID = _credential("SPOTIPY_CLIENT_ID")
-SPOTIFY_CLIENT_SECRET = _credential("SPOTIPY_CLIENT_SECRET")
-SPOTIFY_REDIRECT_URI = _credential("SPOTIPY_REDIRECT_URI")
+_from_secret = IS_PRODUCTION or bool(SPOTIFY_SECRET_NAME)
+SPOTIFY_CLIENT_ID = "" if _from_secret else env.str(var("SPOTIFY_CLIENT_ID"), default="")
+SPOTIFY_CLIENT_SECRET = "" if _from_secret else env.str(var("SPOTIFY_CLIENT_SECRET"), default="")
+SPOTIFY_REDIRECT_URI = "" if _from_secret else env.str(var("SPOTIFY_REDIRECT_URI"), default="")
 
 # --- Demo mode ----------------------------------------------------------------------------
-DEMO_MODE = env.bool("DEMO_MODE", default=not SPOTIFY_CLIENT_ID) and not IS_PRODUCTION
-if IS_PRODUCTION and env.bool("DEMO_MODE", default=False):
+_demo_asked = env.bool(
+    var("MOODYSTREAM_DEMO_MODE"), default=not (SPOTIFY_CLIENT_ID or SPOTIFY_SECRET_NAME)
+)
+if IS_PRODUCTION and env.bool(var("MOODYSTREAM_DEMO_MODE"), default=False):
     raise ImproperlyConfigured("Demo mode cannot be switched on in production.")
+DEMO_MODE = _demo_asked and not IS_PRODUCTION
 # Where the emulator is mounted inside this app in demo mode (see moodystream/wsgi.py).
 DEMO_EMULATOR_PATH = "/demo-spotify"
 # The mounted emulator's test-only control API (no credentials): only for a local e2e run.
-DEMO_EMULATOR_CONTROL_API = DEMO_MODE and env.bool("DEMO_EMULATOR_CONTROL_API", default=False)
+DEMO_EMULATOR_CONTROL_API = DEMO_MODE and env.bool(
+    "MOODYSTREAM_DEMO_EMULATOR_CONTROL_API", default=False
+)
 if DEMO_MODE:
     # The emulator's built-in demo client; an empty base URL means "the emulator mounted on the
     # host serving this request" so that any runserver port works.
     SPOTIFY_CLIENT_ID = "moodystream-demo"
     SPOTIFY_CLIENT_SECRET = "moodystream-demo-secret"  # noqa: S105 - public demo value
     SPOTIFY_REDIRECT_URI = ""
+    SPOTIFY_SECRET_NAME = ""  # the demo never reads a secret
+    _from_secret = False
 
 SPOTIFY_API_BASE_URL = env.str(
     "SPOTIFY_API_BASE_URL", default="" if DEMO_MODE else "https://api.spotify.com/v1/"
@@ -107,30 +121,38 @@ SPOTIFY_SCOPES = (
 SPOTIFY_REQUEST_TIMEOUT = env.float("SPOTIFY_REQUEST_TIMEOUT", default=8.0)
 
 # --- Core Django --------------------------------------------------------------------------
-SECRET_KEY = _secret_values.get("DJANGO_SECRET_KEY") or env.str("DJANGO_SECRET_KEY", default="")
-if not SECRET_KEY:
-    if SPOTIFY_CREDENTIALS_ERROR:
-        # Only the 503 page is served, so sessions are never read, until the middleware loads
-        # the secret after a transient failure (it sets the real SECRET_KEY then).
-        SECRET_KEY = secrets.token_urlsafe(50)
-    elif DEMO_MODE:
-        # Only the emulator's made-up tokens are ever sealed with this public key.
-        SECRET_KEY = "django-insecure-moodystream-local-demo-key-not-for-production"  # noqa: S105
-    else:
-        # Never with real Spotify (DEBUG or not): anyone could decrypt a copied session cookie.
-        raise ImproperlyConfigured(
-            "DJANGO_SECRET_KEY is required with real Spotify credentials: without it the "
-            "session cookies holding Spotify tokens would be sealed with a public key. Add one "
-            "to .env, for example: python -c \"import secrets; "
-            "print('DJANGO_SECRET_KEY=' + secrets.token_urlsafe(50))\" >> .env"
-        )
+def _secret_key_from_credentials() -> str:
+    from moodystream.credentials import secret_key
+
+    return secret_key()
+
+
+if _from_secret:
+    # The key is in the secret: Django reads it through the accessor on first use (the 503
+    # middleware answers first while the secret is unavailable); it is never stored here.
+    SECRET_KEY = lazy(_secret_key_from_credentials, str)()
+else:
+    SECRET_KEY = env.str("DJANGO_SECRET_KEY", default="")
+    if not SECRET_KEY:
+        if DEMO_MODE:
+            # Only the emulator's made-up tokens are ever sealed with this public key.
+            SECRET_KEY = "django-insecure-moodystream-local-demo-key-not-for-production"  # noqa: S105
+        else:
+            # Never with real Spotify (DEBUG or not): anyone could decrypt a copied cookie.
+            raise ImproperlyConfigured(
+                "DJANGO_SECRET_KEY is required with real Spotify credentials: without it the "
+                "session cookies holding Spotify tokens would be sealed with a public key. Add "
+                "one to .env, for example: python -c \"import secrets; "
+                "print('DJANGO_SECRET_KEY=' + secrets.token_urlsafe(50))\" >> .env"
+            )
 
 ALLOWED_HOSTS = env.list(
-    "ALLOWED_HOSTS", default=[] if IS_PRODUCTION else ["127.0.0.1", "localhost", "[::1]"]
+    var("DJANGO_ALLOWED_HOSTS"),
+    default=[] if IS_PRODUCTION else ["127.0.0.1", "localhost", "[::1]"],
 )
-CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+CSRF_TRUSTED_ORIGINS = env.list(var("DJANGO_CSRF_TRUSTED_ORIGINS"), default=[])
 
-ENABLE_ADMIN = env.bool("ENABLE_ADMIN", default=False)
+ENABLE_ADMIN = env.bool(var("DJANGO_ENABLE_ADMIN"), default=False)
 if IS_PRODUCTION and ENABLE_ADMIN:
     raise ImproperlyConfigured("The Django admin is never enabled in production.")
 
@@ -199,7 +221,7 @@ SESSION_COOKIE_NAME = "moodystream_session"
 SESSION_COOKIE_AGE = 60 * 60 * 24 * 7  # the absolute lifetime (moodystream/sessions.py)
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
-SECURE_COOKIES = IS_PRODUCTION or env.bool("SECURE_COOKIES", default=False)
+SECURE_COOKIES = IS_PRODUCTION or env.bool(var("DJANGO_SECURE_COOKIES"), default=False)
 SESSION_COOKIE_SECURE = SECURE_COOKIES
 CSRF_COOKIE_SECURE = SECURE_COOKIES
 CSRF_COOKIE_HTTPONLY = True
@@ -242,7 +264,7 @@ SECURE_CSP = {
 }
 
 # --- Static files ---------------------------------------------------------------------------
-STATIC_URL = env.str("STATIC_URL", default="/static/")
+STATIC_URL = env.str(var("DJANGO_STATIC_URL"), default="/static/")
 # Collected (hashed, compressed) files exist only for production; locally WhiteNoise reads the
 # source folders, so there is no STATIC_ROOT to go stale.
 STATIC_ROOT = BASE_DIR / "staticfiles" if IS_PRODUCTION else None
@@ -266,7 +288,7 @@ WHITENOISE_AUTOREFRESH = DEBUG
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"redact_secrets": {"()": "moodystream.logging.RedactSecretsFilter"}},
+    "filters": {"redact_secrets": {"()": "moodystream.log_redaction.RedactSecretsFilter"}},
     "formatters": {"plain": {"format": "%(levelname)s %(name)s %(message)s"}},
     "handlers": {
         "console": {
@@ -275,7 +297,7 @@ LOGGING = {
             "filters": ["redact_secrets"],
         }
     },
-    "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+    "root": {"handlers": ["console"], "level": env.str(var("DJANGO_LOG_LEVEL"), default="INFO")},
     "loggers": {
         "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
         "urllib3": {"level": "WARNING"},

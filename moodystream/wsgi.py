@@ -5,7 +5,7 @@ In demo mode (local only, never in production) the bundled Spotify emulator is m
 Mounted like this it answers the browser (consent page) and this server's own calls, which go
 to the loopback address and port this server listens on, never to the request's Host (see
 ``playlists.connection``). Its test-only control API is off (tests and benchmarks run their own
-emulator; ``DEMO_EMULATOR_CONTROL_API`` switches it on for a local end-to-end run), and its
+emulator; ``MOODYSTREAM_DEMO_EMULATOR_CONTROL_API`` switches it on for a local e2e run), and its
 pages carry the same security headers as the app's.
 On Lambda, Zappa builds its own WSGI app from ``django_settings`` and never imports this module.
 """

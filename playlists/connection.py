@@ -16,6 +16,7 @@ from django.conf import settings
 from django.http import HttpRequest
 from django.urls import reverse
 
+from moodystream import credentials
 from playlists.spotify.accounts import SpotifyApp, TokenSet, refresh_tokens
 from playlists.spotify.errors import SpotifyAuthError
 
@@ -49,13 +50,14 @@ def _demo_browser_base(request: HttpRequest) -> str:
 
 def spotify_app(request: HttpRequest) -> SpotifyApp:
     """The Spotify app credentials and URLs for this server's own calls (token exchange)."""
+    operator_app = credentials.spotify_app()
     accounts = settings.SPOTIFY_ACCOUNTS_BASE_URL or _demo_internal_base(request)
-    redirect_uri = settings.SPOTIFY_REDIRECT_URI or request.build_absolute_uri(
+    redirect_uri = operator_app.redirect_uri or request.build_absolute_uri(
         reverse("playlists:callback")
     )
     return SpotifyApp(
-        client_id=settings.SPOTIFY_CLIENT_ID,
-        client_secret=settings.SPOTIFY_CLIENT_SECRET,
+        client_id=operator_app.client_id,
+        client_secret=operator_app.client_secret,
         redirect_uri=redirect_uri,
         accounts_base_url=accounts,
     )

@@ -1,4 +1,9 @@
-"""The generator's options form: every rule a user can break gets a clear field message."""
+"""The generator's options form: every rule a user can break gets a clear field message.
+
+The rules and their messages are ``GenerationOptions``' (playlists/services/options.py): the
+fields below take their limits and messages from there, and whatever the fields let through is
+checked again by ``GenerationOptions`` itself, its messages attached to the same fields.
+"""
 
 from __future__ import annotations
 
@@ -9,11 +14,17 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from playlists.services.options import (
+    ARTIST_COUNT,
+    DEEP_CUT_PERCENT,
+    MAX_ARTIST_NAME,
     MAX_DESCRIPTION,
     MAX_NAME,
     MAX_PICKED,
+    MESSAGES,
+    TRACK_COUNT,
     GenerationOptions,
     InvalidOptions,
+    has_control_characters,
     new_seed,
 )
 
@@ -37,15 +48,17 @@ VERSION_FILTERS = [
     ("commentary", "Commentary tracks"),
 ]
 VISIBILITY = [("private", "Private"), ("public", "Public (on your profile)")]
-MAX_PICKED_ARTISTS = MAX_PICKED
-NAME_MAX = MAX_NAME
-DESCRIPTION_MAX = MAX_DESCRIPTION
-_CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 def _no_control_characters(value: str) -> None:
-    if _CONTROL_CHARS.search(value):
-        raise ValidationError("Please remove the invisible control characters.")
+    if has_control_characters(value):
+        raise ValidationError(MESSAGES["control_characters"])
+
+
+def _messages(field: str, *kinds: str) -> dict[str, str]:
+    """The options' one message for ``field``, for each way a form field can refuse a value."""
+    kinds = kinds or ("invalid", "min_value", "max_value", "required")
+    return dict.fromkeys(kinds, MESSAGES[field])
 
 
 class GeneratorForm(forms.Form):
@@ -54,59 +67,44 @@ class GeneratorForm(forms.Form):
         choices=ARTIST_SOURCES,
         initial="top",
         widget=forms.RadioSelect,
-        error_messages={"invalid_choice": "Choose one of the listed artist sources."},
+        error_messages=_messages("artist_source", "invalid_choice", "required"),
     )
     time_range = forms.ChoiceField(
         label="Top artists from",
         choices=TIME_RANGES,
         initial="medium_term",
-        error_messages={"invalid_choice": "Choose one of the listed time ranges."},
+        error_messages=_messages("time_range", "invalid_choice", "required"),
     )
     picked_artists = forms.CharField(
         label="Artist names",
         required=False,
-        max_length=2000,
+        max_length=MAX_PICKED * (MAX_ARTIST_NAME + 2),
         widget=forms.Textarea(attrs={"rows": 3, "placeholder": "One artist per line"}),
         help_text="One per line (or separated by commas). Used with “Artists I pick by name”.",
         validators=[_no_control_characters],
     )
     artist_count = forms.IntegerField(
         label="How many artists",
-        min_value=1,
-        max_value=50,
-        initial=10,
-        error_messages={
-            "invalid": "Enter a whole number of artists, from 1 to 50.",
-            "min_value": "Choose at least 1 artist.",
-            "max_value": "Choose at most 50 artists.",
-            "required": "Say how many artists to use (1 to 50).",
-        },
+        min_value=ARTIST_COUNT[0],
+        max_value=ARTIST_COUNT[1],
+        initial=GenerationOptions.artist_count,
+        error_messages=_messages("artist_count"),
     )
     track_count = forms.IntegerField(
         label="Playlist length (tracks)",
-        min_value=10,
-        max_value=200,
-        initial=50,
-        error_messages={
-            "invalid": "Enter a whole number of tracks, from 10 to 200.",
-            "min_value": "A playlist needs at least 10 tracks.",
-            "max_value": "A playlist can have at most 200 tracks here.",
-            "required": "Say how long the playlist should be (10 to 200 tracks).",
-        },
+        min_value=TRACK_COUNT[0],
+        max_value=TRACK_COUNT[1],
+        initial=GenerationOptions.track_count,
+        error_messages=_messages("track_count"),
     )
     deep_cut_percent = forms.IntegerField(
         label="Deep cuts",
-        min_value=0,
-        max_value=100,
-        initial=40,
+        min_value=DEEP_CUT_PERCENT[0],
+        max_value=DEEP_CUT_PERCENT[1],
+        initial=GenerationOptions.deep_cut_percent,
         widget=forms.NumberInput(attrs={"type": "range", "step": 5}),
         help_text="0 % is hits only; 100 % is nothing but songs they rarely play on the radio.",
-        error_messages={
-            "invalid": "The deep-cut share is a whole percentage from 0 to 100.",
-            "min_value": "The deep-cut share cannot be below 0 %%.",
-            "max_value": "The deep-cut share cannot be above 100 %%.",
-            "required": "Choose a deep-cut share from 0 to 100 %.",
-        },
+        error_messages=_messages("deep_cut_percent"),
     )
     exclude_versions = forms.MultipleChoiceField(
         label="Leave out",
@@ -114,7 +112,7 @@ class GeneratorForm(forms.Form):
         required=False,
         initial=[value for value, _ in VERSION_FILTERS],
         widget=forms.CheckboxSelectMultiple,
-        error_messages={"invalid_choice": "Choose only from the listed kinds of version."},
+        error_messages=_messages("exclude_versions", "invalid_choice", "invalid_list"),
     )
     allow_explicit = forms.BooleanField(label="Allow explicit tracks", required=False, initial=True)
     exclude_saved = forms.BooleanField(
@@ -125,26 +123,24 @@ class GeneratorForm(forms.Form):
         choices=VISIBILITY,
         initial="private",
         widget=forms.RadioSelect,
-        error_messages={"invalid_choice": "Choose public or private."},
+        error_messages=_messages("visibility", "invalid_choice", "required"),
     )
     name = forms.CharField(
         label="Playlist name",
         required=False,
-        max_length=NAME_MAX,
+        max_length=MAX_NAME,
         help_text="Leave empty for a name made from the artists and today's date.",
         validators=[_no_control_characters],
-        error_messages={"max_length": f"Keep the name to {NAME_MAX} characters or fewer."},
+        error_messages=_messages("name", "max_length"),
     )
     description = forms.CharField(
         label="Description",
         required=False,
-        max_length=DESCRIPTION_MAX,
+        max_length=MAX_DESCRIPTION,
         widget=forms.Textarea(attrs={"rows": 2}),
-        help_text=f"Optional, up to {DESCRIPTION_MAX} characters.",
+        help_text=f"Optional, up to {MAX_DESCRIPTION} characters.",
         validators=[_no_control_characters],
-        error_messages={
-            "max_length": f"Keep the description to {DESCRIPTION_MAX} characters or fewer."
-        },
+        error_messages=_messages("description", "max_length"),
     )
 
     def clean_picked_artists(self) -> list[str]:
@@ -153,9 +149,8 @@ class GeneratorForm(forms.Form):
         for part in re.split(r"[\n,]", raw):
             name = " ".join(part.split())
             if name and name.casefold() not in {n.casefold() for n in names}:
-                names.append(name[:100])
-        if len(names) > MAX_PICKED_ARTISTS:
-            raise ValidationError(f"Pick at most {MAX_PICKED_ARTISTS} artists.")
+                names.append(name)
+        # Too many names, or one too long: GenerationOptions says so (see to_options).
         return names
 
     def clean_description(self) -> str:
@@ -165,7 +160,7 @@ class GeneratorForm(forms.Form):
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
         if cleaned.get("artist_source") == "picked" and not cleaned.get("picked_artists"):
-            self.add_error("picked_artists", "Type at least one artist name to pick by name.")
+            self.add_error("picked_artists", MESSAGES["picked_artists"])
         return cleaned
 
     def to_options(self, *, seed: int | None = None) -> GenerationOptions | None:

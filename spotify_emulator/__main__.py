@@ -1,4 +1,13 @@
-"""``python -m spotify_emulator``: run the emulator as a standalone server."""
+"""``python -m spotify_emulator``: run the emulator, or work with catalogue files.
+
+    python -m spotify_emulator [--catalogue FILE] [--search-noise N] [--port P] ...  # serve
+    python -m spotify_emulator export [--seed N] [--today YYYY-MM-DD] > FILE
+    python -m spotify_emulator import-csv DIR --user-top-artists "Name, Name, ..." > FILE
+    python -m spotify_emulator stats [--catalogue FILE] [--seed N]
+
+The file format is documented in :mod:`spotify_emulator.catalogue_file`; ``stats`` in
+:mod:`spotify_emulator.stats`; ``import-csv`` in :mod:`spotify_emulator.csv_import`.
+"""
 
 from __future__ import annotations
 
@@ -7,10 +16,11 @@ import sys
 
 from werkzeug.serving import make_server
 
+from . import cli_commands
 from .app import create_app
-from .config import DEMO_CLIENT, EmulatorConfig
+from .catalogue_file import CatalogueFileError
+from .config import DEFAULT_SEARCH_NOISE, DEMO_CLIENT, EmulatorConfig
 from .server import QuietRequestHandler, mount
-from .users import DEMO_USERS
 
 
 def _latency(value: str) -> int | tuple[int, int]:
@@ -27,7 +37,12 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--port", type=int, default=8765)
     p.add_argument("--prefix", default="", help="mount path, e.g. /demo-spotify")
     p.add_argument("--mode", choices=("development", "extended"), default="development")
-    p.add_argument("--seed", type=int, default=42)
+    p.add_argument("--seed", type=int, default=42, help="seed of the synthetic catalogue")
+    p.add_argument("--catalogue", metavar="FILE", default=None,
+                   help="serve this catalogue file (see `export` and `import-csv`)")
+    p.add_argument("--search-noise", type=float, default=DEFAULT_SEARCH_NOISE, metavar="N",
+                   help="sd of the per-track search ranking noise, in popularity points "
+                        f"(default {DEFAULT_SEARCH_NOISE:g}; 0 = rank by popularity exactly)")
     p.add_argument("--latency-ms", type=_latency, default=0, help="fixed ms, or MIN-MAX jitter")
     p.add_argument("--rate-limit", type=int, default=None, help="requests per 30 s per client")
     p.add_argument("--token-ttl", type=int, default=3600, help="access token lifetime (s)")
@@ -38,12 +53,23 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv and argv[0] in cli_commands.COMMANDS:
+        return cli_commands.run(argv[0], argv[1:])
     args = parse_args(argv)
+    if args.search_noise < 0:
+        print("error: --search-noise cannot be negative", file=sys.stderr)
+        return 2
     config = EmulatorConfig(mode=args.mode, seed=args.seed, latency_ms=args.latency_ms,
                             rate_limit_per_30s=args.rate_limit, access_token_ttl=args.token_ttl,
                             quota_exceeded=args.quota_exceeded,
-                            enable_control_api=not args.no_control_api)
-    app = create_app(config)
+                            enable_control_api=not args.no_control_api,
+                            catalogue_file=args.catalogue, search_noise=args.search_noise)
+    try:
+        app = create_app(config)
+    except CatalogueFileError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 2
     prefix = "/" + args.prefix.strip("/") if args.prefix.strip("/") else ""
     wsgi = mount(app, prefix) if prefix else app
     kwargs = {} if args.verbose else {"request_handler": QuietRequestHandler}
@@ -55,7 +81,9 @@ def main(argv: list[str] | None = None) -> int:
     print(f"Base URL:  {base}")
     print(f"Authorize: {base}/authorize   Token: {base}/api/token   API: {base}/v1/")
     print(f"Demo client: {DEMO_CLIENT.client_id} / {DEMO_CLIENT.client_secret}")
-    print("Demo users: " + ", ".join(f"{u.id} ({u.label})" for u in DEMO_USERS))
+    if args.catalogue:
+        print(f"Catalogue: {args.catalogue}")
+    print("Users: " + ", ".join(f"{u.id} ({u.label})" for u in app.state.users.values()))
     sys.stdout.flush()
     try:
         server.serve_forever()

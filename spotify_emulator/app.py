@@ -22,6 +22,7 @@ from werkzeug.wrappers import Request, Response
 
 from . import accounts, control, dashboard
 from .catalogue import build_catalogue
+from .catalogue_file import load_catalogue_file
 from .clock import Clock
 from .config import ClientApp, EmulatorConfig, Mode
 from .faults import DEFAULT_MESSAGES, FaultInjector, FaultRule
@@ -30,7 +31,6 @@ from .requestlog import RequestLog, RequestRecord
 from .responses import ApiError, error_response, json_response
 from .state import EmulatorState
 from .tokens import AccessToken, TokenStore
-from .users import DEFAULT_ALLOW_LIST
 from .web_api.context import ApiContext
 from .web_api.routes import build_map
 
@@ -57,9 +57,13 @@ class EmulatorApp:
     def __init__(self, config: EmulatorConfig | None = None) -> None:
         self.config = config or EmulatorConfig()
         self.clock = Clock()
-        today = self.config.catalogue_date or dt.date.today()
-        self.catalogue = build_catalogue(self.config.seed, today)
-        self.state = EmulatorState(self.catalogue, self.clock)
+        if self.config.catalogue_file is not None:
+            loaded = load_catalogue_file(self.config.catalogue_file)
+            self.catalogue, user_base = loaded.catalogue, loaded.user_base
+        else:
+            today = self.config.catalogue_date or dt.date.today()
+            self.catalogue, user_base = build_catalogue(self.config.seed, today), None
+        self.state = EmulatorState(self.catalogue, self.clock, user_base)
         self.tokens = TokenStore(self.config, self.clock)
         self.faults = FaultInjector(self.config.seed, self.config.latency_ms,
                                     self.config.fault_rules)
@@ -88,7 +92,8 @@ class EmulatorApp:
 
     def allowed_users(self, client: ClientApp) -> tuple[str, ...]:
         """Who may use ``client`` in development mode: its list, and its owner automatically."""
-        listed = DEFAULT_ALLOW_LIST if client.allowed_users is None else tuple(client.allowed_users)
+        listed = (self.state.default_allow_list if client.allowed_users is None
+                  else tuple(client.allowed_users))
         if client.owner in self.state.users and client.owner not in listed:
             return (client.owner, *listed)
         return listed

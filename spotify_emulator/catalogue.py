@@ -55,6 +55,8 @@ class Album:
     track_ids: list[str] = field(default_factory=list)
     popularity: int = 0
     sort_date: str = ""
+    #: The standard edition this one re-issues (deluxe, remaster, clean), if any.
+    edition_of: str | None = None
 
 
 @dataclass(slots=True)
@@ -84,16 +86,20 @@ class _Song:
     album_date: str = ""
 
 
-_NON_WORD_RE = re.compile(r"[^0-9a-z&]+")
+_NON_WORD_RE = re.compile(r"[^\w&]+|_+")
 
 
 @functools.lru_cache(maxsize=65536)
 def normalize(text: str) -> str:
-    """Lower-case, accent-free, punctuation-free form used for matching search queries."""
+    """Lower-case, accent-free, punctuation-free form used for matching search queries.
+
+    Letters of every script are kept ("Пётр" -> "петр", "東京" stays), so artists from any
+    catalogue can be searched by name.
+    """
     if not text.isascii():
         decomposed = unicodedata.normalize("NFKD", text)
         text = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return " ".join(_NON_WORD_RE.sub(" ", text.lower()).split())
+    return " ".join(_NON_WORD_RE.sub(" ", text.casefold()).split())
 
 
 _SUFFIX_RE = re.compile(r"\s+-\s+.*$|\s*[\(\[].*$")
@@ -177,6 +183,31 @@ class Catalogue:
                      if t.version == "original" and t.artist_ids[0] == artist_id]
         return sorted(originals, key=lambda t: (-t.popularity, t.id))[:n]
 
+    def finish_indexes(self) -> None:
+        """Derive album popularity, discographies and per-artist track lists from the
+        artists, albums and tracks (after generating or loading a catalogue)."""
+        cat = self
+        for album in cat.albums.values():
+            pops = [cat.tracks[t].popularity for t in album.track_ids] or [0]
+            score = max(pops) * 0.9 + sum(pops) / len(pops) * 0.1
+            album.popularity = max(0, min(100, round(score)))
+            primary = set(album.artist_ids)
+            featured = {a for t in album.track_ids for a in cat.tracks[t].artist_ids} - primary
+            for aid in album.artist_ids:
+                if aid in cat.discography:
+                    cat.discography[aid].append((album.id, album.album_type))
+            for aid in featured:
+                cat.discography[aid].append((album.id, "appears_on"))
+        if cat.albums:
+            ordered = sorted(a.popularity for a in cat.albums.values())
+            cat.hipster_threshold = ordered[max(0, len(ordered) // 10 - 1)]
+        for t in cat.tracks.values():
+            for aid in t.artist_ids:
+                cat.tracks_by_artist.setdefault(aid, []).append(t)
+        for entries in cat.discography.values():
+            entries.sort(key=lambda e: (GROUP_ORDER[e[1]], _neg_date(cat.albums[e[0]].sort_date),
+                                        e[0]))
+
 
 class _Builder:
     """Builds a Catalogue; one instance per build, discarded afterwards."""
@@ -212,6 +243,7 @@ class _Builder:
     def add_album(self, name: str, album_type: str, artist_ids: tuple[str, ...], date: str,
                   precision: str, edition: str, label: str) -> Album:
         key = f"{'/'.join(artist_ids)}|{edition}|{name}|{date}"
+        precision = {4: "year", 7: "month"}.get(len(date), "day")  # the date says it
         aid = ids.base62_id(self.seed, "album", key)
         year = int(date[:4])
         album = Album(aid, name, album_type, artist_ids, date, precision, year, edition,
@@ -337,6 +369,7 @@ class _Builder:
         rem = self.add_album(f"{album.name} (Remastered {ry})" if paren
                              else f"{album.name} - {ry} Remaster", "album", (artist.id,), date,
                              precision, "remaster", label)
+        rem.edition_of = album.id
         for s in songs:
             suffix = f" (Remastered {ry})" if paren else f" - Remastered {ry}"
             name, credit = self._credit(artist, s, s.title)
@@ -347,6 +380,7 @@ class _Builder:
                        label: str) -> None:
         clean = self.add_album(album.name, "album", (artist.id,), album.release_date,
                                album.release_date_precision, "clean", label)
+        clean.edition_of = album.id
         for s in songs:
             name, credit = self._credit(artist, s, s.title)
             isrc = ids.isrc(self.seed, f"{s.isrc}:clean", album.year) if s.explicit else s.isrc
@@ -386,6 +420,7 @@ class _Builder:
         title = (f"{album.name} (Deluxe Edition)" if rng.random() < 0.5
                  else f"{album.name} - Deluxe Edition")
         deluxe = self.add_album(title, "album", (artist.id,), date, precision, "deluxe", label)
+        deluxe.edition_of = album.id
         for s in songs:
             name, credit = self._credit(artist, s, s.title)
             self.add_track(deluxe, name, credit, s.duration_ms, s.explicit, s.isrc,
@@ -522,27 +557,7 @@ class _Builder:
         return self.cat
 
     def finish(self) -> None:
-        cat = self.cat
-        for album in cat.albums.values():
-            pops = [cat.tracks[t].popularity for t in album.track_ids]
-            score = max(pops) * 0.9 + sum(pops) / len(pops) * 0.1
-            album.popularity = max(0, min(100, round(score)))
-            primary = set(album.artist_ids)
-            featured = {a for t in album.track_ids for a in cat.tracks[t].artist_ids} - primary
-            for aid in album.artist_ids:
-                if aid in cat.discography:
-                    cat.discography[aid].append((album.id, album.album_type))
-            for aid in featured:
-                cat.discography[aid].append((album.id, "appears_on"))
-        if cat.albums:
-            ordered = sorted(a.popularity for a in cat.albums.values())
-            cat.hipster_threshold = ordered[max(0, len(ordered) // 10 - 1)]
-        for t in cat.tracks.values():
-            for aid in t.artist_ids:
-                cat.tracks_by_artist.setdefault(aid, []).append(t)
-        for entries in cat.discography.values():
-            entries.sort(key=lambda e: (GROUP_ORDER[e[1]], _neg_date(cat.albums[e[0]].sort_date),
-                                        e[0]))
+        self.cat.finish_indexes()
 
 
 def _neg_date(date: str) -> str:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Literal
 from urllib.parse import urlsplit
 
@@ -19,6 +20,10 @@ MODES: tuple[str, ...] = ("development", "extended")
 MAX_DEV_MODE_USERS = 5
 
 LOOPBACK_HOSTS = ("127.0.0.1", "::1")
+
+#: Default search noise (sd in popularity points): enough that covers and karaoke sometimes
+#: outrank an original, as on Spotify, while an artist's first page stays their best songs.
+DEFAULT_SEARCH_NOISE = 8.0
 
 
 def is_insecure_redirect_uri(uri: str) -> bool:
@@ -131,6 +136,12 @@ class EmulatorConfig:
     quota_retry_after: int = 4 * 3600
     #: "Today" for release dates of the newest albums (``tag:new``); None = the clock's date.
     catalogue_date: dt.date | None = None
+    #: Serve this catalogue file (see :mod:`spotify_emulator.catalogue_file`) with its users
+    #: instead of the synthetic catalogue generated from ``seed``.
+    catalogue_file: str | Path | None = None
+    #: Search ranks by hidden popularity plus a fixed per-track Gaussian offset with this
+    #: standard deviation (popularity points): popularity-led but noisy, like Spotify's.
+    search_noise: float = DEFAULT_SEARCH_NOISE
     #: Re-raise unexpected handler exceptions instead of answering 500 (in-process tests).
     raise_errors: bool = False
 
@@ -148,6 +159,8 @@ class EmulatorConfig:
                     f"{MAX_DEV_MODE_USERS} users"
                 )
         object.__setattr__(self, "fault_rules", tuple(dict(r) for r in self.fault_rules))
+        if self.search_noise < 0:
+            raise ValueError("search_noise is a standard deviation: it cannot be negative")
         if isinstance(self.latency_ms, list):
             object.__setattr__(self, "latency_ms", tuple(self.latency_ms))
 
@@ -157,6 +170,7 @@ class EmulatorConfig:
 
 
 __all__ = [
+    "DEFAULT_SEARCH_NOISE",
     "DEMO_CLIENT",
     "MAX_DEV_MODE_USERS",
     "MODES",

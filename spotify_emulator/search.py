@@ -4,15 +4,23 @@ Supports free text plus the field filters ``artist:``, ``album:``, ``track:``, `
 (single year or range), ``genre:``, ``isrc:``, ``upc:``, ``tag:hipster`` (albums in the
 lowest 10 % of popularity) and ``tag:new`` (albums released in the past two weeks).
 Values may be quoted: ``artist:"Hazel Wren"``.
+
+Tracks rank by hidden popularity plus a fixed, per-track Gaussian offset (``noise``, the
+``search_noise`` of the config, in popularity points): popularity-led but noisy like
+Spotify's, so a karaoke cover sometimes outranks the original. The offset depends only on
+the catalogue seed and the track id, so the same search always answers the same.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import re
 from dataclasses import dataclass, field
+from statistics import NormalDist
 
 from .catalogue import Album, Artist, Catalogue, Track, normalize
+from .config import DEFAULT_SEARCH_NOISE
 
 _FILTER_RE = re.compile(r'\b(artist|album|track|year|genre|isrc|upc|tag):("([^"]*)"|(\S+))',
                         re.IGNORECASE)
@@ -78,9 +86,21 @@ def _tier(name: str, text: str) -> int:
     return 1 if _has_words(name, text) else 0
 
 
+_STANDARD_NORMAL = NormalDist()
+
+
+def search_offset(seed: int, track_id: str) -> float:
+    """A standard-normal draw fixed by (seed, track id): the shape of a track's search noise."""
+    digest = hashlib.blake2b(f"{seed}:search:{track_id}".encode(), digest_size=8).digest()
+    uniform = (int.from_bytes(digest, "big") + 0.5) / 2**64
+    return _STANDARD_NORMAL.inv_cdf(uniform)
+
+
 class SearchEngine:
-    def __init__(self, catalogue: Catalogue) -> None:
+    def __init__(self, catalogue: Catalogue, noise: float = DEFAULT_SEARCH_NOISE) -> None:
         self.cat = catalogue
+        self.noise = noise
+        self._offsets: dict[str, float] = {}
         # Word -> track ids credited to an artist with that word in their name: turns the
         # common `artist:"Name"` track search from a catalogue scan into a few set unions.
         self._artist_words: dict[str, set[str]] = {}
@@ -98,6 +118,14 @@ class SearchEngine:
                     matching |= tids
             found = matching if found is None else found & matching
         return found or set()
+
+    def _offset(self, track_id: str) -> float:
+        if not self.noise:
+            return 0.0
+        offset = self._offsets.get(track_id)
+        if offset is None:
+            offset = self._offsets[track_id] = self.noise * search_offset(self.cat.seed, track_id)
+        return offset
 
     def _artist_years(self, artist: Artist) -> set[int]:
         return {self.cat.albums[a].year for a, g in self.cat.discography[artist.id]
@@ -137,7 +165,8 @@ class SearchEngine:
                 continue
             if q.text and not _has_words(f"{full} {artists} {album}", q.text):
                 continue
-            scored.append((-(_tier(base, q.text) * 30 + track.popularity), tid))
+            scored.append((-(_tier(base, q.text) * 30 + track.popularity + self._offset(tid)),
+                           tid))
         scored.sort()
         return [cat.tracks[tid] for _, tid in scored]
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from . import ids
 from .catalogue import Catalogue
 from .clock import Clock
-from .users import DEMO_USERS, USER_ECLECTIC, USER_TYPICAL, USERS_BY_ID, DemoUser, build_history
+from .users import DemoUser, UserBase, demo_user_base
 
 
 def iso_now(clock: Clock) -> str:
@@ -65,14 +65,22 @@ class Library:
 
 
 class EmulatorState:
-    """Playlists and libraries for the demo users; guarded by ``lock`` for threaded serving."""
+    """Playlists and libraries of the users; guarded by ``lock`` for threaded serving.
 
-    def __init__(self, catalogue: Catalogue, clock: Clock) -> None:
+    ``user_base`` comes with a catalogue file; None = the demo users derived from the
+    (synthetic) catalogue.
+    """
+
+    def __init__(self, catalogue: Catalogue, clock: Clock,
+                 user_base: UserBase | None = None) -> None:
         self.catalogue = catalogue
         self.clock = clock
         self.lock = threading.RLock()
-        self.users: dict[str, DemoUser] = dict(USERS_BY_ID)
-        self.histories = {u.id: build_history(catalogue, u) for u in DEMO_USERS}
+        self.user_base = user_base or demo_user_base(catalogue)
+        self.users: dict[str, DemoUser] = {u.id: u for u in self.user_base.users}
+        self.histories = self.user_base.histories
+        #: Who a client with ``allowed_users=None`` lets in (Development Mode allow-list).
+        self.default_allow_list = self.user_base.allow_list
         self.playlists: dict[str, Playlist] = {}
         self.libraries: dict[str, Library] = {}
         self._counter = 0
@@ -84,7 +92,7 @@ class EmulatorState:
             self.playlists = {}
             self.libraries = {}
             self._counter = 0
-            for user in DEMO_USERS:
+            for user in self.user_base.users:
                 hist = self.histories[user.id]
                 lib = Library(saved_tracks=list(hist.saved_tracks),
                               followed_artists=list(hist.followed_artists))
@@ -99,9 +107,9 @@ class EmulatorState:
                                   followers=3 * n % 17)
                     self.playlists[pid] = pl
                     lib.playlists.append(pid)
-            # Alex follows Maya's public playlist: a playlist in /me/playlists Alex cannot edit.
-            maya_public = self.libraries[USER_ECLECTIC].playlists[0]
-            self.libraries[USER_TYPICAL].playlists.append(maya_public)
+            for user in self.user_base.users:
+                for owner, index in self.histories[user.id].followed_playlists:
+                    self.libraries[user.id].playlists.append(self.libraries[owner].playlists[index])
 
     # -- playlists ----------------------------------------------------------------------
     def create_playlist(self, owner_id: str, name: str, description: str, public: bool,

@@ -98,6 +98,8 @@ class UserHistory:
     followed_artists: list[str] = field(default_factory=list)
     saved_tracks: list[tuple[str, str]] = field(default_factory=list)  # (track id, added_at)
     playlists: list[PlaylistSeed] = field(default_factory=list)
+    #: Other users' playlists this user follows: (owner id, index in the owner's playlists).
+    followed_playlists: list[tuple[str, int]] = field(default_factory=list)
 
 
 def iso(ts: dt.datetime) -> str:
@@ -155,4 +157,22 @@ def build_history(cat: Catalogue, user: DemoUser) -> UserHistory:
         hist.playlists.append(PlaylistSeed(name, f"{name} - made by {user.display_name}",
                                            public=(i % 3 != 1), track_ids=tracks,
                                            owner_id=user.id))
+    if user.id == USER_TYPICAL:
+        # Alex follows Maya's public playlist: a playlist in /me/playlists Alex cannot edit.
+        hist.followed_playlists.append((USER_ECLECTIC, 0))
     return hist
+
+
+@dataclass(frozen=True)
+class UserBase:
+    """The users of a catalogue, their initial histories and the default allow-list."""
+
+    users: tuple[DemoUser, ...]
+    histories: dict[str, UserHistory]
+    allow_list: tuple[str, ...]
+
+
+def demo_user_base(cat: Catalogue) -> UserBase:
+    """The six demo users with histories derived from a synthetic catalogue."""
+    return UserBase(DEMO_USERS, {u.id: build_history(cat, u) for u in DEMO_USERS},
+                    DEFAULT_ALLOW_LIST)

@@ -2,18 +2,27 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from urllib.parse import urlsplit
 
 import pytest
 import requests
 from django.test import Client
 
+from moodystream import credentials
 from spotify_emulator import DEMO_CLIENT, USER_TYPICAL, EmulatorServer
 from spotify_emulator.testing import approve_consent
 
 #: The redirect URI the app registers for tests (a loopback literal, as Spotify requires).
 TEST_REDIRECT_URI = "http://127.0.0.1:8000/callback/"
+
+
+@pytest.fixture(autouse=True)
+def no_cached_secret() -> Iterator[None]:
+    """Each test starts as a new container would: no app secret read yet."""
+    credentials.forget_secret()
+    yield
+    credentials.forget_secret()
 
 
 @pytest.fixture

@@ -1,8 +1,12 @@
 """What the user asked for: one validated, immutable ``GenerationOptions``.
 
+This module owns every rule about the options, for the web form and the terminal alike: the
+limits (``ARTIST_COUNT`` ...), the control-character rule and the message shown for each field
+(``MESSAGES``). ``playlists/forms.py`` builds its fields from them.
+
 The web layer keeps the options (not the 200-track preview) in a size-limited cookie session
-and regenerates the preview from them, so ``to_dict``/``from_dict`` are compact, JSON-safe and
-strict: anything that does not validate raises ``InvalidOptions``.
+and regenerates the preview from them, so ``to_dict``/``from_dict`` are compact (defaults left
+out), JSON-safe and strict: anything that does not validate raises ``InvalidOptions``.
 """
 
 from __future__ import annotations
@@ -21,11 +25,55 @@ VersionKind = Literal[
 ]
 VERSION_KINDS: tuple[VersionKind, ...] = get_args(VersionKind)
 
+ARTIST_COUNT = (1, 50)
+TRACK_COUNT = (10, 200)
+DEEP_CUT_PERCENT = (0, 100)
 MAX_PICKED = 50
+MAX_ARTIST_NAME = 100
 MAX_NAME = 100
-MAX_DESCRIPTION = 250  # Spotify allows 300; the idempotency marker needs the rest
+#: Spotify's limit for a playlist description.
+SPOTIFY_MAX_DESCRIPTION = 300
+#: What saving appends to every description: " [ms:" + 8 hex digits + "]" (see saving.py).
+SAVE_MARKER_LENGTH = 14
+#: The user's share of Spotify's 300 characters, so that the marker never cuts their text.
+MAX_DESCRIPTION = SPOTIFY_MAX_DESCRIPTION - SAVE_MARKER_LENGTH
 MAX_SEED = 2**31 - 1
-_CONTROL_CHARS = re.compile(r"[\x00-\x1f\x7f]")
+
+#: Invisible control characters (C0 and C1, DEL) are refused; tab, line feed and carriage
+#: return are whitespace and folded into single spaces like any other.
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+#: The message for each field (and for control characters), shown by the form and the terminal.
+MESSAGES = {
+    "artist_source": "Choose top artists, followed artists or pick artists by name.",
+    "time_range": "Choose the last 4 weeks, 6 months or all time.",
+    "picked_artists": "Type at least one artist name to pick by name.",
+    "picked_artists_too_many": f"Pick at most {MAX_PICKED} artists.",
+    "picked_artists_too_long": f"Each artist name must be 1 to {MAX_ARTIST_NAME} characters.",
+    "picked_artists_repeated": "Each artist only once, please.",
+    "artist_count": (
+        f"Choose how many artists: a whole number from {ARTIST_COUNT[0]} to {ARTIST_COUNT[1]}."
+    ),
+    "track_count": (
+        f"Choose the playlist length: a whole number of tracks from {TRACK_COUNT[0]} "
+        f"to {TRACK_COUNT[1]}."
+    ),
+    "deep_cut_percent": (
+        f"Choose the deep-cut share: a whole percentage from {DEEP_CUT_PERCENT[0]} "
+        f"to {DEEP_CUT_PERCENT[1]}."
+    ),
+    "exclude_versions": "Choose only from the listed kinds of version.",
+    "flag": "Must be true or false.",
+    "visibility": "Choose public or private.",
+    "name": f"Keep the name to {MAX_NAME} characters or fewer.",
+    "description": f"Keep the description to {MAX_DESCRIPTION} characters or fewer.",
+    "seed": "The seed must be a whole number.",
+    "control_characters": "Please remove the invisible control characters.",
+}
+
+
+def has_control_characters(text: str) -> bool:
+    return bool(CONTROL_CHARACTERS.search(text))
 
 
 class InvalidOptions(ValueError):
@@ -77,10 +125,20 @@ class GenerationOptions:
             "exclude_versions",
             frozenset(versions) if well_formed["exclude_versions"] else frozenset(),
         )
+        # Control characters are refused, not silently dropped; check before folding whitespace
+        # (str.split treats some of them as spaces).
+        texts = {"name": [self.name], "description": [self.description], "picked_artists": picked}
+        control = {
+            key: MESSAGES["control_characters"]
+            for key, values in texts.items()
+            if well_formed.get(key, True)
+            and any(isinstance(v, str) and has_control_characters(v) for v in values)
+        }
         object.__setattr__(self, "name", _clean_text(self.name))
         object.__setattr__(self, "description", _clean_text(self.description))
         errors = _validate(self)
         errors.update({k: "Must be a list of names." for k, ok in well_formed.items() if not ok})
+        errors.update(control)
         if errors:
             raise InvalidOptions(errors)
 
@@ -89,7 +147,7 @@ class GenerationOptions:
 
     # -- compact serialisation -------------------------------------------------------------
     def to_dict(self) -> dict[str, Any]:
-        """Short keys, defaults left out: what fits in the cookie next to everything else."""
+        """The fields that differ from the defaults (and the seed): what the cookie keeps."""
         out: dict[str, Any] = {}
         defaults = _DEFAULTS
         for f in fields(self):
@@ -100,42 +158,22 @@ class GenerationOptions:
                 value = sorted(value)
             elif f.name == "picked_artists":
                 value = list(value)
-            out[_SHORT[f.name]] = value
+            out[f.name] = value
         return out
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> GenerationOptions:
         if not isinstance(data, Mapping):
             raise InvalidOptions({"options": "not an object"})
-        long_names = {v: k for k, v in _SHORT.items()}
-        unknown = [k for k in data if k not in long_names and k not in _SHORT]
+        unknown = [k for k in data if k not in _FIELD_NAMES]
         if unknown:
-            raise InvalidOptions({"options": f"unknown keys {sorted(unknown)}"})
-        kwargs = {long_names.get(k, k): v for k, v in data.items()}
-        return cls(**kwargs)
+            raise InvalidOptions({"options": f"unknown keys {sorted(map(str, unknown))}"})
+        return cls(**{str(k): v for k, v in data.items()})
 
 
-_SHORT = {
-    "artist_source": "src",
-    "time_range": "tr",
-    "picked_artists": "pick",
-    "artist_count": "ac",
-    "track_count": "tc",
-    "deep_cut_percent": "dc",
-    "exclude_versions": "xv",
-    "allow_explicit": "ex",
-    "exclude_saved": "xs",
-    "public": "pub",
-    "name": "nm",
-    "description": "ds",
-    "seed": "sd",
-}
-
-
-def _clean_text(value: object) -> str:
-    if not isinstance(value, str):
-        return value  # type: ignore[return-value]  # reported by _validate
-    return " ".join(_CONTROL_CHARS.sub(" ", value).split())
+def _clean_text(value: object) -> object:
+    """Whitespace folded into single spaces; a non-string is left for _validate to report."""
+    return " ".join(value.split()) if isinstance(value, str) else value
 
 
 def _int_in(value: object, low: int, high: int) -> bool:
@@ -145,39 +183,41 @@ def _int_in(value: object, low: int, high: int) -> bool:
 def _validate(o: GenerationOptions) -> dict[str, str]:
     errors: dict[str, str] = {}
     if o.artist_source not in get_args(ArtistSource):
-        errors["artist_source"] = "Choose top artists, followed artists or pick artists."
+        errors["artist_source"] = MESSAGES["artist_source"]
     if o.time_range not in get_args(TimeRange):
-        errors["time_range"] = "Choose the last 4 weeks, 6 months or all time."
+        errors["time_range"] = MESSAGES["time_range"]
     if o.artist_source == "picked":
         if not o.picked_artists:
-            errors["picked_artists"] = "Name at least one artist."
+            errors["picked_artists"] = MESSAGES["picked_artists"]
         elif len(o.picked_artists) > MAX_PICKED:
-            errors["picked_artists"] = f"Pick at most {MAX_PICKED} artists."
-        elif any(not p or len(p) > 100 for p in o.picked_artists):
-            errors["picked_artists"] = "Each artist must be 1 to 100 characters."
+            errors["picked_artists"] = MESSAGES["picked_artists_too_many"]
+        elif any(not p or len(p) > MAX_ARTIST_NAME for p in o.picked_artists):
+            errors["picked_artists"] = MESSAGES["picked_artists_too_long"]
         elif len({p.casefold() for p in o.picked_artists}) != len(o.picked_artists):
-            errors["picked_artists"] = "Each artist only once, please."
-    if not _int_in(o.artist_count, 1, 50):
-        errors["artist_count"] = "Choose between 1 and 50 artists."
-    if not _int_in(o.track_count, 10, 200):
-        errors["track_count"] = "Choose between 10 and 200 tracks."
-    if not _int_in(o.deep_cut_percent, 0, 100):
-        errors["deep_cut_percent"] = "The deep-cut share must be between 0 and 100 %."
+            errors["picked_artists"] = MESSAGES["picked_artists_repeated"]
+    for name, (low, high) in (
+        ("artist_count", ARTIST_COUNT),
+        ("track_count", TRACK_COUNT),
+        ("deep_cut_percent", DEEP_CUT_PERCENT),
+    ):
+        if not _int_in(getattr(o, name), low, high):
+            errors[name] = MESSAGES[name]
     if not o.exclude_versions <= set(VERSION_KINDS):
-        errors["exclude_versions"] = f"Known versions: {', '.join(VERSION_KINDS)}."
+        errors["exclude_versions"] = MESSAGES["exclude_versions"]
     for flag in ("allow_explicit", "exclude_saved", "public"):
         if not isinstance(getattr(o, flag), bool):
-            errors[flag] = "Must be true or false."
+            errors[flag] = MESSAGES["flag"]
     if not isinstance(o.name, str) or len(o.name) > MAX_NAME:
-        errors["name"] = f"The name can be at most {MAX_NAME} characters."
+        errors["name"] = MESSAGES["name"]
     if not isinstance(o.description, str) or len(o.description) > MAX_DESCRIPTION:
-        errors["description"] = f"The description can be at most {MAX_DESCRIPTION} characters."
+        errors["description"] = MESSAGES["description"]
     if not _int_in(o.seed, 0, MAX_SEED):
-        errors["seed"] = "The seed must be a whole number."
+        errors["seed"] = MESSAGES["seed"]
     return errors
 
 
 _DEFAULTS = GenerationOptions()
+_FIELD_NAMES = frozenset(f.name for f in fields(GenerationOptions))
 
 
 # -- default name and description ----------------------------------------------------------

@@ -32,7 +32,7 @@ import re
 import threading
 import time
 import weakref
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 
 from playlists.spotify.errors import (
     SpotifyError,
@@ -43,6 +43,7 @@ from playlists.spotify.errors import (
 from playlists.spotify.models import PlaylistSummary, SavedPlaylist
 
 from .errors import GenerationError
+from .options import SPOTIFY_MAX_DESCRIPTION
 from .ports import PlaylistWriter
 from .preview import Preview
 
@@ -50,7 +51,7 @@ logger = logging.getLogger("playlists.services.saving")
 
 ITEMS_PER_REQUEST = 100
 MAX_ITEMS = 10_000
-MAX_DESCRIPTION = 300  # Spotify's limit
+MAX_DESCRIPTION = SPOTIFY_MAX_DESCRIPTION
 MARKER_PAGES = 2  # pages of 50 playlists searched for the marker (new ones come first)
 # A write we cannot see yet (a create whose answer was lost, a marked playlist another save is
 # still filling) is looked for again for this many request time-outs, with pauses growing from
@@ -76,7 +77,17 @@ class RefreshRefused(GenerationError):
 
 
 def idempotency_marker(idempotency_key: str) -> str:
+    """The mark in the description; with its space it is SAVE_MARKER_LENGTH characters long,
+    the room options.MAX_DESCRIPTION leaves in Spotify's 300."""
     return f"[ms:{hashlib.sha256(idempotency_key.encode()).hexdigest()[:8]}]"
+
+
+def save_key(user_id: str, preview: Preview) -> str:
+    """The idempotency key of saving ``preview`` for this user, from the web or the terminal.
+
+    The same user saving the same tracks from the same options and seed gets one playlist.
+    """
+    return f"{user_id}:{preview.digest}:{preview.options.seed}"
 
 
 def is_moodystream_playlist(playlist: PlaylistSummary) -> bool:
@@ -112,25 +123,24 @@ def _lock_for(key: str) -> _KeyLock:
 
 def save_playlist(
     gateway: PlaylistWriter,
-    preview_or_uris: Preview | Sequence[str],
+    preview: Preview,
     *,
-    name: str,
-    description: str,
-    public: bool,
     idempotency_key: str,
     replace_playlist_id: str | None = None,
     user_id: str | None = None,
     on_progress: Progress | None = None,
 ) -> SavedPlaylist:
-    """Create (or refresh) the playlist and fill it; see the module docstring.
+    """Create (or refresh) the playlist the preview shows and fill it; see the module docstring.
 
-    ``idempotency_key`` should identify the user and the preview (for example
-    ``f"{user_id}:{preview.digest}:{nonce}"``).  ``replace_playlist_id`` needs ``user_id``, the
+    The preview holds everything saved: its tracks, name, description and visibility
+    (``preview.options.public``). ``idempotency_key`` identifies the user and the preview
+    (:func:`save_key`).  ``replace_playlist_id`` needs ``user_id``, the
     Spotify id of the signed-in user: only their own MoodyStream playlists are refreshed, any
     other raises ``RefreshRefused``.  ``on_progress(done, total)`` is called after each write of
     items.
     """
-    uris = _uris(preview_or_uris)
+    uris = _uris(preview)
+    name, description, public = preview.name, preview.description, preview.options.public
     if not idempotency_key:
         raise ValueError("an idempotency key is required")
     if replace_playlist_id and not user_id:
@@ -398,13 +408,10 @@ def _remove_quietly(gateway: PlaylistWriter, playlist_id: str) -> None:
         logger.error("could not remove half-made playlist %s: %s", playlist_id, exc)
 
 
-def _uris(preview_or_uris: Preview | Sequence[str]) -> list[str]:
-    if isinstance(preview_or_uris, Preview):
-        uris = list(preview_or_uris.track_uris)
-    elif isinstance(preview_or_uris, str):
-        raise TypeError("pass a Preview or a sequence of URIs, not one string")
-    else:
-        uris = list(preview_or_uris)
+def _uris(preview: Preview) -> list[str]:
+    if not isinstance(preview, Preview):
+        raise TypeError("save_playlist saves a Preview")
+    uris = list(preview.track_uris)
     if not uris:
         raise ValueError("nothing to save: the playlist is empty")
     if len(uris) > MAX_ITEMS:

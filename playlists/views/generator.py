@@ -23,6 +23,7 @@ from playlists.services.saving import (
     CHOOSE_A_MOODYSTREAM_PLAYLIST,
     RefreshRefused,
     is_moodystream_playlist,
+    save_key,
     save_playlist,
 )
 from playlists.spotify.errors import SpotifyNotFound
@@ -130,10 +131,7 @@ def save(request: HttpRequest) -> HttpResponse:
             saved = save_playlist(
                 gateway,
                 result,
-                name=result.name,
-                description=result.description,
-                public=state.options.public,
-                idempotency_key=f"{user.id}:{digest}:{state.options.seed}",
+                idempotency_key=save_key(user.id, result),
                 replace_playlist_id=replace_id,
                 user_id=user.id,
             )

@@ -57,6 +57,6 @@ def _engine(ctx: ApiContext) -> SearchEngine:
     """One engine (and so one index) per app: the catalogue never changes after start-up."""
     engine = getattr(ctx.app, "_search_engine", None)
     if engine is None or engine.cat is not ctx.catalogue:
-        engine = SearchEngine(ctx.catalogue)
+        engine = SearchEngine(ctx.catalogue, ctx.app.config.search_noise)
         ctx.app._search_engine = engine
     return engine

@@ -15,7 +15,13 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 SETTINGS = json.loads((ROOT / "zappa_settings.json").read_text())
 STAGES = sorted(SETTINGS)
-SECRET_KEYS = ("SPOTIPY_CLIENT_SECRET", "SPOTIPY_CLIENT_ID", "DJANGO_SECRET_KEY")
+SECRET_KEYS = (
+    "SPOTIFY_CLIENT_SECRET",
+    "SPOTIFY_CLIENT_ID",
+    "SPOTIPY_CLIENT_SECRET",
+    "SPOTIPY_CLIENT_ID",
+    "DJANGO_SECRET_KEY",
+)
 
 
 def load_inspect_package():
@@ -71,13 +77,15 @@ def test_environment_has_no_secret(stage: str) -> None:
 
     assert env["DJANGO_ENV"] == "production"
     assert env["SPOTIFY_SECRET_REGION"] == config["aws_region"]
-    assert env["ALLOWED_HOSTS"]
-    assert "CSRF_TRUSTED_ORIGINS" in env
+    assert env["DJANGO_ALLOWED_HOSTS"]
+    assert "DJANGO_CSRF_TRUSTED_ORIGINS" in env
     for name in env:
         assert name not in SECRET_KEYS
         assert not name.startswith(("SPOTIPY_", "AWS_"))
-    for name in ("DEBUG", "DEMO_MODE", "ENABLE_ADMIN"):
+    for name in ("DJANGO_DEBUG", "MOODYSTREAM_DEMO_MODE", "DJANGO_ENABLE_ADMIN"):
         assert name not in env
+    old_names = {"DEBUG", "DEMO_MODE", "ENABLE_ADMIN", "ALLOWED_HOSTS", "CSRF_TRUSTED_ORIGINS"}
+    assert not old_names & set(env)  # the stage uses the current names
     assert not config.get("aws_environment_variables")
     assert not config.get("remote_env")
 

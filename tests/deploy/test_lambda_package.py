@@ -20,7 +20,7 @@ Events are API Gateway REST (v1) proxy events for ``https://<api-id>.execute-api
 domain; responses are what that handler returns to API Gateway.
 
 Three cold starts: the package as built (Spotify's real URLs); the package with a custom domain
-added to ALLOWED_HOSTS (what the README's custom-domain step does); and the package signing a user
+added to DJANGO_ALLOWED_HOSTS (the README's custom-domain step); and the package signing a user
 in through the bundled Spotify emulator on 127.0.0.1 (SPOTIFY_*_BASE_URL pointed at it), which
 is the only way to get responses that set several cookies without the internet.
 """
@@ -207,7 +207,8 @@ HARNESS = textwrap.dedent(
     extra_hosts = os.environ.get("HARNESS_EXTRA_ALLOWED_HOSTS")
     if extra_hosts:  # what the README's custom-domain step does in zappa_settings.json
         variables = zappa_settings.ENVIRONMENT_VARIABLES
-        variables["ALLOWED_HOSTS"] = variables["ALLOWED_HOSTS"] + "," + extra_hosts
+        hosts = variables["DJANGO_ALLOWED_HOSTS"] + "," + extra_hosts
+        variables["DJANGO_ALLOWED_HOSTS"] = hosts
         zappa_settings.DOMAIN = extra_hosts.split(",")[0]
 
     class Context:
@@ -333,9 +334,9 @@ class LambdaContainer:
 
 def make_secret(redirect_uri: str = f"{API_BASE}/callback/") -> dict[str, str]:
     return {
-        "SPOTIPY_CLIENT_ID": "cid" + secrets.token_hex(8),
-        "SPOTIPY_CLIENT_SECRET": "SECRETVALUE" + secrets.token_hex(12),
-        "SPOTIPY_REDIRECT_URI": redirect_uri,
+        "SPOTIFY_CLIENT_ID": "cid" + secrets.token_hex(8),
+        "SPOTIFY_CLIENT_SECRET": "SECRETVALUE" + secrets.token_hex(12),
+        "SPOTIFY_REDIRECT_URI": redirect_uri,
         "DJANGO_SECRET_KEY": "SECRETVALUE" + secrets.token_urlsafe(48),
     }
 
@@ -612,7 +613,7 @@ def test_secret_values_and_oauth_codes_stay_out_of_the_logs(unpacked: Path, extr
     logs = lam.logs
     assert "/callback/" in logs  # the access log line is there...
     assert "OAUTHCODE4242" not in logs  # ...with the code scrubbed
-    for name in ("SPOTIPY_CLIENT_SECRET", "DJANGO_SECRET_KEY"):
+    for name in ("SPOTIFY_CLIENT_SECRET", "DJANGO_SECRET_KEY"):
         assert secret[name] not in logs
     assert "SECRETVALUE" not in logs
 
@@ -684,9 +685,9 @@ def test_sign_in_flow_cookies_and_csrf(unpacked: Path, extra_paths) -> None:
 
     secret = make_secret()
     client = ClientApp(
-        client_id=secret["SPOTIPY_CLIENT_ID"],
-        client_secret=secret["SPOTIPY_CLIENT_SECRET"],
-        redirect_uris=[secret["SPOTIPY_REDIRECT_URI"]],
+        client_id=secret["SPOTIFY_CLIENT_ID"],
+        client_secret=secret["SPOTIFY_CLIENT_SECRET"],
+        redirect_uris=[secret["SPOTIFY_REDIRECT_URI"]],
     )
     server = serve_in_thread(create_app(EmulatorConfig(clients=[client])))
     lam = LambdaContainer(
@@ -753,7 +754,7 @@ def test_sign_in_flow_cookies_and_csrf(unpacked: Path, extra_paths) -> None:
         lam.stop()
         server.stop()
 
-    for name in ("SPOTIPY_CLIENT_SECRET", "DJANGO_SECRET_KEY"):
+    for name in ("SPOTIFY_CLIENT_SECRET", "DJANGO_SECRET_KEY"):
         assert secret[name] not in lam.logs
 
 

@@ -67,7 +67,11 @@ def demo_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DemoServer
     }
     # The walk checks what was saved through the mounted emulator's control API, which is off
     # unless asked for (moodystream/wsgi.py).
-    env.update(MOODYSTREAM_IGNORE_DOTENV="1", PYTHONUNBUFFERED="1", DEMO_EMULATOR_CONTROL_API="1")
+    env.update(
+        MOODYSTREAM_IGNORE_DOTENV="1",
+        PYTHONUNBUFFERED="1",
+        MOODYSTREAM_DEMO_EMULATOR_CONTROL_API="1",
+    )
     with log_path.open("wb") as log:
         process = subprocess.Popen(
             [sys.executable, "manage.py", "runserver", "--noreload", f"127.0.0.1:{port}"],

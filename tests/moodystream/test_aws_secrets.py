@@ -9,8 +9,9 @@ Three stand-ins for Secrets Manager, each where it tells the truth:
   and those (at most ``MAX_ATTEMPTS`` attempts, short timeouts) are what keeps a cold start from
   hanging, so here real HTTP goes through the real client configuration and the requests are
   counted.
-* Production settings are imported in a subprocess (``DJANGO_ENV=production``) so that they are
-  evaluated from scratch, as in a new Lambda container, with moto started before the import.
+* The app with production's way of getting credentials (a secret name, nothing in settings)
+  serves requests in this process: the secret is read on the first request, not at import, so
+  no new process is needed (tests/faults/test_cold_start_secrets.py still starts a real one).
 
 No test reaches AWS: credentials are fake, the instance-metadata endpoint is switched off, and the
 only endpoint ever contacted is on the loopback interface.
@@ -20,8 +21,6 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
-import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -30,10 +29,11 @@ from pathlib import Path
 
 import boto3
 import pytest
+from django.test import Client
 from moto import mock_aws
 
-from moodystream import aws_secrets
-from moodystream.aws_secrets import SecretUnavailable, clear_cache, load_app_secret
+from moodystream import aws_secrets, credentials
+from moodystream.aws_secrets import CachedAppSecret, SecretUnavailable, fetch_app_secret
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 NAME = "moodystream/spotify"
@@ -41,9 +41,9 @@ REGION = "eu-west-1"
 
 # Values that must never show up in an exception, a log line or any output.
 SENTINELS = {
-    "SPOTIPY_CLIENT_ID": "client-id-SENTINEL-7d1f",
-    "SPOTIPY_CLIENT_SECRET": "client-secret-SENTINEL-93ab",
-    "SPOTIPY_REDIRECT_URI": "https://moodystream.test/callback/",
+    "SPOTIFY_CLIENT_ID": "client-id-SENTINEL-7d1f",
+    "SPOTIFY_CLIENT_SECRET": "client-secret-SENTINEL-93ab",
+    "SPOTIFY_REDIRECT_URI": "https://moodystream.test/callback/",
     "DJANGO_SECRET_KEY": "django-secret-key-SENTINEL-" + "x7Q9" * 12,
 }
 SECRET_MARKERS = ("SENTINEL",)
@@ -51,16 +51,14 @@ SECRET_MARKERS = ("SENTINEL",)
 
 @pytest.fixture(autouse=True)
 def isolated_aws(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[None]:
-    """No real AWS configuration, no instance metadata, an empty cache before and after."""
+    """No real AWS configuration, no instance metadata."""
     for variable in list(os.environ):
         if variable.startswith("AWS_"):
             monkeypatch.delenv(variable)
     monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
     monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "no-aws-config"))
     monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "no-aws-credentials"))
-    clear_cache()
     yield
-    clear_cache()
 
 
 @pytest.fixture
@@ -99,16 +97,22 @@ def exception_chain_text(exc: BaseException) -> str:
 
 
 @mock_aws
-def test_present_secret_is_returned_with_every_key() -> None:
-    create_secret(json.dumps({**SENTINELS, "EXTRA_SETTING": "kept", "NUMBER": 3}))
+def test_present_secret_is_returned_with_its_four_values() -> None:
+    create_secret(json.dumps({**SENTINELS, "EXTRA_SETTING": "dropped", "NUMBER": 3}))
 
-    values = load_app_secret(NAME, REGION)
-
-    assert values == {**SENTINELS, "EXTRA_SETTING": "kept"}
+    assert fetch_app_secret(NAME, REGION) == SENTINELS
 
 
 @mock_aws
-def test_secret_is_read_once_per_process(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_older_spotipy_names_are_accepted() -> None:
+    old = {key.replace("SPOTIFY_", "SPOTIPY_"): value for key, value in SENTINELS.items()}
+    create_secret(json.dumps(old))
+
+    assert fetch_app_secret(NAME, REGION) == SENTINELS
+
+
+@mock_aws
+def test_secret_is_read_once_per_container(monkeypatch: pytest.MonkeyPatch) -> None:
     create_secret(json.dumps(SENTINELS))
     calls: list[str] = []
     real_make_client = aws_secrets._make_client
@@ -122,46 +126,50 @@ def test_secret_is_read_once_per_process(monkeypatch: pytest.MonkeyPatch) -> Non
         return client
 
     monkeypatch.setattr(aws_secrets, "_make_client", counting_client)
+    secret = CachedAppSecret(NAME, REGION)
+    assert calls == []  # nothing read until asked
 
-    first = load_app_secret(NAME, REGION)
-    first["SPOTIPY_CLIENT_ID"] = "changed by a caller"
-    second = load_app_secret(NAME, REGION)
-    third = load_app_secret(NAME, REGION)
+    first = secret.values()
+    first["SPOTIFY_CLIENT_ID"] = "changed by a caller"
+    second = secret.values()
+    third = secret.values()
 
     assert calls == ["GetSecretValue"]
     assert second == third == SENTINELS  # callers get copies; the cache is not mutable from outside
 
-    clear_cache()
-    load_app_secret(NAME, REGION)
+    CachedAppSecret(NAME, REGION).values()  # a new container reads it again
     assert calls == ["GetSecretValue", "GetSecretValue"]
 
 
 @mock_aws
-def test_failures_are_not_cached() -> None:
-    with pytest.raises(SecretUnavailable):
-        load_app_secret(NAME, REGION)
+def test_a_permanent_failure_is_remembered_for_the_container() -> None:
+    secret = CachedAppSecret(NAME, REGION)
+    with pytest.raises(SecretUnavailable, match="does not exist"):
+        secret.values()
 
-    create_secret(json.dumps(SENTINELS))
+    create_secret(json.dumps(SENTINELS))  # fixed meanwhile: a new container picks it up
 
-    assert load_app_secret(NAME, REGION) == SENTINELS
+    with pytest.raises(SecretUnavailable, match="does not exist"):
+        secret.values()
+    assert CachedAppSecret(NAME, REGION).values() == SENTINELS
 
 
 @mock_aws
 def test_missing_secret() -> None:
     with pytest.raises(SecretUnavailable) as caught:
-        load_app_secret(NAME, REGION)
+        fetch_app_secret(NAME, REGION)
 
     assert str(caught.value) == "secret 'moodystream/spotify' in eu-west-1 does not exist"
     assert caught.value.transient is False
 
 
 @mock_aws
-@pytest.mark.parametrize("missing", ["SPOTIPY_CLIENT_SECRET", "DJANGO_SECRET_KEY"])
+@pytest.mark.parametrize("missing", ["SPOTIFY_CLIENT_SECRET", "DJANGO_SECRET_KEY"])
 def test_missing_key(missing: str) -> None:
     create_secret(json.dumps({k: v for k, v in SENTINELS.items() if k != missing}))
 
     with pytest.raises(SecretUnavailable) as caught:
-        load_app_secret(NAME, REGION)
+        fetch_app_secret(NAME, REGION)
 
     assert str(caught.value) == f"secret {NAME!r} in {REGION} is missing key(s): {missing}"
     assert_secret_free(exception_chain_text(caught.value))
@@ -169,18 +177,18 @@ def test_missing_key(missing: str) -> None:
 
 @mock_aws
 def test_empty_value_counts_as_missing() -> None:
-    create_secret(json.dumps({**SENTINELS, "SPOTIPY_CLIENT_ID": ""}))
+    create_secret(json.dumps({**SENTINELS, "SPOTIFY_CLIENT_ID": ""}))
 
-    with pytest.raises(SecretUnavailable, match=r"missing key\(s\): SPOTIPY_CLIENT_ID$"):
-        load_app_secret(NAME, REGION)
+    with pytest.raises(SecretUnavailable, match=r"missing key\(s\): SPOTIFY_CLIENT_ID$"):
+        fetch_app_secret(NAME, REGION)
 
 
 @mock_aws
 def test_non_string_value() -> None:
-    create_secret(json.dumps({**SENTINELS, "SPOTIPY_CLIENT_ID": 12345}))
+    create_secret(json.dumps({**SENTINELS, "SPOTIFY_CLIENT_ID": 12345}))
 
-    with pytest.raises(SecretUnavailable, match=r"non-string value\(s\) for: SPOTIPY_CLIENT_ID$"):
-        load_app_secret(NAME, REGION)
+    with pytest.raises(SecretUnavailable, match=r"non-string value\(s\) for: SPOTIFY_CLIENT_ID$"):
+        fetch_app_secret(NAME, REGION)
 
 
 @mock_aws
@@ -199,7 +207,7 @@ def test_wrong_json(secret_string: str, expected: str) -> None:
     create_secret(secret_string)
 
     with pytest.raises(SecretUnavailable) as caught:
-        load_app_secret(NAME, REGION)
+        fetch_app_secret(NAME, REGION)
 
     assert str(caught.value) == f"secret {NAME!r} in {REGION} {expected}"
     # json.JSONDecodeError keeps the whole document in `.doc`: it must not be reachable from
@@ -216,14 +224,14 @@ def test_binary_secret_is_refused() -> None:
     )
 
     with pytest.raises(SecretUnavailable, match="has no SecretString"):
-        load_app_secret(NAME, REGION)
+        fetch_app_secret(NAME, REGION)
 
 
 def test_missing_name_or_region() -> None:
     with pytest.raises(SecretUnavailable, match="no secret name given"):
-        load_app_secret("", REGION)
+        fetch_app_secret("", REGION)
     with pytest.raises(SecretUnavailable, match="no AWS region given"):
-        load_app_secret(NAME, "")
+        fetch_app_secret(NAME, "")
 
 
 def test_missing_credentials() -> None:
@@ -231,7 +239,7 @@ def test_missing_credentials() -> None:
     started = time.monotonic()
 
     with pytest.raises(SecretUnavailable) as caught:
-        load_app_secret(NAME, REGION)
+        fetch_app_secret(NAME, REGION)
 
     assert str(caught.value) == f"no usable AWS credentials to read secret {NAME!r} in {REGION}"
     assert time.monotonic() - started < 5
@@ -308,9 +316,10 @@ def fake_endpoint(
 
 def test_fake_endpoint_serves_a_secret(fake_endpoint: FakeSecretsManager) -> None:
     fake_endpoint.secret(SENTINELS)
+    secret = CachedAppSecret(NAME, REGION)
 
-    assert load_app_secret(NAME, REGION) == SENTINELS
-    assert load_app_secret(NAME, REGION) == SENTINELS
+    assert secret.values() == SENTINELS
+    assert secret.values() == SENTINELS
     assert fake_endpoint.requests == ["secretsmanager.GetSecretValue"]
 
 
@@ -324,7 +333,7 @@ def test_access_denied(fake_endpoint: FakeSecretsManager, code: str) -> None:
     )
 
     with pytest.raises(SecretUnavailable) as caught:
-        load_app_secret(NAME, REGION)
+        fetch_app_secret(NAME, REGION)
 
     assert str(caught.value) == (
         f"access denied to secret {NAME!r} in {REGION} "
@@ -341,7 +350,7 @@ def test_throttling_is_retried_a_limited_number_of_times(
     fake_endpoint.error("ThrottlingException", "Rate exceeded")
 
     with pytest.raises(SecretUnavailable) as caught:
-        load_app_secret(NAME, REGION)
+        fetch_app_secret(NAME, REGION)
 
     assert str(caught.value) == (
         f"Secrets Manager throttled the request for secret {NAME!r} in {REGION} "
@@ -360,7 +369,7 @@ def test_throttling_then_success(fake_endpoint: FakeSecretsManager) -> None:
     )
     fake_endpoint.reply = lambda: next(replies)
 
-    assert load_app_secret(NAME, REGION) == SENTINELS
+    assert fetch_app_secret(NAME, REGION) == SENTINELS
     assert len(fake_endpoint.requests) == 2
 
 
@@ -368,7 +377,7 @@ def test_aws_side_error_is_transient(fake_endpoint: FakeSecretsManager) -> None:
     fake_endpoint.error("InternalServiceError", status=500)
 
     with pytest.raises(SecretUnavailable, match=r"failed to serve .* \(InternalServiceError\)"):
-        load_app_secret(NAME, REGION)
+        fetch_app_secret(NAME, REGION)
     assert len(fake_endpoint.requests) == aws_secrets.MAX_ATTEMPTS
 
 
@@ -384,7 +393,7 @@ def test_other_client_errors(fake_endpoint: FakeSecretsManager, code: str, expec
     fake_endpoint.error(code, "client-secret-SENTINEL-93ab")
 
     with pytest.raises(SecretUnavailable) as caught:
-        load_app_secret(NAME, REGION)
+        fetch_app_secret(NAME, REGION)
 
     assert expected in str(caught.value)
     assert f"({code}" in str(caught.value)
@@ -400,7 +409,7 @@ def test_slow_endpoint_gives_up_quickly(
     started = time.monotonic()
 
     with pytest.raises(SecretUnavailable) as caught:
-        load_app_secret(NAME, REGION)
+        fetch_app_secret(NAME, REGION)
 
     elapsed = time.monotonic() - started
     assert "endpoint unreachable or too slow" in str(caught.value)
@@ -420,7 +429,7 @@ def test_unreachable_endpoint(monkeypatch: pytest.MonkeyPatch, fake_credentials:
     monkeypatch.setenv("AWS_ENDPOINT_URL_SECRETS_MANAGER", f"http://127.0.0.1:{port}")
 
     with pytest.raises(SecretUnavailable) as caught:
-        load_app_secret(NAME, REGION)
+        fetch_app_secret(NAME, REGION)
 
     assert str(caught.value) == (
         f"Secrets Manager endpoint unreachable or too slow for secret {NAME!r} in {REGION} "
@@ -438,88 +447,40 @@ def test_client_configuration_keeps_cold_starts_short() -> None:
     assert aws_secrets.MAX_ATTEMPTS * (config.connect_timeout + config.read_timeout) + 1 < 15
 
 
-# --- Production settings with a broken secret: a 503 page, one log line, no secret -------------
+# --- The app configured as in production: a 503 page, one log line, no secret --------------
 
-SETTINGS_PROBE = r"""
-import json, os, sys
 
-import boto3
-from moto import mock_aws
+@pytest.fixture
+def production_credentials(settings, spotify_settings):
+    """As production has it: a secret name, no credentials in settings, no demo mode."""
+    settings.SPOTIFY_SECRET_NAME = NAME
+    settings.SPOTIFY_SECRET_REGION = REGION
+    settings.SPOTIFY_CLIENT_ID = settings.SPOTIFY_CLIENT_SECRET = ""
+    settings.SPOTIFY_REDIRECT_URI = ""
+    return settings
 
-with mock_aws():
-    scenario = os.environ["PROBE_SCENARIO"]
-    values = json.loads(os.environ["PROBE_VALUES"])
-    if scenario == "missing-key":
-        del values["DJANGO_SECRET_KEY"]
-    if scenario != "missing-secret":
-        boto3.client("secretsmanager", region_name="eu-west-1").create_secret(
-            Name="moodystream/spotify", SecretString=json.dumps(values)
-        )
 
-    import tempfile
-
-    import django
-
-    django.setup()
-    from django.conf import settings
-    from django.core.management import call_command
-    from django.test import Client
-
-    # Production pages use the hashed names from collectstatic's manifest: build one in a
-    # temporary folder rather than in the shared working tree.
-    settings.STATIC_ROOT = tempfile.mkdtemp(prefix="moodystream-static-")
-    call_command("collectstatic", interactive=False, verbosity=0)
-
+def serve(paths: list[tuple[str, str]]) -> list[dict]:
     client = Client(enforce_csrf_checks=True)
     results = []
-    for method, path in [("get", "/"), ("get", "/login/"), ("post", "/logout/")]:
-        response = getattr(client, method)(path, secure=True, HTTP_HOST="moodystream.test")
-        results.append({"path": path, "status": response.status_code,
-                        "body": response.content.decode(errors="replace"),
-                        "cookies": list(response.cookies)})
-    sys.stdout.write(json.dumps({
-        "error": settings.SPOTIFY_CREDENTIALS_ERROR,
-        "client_id": settings.SPOTIFY_CLIENT_ID,
-        "demo": settings.DEMO_MODE,
-        "results": results,
-    }))
-"""
+    for method, path in paths:
+        response = getattr(client, method)(path)
+        results.append(
+            {
+                "path": path,
+                "status": response.status_code,
+                "body": response.content.decode(errors="replace"),
+                "cookies": list(response.cookies),
+                "location": response.get("Location", ""),
+            }
+        )
+    return results
 
 
-def run_production_probe(scenario: str) -> tuple[dict, str, str]:
-    env = {
-        key: value
-        for key, value in os.environ.items()
-        if not key.startswith(("AWS_", "DJANGO_", "SPOTIFY_", "SPOTIPY_"))
-        and key not in {"DEBUG", "DEMO_MODE", "ALLOWED_HOSTS", "STATIC_URL", "ENABLE_ADMIN"}
-    }
-    env.update(
-        DJANGO_ENV="production",
-        DJANGO_SETTINGS_MODULE="moodystream.settings",
-        MOODYSTREAM_IGNORE_DOTENV="1",
-        SPOTIFY_SECRET_NAME=NAME,
-        SPOTIFY_SECRET_REGION=REGION,
-        ALLOWED_HOSTS="moodystream.test",
-        AWS_EC2_METADATA_DISABLED="true",
-        AWS_CONFIG_FILE=os.devnull,
-        AWS_SHARED_CREDENTIALS_FILE=os.devnull,
-        PROBE_SCENARIO=scenario,
-        PROBE_VALUES=json.dumps(SENTINELS),
-        PYTHONPATH=str(PROJECT_ROOT),
-    )
-    completed = subprocess.run(
-        [sys.executable, "-c", SETTINGS_PROBE],
-        cwd=PROJECT_ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-    assert completed.returncode == 0, completed.stderr
-    return json.loads(completed.stdout), completed.stdout, completed.stderr
+PAGES = [("get", "/"), ("get", "/login/"), ("post", "/logout/"), ("get", "/"), ("get", "/login/")]
 
 
+@mock_aws
 @pytest.mark.parametrize(
     ("scenario", "reason"),
     [
@@ -530,87 +491,54 @@ def run_production_probe(scenario: str) -> tuple[dict, str, str]:
         ),
     ],
 )
-def test_production_without_a_usable_secret_serves_503(scenario: str, reason: str) -> None:
-    report, stdout, stderr = run_production_probe(scenario)
-
-    assert report["error"] == reason
-    assert report["client_id"] == ""  # nothing from a rejected secret is used
-    assert report["demo"] is False
-    for result in report["results"]:
-        assert result["status"] == 503, result["path"]
-        assert "sessionid" not in result["cookies"]
-        assert "moodystream_session" not in result["cookies"]
-    assert "<html" in report["results"][0]["body"].lower()
-
-    # One log line about it for the whole container, however many requests followed.
-    lines = [line for line in stderr.splitlines() if "credentials unavailable" in line]
-    assert len(lines) == 1
-    assert lines[0].endswith(f"Spotify credentials unavailable: {reason}")
-    assert_secret_free(stdout, stderr)
-
-
-def test_production_with_the_secret_uses_it() -> None:
-    report, _stdout, stderr = run_production_probe("present")
-
-    assert report["error"] == ""
-    assert report["client_id"] == SENTINELS["SPOTIPY_CLIENT_ID"]
-    assert report["demo"] is False
-    statuses = {result["path"]: result["status"] for result in report["results"]}
-    assert statuses["/"] == 200
-    assert statuses["/logout/"] == 403  # no CSRF token
-    assert "credentials unavailable" not in stderr
-    for value in (SENTINELS["SPOTIPY_CLIENT_SECRET"], SENTINELS["DJANGO_SECRET_KEY"]):
-        assert value not in stderr
-
-
-# --- Production settings after a transient failure: recorded as retryable, then recovered ----
-
-RECOVERY_PROBE = r"""
-import json, sys, tempfile
-
-import django
-
-django.setup()  # production settings: the secret's read is throttled
-from django.conf import settings
-from django.core.management import call_command
-from django.test import Client
-
-from moodystream import middleware
-
-now = [1000.0]
-middleware.monotonic = lambda: now[0]
-settings.STATIC_ROOT = tempfile.mkdtemp(prefix="moodystream-static-")
-call_command("collectstatic", interactive=False, verbosity=0)
-
-at_import = {
-    "error": settings.SPOTIFY_CREDENTIALS_ERROR,
-    "retryable": settings.SPOTIFY_CREDENTIALS_RETRYABLE,
-    "client_id": settings.SPOTIFY_CLIENT_ID,
-}
-client = Client()
-statuses = []
-for step in (0, 29, 1, 1):  # seconds on the monotonic clock before each request
-    now[0] += step
-    statuses.append(client.get("/", secure=True, HTTP_HOST="moodystream.test").status_code)
-sys.stdout.write(json.dumps({
-    "at_import": at_import,
-    "statuses": statuses,
-    "error": settings.SPOTIFY_CREDENTIALS_ERROR,
-    "retryable": settings.SPOTIFY_CREDENTIALS_RETRYABLE,
-    "client_id_loaded": settings.SPOTIFY_CLIENT_ID == json.loads(sys.argv[1]),
-    "secret_key_loaded": settings.SECRET_KEY == json.loads(sys.argv[2]),
-}))
-"""
-
-
-def test_production_recovers_from_throttling_at_cold_start(
-    fake_endpoint: FakeSecretsManager,
+def test_without_a_usable_secret_every_page_is_a_503(
+    production_credentials, fake_credentials: None, caplog, scenario: str, reason: str
 ) -> None:
-    """Throttled at import (every attempt), served 30 s later once Secrets Manager answers."""
-    import_attempts = aws_secrets.MAX_ATTEMPTS
+    if scenario == "missing-key":
+        create_secret(json.dumps({k: v for k, v in SENTINELS.items() if k != "DJANGO_SECRET_KEY"}))
+
+    results = serve(PAGES)
+
+    for result in results:
+        assert result["status"] == 503, result["path"]
+        assert "moodystream_session" not in result["cookies"]
+        assert "MoodyStream is temporarily unavailable" in result["body"]
+    assert "<html" in results[0]["body"].lower()
+    assert str(credentials.unavailable()) == reason
+    # One log line about it for the whole container, however many requests followed.
+    lines = [r.getMessage() for r in caplog.records if "credentials unavailable" in r.getMessage()]
+    assert lines == [f"Spotify credentials unavailable: {reason}"]
+    assert_secret_free(caplog.text, *(result["body"] for result in results))
+
+
+@mock_aws
+def test_with_the_secret_the_app_uses_it(
+    production_credentials, fake_credentials: None, caplog
+) -> None:
+    create_secret(json.dumps(SENTINELS))
+
+    results = serve(PAGES[:3])
+
+    statuses = {result["path"]: result["status"] for result in results}
+    assert statuses == {"/": 200, "/login/": 302, "/logout/": 403}  # no CSRF token for logout
+    assert f"client_id={SENTINELS['SPOTIFY_CLIENT_ID']}" in results[1]["location"]
+    assert credentials.secret_key() == SENTINELS["DJANGO_SECRET_KEY"]
+    assert production_credentials.SPOTIFY_CLIENT_ID == ""  # never copied into settings
+    assert "credentials unavailable" not in caplog.text
+    for value in (SENTINELS["SPOTIFY_CLIENT_SECRET"], SENTINELS["DJANGO_SECRET_KEY"]):
+        assert value not in caplog.text
+
+
+def test_recovers_from_throttling_at_cold_start(
+    production_credentials, fake_endpoint: FakeSecretsManager, monkeypatch, caplog
+) -> None:
+    """Throttled on the first request (every attempt), served 30 s later once it answers."""
+    now = [1000.0]
+    monkeypatch.setattr(aws_secrets, "monotonic", lambda: now[0])
+    first_read_attempts = aws_secrets.MAX_ATTEMPTS
 
     def reply() -> tuple[int, dict]:
-        if len(fake_endpoint.requests) <= import_attempts:
+        if len(fake_endpoint.requests) <= first_read_attempts:
             return 400, {"__type": "ThrottlingException", "message": "Rate exceeded"}
         return 200, {
             "ARN": f"arn:aws:secretsmanager:{REGION}:123456789012:secret:{NAME}-AbCdEf",
@@ -621,50 +549,16 @@ def test_production_recovers_from_throttling_at_cold_start(
         }
 
     fake_endpoint.reply = reply
-    env = {
-        key: value
-        for key, value in os.environ.items()
-        if not key.startswith(("DJANGO_", "SPOTIFY_", "SPOTIPY_"))
-        and key not in {"DEBUG", "DEMO_MODE", "ALLOWED_HOSTS", "STATIC_URL", "ENABLE_ADMIN"}
-    }
-    env.update(
-        DJANGO_ENV="production",
-        DJANGO_SETTINGS_MODULE="moodystream.settings",
-        MOODYSTREAM_IGNORE_DOTENV="1",
-        SPOTIFY_SECRET_NAME=NAME,
-        SPOTIFY_SECRET_REGION=REGION,
-        ALLOWED_HOSTS="moodystream.test",
-        PYTHONPATH=str(PROJECT_ROOT),
-    )
-    completed = subprocess.run(
-        [
-            sys.executable,
-            "-c",
-            RECOVERY_PROBE,
-            json.dumps(SENTINELS["SPOTIPY_CLIENT_ID"]),
-            json.dumps(SENTINELS["DJANGO_SECRET_KEY"]),
-        ],
-        cwd=PROJECT_ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-    assert completed.returncode == 0, completed.stderr
-    report = json.loads(completed.stdout)
+    client = Client()
+    statuses = []
+    for step in (0, 29, 1, 1):  # seconds on the monotonic clock before each request
+        now[0] += step
+        statuses.append(client.get("/").status_code)
 
-    assert report["at_import"] == {
-        "error": f"Secrets Manager throttled the request for secret {NAME!r} in {REGION} "
-        "(ThrottlingException); try again later",
-        "retryable": True,
-        "client_id": "",
-    }
-    assert report["statuses"] == [503, 503, 200, 200]
-    assert report["error"] == ""
-    assert report["retryable"] is False
-    assert report["client_id_loaded"] is True
-    assert report["secret_key_loaded"] is True
-    assert len(fake_endpoint.requests) == import_attempts + 1  # one retry, then cached
-    assert "Spotify credentials loaded from secret" in completed.stderr
-    assert_secret_free(completed.stdout, completed.stderr)
+    assert statuses == [503, 503, 200, 200]
+    assert credentials.unavailable() is None
+    assert credentials.spotify_app().client_id == SENTINELS["SPOTIFY_CLIENT_ID"]
+    assert credentials.secret_key() == SENTINELS["DJANGO_SECRET_KEY"]
+    assert len(fake_endpoint.requests) == first_read_attempts + 1  # one retry, then cached
+    assert "Spotify credentials loaded from secret" in caplog.text
+    assert_secret_free(caplog.text)

@@ -1,9 +1,9 @@
-"""ServiceUnavailableMiddleware: a 503 page while the credentials are missing, and a recovery.
+"""ServiceUnavailableMiddleware and the credentials accessor: a 503 page while the secret cannot
+be read, a retry at most every 30 s after a transient failure, none after a permanent one.
 
-A transient Secrets Manager failure at cold start (throttling, a timeout) is retried at most
-every 30 s, so a container kept warm does not serve 503s until AWS recycles it; a permanent one
-is not retried. The loader and the monotonic clock are replaced here; the real loader against a
-throttling endpoint, with production settings, is in test_aws_secrets.py.
+The secret is read on the first request (not while settings load) and never written into
+``settings``. Secrets Manager itself is replaced by a scripted loader and the monotonic clock by
+a fake one; the real loader against moto and a throttling endpoint is in test_aws_secrets.py.
 """
 
 from __future__ import annotations
@@ -16,16 +16,16 @@ from django.conf import settings as django_settings
 from django.http import HttpRequest, HttpResponse
 from django.test import Client, RequestFactory
 
-from moodystream import middleware
-from moodystream.aws_secrets import SecretUnavailable
-from moodystream.middleware import RETRY_INTERVAL_SECONDS, ServiceUnavailableMiddleware
+from moodystream import aws_secrets, credentials
+from moodystream.aws_secrets import RETRY_INTERVAL_SECONDS, SecretUnavailable
+from moodystream.middleware import ServiceUnavailableMiddleware
 
 NAME = "moodystream/spotify"
 REGION = "eu-west-1"
 SECRET = {
-    "SPOTIPY_CLIENT_ID": "client-id-SENTINEL-51c2",
-    "SPOTIPY_CLIENT_SECRET": "client-secret-SENTINEL-8e0d",
-    "SPOTIPY_REDIRECT_URI": "https://moodystream.test/callback/SENTINEL/",
+    "SPOTIFY_CLIENT_ID": "client-id-SENTINEL-51c2",
+    "SPOTIFY_CLIENT_SECRET": "client-secret-SENTINEL-8e0d",
+    "SPOTIFY_REDIRECT_URI": "https://moodystream.test/callback/SENTINEL/",
     "DJANGO_SECRET_KEY": "django-secret-key-SENTINEL-" + "Qz7w" * 12,
 }
 THROTTLED = SecretUnavailable(
@@ -34,6 +34,7 @@ THROTTLED = SecretUnavailable(
     transient=True,
 )
 DENIED = SecretUnavailable(f"access denied to secret {NAME!r} in {REGION}")
+LOGGER = "moodystream.aws_secrets"
 
 
 class Clock:
@@ -45,7 +46,7 @@ class Clock:
 
 
 class Loader:
-    """Stands in for load_app_secret: each call takes the next scripted outcome."""
+    """Stands in for Secrets Manager: each read takes the next scripted outcome."""
 
     def __init__(self, *outcomes: dict[str, str] | SecretUnavailable) -> None:
         self.outcomes = list(outcomes)
@@ -62,32 +63,31 @@ class Loader:
 @pytest.fixture
 def clock(monkeypatch: pytest.MonkeyPatch) -> Clock:
     fake = Clock()
-    monkeypatch.setattr(middleware, "monotonic", fake)
+    monkeypatch.setattr(aws_secrets, "monotonic", fake)
     return fake
 
 
 @pytest.fixture
-def failed_at_cold_start(settings, spotify_settings):
-    """Settings as production leaves them when the secret could not be read at import."""
+def from_secret(settings, spotify_settings):
+    """Settings as production has them: the credentials are in a secret, not in settings."""
     settings.SPOTIFY_SECRET_NAME = NAME
     settings.SPOTIFY_SECRET_REGION = REGION
     settings.SPOTIFY_CLIENT_ID = ""
     settings.SPOTIFY_CLIENT_SECRET = ""
     settings.SPOTIFY_REDIRECT_URI = ""
-    settings.SECRET_KEY = "random-key-made-up-at-import-" + "r" * 30
-    settings.SPOTIFY_CREDENTIALS_ERROR = str(THROTTLED)
-    settings.SPOTIFY_CREDENTIALS_RETRYABLE = True
     return settings
 
 
 def use_loader(monkeypatch: pytest.MonkeyPatch, loader: Loader) -> Loader:
-    monkeypatch.setattr(middleware, "load_app_secret", loader)
+    monkeypatch.setattr(aws_secrets, "fetch_app_secret", loader)
     return loader
 
 
-def current(*names: str) -> list[object]:
-    """The live values of these settings (what the app reads on the next request)."""
-    return [getattr(django_settings, name) for name in names]
+def settings_values() -> list[object]:
+    return [
+        getattr(django_settings, name)
+        for name in ("SPOTIFY_CLIENT_ID", "SPOTIFY_CLIENT_SECRET", "SPOTIFY_REDIRECT_URI")
+    ]
 
 
 def assert_no_secret(text: str) -> None:
@@ -96,152 +96,176 @@ def assert_no_secret(text: str) -> None:
     assert "SENTINEL" not in text
 
 
-def test_transient_failure_is_retried_after_30_seconds(
-    failed_at_cold_start, clock: Clock, monkeypatch: pytest.MonkeyPatch, caplog
+def our_records(caplog: pytest.LogCaptureFixture) -> list[tuple[int, str]]:
+    return [(r.levelno, r.getMessage()) for r in caplog.records if r.name == LOGGER]
+
+
+def test_the_secret_is_read_on_the_first_request_and_kept(
+    from_secret, clock: Clock, monkeypatch: pytest.MonkeyPatch, caplog
 ) -> None:
     caplog.set_level(logging.DEBUG)
     loader = use_loader(monkeypatch, Loader(SECRET))
     client = Client()
+    assert loader.calls == []  # nothing read before a request needs it
 
-    first = client.get("/")  # the middleware is built now, just after the failed import
+    assert client.get("/").status_code == 200
+    login = client.get("/login/")
+
+    assert login.status_code == 302
+    assert "client_id=client-id-SENTINEL-51c2" in login["Location"]  # the secret's client id
+    assert loader.calls == [(NAME, REGION)]
+    clock.now += 3600
+    assert client.get("/").status_code == 200
+    assert loader.calls == [(NAME, REGION)]
+    assert credentials.spotify_app().client_id == SECRET["SPOTIFY_CLIENT_ID"]
+    assert credentials.secret_key() == SECRET["DJANGO_SECRET_KEY"]
+    assert settings_values() == ["", "", ""]  # never written into settings
+    assert our_records(caplog) == []
+
+
+def test_transient_failure_is_retried_after_30_seconds(
+    from_secret, clock: Clock, monkeypatch: pytest.MonkeyPatch, caplog
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    loader = use_loader(monkeypatch, Loader(THROTTLED, SECRET))
+    client = Client()
+
+    first = client.get("/")
     clock.now += RETRY_INTERVAL_SECONDS - 0.5
     still = client.get("/")
 
     assert first.status_code == still.status_code == 503
     assert "temporarily unavailable" in first.content.decode()
-    assert loader.calls == []
+    assert "moodystream_session" not in first.cookies
+    assert len(loader.calls) == 1
 
     clock.now += 0.5
     home = client.get("/")
 
     assert home.status_code == 200
     assert "MoodyStream" in home.content.decode()
-    assert loader.calls == [(NAME, REGION)]
-    assert current("SPOTIFY_CREDENTIALS_ERROR", "SPOTIFY_CREDENTIALS_RETRYABLE") == ["", False]
-    assert current(
-        "SPOTIFY_CLIENT_ID", "SPOTIFY_CLIENT_SECRET", "SPOTIFY_REDIRECT_URI", "SECRET_KEY"
-    ) == [
-        SECRET["SPOTIPY_CLIENT_ID"],
-        SECRET["SPOTIPY_CLIENT_SECRET"],
-        SECRET["SPOTIPY_REDIRECT_URI"],
-        SECRET["DJANGO_SECRET_KEY"],
-    ]
+    assert len(loader.calls) == 2
+    assert credentials.unavailable() is None
+    assert settings_values() == ["", "", ""]
 
-    # Served from now on, no more reads.
     clock.now += 3600
     assert client.get("/login/").status_code == 302
-    assert loader.calls == [(NAME, REGION)]
+    assert len(loader.calls) == 2
 
-    records = [r for r in caplog.records if r.name == "moodystream.middleware"]
-    assert [(r.levelno, r.getMessage()) for r in records] == [
+    assert our_records(caplog) == [
+        (logging.ERROR, f"Spotify credentials unavailable: {THROTTLED}"),
         (
             logging.INFO,
             f"Spotify credentials loaded from secret {NAME!r} on a retry; serving requests again",
-        )
+        ),
     ]
     assert_no_secret(caplog.text)
 
 
 def test_failed_retry_waits_another_30_seconds(
-    failed_at_cold_start, clock: Clock, monkeypatch: pytest.MonkeyPatch, caplog
+    from_secret, clock: Clock, monkeypatch: pytest.MonkeyPatch, caplog
 ) -> None:
     caplog.set_level(logging.DEBUG)
-    loader = use_loader(monkeypatch, Loader(THROTTLED, SECRET))
+    loader = use_loader(monkeypatch, Loader(THROTTLED, THROTTLED, SECRET))
     client = Client()
 
     assert client.get("/").status_code == 503
     clock.now += 31
     assert client.get("/").status_code == 503  # retried: still throttled
-    assert len(loader.calls) == 1
+    assert len(loader.calls) == 2
     clock.now += 29
     assert client.get("/").status_code == 503  # 29 s after that retry: not yet
-    assert len(loader.calls) == 1
+    assert len(loader.calls) == 2
     clock.now += 1
     assert client.get("/").status_code == 200
-    assert len(loader.calls) == 2
+    assert len(loader.calls) == 3
 
-    levels = [r.levelno for r in caplog.records if r.name == "moodystream.middleware"]
-    assert levels == [logging.WARNING, logging.INFO]
+    levels = [level for level, _ in our_records(caplog)]
+    assert levels == [logging.ERROR, logging.WARNING, logging.INFO]
     assert "ThrottlingException" in caplog.text
     assert_no_secret(caplog.text)
 
 
 def test_permanent_failure_is_never_retried(
-    failed_at_cold_start, settings, clock: Clock, monkeypatch: pytest.MonkeyPatch, caplog
-) -> None:
-    settings.SPOTIFY_CREDENTIALS_ERROR = str(DENIED)
-    settings.SPOTIFY_CREDENTIALS_RETRYABLE = False
-    loader = use_loader(monkeypatch, Loader(SECRET))
-    client = Client()
-
-    for _ in range(5):
-        assert client.get("/").status_code == 503
-        clock.now += 3600
-
-    assert loader.calls == []
-    assert current("SPOTIFY_CREDENTIALS_ERROR") == [str(DENIED)]
-    assert not [r for r in caplog.records if r.name == "moodystream.middleware"]
-
-
-def test_a_retry_that_fails_for_good_stops_the_retries(
-    failed_at_cold_start, clock: Clock, monkeypatch: pytest.MonkeyPatch, caplog
+    from_secret, clock: Clock, monkeypatch: pytest.MonkeyPatch, caplog
 ) -> None:
     loader = use_loader(monkeypatch, Loader(DENIED, SECRET))
     client = Client()
 
+    for _ in range(5):
+        assert client.get("/").status_code == 503
+        clock.now += 3600
+
+    assert len(loader.calls) == 1
+    assert str(credentials.unavailable()) == str(DENIED)
+    assert our_records(caplog) == [(logging.ERROR, f"Spotify credentials unavailable: {DENIED}")]
+
+
+def test_a_retry_that_fails_for_good_stops_the_retries(
+    from_secret, clock: Clock, monkeypatch: pytest.MonkeyPatch, caplog
+) -> None:
+    loader = use_loader(monkeypatch, Loader(THROTTLED, DENIED, SECRET))
+    client = Client()
+
     client.get("/")
     for _ in range(5):
         clock.now += 3600
         assert client.get("/").status_code == 503
 
-    assert len(loader.calls) == 1
-    assert current("SPOTIFY_CREDENTIALS_ERROR", "SPOTIFY_CREDENTIALS_RETRYABLE") == [
-        str(DENIED),
-        False,
-    ]
-    errors = [r for r in caplog.records if r.name == "moodystream.middleware"]
-    assert [r.levelno for r in errors] == [logging.ERROR]
-    assert "no more retries" in errors[0].getMessage()
+    assert len(loader.calls) == 2
+    records = our_records(caplog)
+    assert [level for level, _ in records] == [logging.ERROR, logging.ERROR]
+    assert "no more retries" in records[1][1]
 
 
-def test_no_retry_without_an_error_or_in_demo_mode(
-    failed_at_cold_start, settings, clock: Clock, monkeypatch: pytest.MonkeyPatch
+def test_no_secret_is_read_without_a_secret_name_or_in_demo_mode(
+    settings, spotify_settings, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     loader = use_loader(monkeypatch, Loader())
-    settings.DEMO_MODE = True  # locally: the failed read left no client ID, so demo mode won
-    client = Client()
+    assert Client().get("/").status_code == 200  # local: credentials from settings
 
-    client.get("/")
-    clock.now += 3600
-    assert client.get("/").status_code == 503
-
-    settings.DEMO_MODE = False
-    settings.SPOTIFY_CREDENTIALS_ERROR = ""
-    clock.now += 3600
-    assert client.get("/").status_code == 200
+    settings.SPOTIFY_SECRET_NAME = NAME
+    settings.DEMO_MODE = True
+    assert Client().get("/").status_code == 200
     assert loader.calls == []
 
 
-def test_one_retry_at_a_time(
-    failed_at_cold_start, clock: Clock, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_production_without_a_secret_name_is_a_503(settings, monkeypatch) -> None:
+    loader = use_loader(monkeypatch, Loader())
+    settings.IS_PRODUCTION = True
+    settings.DEMO_MODE = False
+    settings.SPOTIFY_SECRET_NAME = ""
+
+    response = Client().get("/", secure=True)
+
+    assert response.status_code == 503
+    assert str(credentials.unavailable()) == "SPOTIFY_SECRET_NAME is not set"
+    assert loader.calls == []
+
+
+def test_one_retry_at_a_time(from_secret, clock: Clock, monkeypatch: pytest.MonkeyPatch) -> None:
     """Concurrent requests while a retry is in flight get their 503 at once; one read only."""
     entered, release = threading.Event(), threading.Event()
+    outcomes: list[dict[str, str] | SecretUnavailable] = [THROTTLED, SECRET]
     calls: list[str] = []
 
     def slow_loader(name: str, region: str) -> dict[str, str]:
         calls.append(name)
+        outcome = outcomes.pop(0)
+        if isinstance(outcome, SecretUnavailable):
+            raise outcome
         entered.set()
         assert release.wait(10)
-        return dict(SECRET)
+        return dict(outcome)
 
-    monkeypatch.setattr(middleware, "load_app_secret", slow_loader)
+    monkeypatch.setattr(aws_secrets, "fetch_app_secret", slow_loader)
 
     def served(request: HttpRequest) -> HttpResponse:
         return HttpResponse("served")
 
     instance = ServiceUnavailableMiddleware(served)
     factory = RequestFactory()
+    assert instance(factory.get("/")).status_code == 503  # the first read: throttled
     clock.now += RETRY_INTERVAL_SECONDS
 
     results: dict[str, int] = {}
@@ -256,6 +280,38 @@ def test_one_retry_at_a_time(
 
     assert others == [503] * 5
     assert results == {"retrying": 200}
-    assert calls == [NAME]
+    assert calls == [NAME, NAME]
     assert instance(factory.get("/")).status_code == 200
+    assert calls == [NAME, NAME]
+
+
+def test_concurrent_first_requests_share_one_read(
+    from_secret, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """At cold start, requests arriving while the first read runs wait for it (one read)."""
+    entered, release = threading.Event(), threading.Event()
+    calls: list[str] = []
+
+    def slow_loader(name: str, region: str) -> dict[str, str]:
+        calls.append(name)
+        entered.set()
+        assert release.wait(10)
+        return dict(SECRET)
+
+    monkeypatch.setattr(aws_secrets, "fetch_app_secret", slow_loader)
+    instance = ServiceUnavailableMiddleware(lambda request: HttpResponse("served"))
+    factory = RequestFactory()
+    statuses: list[int] = []
+    threads = [
+        threading.Thread(target=lambda: statuses.append(instance(factory.get("/")).status_code))
+        for _ in range(4)
+    ]
+    for thread in threads:
+        thread.start()
+    assert entered.wait(10)
+    release.set()
+    for thread in threads:
+        thread.join(10)
+
+    assert statuses == [200] * 4
     assert calls == [NAME]

@@ -6,7 +6,9 @@ import re
 
 import pytest
 
-from spotify_emulator import EmulatorServer
+from spotify_emulator import EmulatorConfig, EmulatorServer
+from spotify_emulator.config import DEFAULT_SEARCH_NOISE
+from spotify_emulator.search import search_offset
 
 from .conftest import Api
 
@@ -82,13 +84,44 @@ class TestFilters:
 
 
 class TestRanking:
-    def test_tracks_are_ranked_by_match_then_hidden_popularity(self, api: Api, emulator):
-        emulator.app.set_mode("extended")  # to see the popularity it ranks by
+    def test_without_noise_tracks_rank_by_match_then_hidden_popularity(self, make_emulator,
+                                                                        login):
+        server = make_emulator(EmulatorConfig(mode="extended", search_noise=0))
+        api = login(server=server)
         tracks = search(api, "gravity", limit=50)["items"]
         exact = [t for t in tracks if re.split(r" \(| - ", t["name"])[0] == "Gravity"]
         assert len(exact) > 3
         pops = [t["popularity"] for t in exact]
         assert pops == sorted(pops, reverse=True)
+
+    def test_search_noise_is_a_fixed_per_track_offset_of_the_configured_size(
+            self, api: Api, emulator):
+        emulator.app.set_mode("extended")  # to see the popularity it ranks by
+        assert emulator.app.config.search_noise == DEFAULT_SEARCH_NOISE > 0
+        seed = emulator.app.catalogue.seed
+        first = search(api, "gravity", limit=50)["items"]
+        exact = [t for t in first if re.split(r" \(| - ", t["name"])[0] == "Gravity"]
+        scores = [t["popularity"] + DEFAULT_SEARCH_NOISE * search_offset(seed, t["id"])
+                  for t in exact]
+        assert scores == sorted(scores, reverse=True)
+        pops = [t["popularity"] for t in exact]
+        assert pops != sorted(pops, reverse=True)  # the noise does reorder
+        assert search(api, "gravity", limit=50)["items"] == first  # the same every time
+
+    def test_search_noise_is_deterministic_across_instances(self, make_emulator, login):
+        answers = []
+        for _ in range(2):
+            api = login(server=make_emulator(EmulatorConfig(search_noise=12)))
+            answers.append([t["id"] for t in all_items(api, "artist:Hazel")])
+        assert answers[0] == answers[1]
+        offsets = [search_offset(42, f"track{i}") for i in range(4000)]
+        mean = sum(offsets) / len(offsets)
+        sd = (sum((o - mean) ** 2 for o in offsets) / len(offsets)) ** 0.5
+        assert abs(mean) < 0.05 and 0.95 < sd < 1.05  # standard normal: sd = search_noise
+
+    def test_search_noise_cannot_be_negative(self):
+        with pytest.raises(ValueError, match="search_noise"):
+            EmulatorConfig(search_noise=-1)
 
     def test_a_hit_beats_its_karaoke_and_tribute_versions(self, api: Api, emulator):
         cat = emulator.app.catalogue

@@ -16,6 +16,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from moodystream import credentials
 from playlists.services.errors import GenerationError
 from playlists.services.generation import generate_preview
 from playlists.services.options import (
@@ -25,7 +26,7 @@ from playlists.services.options import (
     new_seed,
 )
 from playlists.services.preview import Preview
-from playlists.services.saving import save_playlist
+from playlists.services.saving import save_key, save_playlist
 from playlists.spotify.accounts import SpotifyApp, TokenSet, refresh_tokens
 from playlists.spotify.errors import SpotifyError
 from playlists.spotify.gateway import SpotifyGateway
@@ -49,7 +50,13 @@ class Command(BaseCommand):
         )
         parser.add_argument("--pick", action="append", default=[], metavar="ARTIST",
                             help="an artist name or Spotify id (repeat; implies --source picked)")
-        parser.add_argument("--private", action="store_true", help="make the playlist private")
+        visibility = parser.add_mutually_exclusive_group()
+        visibility.add_argument(
+            "--public", action="store_true", help="make the playlist public (default: private)"
+        )
+        visibility.add_argument(
+            "--private", action="store_true", help="make it private (the default, as on the web)"
+        )
         parser.add_argument("--name", default="", help="playlist name (default: generated)")
         parser.add_argument("--description", default="")
         parser.add_argument("--seed", type=int, default=None, help="same seed, same playlist")
@@ -95,7 +102,7 @@ class Command(BaseCommand):
                 exclude_versions=frozenset(VERSION_KINDS) - set(opts["allow_version"]),
                 allow_explicit=not opts["no_explicit"],
                 exclude_saved=opts["exclude_saved"],
-                public=not opts["private"],
+                public=opts["public"],
                 name=opts["name"],
                 description=opts["description"],
                 seed=opts["seed"] if opts["seed"] is not None else new_seed(),
@@ -120,11 +127,16 @@ class Command(BaseCommand):
                 tokens = demo_sign_in(app, scopes, opts["demo_user"])
                 api_base_url = server.api_url
             else:
-                client_id, secret = settings.SPOTIFY_CLIENT_ID, settings.SPOTIFY_CLIENT_SECRET
+                try:
+                    operator_app = credentials.spotify_app()
+                except credentials.SecretUnavailable as exc:
+                    raise CommandError(f"Spotify credentials unavailable: {exc}") from exc
+                client_id, secret = operator_app.client_id, operator_app.client_secret
                 if not client_id or not secret:
                     raise CommandError(
-                        "No Spotify credentials (SPOTIPY_CLIENT_ID / SPOTIPY_CLIENT_SECRET). "
-                        "Set them, or run with DEMO_MODE=1 to try the built-in emulator."
+                        "No Spotify credentials (SPOTIFY_CLIENT_ID / SPOTIFY_CLIENT_SECRET). "
+                        "Set them, or run with MOODYSTREAM_DEMO_MODE=1 to try the built-in "
+                        "emulator."
                     )
                 app = SpotifyApp(
                     client_id, secret, opts["redirect_uri"], settings.SPOTIFY_ACCOUNTS_BASE_URL
@@ -168,17 +180,15 @@ class Command(BaseCommand):
             self.stdout.write(f"Note: {note}")
 
     def _save(self, gateway: SpotifyGateway, preview: Preview) -> None:
+        user = gateway.current_user()
         with _progress(preview.track_count, getattr(self.stderr, "_out", sys.stderr)) as advance:
             saved = save_playlist(
-                gateway,
-                preview,
-                name=preview.name,
-                description=preview.description,
-                public=preview.options.public,
-                idempotency_key=f"cli:{preview.digest}:{preview.options.seed}",
-                on_progress=advance,
+                gateway, preview, idempotency_key=save_key(user.id, preview), on_progress=advance
             )
-        self.stdout.write(self.style.SUCCESS(f"Saved “{saved.name}” ({saved.item_count} tracks)"))
+        visibility = "public" if saved.public else "private"
+        self.stdout.write(
+            self.style.SUCCESS(f"Saved “{saved.name}” ({saved.item_count} tracks, {visibility})")
+        )
         if settings.DEMO_MODE:
             self.stdout.write(f"(in the demo emulator only, as {saved.id}; gone when this ends)")
         else:

@@ -32,11 +32,31 @@ def test_dry_run_prints_the_preview_and_saves_nothing() -> None:
 
 
 @DEMO
-def test_saves_with_a_progress_bar() -> None:
-    out, err = run("--seed", "6", "--length", "120", "--private", "--name", "Terminal mix")
-    assert "Saved “Terminal mix” (120 tracks)" in out
+def test_saves_with_a_progress_bar_and_private_by_default() -> None:
+    out, err = run("--seed", "6", "--length", "120", "--name", "Terminal mix")
+    assert "Saved “Terminal mix” (120 tracks, private)" in out  # as Spotify answered
     assert "in the demo emulator only" in out
     assert "Saving" in err and "120/120" in err
+
+
+@DEMO
+def test_public_only_when_asked() -> None:
+    out, _ = run("--seed", "6", "--length", "10", "--public")
+    assert "(10 tracks, public)" in out
+    out, _ = run("--seed", "6", "--length", "10", "--private")
+    assert "(10 tracks, private)" in out
+    with pytest.raises(CommandError, match="not allowed with argument"):
+        run("--dry-run", "--public", "--private")
+
+
+@DEMO
+def test_the_options_rules_and_messages_are_the_web_forms() -> None:
+    from playlists.services.options import MESSAGES
+
+    with pytest.raises(CommandError, match=re.escape(MESSAGES["track_count"])):
+        run("--dry-run", "--length", "500")
+    with pytest.raises(CommandError, match=re.escape(MESSAGES["control_characters"])):
+        run("--dry-run", "--name", "bell\x07")
 
 
 @DEMO

@@ -33,10 +33,7 @@ def removed_calls(log: list[tuple[str, str, str]]) -> list[tuple[str, str, str]]
 
 
 def save(gateway, preview, key: str = "alex:test", **kw):
-    return save_playlist(
-        gateway, preview, name=preview.name, description=preview.description, public=False,
-        idempotency_key=key, **kw,
-    )
+    return save_playlist(gateway, preview, idempotency_key=key, **kw)
 
 
 @pytest.mark.parametrize("mode", ["development", "extended"])

@@ -8,6 +8,10 @@ import json
 import pytest
 
 from playlists.services.options import (
+    MAX_DESCRIPTION,
+    MESSAGES,
+    SAVE_MARKER_LENGTH,
+    SPOTIFY_MAX_DESCRIPTION,
     VERSION_KINDS,
     GenerationOptions,
     InvalidOptions,
@@ -40,7 +44,10 @@ def test_defaults_are_valid_and_exclude_every_version_kind() -> None:
         ({"exclude_versions": frozenset({"bootleg"})}, "exclude_versions"),
         ({"allow_explicit": "yes"}, "allow_explicit"),
         ({"name": "x" * 101}, "name"),
-        ({"description": "x" * 251}, "description"),
+        ({"description": "x" * (MAX_DESCRIPTION + 1)}, "description"),
+        ({"name": "bell\x07"}, "name"),
+        ({"description": "file separator \x1c looks like a space to str.split"}, "description"),
+        ({"artist_source": "picked", "picked_artists": ["next line \x85"]}, "picked_artists"),
         ({"seed": -5}, "seed"),
         ({"track_count": True}, "track_count"),
     ],
@@ -74,22 +81,42 @@ def test_round_trip_is_compact_and_json_safe() -> None:
     data = options.to_dict()
     text = json.dumps(data)
     assert GenerationOptions.from_dict(json.loads(text)) == options
-    assert len(text) < 250
-    assert json.dumps(GenerationOptions(seed=3).to_dict()) == '{"sd": 3}'
+    assert len(text) < 300  # defaults left out
+    assert json.dumps(GenerationOptions(seed=3).to_dict()) == '{"seed": 3}'
 
 
 def test_from_dict_rejects_tampering() -> None:
     with pytest.raises(InvalidOptions):
-        GenerationOptions.from_dict({"tc": 5000})
+        GenerationOptions.from_dict({"track_count": 5000})
     with pytest.raises(InvalidOptions):
         GenerationOptions.from_dict({"zz": 1})
     with pytest.raises(InvalidOptions):
         GenerationOptions.from_dict(["not", "a", "dict"])  # type: ignore[arg-type]
 
 
+def test_old_short_keys_are_refused() -> None:
+    """Cookies from before the keys had names ("tc", "src", ...) are not half-understood."""
+    with pytest.raises(InvalidOptions):
+        GenerationOptions.from_dict({"src": "top", "tc": 50, "sd": 3})
+
+
+def test_control_characters_are_refused_with_one_message() -> None:
+    with pytest.raises(InvalidOptions) as caught:
+        GenerationOptions(name="a\x00b", description="c\x7fd")
+    assert caught.value.errors == {
+        "name": MESSAGES["control_characters"],
+        "description": MESSAGES["control_characters"],
+    }
+
+
+def test_the_description_leaves_room_for_the_save_marker() -> None:
+    assert MAX_DESCRIPTION + SAVE_MARKER_LENGTH == SPOTIFY_MAX_DESCRIPTION == 300
+    assert GenerationOptions(description="d" * MAX_DESCRIPTION).description == "d" * MAX_DESCRIPTION
+
+
 def test_text_is_tidied_and_seed_can_be_renewed() -> None:
-    options = GenerationOptions(name="  My\nmix  ", seed=1)
-    assert options.name == "My mix"
+    options = GenerationOptions(name="  My\nmix\t two  ", seed=1)
+    assert options.name == "My mix two"
     assert options.with_seed(2).seed == 2
     assert len({options.with_seed().seed for _ in range(5)}) > 1
 

@@ -8,25 +8,59 @@ import pytest
 
 from playlists.services import saving
 from playlists.services.errors import GenerationError
+from playlists.services.options import SAVE_MARKER_LENGTH, GenerationOptions
+from playlists.services.preview import Preview, PreviewEntry
 from playlists.services.saving import (
     RefreshRefused,
     description_with_marker,
     idempotency_marker,
     is_moodystream_playlist,
+    save_key,
     save_playlist,
 )
 from playlists.spotify.errors import SpotifyUnavailable, SpotifyWriteUnconfirmed
+from playlists.spotify.models import Artist, Track
 
 from .fakes import FakeSpotify
 
 URIS = [f"spotify:track:{i:022d}" for i in range(250)]
 
 
-def save(fake: FakeSpotify, uris=URIS, key: str = "alex:abc", **kw):
-    kw.setdefault("name", "Mix")
-    kw.setdefault("description", "Best-known and deep cuts.")
-    kw.setdefault("public", False)
-    return save_playlist(fake, uris, idempotency_key=key, **kw)
+def preview_of(
+    uris, name: str = "Mix", description: str = "Best-known and deep cuts.", public: bool = False
+) -> Preview:
+    """A preview holding these track URIs (what generate_preview would hand over)."""
+    artist = Artist(id="a" * 22, name="Hazel Wren", uri="spotify:artist:" + "a" * 22)
+    entries = tuple(
+        PreviewEntry(
+            track=Track(id=uri.rsplit(":", 1)[-1], uri=uri, name="Song", artists=(artist.ref,)),
+            role="top",
+            artist=artist,
+        )
+        for uri in uris
+    )
+    return Preview(
+        entries=entries,
+        artists=(artist,),
+        notes=(),
+        options=GenerationOptions(public=public),
+        name=name,
+        description=description,
+    )
+
+
+def save(
+    fake: FakeSpotify,
+    uris=URIS,
+    key: str = "alex:abc",
+    name: str = "Mix",
+    description: str = "Best-known and deep cuts.",
+    public: bool = False,
+    **kw,
+):
+    return save_playlist(
+        fake, preview_of(uris, name, description, public), idempotency_key=key, **kw
+    )
 
 
 def test_creates_then_adds_in_batches_of_100_in_order() -> None:
@@ -102,12 +136,39 @@ def test_refresh_replaces_items_and_details_of_an_earlier_playlist() -> None:
 
 def test_bad_input_is_refused_before_touching_spotify() -> None:
     fake = FakeSpotify()
-    for uris in ([], ["spotify:episode:1"], "spotify:track:1"):
-        with pytest.raises((ValueError, TypeError)):
+    for uris in ([], ["spotify:episode:1"]):
+        with pytest.raises(ValueError):
             save(fake, uris)
     with pytest.raises(ValueError):
         save(fake, key="")
+    with pytest.raises(TypeError):
+        save_playlist(fake, URIS, idempotency_key="alex:abc")  # type: ignore[arg-type]
     assert fake.calls == []
+
+
+def test_the_preview_says_what_is_saved() -> None:
+    """Name, description and visibility come from the preview: nothing to pass beside it."""
+    fake = FakeSpotify()
+    preview = preview_of(URIS[:30], name="Sunday", description="Slow ones.", public=True)
+
+    saved = save_playlist(fake, preview, idempotency_key=save_key("alex", preview))
+
+    assert fake.playlists[0]["name"] == "Sunday" and fake.playlists[0]["public"] is True
+    assert fake.playlists[0]["items"] == list(preview.track_uris)
+    assert saved.description == f"Slow ones. {idempotency_marker(save_key('alex', preview))}"
+
+
+def test_the_save_key_is_the_user_the_tracks_and_the_seed() -> None:
+    preview = preview_of(URIS[:30])
+    assert save_key("alex", preview) == f"alex:{preview.digest}:{preview.options.seed}"
+    assert save_key("sam", preview) != save_key("alex", preview)
+    assert save_key("alex", preview_of(URIS[1:31])) != save_key("alex", preview)
+
+
+def test_the_marker_takes_the_room_the_options_leave() -> None:
+    assert len(" " + idempotency_marker("any key")) == SAVE_MARKER_LENGTH
+    full = "d" * (300 - SAVE_MARKER_LENGTH)
+    assert description_with_marker(full, idempotency_marker("k")).startswith(full + " [ms:")
 
 
 def test_marker_fits_spotify_description_limit() -> None:

@@ -5,6 +5,9 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
+from moodystream import aws_secrets
+from moodystream.aws_secrets import SecretUnavailable
+
 BACK_LINK = 'href="/"'
 
 
@@ -50,8 +53,15 @@ def test_missing_csrf_is_a_friendly_403(spotify_settings) -> None:
     assert "Your form expired" in response.content.decode()
 
 
-def test_credentials_unavailable_is_a_503_for_every_page(client: Client, settings) -> None:
-    settings.SPOTIFY_CREDENTIALS_ERROR = "secret missing"
+def test_credentials_unavailable_is_a_503_for_every_page(
+    client: Client, settings, monkeypatch
+) -> None:
+    def missing(name: str, region: str) -> dict[str, str]:
+        raise SecretUnavailable("secret missing")
+
+    monkeypatch.setattr(aws_secrets, "fetch_app_secret", missing)
+    settings.DEMO_MODE = False
+    settings.SPOTIFY_SECRET_NAME = "moodystream/spotify"
     for path in ["/", "/login/", "/generate/", "/static/css/app.css"]:
         response = client.get(path)
         if path.startswith("/static/"):

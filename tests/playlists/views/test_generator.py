@@ -11,6 +11,7 @@ import re
 import pytest
 from django.test import Client
 
+from playlists.services.options import MAX_ARTIST_NAME, MAX_DESCRIPTION, MAX_NAME, MESSAGES
 from spotify_emulator import USER_NEW, USER_TYPICAL
 
 VALID = {
@@ -77,23 +78,25 @@ class TestOptionsForm:
     @pytest.mark.parametrize(
         ("field", "value", "message"),
         [
-            ("artist_count", "0", "at least 1 artist"),
-            ("artist_count", "51", "at most 50 artists"),
-            ("artist_count", "ten", "whole number of artists"),
-            ("artist_count", "", "how many artists"),
-            ("track_count", "9", "at least 10 tracks"),
-            ("track_count", "201", "at most 200 tracks"),
-            ("track_count", "1e3", "whole number of tracks"),
-            ("deep_cut_percent", "-5", "below 0 %"),
-            ("deep_cut_percent", "101", "above 100 %"),
-            ("deep_cut_percent", "lots", "whole percentage"),
-            ("artist_source", "friends", "listed artist sources"),
-            ("time_range", "forever", "listed time ranges"),
-            ("visibility", "secret", "public or private"),
-            ("exclude_versions", ["live", "bootleg"], "listed kinds of version"),
-            ("name", "x" * 101, "100 characters or fewer"),
-            ("description", "y" * 251, "250 characters or fewer"),
-            ("name", "bad\x07name", "control characters"),
+            ("artist_count", "0", MESSAGES["artist_count"]),
+            ("artist_count", "51", MESSAGES["artist_count"]),
+            ("artist_count", "ten", MESSAGES["artist_count"]),
+            ("artist_count", "", MESSAGES["artist_count"]),
+            ("track_count", "9", MESSAGES["track_count"]),
+            ("track_count", "201", MESSAGES["track_count"]),
+            ("track_count", "1e3", MESSAGES["track_count"]),
+            ("deep_cut_percent", "-5", MESSAGES["deep_cut_percent"]),
+            ("deep_cut_percent", "101", MESSAGES["deep_cut_percent"]),
+            ("deep_cut_percent", "lots", MESSAGES["deep_cut_percent"]),
+            ("artist_source", "friends", MESSAGES["artist_source"]),
+            ("time_range", "forever", MESSAGES["time_range"]),
+            ("visibility", "secret", MESSAGES["visibility"]),
+            ("exclude_versions", ["live", "bootleg"], MESSAGES["exclude_versions"]),
+            ("name", "x" * (MAX_NAME + 1), MESSAGES["name"]),
+            ("description", "y" * (MAX_DESCRIPTION + 1), MESSAGES["description"]),
+            ("name", "bad\x07name", MESSAGES["control_characters"]),
+            ("description", "bad\x1cdescription", MESSAGES["control_characters"]),
+            ("picked_artists", "Ok\nBad\x85name", MESSAGES["control_characters"]),
         ],
     )
     def test_rejects_bad_input_with_a_clear_field_message(
@@ -104,6 +107,30 @@ class TestOptionsForm:
         errors = " ".join(response.context["form"].errors.get(field, []))
         assert message in errors
         assert message in response.content.decode().replace("&#x27;", "'")
+
+    @pytest.mark.parametrize(
+        ("names", "message"),
+        [
+            ("\n".join(f"Artist {n}" for n in range(51)), MESSAGES["picked_artists_too_many"]),
+            ("A" * (MAX_ARTIST_NAME + 1), MESSAGES["picked_artists_too_long"]),
+        ],
+    )
+    def test_picked_artists_are_checked_by_the_options_rules(
+        self, connected_client: Client, names: str, message: str
+    ) -> None:
+        response = connected_client.post(
+            "/generate/", {**VALID, "artist_source": "picked", "picked_artists": names}
+        )
+        assert response.status_code == 400
+        assert message in response.context["form"].errors["picked_artists"]
+
+    def test_the_form_announces_the_options_limits(self, connected_client: Client) -> None:
+        text = connected_client.get("/generate/").content.decode()
+        assert f'maxlength="{MAX_DESCRIPTION}"' in text
+        assert f'maxlength="{MAX_NAME}"' in text
+        assert 'min="1"' in text and 'max="50"' in text
+        assert 'min="10"' in text and 'max="200"' in text
+        assert f"up to {MAX_DESCRIPTION} characters" in text
 
     def test_pick_by_name_needs_a_name(self, connected_client: Client) -> None:
         response = connected_client.post("/generate/", {**VALID, "artist_source": "picked"})

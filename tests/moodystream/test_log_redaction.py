@@ -6,7 +6,7 @@ import logging
 
 import pytest
 
-from moodystream.logging import RedactSecretsFilter, redact
+from moodystream.log_redaction import RedactSecretsFilter, redact
 
 
 @pytest.mark.parametrize(

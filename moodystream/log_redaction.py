@@ -1,4 +1,4 @@
-"""A logging filter that keeps credentials out of every log line.
+"""A logging filter that keeps credentials out of every log line (installed by settings.LOGGING).
 
 The app never logs tokens on purpose; this filter is the safety net for what libraries and the
 development server log on their own (for example the OAuth callback's ``?code=`` in an access
@@ -20,7 +20,7 @@ _PATTERNS = [
     # JSON values
     re.compile(
         r"(?P<key>\"(?:access_token|refresh_token|client_secret|code_verifier|"
-        r"SPOTIPY_CLIENT_SECRET|DJANGO_SECRET_KEY)\"\s*:\s*)\"[^\"]*\"",
+        r"SPOTIFY_CLIENT_SECRET|SPOTIPY_CLIENT_SECRET|DJANGO_SECRET_KEY)\"\s*:\s*)\"[^\"]*\"",
         re.IGNORECASE,
     ),
     # Authorization headers
