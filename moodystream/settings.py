@@ -304,4 +304,4 @@ LOGGING = {
         "spotipy": {"level": "WARNING"},
     },
 }
-CSRF_FAILURE_VIEW = "playlists.views.errors.csrf_failure"
+CSRF_FAILURE_VIEW = "playlists.views.error_pages.csrf_failure"

@@ -16,9 +16,9 @@ from playlists.spotify.errors import SpotifyForbidden, SpotifyNotFound
 from playlists.spotify.models import Artist, Track
 
 from .catalogue_plan import ArtistNeed
-from .errors import GenerationError
 from .fetching import fetch_materials
 from .filters import SavedLibrary, TrackFilter
+from .generation_error import GenerationError
 from .mixing import deep_cut_target, mix, shares
 from .options import GenerationOptions, default_description, default_playlist_name
 from .ports import CatalogueSource

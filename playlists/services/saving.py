@@ -42,7 +42,7 @@ from playlists.spotify.errors import (
 )
 from playlists.spotify.models import PlaylistSummary, SavedPlaylist
 
-from .errors import GenerationError
+from .generation_error import GenerationError
 from .options import SPOTIFY_MAX_DESCRIPTION
 from .ports import PlaylistWriter
 from .preview import Preview

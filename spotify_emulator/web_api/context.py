@@ -16,6 +16,10 @@ from ..users import DemoUser
 if TYPE_CHECKING:
     from ..app import EmulatorApp
 
+#: Spotify's words for a malformed id (400) and for a well-formed one it does not know (404).
+INVALID_ID = "invalid id"
+NON_EXISTING_ID = "non existing id"
+
 
 class ApiContext:
     def __init__(self, app: EmulatorApp, request: Request, token: AccessToken,
@@ -72,5 +76,5 @@ class ApiContext:
     @staticmethod
     def check_id(value: str) -> str:
         if not is_base62_id(value):
-            raise ApiError(400, "Invalid base62 id")
+            raise ApiError(400, INVALID_ID)
         return value

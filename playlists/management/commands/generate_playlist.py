@@ -17,8 +17,8 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from moodystream import credentials
-from playlists.services.errors import GenerationError
 from playlists.services.generation import generate_preview
+from playlists.services.generation_error import GenerationError
 from playlists.services.options import (
     VERSION_KINDS,
     GenerationOptions,
