@@ -48,10 +48,15 @@ def _list_of(items: Check) -> Check:
 
 
 SHAPES: Mapping[str, Check] = {
-    SESSION_TOKENS: _record(a=_is_str, r=_is_str, e=_is_int),
+    SESSION_TOKENS: lambda value: isinstance(value, dict),  # TokenSet.from_dict checks inside
     SESSION_USER: _record(id=_is_str, name=_is_str),
     SESSION_PENDING_LOGIN: _mapping_of(_is_str, _record(v=_is_str, n=_is_str, t=_is_int)),
-    generator_session.SESSION_KEY: _record(o=lambda v: isinstance(v, dict), rm=_list_of(_is_str)),
+    generator_session.SESSION_KEY: _record(
+        **{
+            generator_session.OPTIONS_FIELD: lambda value: isinstance(value, dict),
+            generator_session.REMOVED_FIELD: _list_of(_is_str),
+        }
+    ),
     generator_session.SAVED_KEY: _mapping_of(_is_str, _is_str),
     "_messages": _is_str,  # django.contrib.messages' SessionStorage keeps a JSON string
 }

@@ -106,7 +106,7 @@ def test_a_form_error_is_shown_next_to_the_field(page, demo_server, console, scr
     page.fill("#id_track_count", "5")
     page.click("#preview-button")
     page.wait_for_load_state()
-    assert "at least 10 tracks" in page.inner_text("main")
+    assert "tracks from 10 to 200" in page.inner_text("main")
     assert page.locator("#form-errors").is_visible()
     screenshot(page, "form-error")
     assert console.csp_violations == []
