@@ -131,4 +131,5 @@ class SessionStore(SignedCookieStore):
     def _get_session_key(self) -> str:
         if self._born is None:
             self._born = now()
-        return seal({**self._session, BORN_KEY: self._born})
+        # SessionBase._session is a property django-stubs does not declare.
+        return seal({**self._session, BORN_KEY: self._born})  # type: ignore[attr-defined]

@@ -67,9 +67,12 @@ def _with_demo_emulator(django_app: WSGIApp) -> WSGIApp:
 
     from spotify_emulator import DEMO_CLIENT, EmulatorConfig, create_app
 
+    # Covers at the emulator's own URLs: Spotify's CDN is out of reach in an offline demo.
     emulator = create_app(
         EmulatorConfig(
-            clients=[DEMO_CLIENT], enable_control_api=settings.DEMO_EMULATOR_CONTROL_API
+            clients=[DEMO_CLIENT],
+            image_host="emulator",
+            enable_control_api=settings.DEMO_EMULATOR_CONTROL_API,
         )
     )
     mounted = with_headers(emulator, emulator_security_headers())

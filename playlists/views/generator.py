@@ -27,6 +27,7 @@ from playlists.services.saving import (
     save_playlist,
 )
 from playlists.spotify.errors import SpotifyNotFound
+from playlists.web_player import playlist_embed_url, playlist_url
 
 logger = logging.getLogger(__name__)
 
@@ -158,8 +159,7 @@ def result(request: HttpRequest, playlist_id: str) -> HttpResponse:
         "generator/result.html",
         {
             "playlist": playlist,
-            "web_url": playlist.external_url
-            or f"https://open.spotify.com/playlist/{playlist.id}",
-            "embed_url": f"https://open.spotify.com/embed/playlist/{playlist.id}",
+            "web_url": playlist_url(request, playlist.id),
+            "embed_url": playlist_embed_url(request, playlist.id),
         },
     )

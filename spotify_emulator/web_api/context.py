@@ -9,6 +9,7 @@ from werkzeug.wrappers import Request
 
 from ..config import ClientApp
 from ..ids import is_base62_id
+from ..images import ImageUrls
 from ..responses import ApiError
 from ..tokens import AccessToken
 from ..users import DemoUser
@@ -34,6 +35,7 @@ class ApiContext:
         self.extended = app.mode == "extended"
         self.catalogue = app.catalogue
         self.state = app.state
+        self.images = ImageUrls.for_host(app.config.image_host, root)
 
     @property
     def user(self) -> DemoUser:

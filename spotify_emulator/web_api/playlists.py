@@ -140,8 +140,8 @@ def get_items(ctx: ApiContext, playlist_id: str) -> Response:
     offset = parse_offset(ctx.args)
     with ctx.state.lock:
         pl = _playlist(ctx, playlist_id)
-        if not _member(ctx, pl):
-            # February 2026: items are only served to the owner or collaborators.
+        if not ctx.extended and not _member(ctx, pl):
+            # February 2026: Development Mode apps get items only for the owner or collaborators.
             raise ApiError(403, "Forbidden")
         if not pl.public:
             ctx.require_scope("playlist-read-private", "playlist-modify-private")
@@ -274,7 +274,7 @@ def delete_items(ctx: ApiContext, playlist_id: str) -> Response:
 
 def get_images(ctx: ApiContext, playlist_id: str) -> Response:
     with ctx.state.lock:
-        return json_response(list(_playlist(ctx, playlist_id).images))
+        return json_response(ctx.images.playlist(ctx.catalogue, _playlist(ctx, playlist_id)))
 
 
 def put_image(ctx: ApiContext, playlist_id: str) -> Response:
@@ -294,8 +294,7 @@ def put_image(ctx: ApiContext, playlist_id: str) -> Response:
             raise ApiError(400, "Image must be a JPEG")
         pl.touch()
         key = pl.snapshot_id.encode().hex()[:32]
-        pl.images = [{"url": f"https://image-cdn-ak.spotifycdn.com/image/ab67706c0000da84{key}",
-                      "height": None, "width": None}]
+        pl.images = ctx.images.uploaded(key)
     return empty_response(202)
 
 

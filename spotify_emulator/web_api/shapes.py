@@ -13,9 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..catalogue import (
-    ALBUM_IMAGE_PREFIXES,
     ALBUM_MARKETS,
-    ARTIST_IMAGE_PREFIXES,
     Album,
     Artist,
     Track,
@@ -27,12 +25,6 @@ from ..users import DemoUser
 from .context import ApiContext
 
 OPEN = "https://open.spotify.com"
-IMAGE_HOST = "https://i.scdn.co/image/"
-
-
-def _images(prefixes: tuple[tuple[int, str], ...], key: str) -> list[dict]:
-    return [{"url": f"{IMAGE_HOST}{prefix}{key}", "height": size, "width": size}
-            for size, prefix in prefixes]
 
 
 def _with_extended(ctx: ApiContext, obj: dict, **fields: Any) -> dict:
@@ -56,7 +48,7 @@ def artist_simple(ctx: ApiContext, a: Artist) -> dict:
 def artist_full(ctx: ApiContext, a: Artist) -> dict:
     """Development mode: external_urls, href, id, images, name, type, uri and nothing else."""
     obj = artist_simple(ctx, a)
-    obj["images"] = _images(ARTIST_IMAGE_PREFIXES, a.image_key) if a.kind == "artist" else []
+    obj["images"] = ctx.images.artist(a) if a.kind == "artist" else []
     return _with_extended(ctx, obj, followers={"href": None, "total": a.followers},
                           genres=list(a.genres), popularity=a.popularity)
 
@@ -70,7 +62,7 @@ def album_simple(ctx: ApiContext, al: Album, group: str | None = None) -> dict:
         "external_urls": {"spotify": f"{OPEN}/album/{al.id}"},
         "href": ctx.url(f"/albums/{al.id}"),
         "id": al.id,
-        "images": _images(ALBUM_IMAGE_PREFIXES, al.image_key),
+        "images": ctx.images.album(al),
         "name": al.name,
         "release_date": al.release_date,
         "release_date_precision": al.release_date_precision,
@@ -123,13 +115,8 @@ def track_full(ctx: ApiContext, t: Track) -> dict:
     return _with_extended(ctx, obj, popularity=t.popularity)
 
 
-def user_images(user: DemoUser) -> list[dict]:
-    if not user.has_image:
-        return []
-    return [{"url": f"{IMAGE_HOST}ab6775700000ee85{user.id.encode().hex():0<24}", "height": 300,
-             "width": 300},
-            {"url": f"{IMAGE_HOST}ab67757000003b82{user.id.encode().hex():0<24}", "height": 64,
-             "width": 64}]
+def user_images(ctx: ApiContext, user: DemoUser) -> list[dict]:
+    return ctx.images.user(user) if user.has_image else []
 
 
 def account_id(user: DemoUser) -> str:
@@ -143,7 +130,7 @@ def user_public(ctx: ApiContext, user: DemoUser) -> dict:
         "external_urls": {"spotify": f"{OPEN}/user/{user.id}"},
         "href": ctx.url(f"/users/{user.id}"),
         "id": user.id,
-        "images": user_images(user),
+        "images": user_images(ctx, user),
         "type": "user",
         "uri": f"spotify:user:{user.id}",
     }
@@ -186,7 +173,7 @@ def _playlist_base(ctx: ApiContext, p: Playlist) -> dict:
         "external_urls": {"spotify": f"{OPEN}/playlist/{p.id}"},
         "href": ctx.url(f"/playlists/{p.id}"),
         "id": p.id,
-        "images": list(p.images),
+        "images": ctx.images.playlist(ctx.catalogue, p),
         "name": p.name,
         "owner": playlist_owner(ctx, p.owner_id),
         "public": p.public,

@@ -44,7 +44,7 @@ class TestOthersPlaylists:
         assert body["owner"]["id"] == USER_ECLECTIC and body["snapshot_id"]
         assert "items" not in body and "tracks" not in body
 
-    def test_their_items_are_forbidden(self, api: Api, emulator):
+    def test_their_items_are_forbidden_in_development_mode(self, api: Api, emulator):
         theirs = mayas_public_playlist(emulator)
         assert error_of(api.get(f"/v1/playlists/{theirs['id']}/items"))[0] == 403
 
@@ -67,6 +67,8 @@ class TestOthersPlaylists:
         theirs = mayas_public_playlist(emulator)
         body = api.get(f"/v1/playlists/{theirs['id']}").json()
         assert body["items"]["total"] == len(theirs["items"])
+        page = api.get(f"/v1/playlists/{theirs['id']}/items", params={"limit": "50"}).json()
+        assert [r["item"]["uri"] for r in page["items"]] == theirs["items"]
 
     def test_private_playlists_of_others_do_not_exist(self, api: Api, emulator):
         private = next(p for p in emulator.app.state.user_playlists(USER_HEAVY)

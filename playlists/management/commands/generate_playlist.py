@@ -21,6 +21,7 @@ from playlists.services.generation import generate_preview
 from playlists.services.generation_error import GenerationError
 from playlists.services.options import (
     VERSION_KINDS,
+    ArtistSource,
     GenerationOptions,
     InvalidOptions,
     new_seed,
@@ -90,7 +91,7 @@ class Command(BaseCommand):
     # -- options -------------------------------------------------------------------------
     def _options(self, opts: dict[str, Any]) -> GenerationOptions:
         picked = tuple(opts["pick"])
-        source = opts["source"] or ("picked" if picked else "top")
+        source: ArtistSource = opts["source"] or ("picked" if picked else "top")
         try:
             return GenerationOptions(
                 artist_source=source,

@@ -13,6 +13,7 @@ import re
 import pytest
 from django.test import Client
 
+from playlists.services.options import MAX_DESCRIPTION
 from spotify_emulator import USER_TYPICAL, EmulatorServer
 
 from .test_generator import VALID, digest_of, owned_playlists, previewed_uris
@@ -34,6 +35,11 @@ def picked_names(emulator: EmulatorServer) -> str:
     return ", ".join(cat.artists[a].name for a in top)
 
 
+#: The default description, the longest one a listener may write (with the save marker it
+#: is exactly Spotify's 300 characters, which the emulator enforces), and a short one.
+DESCRIPTIONS = {"top": "", "followed": "d" * MAX_DESCRIPTION, "picked": "Rainy day"}
+
+
 @pytest.mark.parametrize("artist_source", ["top", "followed", "picked"])
 def test_sign_in_options_preview_save_result(
         api_mode: str, artist_source: str, sign_in, emulator: EmulatorServer) -> None:
@@ -44,7 +50,8 @@ def test_sign_in_options_preview_save_result(
     assert options.status_code == 200
     assert 'name="deep_cut_percent"' in options.content.decode()
 
-    form = {**VALID, "artist_source": artist_source, "name": f"Both modes {api_mode}"}
+    form = {**VALID, "artist_source": artist_source, "name": f"Both modes {api_mode}",
+            "description": DESCRIPTIONS[artist_source]}
     if artist_source == "picked":
         form["picked_artists"] = picked_names(emulator)
     started = client.post("/generate/", form)
@@ -66,6 +73,8 @@ def test_sign_in_options_preview_save_result(
 
     [saved] = owned_playlists(emulator)
     assert saved["id"] == playlist_id and saved["items"] == uris
+    assert saved["description"].startswith(DESCRIPTIONS[artist_source] or "Best-known tracks")
+    assert len(saved["description"]) <= 300
 
     log = emulator.app.request_log.entries()
     refused = [(e.method, e.path, e.status) for e in log if e.status >= 400]
