@@ -20,7 +20,7 @@ from django.core.wsgi import get_wsgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "moodystream.settings")
 
-application = get_wsgi_application()
+django_application = get_wsgi_application()
 
 WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 
@@ -34,7 +34,7 @@ def emulator_security_headers() -> list[tuple[str, str]]:
     from django.conf import settings
     from django.utils.csp import CSP, build_policy
 
-    policy = {**settings.SECURE_CSP, "frame-ancestors": [CSP.SELF]}
+    policy: dict[str, Any] = {**settings.SECURE_CSP, "frame-ancestors": [CSP.SELF]}
     return [
         ("Content-Security-Policy", build_policy(policy)),
         ("X-Frame-Options", "SAMEORIGIN"),
@@ -79,4 +79,4 @@ def _with_demo_emulator(django_app: WSGIApp) -> WSGIApp:
     return DispatcherMiddleware(django_app, {settings.DEMO_EMULATOR_PATH: mounted})
 
 
-application = _with_demo_emulator(application)
+application: WSGIApp = _with_demo_emulator(django_application)
