@@ -23,12 +23,7 @@ from playlists.connection import (
     spotify_app,
     store_connection,
 )
-from playlists.spotify.accounts import (
-    build_authorize_url,
-    exchange_code,
-    new_pkce_pair,
-    new_state,
-)
+from playlists.spotify.accounts import exchange_code, start_sign_in
 from playlists.spotify.errors import SpotifyAuthError, SpotifyBadRequest
 
 logger = logging.getLogger(__name__)
@@ -56,24 +51,17 @@ def login(request: HttpRequest) -> HttpResponse:
         return HttpResponseRedirect(
             request.build_absolute_uri().replace("://localhost", "://127.0.0.1", 1)
         )
-    pkce = new_pkce_pair()
-    state = new_state()
+    sign_in = start_sign_in(browser_spotify_app(request), settings.SPOTIFY_SCOPES)
     pending_logins.add(
         request.session,
-        state,
+        sign_in.state,
         pending_logins.PendingLogin(
-            verifier=pkce.verifier,
+            verifier=sign_in.code_verifier,
             next_url=_safe_next(request, request.GET.get("next")),
             started_at=int(time.time()),
         ),
     )
-    url = build_authorize_url(
-        browser_spotify_app(request),
-        state=state,
-        code_challenge=pkce.challenge,
-        scopes=settings.SPOTIFY_SCOPES,
-    )
-    return HttpResponseRedirect(url)
+    return HttpResponseRedirect(sign_in.url)
 
 
 @require_safe
