@@ -11,7 +11,6 @@ session.  ``build_gateway`` serves the terminal command with the same settings.
 
 from __future__ import annotations
 
-import dataclasses
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -23,6 +22,7 @@ from django.http import HttpRequest
 from django.urls import reverse
 
 from moodystream import credentials
+from playlists.own_app import own_callback_url, own_client_id
 from playlists.spotify.accounts import (
     SpotifyApp,
     TokenCache,
@@ -61,7 +61,18 @@ def _demo_browser_base(request: HttpRequest) -> str:
 
 
 def spotify_app(request: HttpRequest) -> SpotifyApp:
-    """The Spotify app credentials and URLs for this server's own calls (token exchange)."""
+    """The Spotify app credentials and URLs, as seen from this request's host.
+
+    The listener's own app (a public client) when they signed in with one, else the operator's.
+    """
+    own = own_client_id(request)
+    if own:
+        return own_app_spotify_app(request, own)
+    return operator_spotify_app(request)
+
+
+def operator_spotify_app(request: HttpRequest) -> SpotifyApp:
+    """The operator's app (a confidential client: id and secret), for "Connect with Spotify"."""
     operator_app = credentials.spotify_app()
     accounts = settings.SPOTIFY_ACCOUNTS_BASE_URL or _demo_internal_base(request)
     redirect_uri = operator_app.redirect_uri or request.build_absolute_uri(
@@ -75,12 +86,23 @@ def spotify_app(request: HttpRequest) -> SpotifyApp:
     )
 
 
-def browser_spotify_app(request: HttpRequest) -> SpotifyApp:
-    """The same app, with the accounts URL the browser is sent to (the authorize page)."""
-    app = spotify_app(request)
-    if settings.SPOTIFY_ACCOUNTS_BASE_URL:
-        return app
-    return dataclasses.replace(app, accounts_base_url=_demo_browser_base(request))
+def own_app_spotify_app(request: HttpRequest, client_id: str) -> SpotifyApp:
+    """A listener's own app: a public client (Client ID only, PKCE, no secret)."""
+    return SpotifyApp(
+        client_id=client_id,
+        client_secret="",
+        redirect_uri=own_callback_url(request),
+        accounts_base_url=settings.SPOTIFY_ACCOUNTS_BASE_URL or _demo_internal_base(request),
+    )
+
+
+def for_browser(request: HttpRequest, url: str) -> str:
+    """``url`` (the authorize page) as the browser is sent to it: in demo mode the mounted
+    emulator as this request reached it, where the server's own calls use the internal address."""
+    internal = _demo_internal_base(request)
+    if settings.SPOTIFY_ACCOUNTS_BASE_URL or not url.startswith(internal):
+        return url
+    return _demo_browser_base(request) + url[len(internal) :]
 
 
 def api_base_url(request: HttpRequest) -> str:

@@ -16,13 +16,14 @@ from django.views.decorators.http import require_POST, require_safe
 from playlists import pending_logins
 from playlists.connection import (
     ConnectedUser,
-    browser_spotify_app,
     connected_user,
     disconnect,
+    for_browser,
     gateway_for,
-    spotify_app,
+    operator_spotify_app,
     store_connection,
 )
+from playlists.own_app import operator_sign_in_enabled
 from playlists.spotify.accounts import exchange_code, start_sign_in
 from playlists.spotify.errors import SpotifyAuthError, SpotifyBadRequest
 
@@ -46,12 +47,16 @@ def _safe_next(request: HttpRequest, candidate: str | None) -> str:
 @require_safe
 def login(request: HttpRequest) -> HttpResponse:
     """Start the flow: remember state + PKCE verifier in the session, send the user to Spotify."""
+    if not operator_sign_in_enabled():
+        # This deployment signs everyone in with their own Spotify app.
+        query = f"?{request.GET.urlencode()}" if request.GET else ""
+        return HttpResponseRedirect(reverse("playlists:own_app") + query)
     if settings.DEMO_MODE and request.get_host().split(":")[0] == "localhost":
         # Spotify (and so the emulator) refuses `localhost` redirect URIs; use the loopback IP.
         return HttpResponseRedirect(
             request.build_absolute_uri().replace("://localhost", "://127.0.0.1", 1)
         )
-    sign_in = start_sign_in(browser_spotify_app(request), settings.SPOTIFY_SCOPES)
+    sign_in = start_sign_in(operator_spotify_app(request), settings.SPOTIFY_SCOPES)
     pending_logins.add(
         request.session,
         sign_in.state,
@@ -61,7 +66,7 @@ def login(request: HttpRequest) -> HttpResponse:
             started_at=int(time.time()),
         ),
     )
-    return HttpResponseRedirect(sign_in.url)
+    return HttpResponseRedirect(for_browser(request, sign_in.url))
 
 
 @require_safe
@@ -91,7 +96,7 @@ def callback(request: HttpRequest) -> HttpResponse:
         return render(request, "auth/failed.html", status=400)
 
     try:
-        tokens = exchange_code(spotify_app(request), code, pending.verifier)
+        tokens = exchange_code(operator_spotify_app(request), code, pending.verifier)
     except SpotifyAuthError:
         # invalid_grant: the code was used already, is not one Spotify issued, or has expired.
         logger.warning("OAuth callback rejected: Spotify refused the code")
