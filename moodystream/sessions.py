@@ -37,7 +37,6 @@ from django.conf import settings
 from django.contrib.sessions.backends.signed_cookies import SessionStore as SignedCookieStore
 
 from moodystream import credentials
-from playlists.session_shape import is_well_formed
 
 _KDF_INFO = b"moodystream.sessions.v1"
 
@@ -101,6 +100,9 @@ class SessionStore(SignedCookieStore):
     _born: int | None = None
 
     def load(self) -> dict[str, Any]:
+        # Imported here: the app's modules import seal/unseal from this one.
+        from playlists.session_shape import is_well_formed
+
         token = self.session_key or ""
         try:
             data = unseal(token, max_age=IDLE_LIMIT_SECONDS)
