@@ -24,7 +24,6 @@ from playlists.connection import (
     store_connection,
 )
 from playlists.own_app import operator_sign_in_enabled
-from playlists.spotify.accounts import exchange_code, start_sign_in
 from playlists.spotify.errors import SpotifyAuthError, SpotifyBadRequest
 
 logger = logging.getLogger(__name__)
@@ -56,6 +55,8 @@ def login(request: HttpRequest) -> HttpResponse:
         return HttpResponseRedirect(
             request.build_absolute_uri().replace("://localhost", "://127.0.0.1", 1)
         )
+    from playlists.spotify.accounts import start_sign_in  # spotipy: on first use, not at start
+
     sign_in = start_sign_in(operator_spotify_app(request), settings.SPOTIFY_SCOPES)
     pending_logins.add(
         request.session,
@@ -94,6 +95,8 @@ def callback(request: HttpRequest) -> HttpResponse:
     code = request.GET.get("code", "")
     if not code:
         return render(request, "auth/failed.html", status=400)
+
+    from playlists.spotify.accounts import exchange_code
 
     try:
         tokens = exchange_code(operator_spotify_app(request), code, pending.verifier)
