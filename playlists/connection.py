@@ -15,7 +15,7 @@ import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.http import HttpRequest
@@ -23,14 +23,11 @@ from django.urls import reverse
 
 from moodystream import credentials
 from playlists.own_app import own_callback_url, own_client_id
-from playlists.spotify.accounts import (
-    SpotifyApp,
-    TokenCache,
-    TokenSet,
-    refresh_tokens,
-    valid_tokens,
-)
-from playlists.spotify.gateway import SpotifyGateway
+from playlists.spotify.models import SpotifyApp, TokenSet
+
+if TYPE_CHECKING:  # imported where used: spotipy (and the redis it loads) cost cold start
+    from playlists.spotify.accounts import TokenCache
+    from playlists.spotify.gateway import SpotifyGateway
 
 SESSION_TOKENS = "sp_tokens"
 SESSION_USER = "sp_user"
@@ -107,6 +104,8 @@ def disconnect(request: HttpRequest) -> None:
 
 def session_tokens(request: HttpRequest) -> TokenCache:
     """spotipy's cache handler over this session's tokens (request thread only)."""
+    from playlists.spotify.accounts import TokenCache
+
     return TokenCache(request.session, SESSION_TOKENS)
 
 
@@ -121,6 +120,8 @@ class TokenRefresher:
 
     def __call__(self) -> str:
         with self._lock:
+            from playlists.spotify.accounts import refresh_tokens
+
             self.tokens = refresh_tokens(self.app, self.tokens)
             self.refreshed = True
             return self.tokens.access_token
@@ -134,6 +135,8 @@ def build_gateway(
     **overrides: Any,
 ) -> SpotifyGateway:
     """A gateway with the settings' timeout, API mode and worker count (web and terminal)."""
+    from playlists.spotify.gateway import SpotifyGateway
+
     options: dict[str, Any] = {
         "request_timeout": settings.SPOTIFY_REQUEST_TIMEOUT,
         "api_mode": settings.SPOTIFY_API_MODE,
@@ -153,6 +156,8 @@ def gateway_for(request: HttpRequest) -> Iterator[SpotifyGateway]:
     Raises ``SpotifyAuthError`` if there is no connection or Spotify refuses the refresh
     token.  Tokens a 401 made the gateway refresh are written to the session on the way out.
     """
+    from playlists.spotify.accounts import valid_tokens
+
     app = spotify_app(request)
     refresher = TokenRefresher(app, valid_tokens(app, session_tokens(request)))
     gateway = build_gateway(

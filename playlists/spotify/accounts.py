@@ -14,7 +14,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import secrets
-from collections.abc import Iterator, Mapping, MutableMapping, Sequence
+from collections.abc import Iterator, MutableMapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
@@ -24,35 +24,7 @@ from spotipy.cache_handler import CacheHandler
 from spotipy.oauth2 import SpotifyOauthError, SpotifyPKCE
 
 from .errors import SpotifyAuthError, SpotifyBadRequest, SpotifyError, SpotifyUnavailable
-
-
-@dataclass(frozen=True)
-class SpotifyApp:
-    """A Spotify application: ``client_secret`` is ``""`` for a public client (PKCE only)."""
-
-    client_id: str
-    client_secret: str
-    redirect_uri: str
-    accounts_base_url: str = "https://accounts.spotify.com/"
-
-    def url(self, path: str) -> str:
-        return self.accounts_base_url.rstrip("/") + "/" + path.lstrip("/")
-
-
-@dataclass(frozen=True)
-class TokenSet:
-    access_token: str
-    refresh_token: str
-    expires_at: int
-    scope: str = ""
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"a": self.access_token, "r": self.refresh_token, "e": self.expires_at,
-                "s": self.scope}
-
-    @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> TokenSet:
-        return cls(str(data["a"]), str(data["r"]), int(data["e"]), str(data.get("s", "")))
+from .models import SpotifyApp, TokenSet
 
 
 class TokenCache(CacheHandler):  # type: ignore[misc]  # spotipy is untyped

@@ -17,8 +17,9 @@ from urllib.parse import parse_qs, parse_qsl, urlsplit
 import requests
 from spotipy.oauth2 import RequestHandler, start_local_http_server
 
-from .accounts import SignInRequest, SpotifyApp, TokenSet, exchange_code, start_sign_in
+from .accounts import SignInRequest, exchange_code, start_sign_in
 from .errors import SpotifyAuthError, SpotifyUnavailable
+from .models import SpotifyApp, TokenSet
 
 
 class _Handler(RequestHandler):  # type: ignore[misc]  # spotipy is untyped

@@ -22,7 +22,6 @@ from playlists.connection import (
     store_connection,
 )
 from playlists.own_app import operator_sign_in_enabled
-from playlists.spotify.accounts import exchange_code, start_sign_in
 
 logger = logging.getLogger(__name__)
 
@@ -47,6 +46,8 @@ def login(request: HttpRequest) -> HttpResponse:
         return HttpResponseRedirect(
             request.build_absolute_uri().replace("://localhost", "://127.0.0.1", 1)
         )
+    from playlists.spotify.accounts import start_sign_in  # spotipy: on first use, not at start
+
     sign_in = start_sign_in(operator_spotify_app(request), settings.SPOTIFY_SCOPES)
     request.session[SESSION_PENDING_LOGIN] = {
         "state": sign_in.state,
@@ -74,6 +75,8 @@ def callback(request: HttpRequest) -> HttpResponse:
     code = request.GET.get("code", "")
     if not code:
         return render(request, "auth/failed.html", status=400)
+
+    from playlists.spotify.accounts import exchange_code
 
     tokens = exchange_code(operator_spotify_app(request), code, str(pending["verifier"]))
     store_connection(request, tokens, ConnectedUser(id="", display_name=""))

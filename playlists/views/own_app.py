@@ -47,7 +47,6 @@ from playlists.services.own_app import (
     parse_client_id,
     short_client_id,
 )
-from playlists.spotify.accounts import exchange_code, start_sign_in
 from playlists.spotify.authorize_check import AuthorizeProblem, authorize_problem
 from playlists.spotify.errors import (
     SpotifyForbidden,
@@ -119,6 +118,8 @@ def connect(request: HttpRequest) -> HttpResponse:
         )
         return render(request, "own_app/connect.html", context, status=400)
 
+    from playlists.spotify.accounts import start_sign_in  # spotipy on first use
+
     sign_in = start_sign_in(own_app_spotify_app(request, client_id), settings.SPOTIFY_SCOPES)
     problem = authorize_problem(sign_in.url)
     if problem is not None:
@@ -162,6 +163,8 @@ def callback(request: HttpRequest) -> HttpResponse:
         client_id = parse_client_id(str(pending.get("client_id", "")))
     except InvalidClientId:
         return render(request, "auth/state_mismatch.html", status=400)
+
+    from playlists.spotify.accounts import exchange_code  # spotipy on first use
 
     tokens = exchange_code(own_app_spotify_app(request, client_id), code, str(pending["verifier"]))
     _store(request, tokens, ConnectedUser(id="", display_name=""), client_id)

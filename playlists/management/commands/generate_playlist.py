@@ -32,10 +32,10 @@ from playlists.services.options import (
 from playlists.services.own_app import InvalidClientId, parse_client_id, short_client_id
 from playlists.services.preview import Preview
 from playlists.services.saving import save_key, save_playlist
-from playlists.spotify.accounts import SpotifyApp, TokenSet
 from playlists.spotify.errors import SpotifyError, SpotifyUserNotRegistered
 from playlists.spotify.gateway import SpotifyGateway
 from playlists.spotify.loopback import demo_sign_in, sign_in_with_browser
+from playlists.spotify.models import SpotifyApp, TokenSet
 
 LOOPBACK_REDIRECT = "http://127.0.0.1:8888/callback"
 DEMO_BANNER = "DEMO — not your real Spotify: the built-in Spotify emulator with made-up music."
