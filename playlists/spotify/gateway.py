@@ -188,6 +188,28 @@ class SpotifyGateway:
         return self._cached(("search", "track", query, limit, offset),
                             lambda: self._search(query, "track", limit, offset, parsing.tracks))
 
+    def search_track_page(self, query: str, *, limit: int = 10, offset: int = 0) -> Page[Track]:
+        """A page of ``search_tracks`` and the number of results in all: how deep the page
+        sits in the artist's results (Spotify rejects offset + limit beyond 1,000)."""
+
+        def page(raw: Any) -> Page[Track]:
+            found = raw.get("tracks") or {}
+            items = tuple(parsing.tracks(found.get("items") or ()))
+            return Page(items, int(found.get("total") or len(items)))
+
+        if not self._extended("search_limit"):
+            limit = min(limit, DEV_PAGE_LIMIT)
+        return self._cached(
+            ("search", "track-page", query, limit, offset),
+            lambda: self._call(
+                "GET /search type=track",
+                lambda sp: sp.search(
+                    query, limit=limit, offset=offset, type="track", market=self.market
+                ),
+                page,
+            ),
+        )
+
     def _search(self, query: str, kind: str, limit: int, offset: int,
                 parse: Callable[[Any], list[T]]) -> list[T]:
         if not self._extended("search_limit"):

@@ -67,6 +67,25 @@ def test_catalogue_look_ups_in_development_mode(emulator) -> None:
     assert sum(p.startswith("/v1/albums/") for _, p, _ in log) == 4
 
 
+def test_a_search_page_says_how_many_results_there_are_in_all(emulator) -> None:
+    """The deep end of an artist's search is placed by the first page's total (deep-cuts)."""
+    signed = sign_in(emulator)
+    artist = emulator.app.catalogue.artists[
+        emulator.app.state.histories[USER_TYPICAL].top_artists["medium_term"][0]
+    ]
+    query = f'artist:"{artist.name}"'
+    with signed.gateway() as gw:
+        first = gw.search_track_page(query, limit=10)
+        last = gw.search_track_page(query, limit=10, offset=first.total - 10)
+        everything = [
+            t.id for o in range(0, first.total, 10)
+            for t in gw.search_track_page(query, limit=10, offset=o).items
+        ]
+    assert first.total > 20 and last.total == first.total
+    assert [t.id for t in first.items] == everything[:10]
+    assert [t.id for t in last.items] == everything[-10:]
+
+
 def test_public_catalogue_reads_go_through_the_process_cache(emulator) -> None:
     """Releases, albums and searches are shared by every user of a warm container."""
     signed = sign_in(emulator)
