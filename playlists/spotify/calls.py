@@ -106,28 +106,28 @@ class RateGate:
 
 
 class CallPolicy:
-    """The session spotipy uses, and the decisions of the module docstring; thread-safe."""
+    """spotipy's client on a session with our retries, and the decisions of the module
+    docstring; thread-safe."""
 
     def __init__(self, access_token: str, refresher: Callable[[], str] | None, *,
-                 max_workers: int, max_retries: int, max_wait: float,
-                 rate_limit_budget: float | None, sleep: Callable[[float], None],
-                 clock: Callable[[], float]) -> None:
+                 api_base_url: str, request_timeout: float, max_workers: int, max_retries: int,
+                 max_wait: float, rate_limit_budget: float | None,
+                 sleep: Callable[[float], None], clock: Callable[[], float]) -> None:
         self._rng = random.Random()  # noqa: S311 - jitter, not security
         self._sleep, self._max_retries = sleep, max_retries
         self.session = retrying_session(max_retries, pool_size=max_workers, sleep=sleep,
                                         rng=self._rng, on_retry=self.sent)
+        self.client = spotipy.Spotify(requests_session=self.session,
+                                      requests_timeout=request_timeout)
+        self.client.prefix = api_base_url
         self.tokens = TokenHolder(access_token, refresher)
+        self.client.set_auth(access_token)
         budget = max(10.0, 2 * max_wait) if rate_limit_budget is None else rate_limit_budget
         self._gate = RateGate(max_wait, budget, clock, sleep)
         self._in_flight = threading.BoundedSemaphore(max_workers)
         self._count_lock = threading.Lock()
         self.request_count = 0
         self.closed = False
-        self._client: spotipy.Spotify | None = None
-
-    def use(self, client: spotipy.Spotify) -> None:
-        self._client = client
-        client.set_auth(self.tokens.current)
 
     def sent(self) -> None:
         with self._count_lock:
@@ -139,7 +139,6 @@ class CallPolicy:
 
     def call(self, op: str, request: Callable[[spotipy.Spotify], Any], parse: Callable[[Any], T],
              *, idempotent: bool = True, expect_body: bool = True) -> T:
-        assert self._client is not None
         malformed = rate_limited = 0
         refreshed = False
         while True:
@@ -150,12 +149,12 @@ class CallPolicy:
             try:
                 with self._in_flight:
                     self.sent()
-                    raw = request(self._client)
+                    raw = request(self.client)
             except spotipy.SpotifyException as exc:
                 if exc.http_status == 401 and not refreshed and self.tokens.refresher:
                     logger.info("Spotify %s: token expired, refreshing", op)
                     self.tokens.refresh(token)
-                    self._client.set_auth(self.tokens.current)
+                    self.client.set_auth(self.tokens.current)
                     refreshed = True
                     continue
                 if exc.http_status != 429:

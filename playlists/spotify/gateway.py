@@ -21,6 +21,7 @@ from functools import partial
 from typing import Any, Self
 
 import spotipy
+from spotipy import Spotify
 
 from playlists.music import (
     Album,
@@ -38,7 +39,7 @@ from .calls import CallPolicy
 from .errors import SpotifyBadRequest, SpotifyForbidden
 from .models import ApiMode
 
-Request = Callable[[spotipy.Spotify], Any]
+Request = Callable[[Spotify], Any]  # here: spotipy methods, arguments bound by keyword
 
 DEV_PAGE_LIMIT = 10  # /search and /artists/{id}/albums in Development Mode
 PAGE_LIMIT = 50  # everything else that pages by offset
@@ -65,13 +66,11 @@ class SpotifyGateway:
         self.max_workers = max_workers
         self.request_timeout = request_timeout
         self.market = market
-        self._calls = CallPolicy(access_token, refresh_access_token, max_workers=max_workers,
-                                 max_retries=max_retries, max_wait=max_wait_for_rate_limit,
-                                 rate_limit_budget=rate_limit_budget, sleep=sleep, clock=clock)
-        self._sp = spotipy.Spotify(requests_session=self._calls.session,
-                                   requests_timeout=request_timeout)
-        self._sp.prefix = self.api_base_url
-        self._calls.use(self._sp)
+        self._calls = CallPolicy(
+            access_token, refresh_access_token, api_base_url=self.api_base_url,
+            request_timeout=request_timeout, max_workers=max_workers, max_retries=max_retries,
+            max_wait=max_wait_for_rate_limit, rate_limit_budget=rate_limit_budget, sleep=sleep,
+            clock=clock)
         self._refused: set[str] = set()  # Extended Quota features Spotify refused after all
 
     def close(self) -> None:
@@ -111,13 +110,14 @@ class SpotifyGateway:
                  **policy: bool) -> T:
         return self._calls.call(op, request, parse, **policy)
 
-    def _paged[T](self, op: str, request: Callable[[spotipy.Spotify, int], Any],
+    def _paged[T](self, op: str, request: Callable[..., Any],
                   parse: Callable[[Iterable[Any]], Iterable[T]], *, offset: int = 0,
                   max_items: int | None = None) -> list[T]:
-        """An offset-paged list from ``offset``, page after page (by what Spotify returned)."""
+        """An offset-paged list from ``offset``, page after page (by what Spotify returned);
+        ``request`` is a spotipy method with every argument but ``offset``."""
         items: list[T] = []
         while max_items is None or len(items) < max_items:
-            page = self._call(op, _at(request, offset + len(items)),
+            page = self._call(op, partial(request, offset=offset + len(items)),
                               partial(parsing.page, parse=parse))
             items.extend(page.items)
             if not page.items or offset + len(items) >= page.total:
@@ -126,19 +126,19 @@ class SpotifyGateway:
 
     # -- the user -------------------------------------------------------------------------
     def current_user(self) -> SpotifyUser:
-        return self._call("GET /me", lambda sp: sp.current_user(), parsing.user)
+        return self._call("GET /me", Spotify.current_user, parsing.user)
 
     def top_artists(self, time_range: TimeRange = "medium_term", limit: int = 50) -> list[Artist]:
         """The user's top artists, best first (``user-top-read``)."""
-        return self._paged("GET /me/top/artists", lambda sp, at: sp.current_user_top_artists(
-            limit=min(limit, PAGE_LIMIT), offset=at, time_range=time_range,
+        return self._paged("GET /me/top/artists", partial(
+            Spotify.current_user_top_artists, limit=min(limit, PAGE_LIMIT), time_range=time_range,
         ), parsing.artists, max_items=limit)
 
     def user_top_tracks(self, time_range: TimeRange = "medium_term", limit: int = 50
                         ) -> list[Track]:
         """The user's own top tracks, best first (``user-top-read``)."""
-        return self._paged("GET /me/top/tracks", lambda sp, at: sp.current_user_top_tracks(
-            limit=min(limit, PAGE_LIMIT), offset=at, time_range=time_range,
+        return self._paged("GET /me/top/tracks", partial(
+            Spotify.current_user_top_tracks, limit=min(limit, PAGE_LIMIT), time_range=time_range,
         ), parsing.tracks, max_items=limit)
 
     def followed_artists(self, limit: int = 50) -> list[Artist]:
@@ -147,8 +147,8 @@ class SpotifyGateway:
         after: str | None = None
         while len(artists) < limit:
             page = self._call("GET /me/following", partial(
-                _followed_page, limit=min(PAGE_LIMIT, limit - len(artists)), after=after,
-            ), lambda raw: raw["artists"])
+                Spotify.current_user_followed_artists, limit=min(PAGE_LIMIT, limit - len(artists)),
+                after=after), lambda raw: raw["artists"])
             artists.extend(parsing.artists(page.get("items") or ()))
             after = (page.get("cursors") or {}).get("after")
             if not after or not page.get("items"):
@@ -157,13 +157,14 @@ class SpotifyGateway:
 
     def saved_tracks_page(self, offset: int = 0) -> Page[Track]:
         """50 of the user's saved tracks, newest first (``user-library-read``)."""
-        return self._call("GET /me/tracks", lambda sp: sp.current_user_saved_tracks(
-            limit=PAGE_LIMIT, offset=offset,
+        return self._call("GET /me/tracks", partial(
+            Spotify.current_user_saved_tracks, limit=PAGE_LIMIT, offset=offset,
         ), partial(parsing.page, parse=parsing.saved_tracks))
 
     # -- catalogue ------------------------------------------------------------------------
     def artist(self, artist_id: str) -> Artist:
-        return self._call("GET /artists/{id}", lambda sp: sp.artist(artist_id), parsing.artist)
+        return self._call("GET /artists/{id}", partial(Spotify.artist, artist_id=artist_id),
+                          parsing.artist)
 
     def search_artists(self, query: str, *, limit: int = 10) -> list[Artist]:
         return list(self._search(query, "artist", limit, 0, parsing.artists).items)
@@ -187,18 +188,19 @@ class SpotifyGateway:
             items = tuple(parse(found.get("items") or ()))
             return Page(items, int(found.get("total") or len(items)))
 
-        return self._call(f"GET /search type={kind}", lambda sp: sp.search(
-            query, limit=limit, offset=offset, type=kind, market=self.market), page)
+        return self._call(f"GET /search type={kind}", partial(
+            Spotify.search, q=query, limit=limit, offset=offset, type=kind, market=self.market,
+        ), page)
 
     def artist_albums(self, artist_id: str, include_groups: Sequence[str] = ALL_GROUPS, *,
                       max_items: int | None = None, offset: int = 0) -> list[Album]:
         """The artist's releases from ``offset`` in Spotify's order (groups, then newest
         first); ``max_items`` stops paging early."""
-        groups = ",".join(include_groups)
 
         def fetch(limit: int) -> list[Album]:
-            return self._paged("GET /artists/{id}/albums", lambda sp, at: sp.artist_albums(
-                artist_id, include_groups=groups, country=self.market, limit=limit, offset=at,
+            return self._paged("GET /artists/{id}/albums", partial(
+                Spotify.artist_albums, artist_id=artist_id, include_groups=",".join(include_groups),
+                country=self.market, limit=limit,
             ), parsing.albums, offset=offset, max_items=max_items)
 
         if self._extended("albums_limit"):
@@ -210,14 +212,14 @@ class SpotifyGateway:
 
     def album(self, album_id: str) -> AlbumTracks:
         """An album with all its tracks: ``GET /albums/{id}`` embeds the first 50."""
-        return self._rest_of_album(*self._call("GET /albums/{id}", lambda sp: sp.album(
-            album_id, market=self.market), parsing.album_tracks))
+        return self._rest_of_album(*self._call("GET /albums/{id}", partial(
+            Spotify.album, album_id=album_id, market=self.market), parsing.album_tracks))
 
     def _rest_of_album(self, detail: AlbumTracks, page: parsing.Json) -> AlbumTracks:
         if int(page.get("total") or 0) <= len(detail.tracks):
             return detail
-        rest = self._paged("GET /albums/{id}/tracks", lambda sp, at: sp.album_tracks(
-            detail.album.id, limit=PAGE_LIMIT, offset=at, market=self.market,
+        rest = self._paged("GET /albums/{id}/tracks", partial(
+            Spotify.album_tracks, album_id=detail.album.id, limit=PAGE_LIMIT, market=self.market,
         ), partial(parsing.tracks, on_album=detail.album), offset=len(detail.tracks))
         return AlbumTracks(detail.album, detail.tracks + tuple(rest))
 
@@ -228,7 +230,7 @@ class SpotifyGateway:
             try:
                 return [self._rest_of_album(*found) for chunk in _chunks(ids, BATCH_ALBUMS)
                         for found in self._call("GET /albums?ids=", partial(
-                            _albums, ids=chunk, market=self.market), _batch_of_albums)]
+                            Spotify.albums, albums=chunk, market=self.market), parsing.album_batch)]
             except SpotifyForbidden:
                 self._refused.add("batch_albums")
         return [self.album(album_id) for album_id in ids]
@@ -239,11 +241,11 @@ class SpotifyGateway:
         if self._extended("batch_tracks"):
             try:
                 return [t for chunk in _chunks(ids, BATCH_TRACKS) for t in self._call(
-                    "GET /tracks?ids=", partial(_tracks, ids=chunk, market=self.market),
+                    "GET /tracks?ids=", partial(Spotify.tracks, tracks=chunk, market=self.market),
                     lambda raw: parsing.tracks(raw["tracks"]))]
             except SpotifyForbidden:
                 self._refused.add("batch_tracks")
-        return [self._call("GET /tracks/{id}", partial(_track, track_id=track_id,
+        return [self._call("GET /tracks/{id}", partial(Spotify.track, track_id=track_id,
                                                        market=self.market), parsing.track)
                 for track_id in ids]
 
@@ -252,8 +254,8 @@ class SpotifyGateway:
         if not self._extended("top_tracks"):
             return None
         try:
-            return self._call("GET /artists/{id}/top-tracks", lambda sp: sp.artist_top_tracks(
-                artist_id, country=self.market or "from_token",
+            return self._call("GET /artists/{id}/top-tracks", partial(
+                Spotify.artist_top_tracks, artist_id=artist_id, country=self.market or "from_token",
             ), lambda raw: parsing.tracks(raw["tracks"]))
         except SpotifyForbidden:
             self._refused.add("top_tracks")
@@ -262,26 +264,28 @@ class SpotifyGateway:
     # -- playlists ------------------------------------------------------------------------
     def current_user_playlists(self, *, limit: int = 50, offset: int = 0) -> list[PlaylistSummary]:
         """One page of the user's playlists, most recently added first, read now."""
-        return self._call("GET /me/playlists", lambda sp: sp.current_user_playlists(
-            limit=min(limit, PAGE_LIMIT), offset=offset,
+        return self._call("GET /me/playlists", partial(
+            Spotify.current_user_playlists, limit=min(limit, PAGE_LIMIT), offset=offset,
         ), lambda raw: [parsing.playlist(p) for p in raw.get("items") or () if p])
 
     def get_playlist(self, playlist_id: str) -> PlaylistSummary:
-        return self._call("GET /playlists/{id}", lambda sp: sp.playlist(
-            playlist_id, fields=PLAYLIST_FIELDS), parsing.playlist)
+        return self._call("GET /playlists/{id}", partial(
+            Spotify.playlist, playlist_id=playlist_id, fields=PLAYLIST_FIELDS), parsing.playlist)
 
     def playlist_item_uris(self, playlist_id: str, *, offset: int = 0) -> list[str | None]:
         """The URIs of the playlist's items from ``offset`` on, in order, read now (``None``
         for an item without one): how a save checks an add whose answer was lost."""
-        return self._paged("GET /playlists/{id}/items", lambda sp, at: sp.playlist_items(
-            playlist_id, limit=PAGE_LIMIT, offset=at, additional_types=("track",),
+        return self._paged("GET /playlists/{id}/items", partial(
+            Spotify.playlist_items, playlist_id=playlist_id, limit=PAGE_LIMIT,
+            additional_types=("track",),
         ), parsing.item_uris, offset=offset)
 
     def create_playlist(self, name: str, *, description: str = "",
                         public: bool = False) -> PlaylistSummary:
         """POST /me/playlists (spotipy 2.26's ``current_user_playlist_create``)."""
-        return self._call("POST /me/playlists", lambda sp: sp.current_user_playlist_create(
-            name, public=public, collaborative=False, description=description,
+        return self._call("POST /me/playlists", partial(
+            Spotify.current_user_playlist_create, name=name, public=public, collaborative=False,
+            description=description,
         ), parsing.playlist, idempotent=False)
 
     def add_items(self, playlist_id: str, uris: Sequence[str]) -> str | None:
@@ -289,22 +293,25 @@ class SpotifyGateway:
         snapshot: str | None = None
         for chunk in _chunks(list(uris), ITEMS_PER_WRITE):
             snapshot = self._call("POST /playlists/{id}/items", partial(
-                _add_items, playlist_id=playlist_id, uris=chunk), parsing.snapshot,
-                idempotent=False)
+                Spotify.playlist_add_items, playlist_id=playlist_id, items=chunk,
+            ), parsing.snapshot, idempotent=False)
         return snapshot
 
     def replace_items(self, playlist_id: str, uris: Sequence[str]) -> str | None:
         """Set the items: PUT the first 100 (idempotent), then POST the rest in order."""
         uris = list(uris)
-        snapshot = self._call("PUT /playlists/{id}/items", lambda sp: sp.playlist_replace_items(
-            playlist_id, uris[:ITEMS_PER_WRITE]), parsing.snapshot)
+        snapshot = self._call("PUT /playlists/{id}/items", partial(
+            Spotify.playlist_replace_items, playlist_id=playlist_id,
+            items=uris[:ITEMS_PER_WRITE],
+        ), parsing.snapshot)
         return self.add_items(playlist_id, uris[ITEMS_PER_WRITE:]) or snapshot
 
     def change_playlist_details(self, playlist_id: str, *, name: str | None = None,
                                 description: str | None = None,
                                 public: bool | None = None) -> None:
-        self._call("PUT /playlists/{id}", lambda sp: sp.playlist_change_details(
-            playlist_id, name=name, public=public, description=description,
+        self._call("PUT /playlists/{id}", partial(
+            Spotify.playlist_change_details, playlist_id=playlist_id, name=name, public=public,
+            description=description,
         ), _ignore, expect_body=False)
 
     def unfollow_playlist(self, playlist_id: str) -> None:
@@ -327,37 +334,8 @@ class SpotifyGateway:
             )
 
 
-# Requests whose arguments change per call (a chunk, a cursor, an offset), bound once.
-def _at(request: Callable[[spotipy.Spotify, int], Any], offset: int) -> Request:
-    return lambda sp: request(sp, offset)
-
-
-def _followed_page(sp: spotipy.Spotify, *, limit: int, after: str | None) -> Any:
-    return sp.current_user_followed_artists(limit=limit, after=after)
-
-
-def _albums(sp: spotipy.Spotify, *, ids: Sequence[str], market: str | None) -> Any:
-    return sp.albums(list(ids), market=market)
-
-
-def _tracks(sp: spotipy.Spotify, *, ids: Sequence[str], market: str | None) -> Any:
-    return sp.tracks(list(ids), market=market)
-
-
-def _track(sp: spotipy.Spotify, *, track_id: str, market: str | None) -> Any:
-    return sp.track(track_id, market=market)
-
-
-def _add_items(sp: spotipy.Spotify, *, playlist_id: str, uris: Sequence[str]) -> Any:
-    return sp.playlist_add_items(playlist_id, list(uris))
-
-
-def _batch_of_albums(raw: Any) -> list[tuple[AlbumTracks, parsing.Json]]:
-    return [parsing.album_tracks(a) for a in raw["albums"] if a]
-
-
-def _chunks[T](items: Sequence[T], size: int) -> list[Sequence[T]]:
-    return [items[i : i + size] for i in range(0, len(items), size)]
+def _chunks[T](items: Sequence[T], size: int) -> list[list[T]]:
+    return [list(items[i : i + size]) for i in range(0, len(items), size)]
 
 
 def _ignore(raw: Any) -> None:

@@ -116,6 +116,11 @@ def album_tracks(data: Json) -> tuple[AlbumTracks, Json]:
     return AlbumTracks(parsed, tuple(tracks(page.get("items") or (), parsed))), page
 
 
+def album_batch(raw: Any) -> list[tuple[AlbumTracks, Json]]:
+    """``GET /albums?ids=``: ``null`` for an id Spotify does not know."""
+    return [album_tracks(a) for a in raw["albums"] if a]
+
+
 def page[T](raw: Any, parse: Callable[[Iterable[Any]], Iterable[T]]) -> Page[T]:
     if not isinstance(raw, dict) or not isinstance(raw.get("items"), list):
         raise TypeError("not a paging object")
