@@ -28,18 +28,7 @@ import requests
 import spotipy
 from urllib3.exceptions import MaxRetryError, NewConnectionError
 
-from .errors import (
-    SpotifyAuthError,
-    SpotifyBadRequest,
-    SpotifyError,
-    SpotifyForbidden,
-    SpotifyNotFound,
-    SpotifyOwnerNeedsPremium,
-    SpotifyRateLimited,
-    SpotifyUnavailable,
-    SpotifyUserNotRegistered,
-    SpotifyWriteUnconfirmed,
-)
+from . import errors
 from .retry import backoff_delay, retrying_session
 
 T = TypeVar("T")
@@ -68,12 +57,12 @@ class TokenHolder:
                 return
             try:
                 token = self.refresher()
-            except SpotifyError:
+            except errors.SpotifyError:
                 raise
             except Exception as exc:
-                raise SpotifyAuthError("refreshing the access token failed") from exc
+                raise errors.SpotifyAuthError("refreshing the access token failed") from exc
             if not token:
-                raise SpotifyAuthError("refreshing the access token gave no token")
+                raise errors.SpotifyAuthError("refreshing the access token gave no token")
             self.current, self.refresh_count = token, self.refresh_count + 1
 
 
@@ -93,7 +82,7 @@ class RateGate:
             extra = max(0.0, now + retry_after - max(self._resume_at, now))
             too_long = retry_after > self._max_wait or self.waited + extra > self._budget
             if quota_exceeded or too_long:
-                raise SpotifyRateLimited(max(1, math.ceil(retry_after)),
+                raise errors.SpotifyRateLimited(max(1, math.ceil(retry_after)),
                                          quota_exceeded=quota_exceeded)
             self.waited += extra
             self._resume_at = max(self._resume_at, now + retry_after)
@@ -143,7 +132,7 @@ class CallPolicy:
         refreshed = False
         while True:
             if self.closed:
-                raise SpotifyUnavailable(f"{op}: the gateway is closed")
+                raise errors.SpotifyUnavailable(f"{op}: the gateway is closed")
             self._gate.wait()
             token = self.tokens.current
             try:
@@ -163,7 +152,7 @@ class CallPolicy:
                 logger.warning("Spotify %s: 429, Retry-After %.1fs", op, wait)
                 rate_limited += 1
                 if rate_limited > MAX_RATE_LIMIT_RETRIES:
-                    raise SpotifyRateLimited(max(1, math.ceil(wait))) from None
+                    raise errors.SpotifyRateLimited(max(1, math.ceil(wait))) from None
                 self._gate.hold(wait, quota_exceeded="QUOTA_EXCEEDED" in f"{exc.reason} {exc.msg}")
                 continue
             except requests.RequestException as exc:
@@ -174,11 +163,11 @@ class CallPolicy:
                 return parse(raw)
             except (KeyError, TypeError, ValueError) as exc:
                 if not idempotent:
-                    raise SpotifyWriteUnconfirmed(
+                    raise errors.SpotifyWriteUnconfirmed(
                         f"{op}: applied but the answer was unreadable; not repeated", applied=True
                     ) from exc
                 if malformed >= self._max_retries:
-                    raise SpotifyUnavailable(f"{op}: unreadable answer") from exc
+                    raise errors.SpotifyUnavailable(f"{op}: unreadable answer") from exc
                 malformed += 1
                 self._sleep(backoff_delay(malformed, 0.2, self._rng))
 
@@ -190,25 +179,26 @@ def _retry_after(exc: spotipy.SpotifyException) -> float:
         return 1.0
 
 
-def mapped(op: str, exc: spotipy.SpotifyException) -> SpotifyError:
+def mapped(op: str, exc: spotipy.SpotifyException) -> errors.SpotifyError:
     """The app's error for an HTTP error status that is not retried any more."""
     status, detail = exc.http_status, f"{op}: HTTP {exc.http_status}"
     message = str(exc.msg or "").rsplit(":\n", 1)[-1].strip()  # spotipy: "URL:\n message"
     if status == 401:
-        return SpotifyAuthError(f"{op}: access token rejected")
+        return errors.SpotifyAuthError(f"{op}: access token rejected")
     if status == 403:
         if _OWNER_NEEDS_PREMIUM.search(message):
-            return SpotifyOwnerNeedsPremium(detail)
+            return errors.SpotifyOwnerNeedsPremium(detail)
         not_registered = _NOT_REGISTERED.search(message)
-        return SpotifyUserNotRegistered(detail) if not_registered else SpotifyForbidden(detail)
+        forbidden = errors.SpotifyUserNotRegistered if not_registered else errors.SpotifyForbidden
+        return forbidden(detail)
     if status == 404:
-        return SpotifyNotFound(detail)
+        return errors.SpotifyNotFound(detail)
     if status == 400:
-        return SpotifyBadRequest(f"{detail}: {message[:200]}")
-    return SpotifyUnavailable(detail) if (status or 0) >= 500 else SpotifyError(detail)
+        return errors.SpotifyBadRequest(f"{detail}: {message[:200]}")
+    return (errors.SpotifyUnavailable if (status or 0) >= 500 else errors.SpotifyError)(detail)
 
 
-def _no_answer(op: str, exc: requests.RequestException, *, idempotent: bool) -> SpotifyError:
+def _no_answer(op: str, exc: requests.RequestException, *, idempotent: bool) -> errors.SpotifyError:
     """A write that may have reached Spotify is unconfirmed (never repeated); anything else is
     an outage that survived the retries."""
     reason: Any = exc.args[0] if exc.args else None
@@ -217,7 +207,7 @@ def _no_answer(op: str, exc: requests.RequestException, *, idempotent: bool) -> 
     if not idempotent and not never_sent:
         what = "timed out" if isinstance(exc, requests.Timeout) else "connection lost"
         logger.warning("Spotify %s: %s; not repeated", op, what)
-        return SpotifyWriteUnconfirmed(f"{op}: {what}; not repeated", applied=None)
+        return errors.SpotifyWriteUnconfirmed(f"{op}: {what}; not repeated", applied=None)
     logger.warning("Spotify %s failed: %s", op, type(exc).__name__)
-    return SpotifyUnavailable(f"{op}: {type(exc).__name__}")
+    return errors.SpotifyUnavailable(f"{op}: {type(exc).__name__}")
 

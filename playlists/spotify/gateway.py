@@ -23,16 +23,7 @@ from typing import Any, Self
 import spotipy
 from spotipy import Spotify
 
-from playlists.music import (
-    Album,
-    AlbumTracks,
-    Artist,
-    Page,
-    PlaylistSummary,
-    SpotifyUser,
-    TimeRange,
-    Track,
-)
+from playlists import music
 
 from . import parsing
 from .calls import CallPolicy
@@ -125,25 +116,26 @@ class SpotifyGateway:
         return items if max_items is None else items[:max_items]
 
     # -- the user -------------------------------------------------------------------------
-    def current_user(self) -> SpotifyUser:
+    def current_user(self) -> music.SpotifyUser:
         return self._call("GET /me", Spotify.current_user, parsing.user)
 
-    def top_artists(self, time_range: TimeRange = "medium_term", limit: int = 50) -> list[Artist]:
+    def top_artists(self, time_range: music.TimeRange = "medium_term", limit: int = 50
+                    ) -> list[music.Artist]:
         """The user's top artists, best first (``user-top-read``)."""
         return self._paged("GET /me/top/artists", partial(
             Spotify.current_user_top_artists, limit=min(limit, PAGE_LIMIT), time_range=time_range,
         ), parsing.artists, max_items=limit)
 
-    def user_top_tracks(self, time_range: TimeRange = "medium_term", limit: int = 50
-                        ) -> list[Track]:
+    def user_top_tracks(self, time_range: music.TimeRange = "medium_term", limit: int = 50
+                        ) -> list[music.Track]:
         """The user's own top tracks, best first (``user-top-read``)."""
         return self._paged("GET /me/top/tracks", partial(
             Spotify.current_user_top_tracks, limit=min(limit, PAGE_LIMIT), time_range=time_range,
         ), parsing.tracks, max_items=limit)
 
-    def followed_artists(self, limit: int = 50) -> list[Artist]:
+    def followed_artists(self, limit: int = 50) -> list[music.Artist]:
         """Artists the user follows, following the ``after`` cursor (``user-follow-read``)."""
-        artists: list[Artist] = []
+        artists: list[music.Artist] = []
         after: str | None = None
         while len(artists) < limit:
             page = self._call("GET /me/following", partial(
@@ -155,49 +147,50 @@ class SpotifyGateway:
                 break
         return artists[:limit]
 
-    def saved_tracks_page(self, offset: int = 0) -> Page[Track]:
+    def saved_tracks_page(self, offset: int = 0) -> music.Page[music.Track]:
         """50 of the user's saved tracks, newest first (``user-library-read``)."""
         return self._call("GET /me/tracks", partial(
             Spotify.current_user_saved_tracks, limit=PAGE_LIMIT, offset=offset,
         ), partial(parsing.page, parse=parsing.saved_tracks))
 
     # -- catalogue ------------------------------------------------------------------------
-    def artist(self, artist_id: str) -> Artist:
+    def artist(self, artist_id: str) -> music.Artist:
         return self._call("GET /artists/{id}", partial(Spotify.artist, artist_id=artist_id),
                           parsing.artist)
 
-    def search_artists(self, query: str, *, limit: int = 10) -> list[Artist]:
+    def search_artists(self, query: str, *, limit: int = 10) -> list[music.Artist]:
         return list(self._search(query, "artist", limit, 0, parsing.artists).items)
 
-    def search_tracks(self, query: str, *, limit: int = 10, offset: int = 0) -> list[Track]:
+    def search_tracks(self, query: str, *, limit: int = 10, offset: int = 0) -> list[music.Track]:
         """Tracks in Spotify's search order (relevance and, undocumented, popularity)."""
         return list(self.search_track_page(query, limit=limit, offset=offset).items)
 
-    def search_track_page(self, query: str, *, limit: int = 10, offset: int = 0) -> Page[Track]:
+    def search_track_page(self, query: str, *, limit: int = 10, offset: int = 0
+                          ) -> music.Page[music.Track]:
         """A page of ``search_tracks`` and the number of results in all: how deep the page
         sits in the artist's results (Spotify rejects offset + limit beyond 1,000)."""
         return self._search(query, "track", limit, offset, parsing.tracks)
 
     def _search[T](self, query: str, kind: str, limit: int, offset: int,
-                   parse: Callable[[Iterable[Any]], list[T]]) -> Page[T]:
+                   parse: Callable[[Iterable[Any]], list[T]]) -> music.Page[T]:
         if not self._extended("search_limit"):
             limit = min(limit, DEV_PAGE_LIMIT)
 
-        def page(raw: Any) -> Page[T]:
+        def page(raw: Any) -> music.Page[T]:
             found = raw.get(f"{kind}s") or {}
             items = tuple(parse(found.get("items") or ()))
-            return Page(items, int(found.get("total") or len(items)))
+            return music.Page(items, int(found.get("total") or len(items)))
 
         return self._call(f"GET /search type={kind}", partial(
             Spotify.search, q=query, limit=limit, offset=offset, type=kind, market=self.market,
         ), page)
 
     def artist_albums(self, artist_id: str, include_groups: Sequence[str] = ALL_GROUPS, *,
-                      max_items: int | None = None, offset: int = 0) -> list[Album]:
+                      max_items: int | None = None, offset: int = 0) -> list[music.Album]:
         """The artist's releases from ``offset`` in Spotify's order (groups, then newest
         first); ``max_items`` stops paging early."""
 
-        def fetch(limit: int) -> list[Album]:
+        def fetch(limit: int) -> list[music.Album]:
             return self._paged("GET /artists/{id}/albums", partial(
                 Spotify.artist_albums, artist_id=artist_id, include_groups=",".join(include_groups),
                 country=self.market, limit=limit,
@@ -210,20 +203,20 @@ class SpotifyGateway:
                 self._refused.add("albums_limit")
         return fetch(DEV_PAGE_LIMIT)
 
-    def album(self, album_id: str) -> AlbumTracks:
+    def album(self, album_id: str) -> music.AlbumTracks:
         """An album with all its tracks: ``GET /albums/{id}`` embeds the first 50."""
         return self._rest_of_album(*self._call("GET /albums/{id}", partial(
             Spotify.album, album_id=album_id, market=self.market), parsing.album_tracks))
 
-    def _rest_of_album(self, detail: AlbumTracks, page: parsing.Json) -> AlbumTracks:
+    def _rest_of_album(self, detail: music.AlbumTracks, page: parsing.Json) -> music.AlbumTracks:
         if int(page.get("total") or 0) <= len(detail.tracks):
             return detail
         rest = self._paged("GET /albums/{id}/tracks", partial(
             Spotify.album_tracks, album_id=detail.album.id, limit=PAGE_LIMIT, market=self.market,
         ), partial(parsing.tracks, on_album=detail.album), offset=len(detail.tracks))
-        return AlbumTracks(detail.album, detail.tracks + tuple(rest))
+        return music.AlbumTracks(detail.album, detail.tracks + tuple(rest))
 
-    def albums(self, album_ids: Sequence[str]) -> list[AlbumTracks]:
+    def albums(self, album_ids: Sequence[str]) -> list[music.AlbumTracks]:
         """Several albums with tracks: ``?ids=`` batches in Extended Quota, else one by one."""
         ids = list(dict.fromkeys(album_ids))
         if len(ids) > 1 and self._extended("batch_albums"):
@@ -235,7 +228,7 @@ class SpotifyGateway:
                 self._refused.add("batch_albums")
         return [self.album(album_id) for album_id in ids]
 
-    def tracks(self, track_ids: Sequence[str]) -> list[Track]:
+    def tracks(self, track_ids: Sequence[str]) -> list[music.Track]:
         """Full track objects (ISRC, popularity in Extended Quota)."""
         ids = list(dict.fromkeys(track_ids))
         if self._extended("batch_tracks"):
@@ -249,7 +242,7 @@ class SpotifyGateway:
                                                        market=self.market), parsing.track)
                 for track_id in ids]
 
-    def artist_top_tracks(self, artist_id: str) -> list[Track] | None:
+    def artist_top_tracks(self, artist_id: str) -> list[music.Track] | None:
         """Spotify's top tracks (Extended Quota only); ``None`` when not available."""
         if not self._extended("top_tracks"):
             return None
@@ -262,13 +255,14 @@ class SpotifyGateway:
             return None
 
     # -- playlists ------------------------------------------------------------------------
-    def current_user_playlists(self, *, limit: int = 50, offset: int = 0) -> list[PlaylistSummary]:
+    def current_user_playlists(self, *, limit: int = 50, offset: int = 0
+                               ) -> list[music.PlaylistSummary]:
         """One page of the user's playlists, most recently added first, read now."""
         return self._call("GET /me/playlists", partial(
             Spotify.current_user_playlists, limit=min(limit, PAGE_LIMIT), offset=offset,
         ), lambda raw: [parsing.playlist(p) for p in raw.get("items") or () if p])
 
-    def get_playlist(self, playlist_id: str) -> PlaylistSummary:
+    def get_playlist(self, playlist_id: str) -> music.PlaylistSummary:
         return self._call("GET /playlists/{id}", partial(
             Spotify.playlist, playlist_id=playlist_id, fields=PLAYLIST_FIELDS), parsing.playlist)
 
@@ -281,7 +275,7 @@ class SpotifyGateway:
         ), parsing.item_uris, offset=offset)
 
     def create_playlist(self, name: str, *, description: str = "",
-                        public: bool = False) -> PlaylistSummary:
+                        public: bool = False) -> music.PlaylistSummary:
         """POST /me/playlists (spotipy 2.26's ``current_user_playlist_create``)."""
         return self._call("POST /me/playlists", partial(
             Spotify.current_user_playlist_create, name=name, public=public, collaborative=False,

@@ -11,16 +11,7 @@ import dataclasses
 from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
-from playlists.music import (
-    Album,
-    AlbumTracks,
-    Artist,
-    ArtistRef,
-    Page,
-    PlaylistSummary,
-    SpotifyUser,
-    Track,
-)
+from playlists import music
 
 if TYPE_CHECKING:
     from _typeshed import DataclassInstance
@@ -49,55 +40,56 @@ def _images(data: Json) -> tuple[str, ...]:
     return tuple(img["url"] for img in data.get("images") or () if img and img.get("url"))
 
 
-def _refs(items: Iterable[Json] | None) -> tuple[ArtistRef, ...]:
-    return tuple(ArtistRef(str(a["id"]), str(a.get("name") or "")) for a in items or () if a)
+def _refs(items: Iterable[Json] | None) -> tuple[music.ArtistRef, ...]:
+    return tuple(music.ArtistRef(str(a["id"]), str(a.get("name") or "")) for a in items or () if a)
 
 
-def user(data: Json) -> SpotifyUser:
-    return _read(SpotifyUser, data)
+def user(data: Json) -> music.SpotifyUser:
+    return _read(music.SpotifyUser, data)
 
 
-def artist(data: Json) -> Artist:
+def artist(data: Json) -> music.Artist:
     images = _images(data)
-    return _read(Artist, data, "artist", genres=tuple(data.get("genres") or ()),
+    return _read(music.Artist, data, "artist", genres=tuple(data.get("genres") or ()),
                  image_url=images[0] if images else None)
 
 
-def album(data: Json) -> Album:
-    return _read(Album, data, "album", album_type=str(data.get("album_type") or "album").lower(),
+def album(data: Json) -> music.Album:
+    album_type = str(data.get("album_type") or "album").lower()
+    return _read(music.Album, data, "album", album_type=album_type,
                  artists=_refs(data.get("artists")), image_urls=_images(data))
 
 
-def track(data: Json, on_album: Album | None = None) -> Track:
+def track(data: Json, on_album: music.Album | None = None) -> music.Track:
     """A full or simplified track; simplified album tracks get ``on_album`` attached."""
     album_data = data.get("album")
-    return _read(Track, data, "track", artists=_refs(data.get("artists")),
+    return _read(music.Track, data, "track", artists=_refs(data.get("artists")),
                  album=album(album_data) if album_data else on_album,
                  isrc=(data.get("external_ids") or {}).get("isrc"))
 
 
-def playlist(data: Json) -> PlaylistSummary:
+def playlist(data: Json) -> music.PlaylistSummary:
     items_ref = data.get("items") or data.get("tracks")  # "items" since February 2026
     count = int(items_ref.get("total") or 0) if isinstance(items_ref, Mapping) else 0
-    return _read(PlaylistSummary, data, "playlist", item_count=count,
+    return _read(music.PlaylistSummary, data, "playlist", item_count=count,
                  external_url=(data.get("external_urls") or {}).get("spotify"),
                  owner_id=(data.get("owner") or {}).get("id"))
 
 
-def tracks(items: Iterable[Json | None], on_album: Album | None = None) -> list[Track]:
+def tracks(items: Iterable[Json | None], on_album: music.Album | None = None) -> list[music.Track]:
     """Tracks from a list, skipping ``null`` entries and local files (they have no id)."""
     return [track(t, on_album) for t in items if t and t.get("id") and not t.get("is_local")]
 
 
-def artists(items: Iterable[Json | None]) -> list[Artist]:
+def artists(items: Iterable[Json | None]) -> list[music.Artist]:
     return [artist(a) for a in items if a]
 
 
-def albums(items: Iterable[Json | None]) -> list[Album]:
+def albums(items: Iterable[Json | None]) -> list[music.Album]:
     return [album(a) for a in items if a]
 
 
-def saved_tracks(items: Iterable[Json | None]) -> list[Track]:
+def saved_tracks(items: Iterable[Json | None]) -> list[music.Track]:
     return tracks([(entry or {}).get("track") for entry in items])
 
 
@@ -109,22 +101,22 @@ def item_uris(items: Iterable[Any]) -> list[str | None]:
     return [uri if isinstance(uri, str) else None for uri in uris]
 
 
-def album_tracks(data: Json) -> tuple[AlbumTracks, Json]:
+def album_tracks(data: Json) -> tuple[music.AlbumTracks, Json]:
     """A full album object → the album, its first page of tracks, and that page (for paging)."""
     parsed = album(data)
     page = data.get("tracks") or {"items": [], "total": 0}
-    return AlbumTracks(parsed, tuple(tracks(page.get("items") or (), parsed))), page
+    return music.AlbumTracks(parsed, tuple(tracks(page.get("items") or (), parsed))), page
 
 
-def album_batch(raw: Any) -> list[tuple[AlbumTracks, Json]]:
+def album_batch(raw: Any) -> list[tuple[music.AlbumTracks, Json]]:
     """``GET /albums?ids=``: ``null`` for an id Spotify does not know."""
     return [album_tracks(a) for a in raw["albums"] if a]
 
 
-def page[T](raw: Any, parse: Callable[[Iterable[Any]], Iterable[T]]) -> Page[T]:
+def page[T](raw: Any, parse: Callable[[Iterable[Any]], Iterable[T]]) -> music.Page[T]:
     if not isinstance(raw, dict) or not isinstance(raw.get("items"), list):
         raise TypeError("not a paging object")
-    return Page(tuple(parse(raw["items"])), int(raw.get("total") or 0))
+    return music.Page(tuple(parse(raw["items"])), int(raw.get("total") or 0))
 
 
 def snapshot(raw: Any) -> str | None:
