@@ -11,7 +11,7 @@ PORT ?= 8000
 PYTEST_ARGS ?=
 STAGE ?= prod
 
-.PHONY: help run test lint bench package deploy update logs check-deploy clean browser
+.PHONY: help run test lint typecheck bench package deploy update logs check-deploy clean browser
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -42,8 +42,12 @@ browser: ## Install Debian's chromium for the end-to-end tests (if missing)
 lint: $(VENV)/.dev-installed ## ruff
 	$(BIN)/ruff check .
 
-test: $(VENV)/.dev-installed browser ## Run the whole test suite (lint, unit, integration, browser)
+typecheck: $(VENV)/.dev-installed ## mypy with django-stubs (strict for playlists/services and playlists/spotify; see pyproject.toml)
+	MOODYSTREAM_IGNORE_DOTENV=1 $(BIN)/mypy
+
+test: $(VENV)/.dev-installed browser ## Run the whole test suite (lint, type check, unit, integration, browser)
 	$(BIN)/ruff check .
+	MOODYSTREAM_IGNORE_DOTENV=1 $(BIN)/mypy
 	MOODYSTREAM_IGNORE_DOTENV=1 $(BIN)/python -m pytest $(PYTEST_ARGS)
 
 bench: $(VENV)/.dev-installed ## Benchmarks against the emulator; prints a table
@@ -66,4 +70,4 @@ logs: ## Follow the function's logs (needs AWS credentials)
 	bash deploy/zappa.sh tail $(STAGE) --since 1h
 
 clean: ## Remove virtualenvs, caches and build output
-	rm -rf $(VENV) .venv-lambda build staticfiles .pytest_cache .ruff_cache test-artifacts
+	rm -rf $(VENV) .venv-lambda build staticfiles .pytest_cache .ruff_cache .mypy_cache test-artifacts

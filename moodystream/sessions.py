@@ -69,4 +69,5 @@ class SessionStore(SignedCookieStore):
             return {}
 
     def _get_session_key(self) -> str:
-        return seal(self._session)
+        # SessionBase._session is a property django-stubs does not declare.
+        return seal(self._session)  # type: ignore[attr-defined]

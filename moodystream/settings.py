@@ -101,6 +101,11 @@ SPOTIFY_API_BASE_URL = env.str(
 SPOTIFY_ACCOUNTS_BASE_URL = env.str(
     "SPOTIFY_ACCOUNTS_BASE_URL", default="" if DEMO_MODE else "https://accounts.spotify.com/"
 )
+# Where "Open in Spotify" links and the embedded player point ({base}/playlist/<id>,
+# {base}/embed/playlist/<id>). Empty = automatic (playlists/web_player.py): in demo mode the
+# mounted emulator's web player (DEMO_EMULATOR_PATH + "/open") on the host serving the
+# request, otherwise https://open.spotify.com.
+SPOTIFY_WEB_BASE_URL = env.str("SPOTIFY_WEB_BASE_URL", default="").rstrip("/")
 SPOTIFY_API_MODE = env.str("SPOTIFY_API_MODE", default="development")
 if SPOTIFY_API_MODE not in {"development", "extended"}:
     raise ImproperlyConfigured("SPOTIFY_API_MODE must be 'development' or 'extended'.")
@@ -171,6 +176,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    "playlists.csp.SpotifySourcesMiddleware",
     "playlists.middleware.SpotifyErrorMiddleware",
 ]
 
@@ -233,13 +239,15 @@ if IS_PRODUCTION:
     SECURE_HSTS_PRELOAD = True
 
 _spotify_accounts_origin = SPOTIFY_ACCOUNTS_BASE_URL.rstrip("/") or CSP.SELF
+# Images and frames come from Spotify (its CDN, its embed player). playlists.csp sets img-src
+# and frame-src per request: in demo mode the mounted emulator's covers and embed player on
+# the request's host (the port is only known then), or SPOTIFY_WEB_BASE_URL's embed player.
 SECURE_CSP = {
     "default-src": [CSP.SELF],
     "script-src": [CSP.SELF],
     "style-src": [CSP.SELF],
     "img-src": [
         CSP.SELF,
-        "data:",
         "https://i.scdn.co",
         "https://mosaic.scdn.co",
         "https://image-cdn-ak.spotifycdn.com",
@@ -295,4 +303,4 @@ LOGGING = {
         "spotipy": {"level": "WARNING"},
     },
 }
-CSRF_FAILURE_VIEW = "playlists.views.errors.csrf_failure"
+CSRF_FAILURE_VIEW = "playlists.views.error_pages.csrf_failure"

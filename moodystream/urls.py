@@ -12,7 +12,7 @@ if settings.ENABLE_ADMIN:
 
     urlpatterns.append(path("admin/", admin.site.urls))
 
-handler400 = "playlists.views.errors.bad_request"
-handler403 = "playlists.views.errors.permission_denied"
-handler404 = "playlists.views.errors.page_not_found"
-handler500 = "playlists.views.errors.server_error"
+handler400 = "playlists.views.error_pages.bad_request"
+handler403 = "playlists.views.error_pages.permission_denied"
+handler404 = "playlists.views.error_pages.page_not_found"
+handler500 = "playlists.views.error_pages.server_error"

@@ -25,7 +25,8 @@ def _with_demo_emulator(django_app):
 
     from spotify_emulator import DEMO_CLIENT, EmulatorConfig, create_app
 
-    emulator = create_app(EmulatorConfig(clients=[DEMO_CLIENT]))
+    # Covers at the emulator's own URLs: Spotify's CDN is out of reach in an offline demo.
+    emulator = create_app(EmulatorConfig(clients=[DEMO_CLIENT], image_host="emulator"))
     return DispatcherMiddleware(django_app, {settings.DEMO_EMULATOR_PATH: emulator})
 
 

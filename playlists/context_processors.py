@@ -1,15 +1,26 @@
-"""Template context every page needs: demo banner and who is connected."""
+"""Template context every page needs: demo banner, who is connected, the site's origin."""
 
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.exceptions import DisallowedHost
 from django.http import HttpRequest
 
 from playlists.connection import connected_user
 
 
+def site_origin(request: HttpRequest) -> str:
+    """``scheme://host`` for absolute URLs in page metadata; empty for a refused Host header
+    (the 400 page must render without it)."""
+    try:
+        return f"{request.scheme}://{request.get_host()}"
+    except DisallowedHost:
+        return ""
+
+
 def moodystream(request: HttpRequest) -> dict[str, object]:
     return {
         "demo_mode": settings.DEMO_MODE,
+        "site_origin": site_origin(request),
         "spotify_user": connected_user(request) if hasattr(request, "session") else None,
     }

@@ -158,7 +158,7 @@ class GeneratorForm(forms.Form):
         return " ".join((self.cleaned_data.get("description") or "").split())
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        cleaned = super().clean() or {}
         if cleaned.get("artist_source") == "picked" and not cleaned.get("picked_artists"):
             self.add_error("picked_artists", MESSAGES["picked_artists"])
         return cleaned

@@ -2,6 +2,9 @@
 
 Only the options (with their seed) and the ids of tracks the user removed are kept: the preview
 itself is regenerated from them deterministically, because 200 tracks do not fit in a cookie.
+
+A cookie written before the keys had these names (``gen`` holding ``o`` and ``rm``) is not
+read: that user's generator simply starts fresh.
 """
 
 from __future__ import annotations
@@ -13,11 +16,16 @@ from django.contrib.sessions.backends.base import SessionBase
 
 from playlists.services.options import GenerationOptions, InvalidOptions
 
-SESSION_KEY = "gen"
+SESSION_KEY = "generator"
+#: The fields of the generator's session entry.
+OPTIONS_FIELD = "options"
+REMOVED_FIELD = "removed_track_ids"
 SAVED_KEY = "saved"
 MAX_REMOVED = 50
 MAX_SAVED_REMEMBERED = 5
-TRACK_ID = re.compile(r"^[0-9A-Za-z]{22}$")
+#: A Spotify id (base-62, 22 characters): tracks and playlists alike.
+SPOTIFY_ID = re.compile(r"^[0-9A-Za-z]{22}$")
+_OLD_SESSION_KEY = "gen"  # before the keys were named; dropped when met
 
 
 @dataclass(frozen=True)
@@ -26,16 +34,25 @@ class GeneratorState:
     removed_track_ids: frozenset[str]
 
 
+def is_spotify_id(value: object) -> bool:
+    return isinstance(value, str) and bool(SPOTIFY_ID.match(value))
+
+
 def load(session: SessionBase) -> GeneratorState | None:
+    if _OLD_SESSION_KEY in session:
+        session.pop(_OLD_SESSION_KEY)
     data = session.get(SESSION_KEY)
-    if not isinstance(data, dict):
+    if not isinstance(data, dict) or not isinstance(data.get(OPTIONS_FIELD), dict):
         return None
     try:
-        options = GenerationOptions.from_dict(data.get("o", {}))
+        options = GenerationOptions.from_dict(data[OPTIONS_FIELD])
     except (InvalidOptions, TypeError):
         session.pop(SESSION_KEY, None)
         return None
-    removed = frozenset(r for r in data.get("rm", []) if isinstance(r, str) and TRACK_ID.match(r))
+    removed_ids = data.get(REMOVED_FIELD)
+    removed = frozenset(
+        r for r in (removed_ids if isinstance(removed_ids, list) else []) if is_spotify_id(r)
+    )
     return GeneratorState(options=options, removed_track_ids=removed)
 
 
@@ -45,16 +62,17 @@ def last_options(session: SessionBase) -> GenerationOptions | None:
 
 
 def start(session: SessionBase, options: GenerationOptions) -> None:
-    session[SESSION_KEY] = {"o": options.to_dict(), "rm": []}
+    session[SESSION_KEY] = {OPTIONS_FIELD: options.to_dict(), REMOVED_FIELD: []}
 
 
 def remove_track(session: SessionBase, track_id: str) -> bool:
     state = session.get(SESSION_KEY)
-    if not isinstance(state, dict) or not TRACK_ID.match(track_id):
+    if not isinstance(state, dict) or not is_spotify_id(track_id):
         return False
-    removed = [r for r in state.get("rm", []) if r != track_id]
+    earlier = state.get(REMOVED_FIELD)
+    removed = [r for r in (earlier if isinstance(earlier, list) else []) if r != track_id]
     removed.append(track_id)
-    state["rm"] = removed[-MAX_REMOVED:]
+    state[REMOVED_FIELD] = removed[-MAX_REMOVED:]
     session[SESSION_KEY] = state
     return True
 

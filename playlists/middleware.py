@@ -19,7 +19,7 @@ from playlists.spotify.errors import (
     SpotifyUnavailable,
     SpotifyUserNotRegistered,
 )
-from playlists.views.errors import rate_limited_context
+from playlists.views.error_pages import rate_limited_context
 
 logger = logging.getLogger(__name__)
 

@@ -16,4 +16,5 @@ urlpatterns = [
     path("save/", generator.save, name="save"),
     path("playlists/<str:playlist_id>/", generator.result, name="result"),
     path("artists/search/", artist_search.artist_search, name="artist_search"),
+    path("favicon.ico", pages.favicon, name="favicon"),
 ]

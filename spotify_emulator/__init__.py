@@ -2,10 +2,11 @@
 
 It emulates the accounts service (``/authorize`` consent page, ``/api/token``) and the
 Web API (``/v1/...``) with Spotify's JSON shapes as of late 2026, over a deterministic,
-seeded catalogue and a handful of demo users, or over a catalogue file. Two API modes: ``development`` (the
-February 2026 Development Mode restrictions: no popularity, no batch/top-tracks
-endpoints, limit 10 on search and artist albums, five allow-listed users) and
-``extended`` (Extended Quota Mode).
+seeded catalogue and a handful of demo users, or over a catalogue file. Two API modes:
+``development`` (the 2026 Development Mode restrictions: no batch/top-tracks endpoints,
+limit 10 on search and artist albums, five allow-listed users, and none of the fields
+Spotify's OpenAPI description marks deprecated — see :mod:`spotify_emulator.web_api.shapes`)
+and ``extended`` (Extended Quota Mode: the full objects).
 
 Typical use::
 

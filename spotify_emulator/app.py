@@ -20,7 +20,7 @@ from typing import Any
 from werkzeug.exceptions import MethodNotAllowed, NotFound
 from werkzeug.wrappers import Request, Response
 
-from . import accounts, control, dashboard
+from . import accounts, control, dashboard, images, webplayer
 from .catalogue import build_catalogue
 from .catalogue_file import load_catalogue_file
 from .clock import Clock
@@ -35,6 +35,10 @@ from .web_api.context import ApiContext
 from .web_api.routes import build_map
 
 log = logging.getLogger("spotify_emulator")
+
+#: The CDN and the web player: served before faults, rate limits and the request log (they are
+#: not the Web API, whose traffic the log counts).
+SITE_PREFIXES = ("/image/", "/mosaic/", "/open/")
 
 NOT_REGISTERED = ("Check settings on developer.spotify.com/dashboard, "
                   "the user may not be registered.")
@@ -144,7 +148,7 @@ class EmulatorApp:
             response = error_response(500, "Server error.")
         record.status = response.status_code
         record.duration_ms = round((time.perf_counter() - started) * 1000, 3)
-        if not request.path.startswith(("/_control", "/static/", "/dashboard")):
+        if not request.path.startswith(("/_control", "/static/", "/dashboard", *SITE_PREFIXES)):
             self.request_log.add(record)
         return response(environ, start_response)
 
@@ -165,6 +169,12 @@ class EmulatorApp:
             return control.handle(self, request)
         if path == "/static/consent.css":
             return accounts.stylesheet(request)
+        if path == "/static/favicon.svg":
+            return webplayer.favicon()
+        if path.startswith(("/image/", "/mosaic/")):
+            return images.serve(self, request)
+        if path.startswith("/open/"):
+            return webplayer.handle(self, request)
         if path == "/dashboard" or path.startswith("/dashboard/"):
             return dashboard.handle(self, request)
         delay = self.faults.latency_seconds()

@@ -15,6 +15,10 @@ from urllib.parse import urlsplit
 
 Mode = Literal["development", "extended"]
 MODES: tuple[str, ...] = ("development", "extended")
+#: Where image URLs point: Spotify's CDN (i.scdn.co, as the real API answers) or the
+#: emulator's own ``/image/`` and ``/mosaic/`` routes (the demo: works offline).
+ImageHost = Literal["spotify", "emulator"]
+IMAGE_HOSTS: tuple[str, ...] = ("spotify", "emulator")
 
 #: Spotify allows at most this many allow-listed users per Development Mode app.
 MAX_DEV_MODE_USERS = 5
@@ -144,10 +148,14 @@ class EmulatorConfig:
     search_noise: float = DEFAULT_SEARCH_NOISE
     #: Re-raise unexpected handler exceptions instead of answering 500 (in-process tests).
     raise_errors: bool = False
+    #: "spotify": Spotify-shaped CDN URLs; "emulator": the emulator's own generated covers.
+    image_host: ImageHost = "spotify"
 
     def __post_init__(self) -> None:
         if self.mode not in MODES:
             raise ValueError(f"mode must be one of {MODES}, not {self.mode!r}")
+        if self.image_host not in IMAGE_HOSTS:
+            raise ValueError(f"image_host must be one of {IMAGE_HOSTS}, not {self.image_host!r}")
         object.__setattr__(self, "clients", tuple(self.clients))
         ids = [c.client_id for c in self.clients]
         if len(set(ids)) != len(ids):
@@ -172,10 +180,12 @@ class EmulatorConfig:
 __all__ = [
     "DEFAULT_SEARCH_NOISE",
     "DEMO_CLIENT",
+    "IMAGE_HOSTS",
     "MAX_DEV_MODE_USERS",
     "MODES",
     "ClientApp",
     "EmulatorConfig",
+    "ImageHost",
     "Mode",
     "check_redirect_uri_allowed",
     "is_insecure_redirect_uri",

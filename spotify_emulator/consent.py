@@ -66,6 +66,7 @@ _PAGE = Template("""<!DOCTYPE html>
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="robots" content="noindex">
 <title>$title</title>
+<link rel="icon" href="$icon_url" type="image/svg+xml">
 <link rel="stylesheet" href="$css_url">
 </head>
 <body>
@@ -79,8 +80,9 @@ $content
 
 
 def render_page(title: str, content: str, css_url: str) -> str:
+    icon_url = css_url.rsplit("/", 1)[0] + "/favicon.svg"  # served beside the stylesheet
     return _PAGE.substitute(title=escape(title), css_url=escape(css_url), banner=escape(BANNER),
-                            content=content)
+                            icon_url=escape(icon_url), content=content)
 
 
 def render_consent(*, app_name: str, scopes: list[str], users: list[tuple[str, str]],

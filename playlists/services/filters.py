@@ -50,7 +50,7 @@ class TrackFilter:
 
     def track_reasons(self, track: Track) -> tuple[str, ...]:
         """Why this version may not be played (empty when it may)."""
-        reasons = sorted(track_versions(track) & self.exclude_versions)
+        reasons: list[str] = sorted(track_versions(track) & self.exclude_versions)
         if track.explicit and not self.allow_explicit:
             reasons.append("explicit")
         if track.is_playable is False:

@@ -11,14 +11,15 @@ import contextlib
 import datetime as dt
 import re
 from collections.abc import Sequence
+from typing import cast
 
 from playlists.spotify.errors import SpotifyForbidden, SpotifyNotFound
 from playlists.spotify.models import Artist, Track
 
 from .catalogue_plan import ArtistNeed
-from .errors import GenerationError
 from .fetching import fetch_materials
 from .filters import SavedLibrary, TrackFilter
+from .generation_error import GenerationError
 from .mixing import deep_cut_target, mix, shares
 from .options import GenerationOptions, default_description, default_playlist_name
 from .ports import CatalogueSource
@@ -45,12 +46,16 @@ def generate_preview(
     next candidate of the same artist and role.
     """
     notes: list[str] = []
-    artists, user_top, saved, _ = gateway.gather(
+    chosen, top, library, _ = gateway.gather(
         lambda: _choose_artists(gateway, options, notes),
         lambda: _user_top_tracks(gateway, options),
         lambda: _saved_tracks(gateway) if options.exclude_saved else [],
         lambda: _warm_playlists(gateway),
     )
+    # gather hands back the thunks' results in order; their types are the thunks'.
+    artists = cast(list[Artist], chosen)
+    user_top = cast(Sequence[Track], top)
+    saved = cast(Sequence[Track], library)
     materials = fetch_materials(gateway, artists, _needs(len(artists), options), options)
     rankings = [rank_artist(m, user_top) for m in materials]
     track_filter = TrackFilter(
@@ -105,15 +110,15 @@ def _choose_artists(
             )
         return artists
     found = gateway.map(lambda entry: _find_artist(gateway, entry), options.picked_artists)
-    artists: list[Artist] = []
+    picked: list[Artist] = []
     for entry, artist in zip(options.picked_artists, found, strict=True):
         if artist is None:
             notes.append(f"Spotify has no artist called “{entry}”.")
-        elif artist.id not in {a.id for a in artists}:
-            artists.append(artist)
-    if not artists:
+        elif artist.id not in {a.id for a in picked}:
+            picked.append(artist)
+    if not picked:
         raise GenerationError("Spotify found none of the artists you picked. Check the spelling.")
-    return artists
+    return picked
 
 
 def _find_artist(gateway: CatalogueSource, entry: str) -> Artist | None:

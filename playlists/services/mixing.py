@@ -28,8 +28,8 @@ from dataclasses import dataclass, field
 
 from playlists.spotify.models import Track
 
-from .errors import GenerationError
 from .filters import TrackFilter
+from .generation_error import GenerationError
 from .preview import PreviewEntry, Role
 from .ranking import ArtistRanking, RankedSong
 

@@ -31,6 +31,20 @@ class PreviewEntry:
     artist: Artist  # the favourite artist this track was picked for (its lead artist)
     why: tuple[str, ...] = ()  # the ranking evidence, e.g. ("search #1", "single")
 
+    @property
+    def evidence(self) -> tuple[str, ...]:
+        """Short reasons shown beside the track ("search #2", "single", "track 11 of 12").
+
+        Provisional (demo-ui): the ranking's hit evidence, and for a deep cut, which has
+        none, where it sits on its album; deep-cuts replaces this with the ranking's own.
+        """
+        if self.why:
+            return self.why
+        album = self.track.album
+        if self.role == "deep" and album is not None and album.total_tracks > 1:
+            return ("no sign of a hit", f"track {self.track.track_number} of {album.total_tracks}")
+        return ("no sign of a hit",) if self.role == "deep" else ()
+
 
 @dataclass(frozen=True)
 class Preview:

@@ -33,6 +33,7 @@ import threading
 import time
 import weakref
 from collections.abc import Callable
+from typing import cast
 
 from playlists.spotify.errors import (
     SpotifyError,
@@ -42,7 +43,7 @@ from playlists.spotify.errors import (
 )
 from playlists.spotify.models import PlaylistSummary, SavedPlaylist
 
-from .errors import GenerationError
+from .generation_error import GenerationError
 from .options import SPOTIFY_MAX_DESCRIPTION
 from .ports import PlaylistWriter
 from .preview import Preview
@@ -171,10 +172,12 @@ def save_playlist(
             return _finish(gateway, found, uris, on_progress, remove_on_failure=True)
         try:
             # Fill, and meanwhile look whether a concurrent save elsewhere created one too.
-            snapshot, winner = gateway.gather(
+            filled, oldest = gateway.gather(
                 lambda: _add(gateway, created.id, uris, 0),
                 lambda: _oldest_marked(gateway, marker, created),
             )
+            snapshot = cast(str | None, filled)  # gather returns the thunks' results in order
+            winner = cast(PlaylistSummary, oldest)
             if winner.id == created.id:
                 if on_progress:
                     on_progress(min(len(uris), ITEMS_PER_REQUEST), len(uris))

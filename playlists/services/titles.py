@@ -68,7 +68,7 @@ def fold(text: str) -> str:
     return " ".join(_NON_WORD.sub(" ", text).split())
 
 
-def annotations(title: str) -> list[str]:
+def title_annotations(title: str) -> list[str]:
     return [
         (a or b or c).strip().lower()
         for a, b, c in _ANNOTATION.findall(title)
@@ -84,7 +84,7 @@ def bare_title(title: str) -> str:
 @lru_cache(maxsize=65536)
 def title_versions(title: str) -> frozenset[VersionKind]:
     found = set()
-    for note in annotations(title):
+    for note in title_annotations(title):
         for kind, pattern in _VERSION_WORDS.items():
             if pattern.search(note):
                 found.add(kind)
@@ -116,7 +116,7 @@ def song_key(title: str) -> str:
     """
     kept = [
         fold(note)
-        for note in annotations(title)
+        for note in title_annotations(title)
         if not _EDITION.search(note) or any(p.search(note) for p in _VERSION_WORDS.values())
     ]
     kept = [k for k in kept if k]
@@ -125,7 +125,7 @@ def song_key(title: str) -> str:
 
 def is_reissue_title(title: str) -> bool:
     """"Song - 2011 Remaster", "Song - Radio Edit": the same song, not its first release."""
-    return any(_REISSUE_NOTE.search(note) for note in annotations(title))
+    return any(_REISSUE_NOTE.search(note) for note in title_annotations(title))
 
 
 def is_edition_album(album: Album) -> bool:

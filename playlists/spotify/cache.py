@@ -36,10 +36,10 @@ class TTLCache:
 
     def get(self, key: Hashable, default: Any = None) -> Any:
         with self._lock:
-            entry = self._entries.get(key, _MISSING)
-            if entry is _MISSING:
+            entry = self._entries.get(key)
+            if entry is None:
                 return default
-            expires, value = entry  # type: ignore[misc]
+            expires, value = entry
             if expires <= self._clock():
                 del self._entries[key]
                 return default

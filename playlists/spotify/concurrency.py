@@ -18,7 +18,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Hashable, Iterable, Sequence
 from concurrent.futures import FIRST_EXCEPTION, Future, ThreadPoolExecutor, wait
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -117,7 +117,7 @@ class Memo:
                 future = self._futures[key] = Future()
         assert future is not None
         if not owner:
-            return future.result()
+            return cast(T, future.result())
         try:
             value = compute()
         except BaseException as exc:

@@ -16,7 +16,8 @@ nothing is fetched twice, and fans look-ups out over a bounded pool sharing one
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+import functools
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any, TypeVar
 
 from . import parsing
@@ -171,7 +172,7 @@ class SpotifyGateway(PlaylistEndpoints):
 
         return self._memoised(("album", album_id), fetch, public=True)
 
-    def _rest_of_album(self, detail: AlbumTracks, page: dict[str, Any]) -> AlbumTracks:
+    def _rest_of_album(self, detail: AlbumTracks, page: Mapping[str, Any]) -> AlbumTracks:
         if int(page.get("total") or 0) <= len(detail.tracks):
             return detail
         tracks = self._offset_pages(
@@ -211,7 +212,7 @@ class SpotifyGateway(PlaylistEndpoints):
         for raw in raw_albums:
             detail, page = parsing.album_tracks(raw)
             full = self._rest_of_album(detail, page)
-            self._memoised(("album", full.album.id), lambda full=full: full, public=True)
+            self._memoised(("album", full.album.id), functools.partial(_same, full), public=True)
 
     def tracks(self, track_ids: Sequence[str]) -> list[Track]:
         """Full track objects (ISRC, popularity in Extended Quota)."""
@@ -230,7 +231,7 @@ class SpotifyGateway(PlaylistEndpoints):
             lambda raw: parsing.tracks(raw["tracks"]), ids=",".join(ids), market=self.market,
         )
         for track in found:
-            self._memoised(("track", track.id), lambda track=track: track)
+            self._memoised(("track", track.id), functools.partial(_same, track))
         return found
 
     def track(self, track_id: str) -> Track:
@@ -269,3 +270,8 @@ def _albums(items: Iterable[Any]) -> list[Album]:
 
 def _saved_tracks(items: Iterable[Any]) -> list[Track]:
     return parsing.tracks([(entry or {}).get("track") for entry in items])
+
+
+def _same[V](value: V) -> V:
+    """What a memo computes for a value already in hand (a batch fetched it)."""
+    return value

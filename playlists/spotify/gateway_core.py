@@ -6,8 +6,8 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Hashable, Iterable, Sequence
-from typing import Any, Self, TypeVar
+from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
+from typing import Any, Self, TypeVar, cast
 
 import requests
 import spotipy
@@ -153,7 +153,7 @@ class GatewayCore:
             def compute_cached() -> T:
                 hit = cache.get(cache_key)
                 if hit is not None:
-                    return hit
+                    return cast(T, hit)
                 value = compute()
                 cache.set(cache_key, value)
                 return value
@@ -171,7 +171,7 @@ class GatewayCore:
         *,
         limit: int,
         max_items: int | None = None,
-        first_page: dict[str, Any] | None = None,
+        first_page: Mapping[str, Any] | None = None,
         **params: Any,
     ) -> list[T]:
         """All items of an offset-paged list: page one, then the rest concurrently."""

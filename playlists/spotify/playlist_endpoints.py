@@ -81,7 +81,8 @@ class PlaylistEndpoints(GatewayCore):
         for chunk in chunks(list(uris), ITEMS_PER_WRITE):
             snapshot = self._write(
                 "POST /playlists/{id}/items",
-                lambda sp, chunk=chunk: sp._post(
+                # mypy cannot infer a lambda with a default argument
+                lambda sp, chunk=chunk: sp._post(  # type: ignore[misc]
                     f"playlists/{playlist_id}/items", payload={"uris": list(chunk)}
                 ),
                 _snapshot,

@@ -17,8 +17,8 @@ from playlists import generator_session
 from playlists.connection import connected_user, gateway_for
 from playlists.decorators import spotify_login_required
 from playlists.forms import GeneratorForm
-from playlists.services.errors import GenerationError
 from playlists.services.generation import generate_preview
+from playlists.services.generation_error import GenerationError
 from playlists.services.saving import (
     CHOOSE_A_MOODYSTREAM_PLAYLIST,
     RefreshRefused,
@@ -27,6 +27,7 @@ from playlists.services.saving import (
     save_playlist,
 )
 from playlists.spotify.errors import SpotifyNotFound
+from playlists.web_player import playlist_embed_url, playlist_url
 
 logger = logging.getLogger(__name__)
 
@@ -109,7 +110,7 @@ def save(request: HttpRequest) -> HttpResponse:
     if already:
         return redirect("playlists:result", playlist_id=already)
     replace_id = request.POST.get("replace_playlist_id") or None
-    if replace_id and not generator_session.TRACK_ID.match(replace_id):
+    if replace_id and not generator_session.is_spotify_id(replace_id):
         messages.warning(request, CHOOSE_A_MOODYSTREAM_PLAYLIST)
         return redirect("playlists:preview")
     with gateway_for(request) as gateway:
@@ -146,7 +147,7 @@ def save(request: HttpRequest) -> HttpResponse:
 @spotify_login_required
 @require_GET
 def result(request: HttpRequest, playlist_id: str) -> HttpResponse:
-    if not generator_session.TRACK_ID.match(playlist_id):
+    if not generator_session.is_spotify_id(playlist_id):
         raise Http404("not a Spotify playlist id")
     with gateway_for(request) as gateway:
         try:
@@ -158,8 +159,7 @@ def result(request: HttpRequest, playlist_id: str) -> HttpResponse:
         "generator/result.html",
         {
             "playlist": playlist,
-            "web_url": playlist.external_url
-            or f"https://open.spotify.com/playlist/{playlist.id}",
-            "embed_url": f"https://open.spotify.com/embed/playlist/{playlist.id}",
+            "web_url": playlist_url(request, playlist.id),
+            "embed_url": playlist_embed_url(request, playlist.id),
         },
     )

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import redirect, render
+from django.templatetags.static import static
 from django.views.decorators.http import require_GET
 
 from playlists.connection import connected_user
@@ -14,3 +15,10 @@ def home(request: HttpRequest) -> HttpResponse:
     if connected_user(request) is not None:
         return redirect("playlists:generator")
     return render(request, "pages/home.html")
+
+
+@require_GET
+def favicon(request: HttpRequest) -> HttpResponse:
+    """Browsers ask for /favicon.ico where a page names no icon; ours is an SVG (resolved per
+    request: the hashed name exists only once collectstatic has run)."""
+    return HttpResponsePermanentRedirect(static("favicon.svg"))

@@ -9,12 +9,17 @@ from werkzeug.wrappers import Request
 
 from ..config import ClientApp
 from ..ids import is_base62_id
+from ..images import ImageUrls
 from ..responses import ApiError
 from ..tokens import AccessToken
 from ..users import DemoUser
 
 if TYPE_CHECKING:
     from ..app import EmulatorApp
+
+#: Spotify's words for a malformed id (400) and for a well-formed one it does not know (404).
+INVALID_ID = "invalid id"
+NON_EXISTING_ID = "non existing id"
 
 
 class ApiContext:
@@ -30,6 +35,7 @@ class ApiContext:
         self.extended = app.mode == "extended"
         self.catalogue = app.catalogue
         self.state = app.state
+        self.images = ImageUrls.for_host(app.config.image_host, root)
 
     @property
     def user(self) -> DemoUser:
@@ -72,5 +78,5 @@ class ApiContext:
     @staticmethod
     def check_id(value: str) -> str:
         if not is_base62_id(value):
-            raise ApiError(400, "Invalid base62 id")
+            raise ApiError(400, INVALID_ID)
         return value

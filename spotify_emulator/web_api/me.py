@@ -10,7 +10,7 @@ from ..responses import ApiError, empty_response, json_response
 from ..state import iso_now
 from ..users import TIME_RANGES
 from . import shapes
-from .context import ApiContext
+from .context import INVALID_ID, ApiContext
 
 LIBRARY_MAX_URIS = 40
 #: URI type -> scope needed to save/remove it through /me/library.
@@ -58,7 +58,7 @@ def get_following(ctx: ApiContext) -> Response:
     limit = parse_limit(ctx.args, 20, 50)
     after = ctx.args.get("after") or None
     if after is not None and not is_base62_id(after):
-        raise ApiError(400, "Invalid base62 id")
+        raise ApiError(400, INVALID_ID)
     with ctx.state.lock:
         followed = list(ctx.state.libraries[ctx.user.id].followed_artists)
     cat = ctx.catalogue
@@ -99,7 +99,7 @@ def _library_uris(ctx: ApiContext) -> list[tuple[str, str, str]]:
         if kind not in LIBRARY_SCOPES:
             raise ApiError(400, f"Unsupported URI type: {kind}")
         if not is_base62_id(item_id) and kind not in ("user",):
-            raise ApiError(400, "Invalid base62 id")
+            raise ApiError(400, INVALID_ID)
         parsed.append((uri, kind, item_id))
     return parsed
 

@@ -1,7 +1,9 @@
 """Playlists: create, read, change details, add/replace/reorder/remove items, cover image.
 
 Only the owner may modify a playlist. Writes take at most 100 URIs and each returns a new
-``snapshot_id``.
+``snapshot_id``. Descriptions are at most 300 characters. Reads honour ``fields=``; in
+development mode a playlist the user neither owns nor collaborates on comes back as its
+metadata only (no items), as Spotify has answered Development Mode apps since February 2026.
 """
 
 from __future__ import annotations
@@ -16,20 +18,36 @@ from ..paging import offset_page, parse_limit, parse_offset
 from ..responses import ApiError, empty_response, json_response
 from ..state import Playlist, PlaylistEntry, iso_now
 from . import shapes
-from .context import ApiContext
+from .context import INVALID_ID, NON_EXISTING_ID, ApiContext
+from .fields import filter_fields
 
 MAX_URIS_PER_WRITE = 100
 MAX_IMAGE_BYTES = 256 * 1024
+MAX_DESCRIPTION_CHARS = 300
 
 
 def _playlist(ctx: ApiContext, playlist_id: str) -> Playlist:
     ApiContext.check_id(playlist_id)
     pl = ctx.state.playlists.get(playlist_id)
     if pl is None:
-        raise ApiError(404, "Resource not found")
+        raise ApiError(404, NON_EXISTING_ID)
     if not pl.public and pl.owner_id != ctx.user.id and not pl.collaborative:
-        raise ApiError(404, "Resource not found")  # private playlists of others are invisible
+        raise ApiError(404, NON_EXISTING_ID)  # private playlists of others are invisible
     return pl
+
+
+def _member(ctx: ApiContext, pl: Playlist) -> bool:
+    """The user owns or collaborates on ``pl`` (collaborative playlists: everyone who sees it)."""
+    return pl.owner_id == ctx.user.id or pl.collaborative
+
+
+def _description(value: object) -> str:
+    if not isinstance(value, str):
+        raise ApiError(400, "Invalid value for description")
+    if len(value) > MAX_DESCRIPTION_CHARS:
+        raise ApiError(400, f"Playlist description is longer than {MAX_DESCRIPTION_CHARS} "
+                            "characters")
+    return value
 
 
 def _require_owner(ctx: ApiContext, pl: Playlist) -> None:
@@ -65,9 +83,7 @@ def _create(ctx: ApiContext) -> Response:
         raise ApiError(400, "Missing required field: name")
     public = _bool(body, "public", True)
     collaborative = _bool(body, "collaborative", False)
-    description = body.get("description") or ""
-    if not isinstance(description, str):
-        raise ApiError(400, "Invalid value for description")
+    description = _description(body.get("description") or "")
     if collaborative and public:
         raise ApiError(400, "Collaborative playlists can only be private.")
     ctx.require_scope("playlist-modify-public" if public else "playlist-modify-private")
@@ -92,7 +108,8 @@ def create_user_playlist(ctx: ApiContext, user_id: str) -> Response:
 def get_playlist(ctx: ApiContext, playlist_id: str) -> Response:
     with ctx.state.lock:
         pl = _playlist(ctx, playlist_id)
-        return json_response(shapes.playlist_full(ctx, pl))
+        body = shapes.playlist_full(ctx, pl, with_items=ctx.extended or _member(ctx, pl))
+    return json_response(filter_fields(body, ctx.args.get("fields")))
 
 
 def put_playlist(ctx: ApiContext, playlist_id: str) -> Response:
@@ -105,9 +122,7 @@ def put_playlist(ctx: ApiContext, playlist_id: str) -> Response:
         name = body.get("name", pl.name)
         if not isinstance(name, str) or not name.strip():
             raise ApiError(400, "Invalid value for name")
-        description = body.get("description", pl.description)
-        if not isinstance(description, str):
-            raise ApiError(400, "Invalid value for description")
+        description = _description(body.get("description", pl.description))
         public = _bool(body, "public", pl.public)
         collaborative = _bool(body, "collaborative", pl.collaborative)
         if collaborative and public:
@@ -125,13 +140,13 @@ def get_items(ctx: ApiContext, playlist_id: str) -> Response:
     offset = parse_offset(ctx.args)
     with ctx.state.lock:
         pl = _playlist(ctx, playlist_id)
-        if pl.owner_id != ctx.user.id and not pl.collaborative:
-            # February 2026: items are only served to the owner or collaborators.
+        if not ctx.extended and not _member(ctx, pl):
+            # February 2026: Development Mode apps get items only for the owner or collaborators.
             raise ApiError(403, "Forbidden")
         if not pl.public:
             ctx.require_scope("playlist-read-private", "playlist-modify-private")
-        return json_response(shapes.playlist_items_page(ctx, pl, offset, limit,
-                                                        ctx.extra_args()))
+        page = shapes.playlist_items_page(ctx, pl, offset, limit, ctx.extra_args())
+    return json_response(filter_fields(page, ctx.args.get("fields")))
 
 
 def _uris(ctx: ApiContext, body: object, required: bool) -> list[str] | None:
@@ -161,7 +176,7 @@ def _check_track_uri(ctx: ApiContext, uri: str) -> None:
     if parts is None or parts[0] not in ("track", "episode"):
         raise ApiError(400, f"Invalid track uri: {uri}")
     if not is_base62_id(parts[1]):
-        raise ApiError(400, "Invalid base62 id")
+        raise ApiError(400, INVALID_ID)
     if parts[0] == "episode" or parts[1] not in ctx.catalogue.tracks:
         raise ApiError(400, f"Invalid track uri: {uri}")
 
@@ -259,7 +274,7 @@ def delete_items(ctx: ApiContext, playlist_id: str) -> Response:
 
 def get_images(ctx: ApiContext, playlist_id: str) -> Response:
     with ctx.state.lock:
-        return json_response(list(_playlist(ctx, playlist_id).images))
+        return json_response(ctx.images.playlist(ctx.catalogue, _playlist(ctx, playlist_id)))
 
 
 def put_image(ctx: ApiContext, playlist_id: str) -> Response:
@@ -279,8 +294,7 @@ def put_image(ctx: ApiContext, playlist_id: str) -> Response:
             raise ApiError(400, "Image must be a JPEG")
         pl.touch()
         key = pl.snapshot_id.encode().hex()[:32]
-        pl.images = [{"url": f"https://image-cdn-ak.spotifycdn.com/image/ab67706c0000da84{key}",
-                      "height": None, "width": None}]
+        pl.images = ctx.images.uploaded(key)
     return empty_response(202)
 
 

@@ -8,7 +8,7 @@ from functools import partial
 
 from werkzeug.routing import Map, Rule
 
-from . import catalog_views as cv
+from . import catalogue_endpoints as cv
 from . import me, playlists, search_view
 
 

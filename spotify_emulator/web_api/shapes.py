@@ -1,8 +1,11 @@
 """JSON shapes of Spotify objects, following the OpenAPI description.
 
-In development mode every ``popularity`` key is left out, as Spotify does since February
-2026; extended mode serves it. ``href``s point at the emulator (request host + mount);
-``external_urls`` keep pointing at open.spotify.com like the real thing.
+Development mode sends what Spotify sends Development Mode apps since February 2026: every
+field the description marks ``deprecated: true`` is left out (popularity, genres, followers,
+available_markets, label, preview_url, album_group, the user's country/email/product, the
+playlist's ``tracks`` and the item row's ``track``). Extended mode keeps them. ``href``s point
+at the emulator (request host + mount); ``external_urls`` keep pointing at open.spotify.com
+like the real thing.
 """
 
 from __future__ import annotations
@@ -10,30 +13,24 @@ from __future__ import annotations
 from typing import Any
 
 from ..catalogue import (
-    ALBUM_IMAGE_PREFIXES,
     ALBUM_MARKETS,
-    ARTIST_IMAGE_PREFIXES,
     Album,
     Artist,
     Track,
 )
+from ..ids import base62_id
 from ..paging import offset_page
 from ..state import Playlist, PlaylistEntry
 from ..users import DemoUser
 from .context import ApiContext
 
 OPEN = "https://open.spotify.com"
-IMAGE_HOST = "https://i.scdn.co/image/"
 
 
-def _images(prefixes: tuple[tuple[int, str], ...], key: str) -> list[dict]:
-    return [{"url": f"{IMAGE_HOST}{prefix}{key}", "height": size, "width": size}
-            for size, prefix in prefixes]
-
-
-def _with_popularity(ctx: ApiContext, obj: dict, popularity: int) -> dict:
+def _with_extended(ctx: ApiContext, obj: dict, **fields: Any) -> dict:
+    """``obj`` plus ``fields`` in extended mode (they are Development Mode removals)."""
     if ctx.extended:
-        obj["popularity"] = popularity
+        obj.update(fields)
     return obj
 
 
@@ -49,25 +46,23 @@ def artist_simple(ctx: ApiContext, a: Artist) -> dict:
 
 
 def artist_full(ctx: ApiContext, a: Artist) -> dict:
+    """Development mode: external_urls, href, id, images, name, type, uri and nothing else."""
     obj = artist_simple(ctx, a)
-    obj.update({
-        "followers": {"href": None, "total": a.followers},
-        "genres": list(a.genres),
-        "images": _images(ARTIST_IMAGE_PREFIXES, a.image_key) if a.kind == "artist" else [],
-    })
-    return _with_popularity(ctx, obj, a.popularity)
+    obj["images"] = ctx.images.artist(a) if a.kind == "artist" else []
+    return _with_extended(ctx, obj, followers={"href": None, "total": a.followers},
+                          genres=list(a.genres), popularity=a.popularity)
 
 
 def album_simple(ctx: ApiContext, al: Album, group: str | None = None) -> dict:
+    """``group``: the artist's relation to it, sent as ``album_group`` in extended mode only."""
     cat = ctx.catalogue
     obj = {
         "album_type": al.album_type,
         "total_tracks": len(al.track_ids),
-        "available_markets": list(ALBUM_MARKETS),
         "external_urls": {"spotify": f"{OPEN}/album/{al.id}"},
         "href": ctx.url(f"/albums/{al.id}"),
         "id": al.id,
-        "images": _images(ALBUM_IMAGE_PREFIXES, al.image_key),
+        "images": ctx.images.album(al),
         "name": al.name,
         "release_date": al.release_date,
         "release_date_precision": al.release_date_precision,
@@ -75,8 +70,9 @@ def album_simple(ctx: ApiContext, al: Album, group: str | None = None) -> dict:
         "uri": f"spotify:album:{al.id}",
         "artists": [artist_simple(ctx, cat.artists[a]) for a in al.artist_ids],
     }
+    _with_extended(ctx, obj, available_markets=list(ALBUM_MARKETS))
     if group is not None:
-        obj["album_group"] = group
+        _with_extended(ctx, obj, album_group=group)
     return obj
 
 
@@ -89,15 +85,13 @@ def album_full(ctx: ApiContext, al: Album) -> dict:
         "copyrights": [{"text": f"\u00a9 {al.year} {al.label}", "type": "C"},
                        {"text": f"\u2117 {al.year} {al.label}", "type": "P"}],
         "external_ids": {"upc": al.upc},
-        "genres": [],
-        "label": al.label,
     })
-    return _with_popularity(ctx, obj, al.popularity)
+    return _with_extended(ctx, obj, genres=[], label=al.label, popularity=al.popularity)
 
 
 def track_simple(ctx: ApiContext, t: Track) -> dict:
     cat = ctx.catalogue
-    return {
+    obj = {
         "artists": [artist_simple(ctx, cat.artists[a]) for a in t.artist_ids],
         "disc_number": t.disc_number,
         "duration_ms": t.duration_ms,
@@ -107,45 +101,49 @@ def track_simple(ctx: ApiContext, t: Track) -> dict:
         "id": t.id,
         "is_local": False,
         "name": t.name,
-        "preview_url": None,
         "track_number": t.track_number,
         "type": "track",
         "uri": f"spotify:track:{t.id}",
     }
+    return _with_extended(ctx, obj, available_markets=list(ALBUM_MARKETS), preview_url=None)
 
 
 def track_full(ctx: ApiContext, t: Track) -> dict:
     obj = track_simple(ctx, t)
     obj["album"] = album_simple(ctx, ctx.catalogue.albums[t.album_id])
-    obj["external_ids"] = {"isrc": t.isrc}
-    return _with_popularity(ctx, obj, t.popularity)
+    obj["external_ids"] = {"isrc": t.isrc}  # kept: the February removal was reverted in March
+    return _with_extended(ctx, obj, popularity=t.popularity)
 
 
-def user_images(user: DemoUser) -> list[dict]:
-    if not user.has_image:
-        return []
-    return [{"url": f"{IMAGE_HOST}ab6775700000ee85{user.id.encode().hex():0<24}", "height": 300,
-             "width": 300},
-            {"url": f"{IMAGE_HOST}ab67757000003b82{user.id.encode().hex():0<24}", "height": 64,
-             "width": 64}]
+def user_images(ctx: ApiContext, user: DemoUser) -> list[dict]:
+    return ctx.images.user(user) if user.has_image else []
+
+
+def account_id(user: DemoUser) -> str:
+    """May 2026's identifier for account linking: fixed per account, whatever the seed."""
+    return base62_id(0, "account", user.id)[:16]
 
 
 def user_public(ctx: ApiContext, user: DemoUser) -> dict:
-    return {
+    obj = {
         "display_name": user.display_name,
         "external_urls": {"spotify": f"{OPEN}/user/{user.id}"},
-        "followers": {"href": None, "total": user.followers},
         "href": ctx.url(f"/users/{user.id}"),
         "id": user.id,
-        "images": user_images(user),
+        "images": user_images(ctx, user),
         "type": "user",
         "uri": f"spotify:user:{user.id}",
     }
+    return _with_extended(ctx, obj, followers={"href": None, "total": user.followers})
 
 
 def user_private(ctx: ApiContext, user: DemoUser) -> dict:
-    """``/me``: email needs user-read-email; country/product/filter need user-read-private."""
+    """``/me``. ``account_id`` in both modes. Extended mode only: email (needs
+    user-read-email), country, product and the explicit-content filter (user-read-private)."""
     obj = user_public(ctx, user)
+    obj["account_id"] = account_id(user)
+    if not ctx.extended:
+        return obj
     if ctx.has_scope("user-read-email"):
         obj["email"] = user.email
     if ctx.has_scope("user-read-private"):
@@ -175,7 +173,7 @@ def _playlist_base(ctx: ApiContext, p: Playlist) -> dict:
         "external_urls": {"spotify": f"{OPEN}/playlist/{p.id}"},
         "href": ctx.url(f"/playlists/{p.id}"),
         "id": p.id,
-        "images": list(p.images),
+        "images": ctx.images.playlist(ctx.catalogue, p),
         "name": p.name,
         "owner": playlist_owner(ctx, p.owner_id),
         "public": p.public,
@@ -186,19 +184,18 @@ def _playlist_base(ctx: ApiContext, p: Playlist) -> dict:
 
 
 def playlist_simple(ctx: ApiContext, p: Playlist) -> dict:
+    """``items: {href, total}``; extended mode also the deprecated ``tracks`` copy of it."""
     obj = _playlist_base(ctx, p)
     ref = {"href": ctx.url(f"/playlists/{p.id}/items"), "total": len(p.entries)}
-    # "items" is the February 2026 name; the deprecated "tracks" is kept for older clients.
     obj["items"] = ref
-    obj["tracks"] = dict(ref)
-    return obj
+    return _with_extended(ctx, obj, tracks=dict(ref))
 
 
 def playlist_item(ctx: ApiContext, entry: PlaylistEntry) -> dict:
-    """A PlaylistTrackObject with both ``item`` (new) and ``track`` (deprecated)."""
+    """A PlaylistTrackObject: ``item`` (and, extended mode only, the deprecated ``track``)."""
     track = ctx.catalogue.tracks.get(entry.uri.rsplit(":", 1)[-1])
     full = track_full(ctx, track) if track is not None else None
-    return {
+    row = {
         "added_at": entry.added_at,
         "added_by": {
             "external_urls": {"spotify": f"{OPEN}/user/{entry.added_by}"},
@@ -209,8 +206,10 @@ def playlist_item(ctx: ApiContext, entry: PlaylistEntry) -> dict:
         },
         "is_local": False,
         "item": full,
-        "track": full,
+        "primary_color": None,
+        "video_thumbnail": {"url": None},
     }
+    return _with_extended(ctx, row, track=full)
 
 
 def playlist_items_page(ctx: ApiContext, p: Playlist, offset: int, limit: int,
@@ -219,10 +218,13 @@ def playlist_items_page(ctx: ApiContext, p: Playlist, offset: int, limit: int,
                        lambda e: playlist_item(ctx, e), extra or [])
 
 
-def playlist_full(ctx: ApiContext, p: Playlist) -> dict[str, Any]:
+def playlist_full(ctx: ApiContext, p: Playlist, with_items: bool = True) -> dict[str, Any]:
+    """A PlaylistObject; without ``with_items`` (a Development Mode app reading someone else's
+    playlist) its metadata only: no ``items`` at all."""
     obj = _playlist_base(ctx, p)
-    page = playlist_items_page(ctx, p, 0, 100)
     obj["followers"] = {"href": None, "total": p.followers}
-    obj["items"] = page
-    obj["tracks"] = page
+    if with_items:
+        page = playlist_items_page(ctx, p, 0, 100)
+        obj["items"] = page
+        _with_extended(ctx, obj, tracks=page)
     return obj

@@ -9,13 +9,30 @@
     slider.addEventListener("input", function () { output.value = slider.value; });
   }
 
-  // While a slow form is working: show progress and refuse a second submit.
+  // While a slow form is working: show progress and refuse a second submit. A form's
+  // buttons may sit outside it (form="…", the preview's action bar): form.elements has them.
+  function submitButtons(form) {
+    return Array.prototype.filter.call(form.elements, function (el) {
+      return el.type === "submit";
+    });
+  }
+  function progressAreas(form) {
+    if (!form.id) { return []; }
+    return Array.prototype.filter.call(document.querySelectorAll("[data-progress-for]"), function (el) {
+      return el.dataset.progressFor.split(" ").indexOf(form.id) !== -1;
+    });
+  }
   document.querySelectorAll("form.js-busy-form").forEach(function (form) {
     form.addEventListener("submit", function (event) {
       if (form.dataset.busy === "1") { event.preventDefault(); return; }
       form.dataset.busy = "1";
       form.classList.add("is-working");
-      form.querySelectorAll("button[type=submit]").forEach(function (button) {
+      progressAreas(form).forEach(function (area) {
+        area.classList.add("is-working");
+        var text = area.querySelector(".progress-text");
+        if (text && form.dataset.progressText) { text.textContent = form.dataset.progressText; }
+      });
+      submitButtons(form).forEach(function (button) {
         button.setAttribute("aria-busy", "true");
         // Disable after the browser has captured the submission.
         window.setTimeout(function () { button.disabled = true; }, 0);
@@ -27,11 +44,28 @@
     document.querySelectorAll("form.js-busy-form").forEach(function (form) {
       delete form.dataset.busy;
       form.classList.remove("is-working");
-      form.querySelectorAll("button[type=submit]").forEach(function (b) {
+      progressAreas(form).forEach(function (area) { area.classList.remove("is-working"); });
+      submitButtons(form).forEach(function (b) {
         b.disabled = false; b.removeAttribute("aria-busy");
       });
     });
   });
+
+  // Options form: show the time range only for top artists and the name picker only for
+  // "pick by name". Without JavaScript every field stays visible (and is simply ignored).
+  var sources = document.querySelectorAll("input[name=artist_source]");
+  var dependants = document.querySelectorAll("[data-shown-for]");
+  function showForSource() {
+    var chosen = document.querySelector("input[name=artist_source]:checked");
+    var value = chosen ? chosen.value : "";
+    dependants.forEach(function (el) {
+      el.hidden = el.dataset.shownFor.split(" ").indexOf(value) === -1;
+    });
+  }
+  if (sources.length && dependants.length) {
+    sources.forEach(function (radio) { radio.addEventListener("change", showForSource); });
+    showForSource();
+  }
 })();
 
 // Album art that cannot load (offline demo, a removed image) becomes a neutral tile.

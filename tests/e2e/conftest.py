@@ -158,12 +158,13 @@ def phone_page(browser, console: ConsoleWatch):
 
 @pytest.fixture
 def screenshot(request: pytest.FixtureRequest):
-    """Save a full-page screenshot as a test artefact: ``screenshot(page, "preview")``."""
+    """Save a screenshot as a test artefact: ``screenshot(page, "preview")`` (the full page;
+    ``full_page=False``: what the viewport shows, sticky bars where the user sees them)."""
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
 
-    def take(page, name: str) -> Path:
+    def take(page, name: str, full_page: bool = True) -> Path:
         path = ARTIFACTS / f"{request.node.name}-{name}.png"
-        page.screenshot(path=str(path), full_page=True)
+        page.screenshot(path=str(path), full_page=full_page)
         return path
 
     return take

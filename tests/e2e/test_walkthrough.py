@@ -13,6 +13,7 @@ import urllib.request
 
 import pytest
 
+from playlists.services.options import MESSAGES
 from spotify_emulator import USER_TYPICAL
 
 pytestmark = pytest.mark.e2e
@@ -106,7 +107,7 @@ def test_a_form_error_is_shown_next_to_the_field(page, demo_server, console, scr
     page.fill("#id_track_count", "5")
     page.click("#preview-button")
     page.wait_for_load_state()
-    assert "at least 10 tracks" in page.inner_text("main")
+    assert MESSAGES["track_count"] in page.inner_text("main")
     assert page.locator("#form-errors").is_visible()
     screenshot(page, "form-error")
     assert console.csp_violations == []
@@ -138,6 +139,8 @@ def test_keyboard_only_can_reach_connect(page, demo_server) -> None:
 
 def test_pick_artists_by_name_with_the_search_box(page, demo_server, console) -> None:
     connect(page, demo_server)
+    assert page.locator("#artist-search").is_hidden()  # only for "pick by name"
+    page.check("#id_artist_source_2")
     with page.expect_response(lambda r: "/artists/search/" in r.url) as searched:
         page.fill("#artist-search", "Neon Tapir")
     suggestions = searched.value.json()["artists"]
@@ -145,6 +148,7 @@ def test_pick_artists_by_name_with_the_search_box(page, demo_server, console) ->
     page.press("#artist-search", "Enter")
     assert page.input_value("#id_picked_artists") == "Neon Tapir"
     assert page.is_checked("#id_artist_source_2")
+    assert page.locator("#id_time_range").is_hidden()  # top artists only
     page.fill("#id_track_count", "10")
     page.click("#preview-button")
     page.wait_for_url(re.compile(r".*/preview/$"))
@@ -207,3 +211,42 @@ def test_slow_generation_shows_progress_and_blocks_a_second_submit(
     }
     assert len(previewed_uris(page)) == 10
     assert console.csp_violations == []
+
+
+def test_the_options_show_only_what_the_chosen_source_uses(page, demo_server) -> None:
+    connect(page, demo_server)
+    shown = {
+        source: None
+        for source in ("#id_artist_source_0", "#id_artist_source_1", "#id_artist_source_2")
+    }
+    for source in shown:
+        page.check(source)
+        shown[source] = (
+            page.locator("#id_time_range").is_visible(),
+            page.locator("#artist-search").is_visible(),
+            page.locator("#id_picked_artists").is_visible(),
+        )
+    assert shown == {
+        "#id_artist_source_0": (True, False, False),  # my top artists: the time range
+        "#id_artist_source_1": (False, False, False),  # artists I follow: neither
+        "#id_artist_source_2": (False, True, True),  # pick by name: search and names
+    }
+
+
+def test_the_options_form_is_complete_without_javascript(browser, demo_server) -> None:
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    try:
+        connect(page, demo_server)
+        for field in ("#id_time_range", "#id_picked_artists", "#id_artist_source_2"):
+            assert page.locator(field).is_visible(), field
+        page.check("#id_artist_source_2")
+        page.fill("#id_picked_artists", "Neon Tapir")
+        page.fill("#id_track_count", "10")
+        page.click("#preview-button")
+        page.wait_for_url(re.compile(r".*/preview/$"))
+        artists = page.eval_on_selector_all(".track-meta", "els => els.map(e => e.textContent)")
+        assert artists and all("Neon Tapir" in a for a in artists)
+        assert page.locator("#save-button").is_visible()
+    finally:
+        context.close()

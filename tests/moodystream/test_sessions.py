@@ -34,8 +34,8 @@ def full_session() -> dict[str, object]:
             "verifier": "v" * 96,
             "next": "/generate/",
         },
-        "gen": {
-            "o": GenerationOptions(
+        "generator": {
+            "options": GenerationOptions(
                 artist_source="picked",
                 picked_artists=tuple(f"Artist name number {i:02d}" for i in range(MAX_PICKED)),
                 track_count=200,
@@ -48,7 +48,7 @@ def full_session() -> dict[str, object]:
                 description="D" * MAX_DESCRIPTION,
                 seed=2**31 - 1,
             ).to_dict(),
-            "rm": [secrets.token_hex(11) for _ in range(MAX_REMOVED)],
+            "removed_track_ids": [secrets.token_hex(11) for _ in range(MAX_REMOVED)],
         },
         "saved": {secrets.token_hex(16): secrets.token_hex(11) for _ in range(MAX_SAVED)},
         "_messages": '[["__json_message",0,20,"You are signed out. MoodyStream keeps nothing."]]',
@@ -66,7 +66,7 @@ def test_cookie_round_trips() -> None:
     data = full_session()
     store = SessionStore(session_key=cookie_for(data))
     assert store["sp_tokens"]["r"] == REAL_REFRESH_TOKEN
-    assert GenerationOptions.from_dict(store["gen"]["o"]).track_count == 200
+    assert GenerationOptions.from_dict(store["generator"]["options"]).track_count == 200
 
 
 def test_refresh_token_cannot_be_read_from_the_cookie() -> None:

@@ -77,9 +77,21 @@ def api(login: LoginFactory) -> Api:
     return login()
 
 
+SpecFor = Callable[[str], SpecChecker]
+
+
 @pytest.fixture(scope="session")
-def spec() -> SpecChecker:
-    return SpecChecker()
+def spec_for() -> SpecFor:
+    """``spec_for(mode)``: the checker for "development" (deprecated fields absent) or
+    "extended" (the description as it is), each built once."""
+    checkers: dict[str, SpecChecker] = {}
+
+    def get(mode: str) -> SpecChecker:
+        if mode not in checkers:
+            checkers[mode] = SpecChecker(mode)
+        return checkers[mode]
+
+    return get
 
 
 def error_of(response: requests.Response) -> tuple[int, str]:

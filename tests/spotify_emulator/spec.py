@@ -1,12 +1,18 @@
 """Validation of emulator responses against Spotify's OpenAPI description (openapi-core).
 
 The description is vendored in the repository: ``spotify_emulator/openapi/`` (see SOURCE.md).
-Three documented corrections are applied before validating; each is a place where the
+Four documented corrections are applied before validating; each is a place where the
 description contradicts what Spotify really sends (see SPEC_CORRECTIONS).
+
+Development mode: Spotify leaves out of Development Mode responses the fields the description
+marks ``deprecated: true``, so for that mode every deprecated property is made absent: no
+longer required, and present it fails validation (its schema becomes ``not: {}``). Extended
+mode validates against the description as it is, deprecated fields and all.
 """
 
 from __future__ import annotations
 
+import copy
 import functools
 import json
 from pathlib import Path
@@ -35,6 +41,9 @@ SPEC_CORRECTIONS = """
 3. PlaylistTrackObject.item/track use a ``discriminator`` on ``type`` without a mapping, so
    the implicit mapping looks for schemas named "track"/"episode", which do not exist: no
    real response could validate. We add the mapping the description obviously intends.
+4. PagingPlaylistObject.items are SimplifiedPlaylistObjects, but Spotify's playlist search
+   pages hold ``null`` entries (widely reported since 2024; spotipy users filter them out).
+   We allow ``null`` there.
 """
 
 
@@ -55,15 +64,74 @@ def corrected_spec() -> dict[str, Any]:
                "episode": "#/components/schemas/EpisodeObject"}
     for key in ("item", "track"):
         schemas["PlaylistTrackObject"]["properties"][key]["discriminator"]["mapping"] = mapping
+    playlist_page = schemas["PagingPlaylistObject"]["allOf"][1]["properties"]["items"]
+    playlist_page["items"] = {"anyOf": [playlist_page["items"],
+                                        {"enum": [None], "nullable": True}]}
     return spec
+
+
+#: What a deprecated property becomes in development mode: nothing validates against it.
+ABSENT = {"not": {}, "description": "deprecated: absent in Development Mode"}
+
+
+def _deprecated_names(schema: dict[str, Any], schemas: dict[str, Any]) -> set[str]:
+    """The deprecated properties of ``schema``: its own and its ``allOf`` parts' (followed
+    through ``$ref``), the names its ``required`` may list."""
+    names = {name for name, prop in (schema.get("properties") or {}).items()
+             if isinstance(prop, dict) and prop.get("deprecated")}
+    for part in schema.get("allOf") or ():
+        ref = part.get("$ref", "")
+        names |= _deprecated_names(schemas[ref.rsplit("/", 1)[-1]] if ref else part, schemas)
+    return names
+
+
+def _make_absent(node: Any, schemas: dict[str, Any]) -> None:
+    if isinstance(node, list):
+        for value in node:
+            _make_absent(value, schemas)
+    if not isinstance(node, dict):
+        return
+    if isinstance(node.get("required"), list):
+        names = _deprecated_names(node, schemas)
+        node["required"] = [r for r in node["required"] if r not in names]
+        if not node["required"]:
+            del node["required"]  # OpenAPI 3.0 wants a non-empty list or none
+    for value in node.values():
+        _make_absent(value, schemas)
+    props = node.get("properties")
+    if isinstance(props, dict):
+        for name, prop in props.items():
+            if isinstance(prop, dict) and prop.get("deprecated"):
+                props[name] = dict(ABSENT)
+
+
+def development_spec() -> dict[str, Any]:
+    """The corrected description with every deprecated property absent."""
+    spec = corrected_spec()
+    schemas = spec["components"]["schemas"]
+    original = copy.deepcopy(schemas)  # names are read before anything is replaced
+    _make_absent(spec, original)
+    return spec
+
+
+def _leaves(error: Any) -> list[Any]:
+    """The innermost errors under an anyOf/oneOf/allOf failure: they name the bad field."""
+    if not error.context:
+        return [error]
+    return [leaf for sub in error.context for leaf in _leaves(sub)]
 
 
 class SpecChecker:
     """Validates a response for its path + method + status; undeclared error statuses are
-    checked against the generic error body (``components.responses.BadRequest``)."""
+    checked against the generic error body (``components.responses.BadRequest``).
 
-    def __init__(self) -> None:
-        self.raw = corrected_spec()
+    ``mode="development"`` validates against ``development_spec()`` (deprecated = absent)."""
+
+    def __init__(self, mode: str = "extended") -> None:
+        if mode not in ("development", "extended"):
+            raise ValueError(f"unknown mode {mode!r}")
+        self.mode = mode
+        self.raw = development_spec() if mode == "development" else corrected_spec()
         self.openapi = OpenAPI.from_dict(self.raw)
         error_schema = self.raw["components"]["responses"]["BadRequest"]["content"][
             "application/json"]["schema"]
@@ -92,8 +160,8 @@ class SpecChecker:
                 found += [e.message for e in self.error_validator.iter_errors(response.json())]
                 continue
             cause = err.__cause__
-            details = [f"{list(e.absolute_path)}: {e.message[:300]}"
-                       for e in getattr(cause, "schema_errors", [])]
+            details = [f"{list(leaf.absolute_path)}: {leaf.message[:300]}"
+                       for e in getattr(cause, "schema_errors", []) for leaf in _leaves(e)]
             found.append(f"{type(err).__name__}: {err}"[:300] + "".join(
                 f"\n  {d}" for d in details))
         return found

@@ -86,7 +86,8 @@ class TestScopes:
         answer = private_only.post("/v1/me/playlists", json={"name": "x", "public": False})
         assert answer.status_code == 201
 
-    def test_profile_fields_follow_the_scopes(self, login):
+    def test_profile_fields_follow_the_scopes_in_extended_mode(self, login, emulator):
+        emulator.app.set_mode("extended")
         bare = login(scopes=[]).get("/v1/me").json()
         assert "email" not in bare and "product" not in bare and "country" not in bare
         full = login(scopes=["user-read-private", "user-read-email"]).get("/v1/me").json()

@@ -27,13 +27,27 @@ def test_bad_offset(api: Api, offset: str):
 
 @pytest.mark.parametrize("kind", ["artists", "albums", "tracks", "playlists"])
 @pytest.mark.parametrize("bad_id", ["short", "x" * 23, "abc!defghijklmnopqrstu"])
-def test_invalid_base62_id(api: Api, kind: str, bad_id: str):
-    assert error_of(api.get(f"/v1/{kind}/{bad_id}")) == (400, "Invalid base62 id")
+def test_a_malformed_id_is_an_invalid_id(api: Api, kind: str, bad_id: str):
+    assert error_of(api.get(f"/v1/{kind}/{bad_id}")) == (400, "invalid id")
 
 
 @pytest.mark.parametrize("kind", ["artists", "albums", "tracks", "playlists"])
-def test_unknown_id(api: Api, kind: str):
-    assert error_of(api.get(f"/v1/{kind}/0123456789abcdefABCDEF")) == (404, "Resource not found")
+def test_an_unknown_id_is_a_non_existing_id(api: Api, kind: str):
+    assert error_of(api.get(f"/v1/{kind}/0123456789abcdefABCDEF")) == (404, "non existing id")
+
+
+@pytest.mark.parametrize("path", [
+    "/v1/artists/{id}/albums", "/v1/albums/{id}/tracks", "/v1/playlists/{id}/items",
+    "/v1/playlists/{id}/images",
+])
+def test_sub_resources_use_the_same_words(api: Api, path: str):
+    assert error_of(api.get(path.format(id="not-an-id"))) == (400, "invalid id")
+    assert error_of(api.get(path.format(id="0123456789abcdefABCDEF"))) == (404, "non existing id")
+
+
+def test_a_malformed_cursor_is_an_invalid_id(api: Api):
+    answer = api.get("/v1/me/following", params={"type": "artist", "after": "nope"})
+    assert error_of(answer) == (400, "invalid id")
 
 
 def own_playlist(api: Api) -> str:
@@ -61,7 +75,8 @@ def test_create_playlist_validates_its_body(api: Api, body: object):
     ({"q": "a"}, "Missing parameter type"),
     ({"q": "a", "type": "song"}, "Bad search type field song"),
     ({"q": "year:19x9", "type": "track"}, "Invalid year filter"),
-    ({"q": "a", "type": "track", "offset": "1001"}, "Invalid offset"),
+    ({"q": "a", "type": "track", "offset": "1001"},
+     "Invalid offset: offset + limit must not exceed 1000"),
 ])
 def test_bad_search_parameters(api: Api, params: dict, message: str):
     assert error_of(api.get("/v1/search", params=params)) == (400, message)

@@ -10,14 +10,14 @@ import pytest
 
 from spotify_emulator import (
     ALL_SCOPES,
+    USER_ECLECTIC,
     USER_FEW_TOP_ARTISTS,
     USER_NOT_ALLOWLISTED,
     USER_TYPICAL,
     EmulatorServer,
 )
 
-from .conftest import Api, LoginFactory
-from .spec import SpecChecker
+from .conftest import Api, LoginFactory, SpecFor
 
 TINY_JPEG = base64.b64encode(b"\xff\xd8\xff\xe0" + b"\x00" * 64 + b"\xff\xd9").decode()
 
@@ -68,7 +68,9 @@ CASES: list[Case] = [
     Case("GET", "/v1/search", {"q": "gravity", "type": "track,artist,album", "limit": "10"}),
     Case("GET", "/v1/search", {"q": "tag:new", "type": "album"}),
     Case("GET", "/v1/search", {"q": "x", "type": "playlist,show,episode,audiobook"}),
+    Case("GET", "/v1/search", {"q": "mixtape", "type": "playlist", "limit": "10"}),
     Case("GET", PL),
+    Case("GET", "/v1/playlists/{others_playlist}"),  # metadata only in development mode
     Case("PUT", PL, json={"name": "Renamed", "description": "New words"}),
     Case("GET", PL + "/items", {"limit": "50"}),
     Case("POST", PL + "/items", json={"uris": ["spotify:track:{track}"], "position": 0},
@@ -128,8 +130,10 @@ def catalogue_ids(server: EmulatorServer) -> dict[str, str]:
     hits = cat.top_tracks(artists[0].id, 2)
     deluxe = next(a for a in cat.albums.values() if a.edition == "deluxe")
     own = app.state.user_playlists(USER_TYPICAL)[0]["id"]
+    others = next(p["id"] for p in app.state.user_playlists(USER_ECLECTIC) if p["public"])
     return {"artist": artists[0].id, "artist2": artists[1].id, "track": hits[0].id,
-            "track2": hits[1].id, "album": deluxe.id, "playlist": own}
+            "track2": hits[1].id, "album": deluxe.id, "playlist": own,
+            "others_playlist": others}
 
 
 def send(case: Case, server: EmulatorServer, login: LoginFactory, mode: str) -> Any:
@@ -156,13 +160,14 @@ def send(case: Case, server: EmulatorServer, login: LoginFactory, mode: str) -> 
 @pytest.mark.parametrize("case", CASES, ids=str)
 def test_response_matches_the_openapi_description(
         case: Case, mode: str, emulator: EmulatorServer, login: LoginFactory,
-        spec: SpecChecker) -> None:
+        spec_for: SpecFor) -> None:
+    """Development mode validates with every deprecated field absent (present, it fails)."""
     response = send(case, emulator, login, mode)
     expected = case.status[0 if mode == "development" else 1]
     assert response.status_code == expected, response.text[:500]
     if response.content:
         assert response.headers["Content-Type"].startswith("application/json")
-        spec.assert_valid(response)
+        spec_for(mode).assert_valid(response)
     else:
         assert response.status_code in (200, 202)  # Spotify's empty-bodied successes
 
@@ -182,3 +187,56 @@ def test_every_endpoint_of_the_issue_is_walked() -> None:
         ("GET", "/v1/artists"), ("POST", "/v1/users/alex/playlists"),
     }
     assert required <= walked, required - walked
+
+
+@pytest.mark.parametrize(("path", "deprecated"), [
+    ("/v1/me", "country"),
+    ("/v1/artists/{artist}", "popularity"),
+    ("/v1/tracks/{track}", "preview_url"),
+    ("/v1/albums/{album}", "label"),
+    ("/v1/artists/{artist}/albums", "album_group"),
+    ("/v1/me/playlists", "tracks"),
+    (PL + "/items", "track"),
+])
+def test_the_development_check_refuses_deprecated_fields(
+        path: str, deprecated: str, emulator: EmulatorServer, login: LoginFactory,
+        spec_for: SpecFor) -> None:
+    """An extended-mode answer (deprecated fields present) fails the development check, naming
+    the field, and passes the extended one: the check can fail."""
+    emulator.app.set_mode("extended")
+    response = login().get(fill(path, catalogue_ids(emulator)))
+    assert response.status_code == 200
+    assert spec_for("extended").errors(response) == []
+    problems = "\n".join(spec_for("development").errors(response))
+    assert f"'{deprecated}'" in problems, problems
+
+
+def test_development_answers_carry_no_deprecated_field_names(
+        emulator: EmulatorServer, login: LoginFactory) -> None:
+    """Belt and braces over the schema check: none of the removed keys, at any depth."""
+    removed = {"popularity", "genres", "followers", "available_markets", "linked_from",
+               "preview_url", "label", "album_group", "country", "email", "product",
+               "explicit_content", "track", "tracks"}
+    ids = catalogue_ids(emulator)
+    api = login()
+
+    def keys(value: object, inside: str = "") -> set[str]:
+        if isinstance(value, dict):
+            return {f"{inside}.{k}" for k in value} | {
+                x for k, v in value.items() for x in keys(v, f"{inside}.{k}")}
+        if isinstance(value, list):
+            return {x for v in value for x in keys(v, f"{inside}[]")}
+        return set()
+
+    for path in ("/v1/me", "/v1/me/top/artists", "/v1/me/top/tracks",
+                 "/v1/me/following?type=artist", "/v1/artists/{artist}",
+                 "/v1/artists/{artist}/albums", "/v1/tracks/{track}", "/v1/albums/{album}",
+                 "/v1/search?q=a&type=track,artist,album",
+                 "/v1/me/playlists", PL, PL + "/items"):
+        body = api.get(fill(path, ids)).json()
+        found = {k for k in keys(body) if k.rsplit(".", 1)[-1] in removed}
+        if path.startswith(("/v1/search", "/v1/albums/")):
+            found.discard(".tracks")  # the search page and the album's tracks: not deprecated
+        if path == PL:
+            found.discard(".followers")  # a playlist's followers are not deprecated
+        assert not found, (path, sorted(found)[:10])

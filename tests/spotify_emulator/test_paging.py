@@ -108,6 +108,7 @@ def test_few_and_new_users(login: LoginFactory):
 
 
 def test_artist_albums_album_tracks_and_playlist_items(api: Api, emulator: EmulatorServer):
+    emulator.app.set_mode("extended")  # album_group is only sent in extended mode
     cat = emulator.app.catalogue
     busiest = max(cat.main_artists(), key=lambda a: len(cat.discography[a.id]))
     albums = check_offset_paging(api, f"/v1/artists/{busiest.id}/albums?limit=10")

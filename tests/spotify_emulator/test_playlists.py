@@ -136,12 +136,21 @@ class TestItems:
     def test_remove_needs_items(self, api: Api, playlist):
         assert api.delete(f"/v1/playlists/{playlist['id']}/items", json={}).status_code == 400
 
-    def test_items_page_has_item_and_track(self, api: Api, playlist, tracks):
+    def test_item_rows_carry_item_and_no_track(self, api: Api, playlist, tracks):
+        api.post(f"/v1/playlists/{playlist['id']}/items", json={"uris": tracks[:2]})
+        entry = api.get(f"/v1/playlists/{playlist['id']}/items").json()["items"][0]
+        assert set(entry) == {"added_at", "added_by", "is_local", "item", "primary_color",
+                              "video_thumbnail"}
+        assert entry["item"]["uri"] == tracks[0]
+        assert entry["added_by"]["id"] == USER_TYPICAL
+
+    def test_extended_mode_rows_also_carry_the_deprecated_track(
+            self, api: Api, playlist, tracks, emulator):
+        emulator.app.set_mode("extended")
         api.post(f"/v1/playlists/{playlist['id']}/items", json={"uris": tracks[:2]})
         entry = api.get(f"/v1/playlists/{playlist['id']}/items").json()["items"][0]
         assert entry["item"] == entry["track"]
         assert entry["item"]["uri"] == tracks[0]
-        assert entry["added_by"]["id"] == USER_TYPICAL
 
 
 class TestOwnership:

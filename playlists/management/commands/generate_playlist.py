@@ -17,10 +17,11 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from moodystream import credentials
-from playlists.services.errors import GenerationError
 from playlists.services.generation import generate_preview
+from playlists.services.generation_error import GenerationError
 from playlists.services.options import (
     VERSION_KINDS,
+    ArtistSource,
     GenerationOptions,
     InvalidOptions,
     new_seed,
@@ -90,7 +91,7 @@ class Command(BaseCommand):
     # -- options -------------------------------------------------------------------------
     def _options(self, opts: dict[str, Any]) -> GenerationOptions:
         picked = tuple(opts["pick"])
-        source = opts["source"] or ("picked" if picked else "top")
+        source: ArtistSource = opts["source"] or ("picked" if picked else "top")
         try:
             return GenerationOptions(
                 artist_source=source,

@@ -8,8 +8,8 @@ from collections import Counter
 
 import pytest
 
-from playlists.services.errors import GenerationError
 from playlists.services.generation import generate_preview
+from playlists.services.generation_error import GenerationError
 from playlists.services.options import GenerationOptions
 from playlists.services.quality import measure, truth_from_tracks
 from playlists.services.saving import save_playlist

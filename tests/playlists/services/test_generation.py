@@ -8,8 +8,8 @@ from itertools import pairwise
 
 import pytest
 
-from playlists.services.errors import GenerationError
 from playlists.services.generation import generate_preview
+from playlists.services.generation_error import GenerationError
 from playlists.services.options import GenerationOptions
 from playlists.services.preview import Preview
 

@@ -7,7 +7,7 @@ import threading
 import pytest
 
 from playlists.services import saving
-from playlists.services.errors import GenerationError
+from playlists.services.generation_error import GenerationError
 from playlists.services.options import SAVE_MARKER_LENGTH, GenerationOptions
 from playlists.services.preview import Preview, PreviewEntry
 from playlists.services.saving import (

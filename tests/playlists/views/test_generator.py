@@ -201,6 +201,25 @@ class TestPreview:
         response = connected_client.get("/preview/")
         assert response.status_code == 302 and response["Location"] == "/generate/"
 
+    def test_a_cookie_from_before_the_keys_had_names_starts_fresh(
+        self, connected_client: Client, settings
+    ) -> None:
+        """An old release wrote {"gen": {"o": {"tc": ...}, "rm": [...]}}: no crash, a new start."""
+        session = connected_client.session
+        session["gen"] = {"o": {"src": "top", "tc": 33, "sd": 7}, "rm": ["x" * 22]}
+        session.save()
+        connected_client.cookies[settings.SESSION_COOKIE_NAME] = session.session_key
+
+        preview = connected_client.get("/preview/")
+        form = connected_client.get("/generate/")
+
+        assert preview.status_code == 302 and preview["Location"] == "/generate/"
+        assert form.status_code == 200
+        assert form.context["form"].initial == {}  # the defaults, not the old cookie's 33
+        assert "gen" not in connected_client.session
+        assert connected_client.post("/generate/", VALID).status_code == 302  # still signed in
+        assert connected_client.get("/preview/").status_code == 200
+
     def test_a_user_with_no_top_artists_is_told_what_to_do(self, sign_in) -> None:
         client = sign_in(user_id=USER_NEW)
         client.post("/generate/", VALID)

@@ -1,4 +1,5 @@
-"""Errors the generation services raise for the web layer to show as they are."""
+"""The one error the generation services raise: options that cannot make a playlist, with a
+message the web page or the terminal shows as it is."""
 
 from __future__ import annotations
 

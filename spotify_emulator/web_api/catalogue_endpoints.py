@@ -8,7 +8,7 @@ from ..catalogue import GROUP_ORDER
 from ..paging import offset_page, parse_limit, parse_offset
 from ..responses import ApiError, json_response
 from . import shapes
-from .context import ApiContext
+from .context import NON_EXISTING_ID, ApiContext
 
 #: Spotify's caps on the "Get Several ..." endpoints.
 BATCH_LIMITS = {"tracks": 50, "albums": 20, "artists": 50}
@@ -18,7 +18,7 @@ def _lookup(table: dict, item_id: str):
     ApiContext.check_id(item_id)
     item = table.get(item_id)
     if item is None:
-        raise ApiError(404, "Resource not found")
+        raise ApiError(404, NON_EXISTING_ID)
     return item
 
 
