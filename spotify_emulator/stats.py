@@ -131,9 +131,13 @@ def _bonus_ids(cat: Catalogue, pool: list[Track]) -> set[str]:
 def catalogue_stats(cat: Catalogue, search_noise: float = DEFAULT_SEARCH_NOISE
                     ) -> dict[str, float]:
     """The figures described in the module docstring."""
-    shares, correlations, newest, oldest = [], [], [], []
+    shares: list[float] = []
+    correlations: list[float] = []
+    newest: list[float] = []
+    oldest: list[float] = []
     by_version: dict[str, list[float]] = defaultdict(list)
-    distinct, non_original = [], []
+    distinct: list[float] = []
+    non_original: list[float] = []
     engine = SearchEngine(cat, search_noise)
     for aid, tracks in sorted(artist_tracks(cat).items()):
         pool = pool_of(cat, tracks)
@@ -160,7 +164,7 @@ def catalogue_stats(cat: Catalogue, search_noise: float = DEFAULT_SEARCH_NOISE
                 by_version[t.version].append(pct(t.popularity))
         page = engine.tracks(parse_query(f'artist:"{cat.artists[aid].name}"'))[:SEARCH_PAGE]
         if page:
-            distinct.append(len({t.song_key for t in page}))
+            distinct.append(float(len({t.song_key for t in page})))
             non_original.append(sum(t.version not in ALBUM_ORIGINALS for t in page) / len(page))
     out = {
         "album_variance_share": _mean(shares),
