@@ -125,14 +125,18 @@ class RunResult:
 
 
 def generate_and_save(gw: Any, options: Any, key: str) -> RunResult:
-    """What a user's preview + save costs: ``generate_preview`` then ``save_playlist``."""
-    from playlists.services.generation import generate_preview
+    """What a user's preview + save costs: ``generate`` then ``save_playlist`` (which checks
+    the playlists read with the preview for duplicates, as the save view does)."""
+    from playlists.services.generation import generate
     from playlists.services.saving import save_playlist
 
     started = time.perf_counter()
-    preview = generate_preview(gw, options)
+    generation = generate(gw, options)
+    preview = generation.preview
     generated = time.perf_counter()
-    saved = save_playlist(gw, preview, idempotency_key=key)
+    saved = save_playlist(
+        gw, preview, idempotency_key=key, recent_playlists=generation.playlists
+    )
     finished = time.perf_counter()
     return RunResult(finished - started, generated - started, gw.request_count, preview, saved.id)
 

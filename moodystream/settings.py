@@ -300,7 +300,9 @@ LOGGING = {
     "loggers": {
         "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
         "urllib3": {"level": "WARNING"},
-        "spotipy": {"level": "WARNING"},
+        # spotipy logs request headers (bearer token) at DEBUG and every HTTP error at ERROR,
+        # expected ones (a 401 before a refresh, a 404) included; the gateway logs outcomes.
+        "spotipy": {"level": "CRITICAL"},
     },
 }
 CSRF_FAILURE_VIEW = "playlists.views.error_pages.csrf_failure"

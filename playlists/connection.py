@@ -1,13 +1,19 @@
-"""The user's Spotify connection, kept in the (encrypted) cookie session.
+"""The user's Spotify connection, and the one place a gateway is built.
 
-Views ask this module for a ready-to-use gateway; it refreshes the access token shortly before
-it expires, writes the new tokens back to the session, and ends the session when Spotify says
-the grant is gone (revoked, or older than Spotify's six-month limit).
+The tokens live in the (encrypted) cookie session, read and written through spotipy's cache
+handler (``accounts.TokenCache``), and only ever on the request thread: ``gateway_for``
+refreshes them before the gateway starts if they expire within a minute, a refresh that a 401
+forces later (on a look-up's worker thread) lands in the gateway's own holder, and the newest
+tokens are written back to the session when the ``with`` block ends.  When Spotify says the
+grant is gone (revoked, or older than its six-month limit) the error middleware ends the
+session.  ``build_gateway`` serves the terminal command with the same settings.
 """
 
 from __future__ import annotations
 
-import time
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -16,8 +22,14 @@ from django.http import HttpRequest
 from django.urls import reverse
 
 from moodystream import credentials
-from playlists.spotify.accounts import SpotifyApp, TokenSet, refresh_tokens
-from playlists.spotify.errors import SpotifyAuthError
+from playlists.spotify.accounts import (
+    SpotifyApp,
+    TokenCache,
+    TokenSet,
+    refresh_tokens,
+    valid_tokens,
+)
+from playlists.spotify.gateway import SpotifyGateway
 
 SESSION_TOKENS = "sp_tokens"
 SESSION_USER = "sp_user"
@@ -71,44 +83,63 @@ def disconnect(request: HttpRequest) -> None:
     request.session.flush()
 
 
-def current_tokens(request: HttpRequest) -> TokenSet | None:
-    data = request.session.get(SESSION_TOKENS)
-    if not data:
-        return None
-    try:
-        return TokenSet.from_dict(data)
-    except (KeyError, TypeError, ValueError):
-        return None
+def session_tokens(request: HttpRequest) -> TokenCache:
+    """spotipy's cache handler over this session's tokens (request thread only)."""
+    return TokenCache(request.session, SESSION_TOKENS)
 
 
-def fresh_access_token(request: HttpRequest, *, force: bool = False) -> str:
-    """A valid access token, refreshed if it expires within a minute (or if forced).
+class TokenRefresher:
+    """Refreshes on whichever thread a 401 happens; keeps the newest tokens for the caller."""
 
-    Raises ``SpotifyAuthError`` (and ends the session) if there is no connection or Spotify
-    refuses the refresh token.
-    """
-    tokens = current_tokens(request)
-    if tokens is None:
-        raise SpotifyAuthError("no Spotify connection in this session")
-    if force or tokens.expires_soon(time.time()):
-        try:
-            tokens = refresh_tokens(spotify_app(request), tokens)
-        except SpotifyAuthError:
-            disconnect(request)
-            raise
-        request.session[SESSION_TOKENS] = tokens.to_dict()
-    return tokens.access_token
+    def __init__(self, app: SpotifyApp, tokens: TokenSet) -> None:
+        self.app = app
+        self.tokens = tokens
+        self.refreshed = False
+        self._lock = threading.Lock()
+
+    def __call__(self) -> str:
+        with self._lock:
+            self.tokens = refresh_tokens(self.app, self.tokens)
+            self.refreshed = True
+            return self.tokens.access_token
 
 
-def gateway_for(request: HttpRequest):
-    """A Spotify gateway acting for the signed-in user of this request."""
-    from playlists.spotify.gateway import SpotifyGateway
-
+def build_gateway(
+    access_token: str,
+    *,
+    api_base_url: str,
+    refresh_access_token: Callable[[], str] | None,
+    **overrides: Any,
+) -> SpotifyGateway:
+    """A gateway with the settings' timeout, API mode and worker count (web and terminal)."""
+    options: dict[str, Any] = {
+        "request_timeout": settings.SPOTIFY_REQUEST_TIMEOUT,
+        "api_mode": settings.SPOTIFY_API_MODE,
+        "max_workers": settings.SPOTIFY_MAX_WORKERS,
+        **overrides,
+    }
     return SpotifyGateway(
-        fresh_access_token(request),
-        api_base_url=api_base_url(request),
-        refresh_access_token=lambda: fresh_access_token(request, force=True),
-        request_timeout=settings.SPOTIFY_REQUEST_TIMEOUT,
-        api_mode=settings.SPOTIFY_API_MODE,
-        max_workers=settings.SPOTIFY_MAX_WORKERS,
+        access_token, api_base_url=api_base_url, refresh_access_token=refresh_access_token,
+        **options,
     )
+
+
+@contextmanager
+def gateway_for(request: HttpRequest) -> Iterator[SpotifyGateway]:
+    """A Spotify gateway acting for the signed-in user of this request.
+
+    Raises ``SpotifyAuthError`` if there is no connection or Spotify refuses the refresh
+    token.  Tokens a 401 made the gateway refresh are written to the session on the way out.
+    """
+    app = spotify_app(request)
+    refresher = TokenRefresher(app, valid_tokens(app, session_tokens(request)))
+    gateway = build_gateway(
+        refresher.tokens.access_token, api_base_url=api_base_url(request),
+        refresh_access_token=refresher,
+    )
+    try:
+        with gateway:
+            yield gateway
+    finally:
+        if refresher.refreshed:
+            request.session[SESSION_TOKENS] = refresher.tokens.to_dict()

@@ -12,6 +12,7 @@ first), hands that middleware a per-response policy: the mechanism Django's own
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import cast
 
 from django.conf import settings
 from django.core.exceptions import DisallowedHost
@@ -32,7 +33,7 @@ def image_sources(request: HttpRequest) -> list[str]:
     if emulator_mounted():
         root = emulator_root(request)
         return [CSP.SELF, f"{root}/image/", f"{root}/mosaic/"]
-    return list(settings.SECURE_CSP["img-src"])
+    return list(cast(list[str], settings.SECURE_CSP["img-src"]))
 
 
 class SpotifySourcesMiddleware:

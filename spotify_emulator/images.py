@@ -176,13 +176,13 @@ def _art(key: str, title: str, subtitle: str, uid: str, round_: bool = False) ->
                      f'sans-serif" font-size="30" font-weight="700" fill="{text}">{label}</text>')
     else:
         parts.append(_shapes(d, shape))
-        parts.append('<rect y="70" width="100" height="30" fill="#000" opacity=".45"/>')
-        parts.append(f'<text x="8" y="89" font-family="system-ui, sans-serif" font-size="17" '
-                     f'font-weight="800" fill="{text}">{label}</text>')
+        parts.append('<rect y="64" width="100" height="36" fill="#000" opacity=".5"/>')
+        parts.append(f'<text x="8" y="{84 if subtitle else 89}" font-family="system-ui, '
+                     f'sans-serif" font-size="17" font-weight="800" fill="{text}">{label}</text>')
         if subtitle:
-            parts.append(f'<text x="92" y="88" text-anchor="end" font-family="system-ui, '
-                         f'sans-serif" font-size="6.5" fill="{text}">'
-                         f"{escape(subtitle[:22])}</text>")
+            parts.append(f'<text x="8" y="94.5" font-family="system-ui, sans-serif" '
+                         f'font-size="6.5" fill="{text}" opacity=".9">'
+                         f"{escape(subtitle[:30])}</text>")
     return "".join(parts)
 
 

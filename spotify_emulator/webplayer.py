@@ -94,11 +94,20 @@ body.embed { background: transparent; }
         overflow: hidden; }
 .card-head { display: flex; gap: 1rem; padding: 1rem; align-items: center; }
 .card-head .cover { width: 96px; height: 96px; flex: none; }
-.card-head h1 { font-size: 1.3rem; margin: .1rem 0 .2rem; }
+.card-head > div { min-width: 0; }
+.card-head h1 { font-size: 1.3rem; margin: .1rem 0 .2rem; overflow-wrap: break-word;
+                display: -webkit-box; -webkit-line-clamp: 2; -webkit-box-orient: vertical;
+                overflow: hidden; }
 .card-head .logo { margin-left: auto; align-self: flex-start; font-size: .75rem;
                    color: var(--muted); white-space: nowrap; }
 .card .tracks { margin: 0; padding: 0 .5rem .5rem; overflow-y: auto; flex: 1; }
 .card .tracks li { grid-template-columns: 1.6rem minmax(0, 1fr) 3rem; padding: .3rem .5rem; }
+@media (max-width: 480px) {
+  .card-head { gap: .75rem; padding: .75rem; }
+  .card-head .cover { width: 72px; height: 72px; }
+  .card-head h1 { font-size: 1.05rem; }
+  .card-head .logo { display: none; }
+}
 .open-link { display: inline-block; margin-top: .3rem; color: var(--accent); font-weight: 600;
              font-size: .9rem; }
 """

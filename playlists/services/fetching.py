@@ -9,6 +9,9 @@ Only when those albums cannot supply the artist's share is the release list read
 albums, then singles and compilations).  Using the hits' albums instead of always listing
 releases saves a request per artist and no time: the album fetch waits on one request either
 way.
+
+The chain is a plan (``plan.py``): each step returns the steps that follow it, so every
+artist's look-ups run on the generation's one pool without any step waiting for another.
 """
 
 from __future__ import annotations
@@ -30,7 +33,8 @@ from .catalogue_plan import (
     needs_fallback,
 )
 from .options import GenerationOptions
-from .ports import CatalogueSource
+from .plan import Step, Steps, fan_out, join, run_plan
+from .ports import CatalogueReader
 from .ranking import ArtistMaterial
 
 Albums = tuple[list[Album], list[AlbumTracks], dict[str, int]]
@@ -60,44 +64,107 @@ class _Fetch:
 
 
 def fetch_materials(
-    gateway: CatalogueSource,
+    gateway: CatalogueReader,
     artists: Sequence[Artist],
     needs: Sequence[ArtistNeed],
     options: GenerationOptions,
 ) -> list[ArtistMaterial]:
+    """Every artist's material, fetched on a pool of its own."""
+    into: list[ArtistMaterial] = []
+    run_plan(material_steps(gateway, artists, needs, options, into.extend), gateway.max_workers)
+    return into
+
+
+def material_steps(
+    gateway: CatalogueReader,
+    artists: Sequence[Artist],
+    needs: Sequence[ArtistNeed],
+    options: GenerationOptions,
+    done: Callable[[list[ArtistMaterial]], object],
+) -> list[Step]:
+    """The steps fetching every artist's material; ``done(materials)`` (in the artists'
+    order) once the last artist's look-ups are in."""
     todo = {a.id: _Fetch(a, n) for a, n in zip(artists, needs, strict=True) if n.top + n.deep}
-    gateway.map(lambda f: _fetch_artist(gateway, f, options), list(todo.values()))
-    return [todo[a.id].material() if a.id in todo else ArtistMaterial(a) for a in artists]
+
+    def finish() -> Steps:
+        done([todo[a.id].material() if a.id in todo else ArtistMaterial(a) for a in artists])
+        return ()
+
+    if not todo:
+        return [finish]
+    chain_done = join(len(todo), finish)
+    return [partial(_ArtistChain(gateway, f, options).start, chain_done) for f in todo.values()]
 
 
-def _fetch_artist(gateway: CatalogueSource, f: _Fetch, options: GenerationOptions) -> None:
-    extended = gateway.supports_popularity
-    if extended:
-        f.top_tracks = gateway.artist_top_tracks(f.artist.id)  # None: refused after all
-    if f.top_tracks is None:
-        extended = False
-        f.pages = list(gateway.gather(*_searches(gateway, f)))
-    need = _album_need(f.need, extended)
-    if not need.songs_from_albums:
-        return
-    hits = f.top_tracks if f.top_tracks is not None else [t for p in f.pages for t in p]
-    releases = list({
-        t.album.id: t.album for t in hits
-        if t.album and t.lead_artist and t.lead_artist.id == f.artist.id
-    }.values())
-    chosen = [a for a in choose_albums(releases, need, exclude_versions=options.exclude_versions)
-              if a.group == "album"]
-    if not covers(chosen, need):
-        releases = _releases(gateway, f.artist, need, options)
-        chosen = choose_albums(releases, need, exclude_versions=options.exclude_versions)
-    albums = list(gateway.albums([a.id for a in chosen])) if chosen else []
-    popularity: dict[str, int] = {}
-    if extended:
+class _ArtistChain:
+    """One artist's look-ups: ranking signal → (releases) → albums → (popularity)."""
+
+    def __init__(self, gateway: CatalogueReader, f: _Fetch, options: GenerationOptions) -> None:
+        self.gateway, self.f, self.options = gateway, f, options
+        self.extended = gateway.supports_popularity
+        self.need = f.need
+        self.done: Callable[[], Steps] = lambda: ()
+
+    def start(self, done: Callable[[], Steps]) -> Steps:
+        self.done = done
+        if self.extended:
+            self.f.top_tracks = self.gateway.artist_top_tracks(self.f.artist.id)
+            if self.f.top_tracks is not None:  # None: refused after all
+                return self.hits_known()
+            self.extended = False
+        return fan_out(_searches(self.gateway, self.f), self.searched)
+
+    def searched(self, pages: list[Sequence[Track]]) -> Steps:
+        self.f.pages = pages
+        return self.hits_known()
+
+    def hits_known(self) -> Steps:
+        need = self.need = _album_need(self.f.need, self.extended)
+        if not need.songs_from_albums:
+            return self.done()
+        f, options = self.f, self.options
+        hits = f.top_tracks if f.top_tracks is not None else [t for p in f.pages for t in p]
+        releases = list({
+            t.album.id: t.album for t in hits
+            if t.album and t.lead_artist and t.lead_artist.id == f.artist.id
+        }.values())
+        chosen = [a for a in choose_albums(releases, need,
+                                           exclude_versions=options.exclude_versions)
+                  if a.group == "album"]
+        if covers(chosen, need):
+            return self.fetch_albums(releases, chosen)
+        return [self.read_releases]
+
+    def read_releases(self) -> Steps:
+        releases = _releases(self.gateway, self.f.artist, self.need, self.options)
+        chosen = choose_albums(releases, self.need, exclude_versions=self.options.exclude_versions)
+        return self.fetch_albums(releases, chosen)
+
+    def fetch_albums(self, releases: list[Album], chosen: list[Album]) -> Steps:
+        ids = [a.id for a in chosen]
+        size = max(1, self.gateway.album_batch_size)
+        batches = [ids[i : i + size] for i in range(0, len(ids), size)]
+
+        def fetched(found: list[Sequence[AlbumTracks]]) -> Steps:
+            albums = [a for batch in found for a in batch]
+            self.f.albums = (releases, albums, {})
+            return self.popularity(albums) if self.extended else self.done()
+
+        return fan_out([partial(self.gateway.albums, b) for b in batches], fetched)
+
+    def popularity(self, albums: list[AlbumTracks]) -> Steps:
         ids = [t.id for album in albums for t in album.tracks if t.popularity is None]
-        for track in gateway.tracks(ids) if ids else ():
-            if track.popularity is not None:
-                popularity[track.id] = track.popularity
-    f.albums = (releases, albums, popularity)
+        size = max(1, self.gateway.track_batch_size)
+
+        def fetched(found: list[Sequence[Track]]) -> Steps:
+            popularity = self.f.albums[2]
+            for track in (t for batch in found for t in batch):
+                if track.popularity is not None:
+                    popularity[track.id] = track.popularity
+            return self.done()
+
+        batches = [ids[i : i + size] for i in range(0, len(ids), size)]
+        return fan_out([partial(self.gateway.tracks, b) for b in batches], fetched)
 
 
 def _album_need(need: ArtistNeed, extended: bool) -> ArtistNeed:
@@ -105,7 +172,7 @@ def _album_need(need: ArtistNeed, extended: bool) -> ArtistNeed:
     return ArtistNeed(top=max(0, need.top - 10), deep=max(need.deep, 1)) if extended else need
 
 
-def _searches(gateway: CatalogueSource, f: _Fetch) -> list[Callable[[], Sequence[Track]]]:
+def _searches(gateway: CatalogueReader, f: _Fetch) -> list[Callable[[], Sequence[Track]]]:
     name = f.artist.name.replace('"', " ").strip()
     query = f'artist:"{name}"'
     return [
@@ -115,7 +182,7 @@ def _searches(gateway: CatalogueSource, f: _Fetch) -> list[Callable[[], Sequence
 
 
 def _releases(
-    gateway: CatalogueSource, artist: Artist, need: ArtistNeed, options: GenerationOptions
+    gateway: CatalogueReader, artist: Artist, need: ArtistNeed, options: GenerationOptions
 ) -> list[Album]:
     """Studio albums — the first page when it holds enough — and, only for artists without
     usable ones, singles and compilations."""
@@ -125,7 +192,7 @@ def _releases(
     if len(releases) >= RELEASES_FIRST_PAGE and not covers(
         choose_albums(releases, need, exclude_versions=options.exclude_versions), need
     ):
-        releases = list(gateway.artist_albums(artist.id, STUDIO_GROUPS))
+        releases += gateway.artist_albums(artist.id, STUDIO_GROUPS, offset=len(releases))
     if needs_fallback(releases, options.exclude_versions):
         releases += gateway.artist_albums(artist.id, FALLBACK_GROUPS)
     return releases

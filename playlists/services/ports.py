@@ -1,29 +1,45 @@
 """What the services need from Spotify, as protocols.
 
-``SpotifyGateway`` satisfies both; unit tests pass an in-memory fake, so the services run
-without HTTP or Django.
+``SpotifyGateway`` satisfies both (mypy checks it, and the test fakes, against them); unit
+tests pass an in-memory fake, so the services run without HTTP or Django.  Each method makes
+its requests one after another; running look-ups concurrently is the services' plan
+(``plan.py``), within ``max_workers``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
-from typing import Protocol, TypeVar
+from collections.abc import Sequence
+from typing import Protocol
 
-from playlists.spotify.models import Album, AlbumTracks, Artist, PlaylistSummary, TimeRange, Track
+from playlists.spotify.models import (
+    Album,
+    AlbumTracks,
+    Artist,
+    Page,
+    PlaylistSummary,
+    TimeRange,
+    Track,
+)
 
-T = TypeVar("T")
-R = TypeVar("R")
 
-
-class CatalogueSource(Protocol):
+class CatalogueReader(Protocol):
     """Read access for generating a preview."""
+
+    @property
+    def max_workers(self) -> int:
+        """How many requests may be in flight at once."""
+        ...
 
     @property
     def supports_popularity(self) -> bool: ...
 
-    def gather(self, *thunks: Callable[[], T]) -> list[T]: ...
+    @property
+    def album_batch_size(self) -> int:
+        """How many albums one ``albums()`` call fetches in one request (1: one by one)."""
+        ...
 
-    def map(self, fn: Callable[[T], R], items: Iterable[T]) -> list[R]: ...
+    @property
+    def track_batch_size(self) -> int: ...
 
     def top_artists(self, time_range: TimeRange = ..., limit: int = ...) -> Sequence[Artist]: ...
 
@@ -38,7 +54,12 @@ class CatalogueSource(Protocol):
     ) -> Sequence[Track]: ...
 
     def artist_albums(
-        self, artist_id: str, include_groups: Sequence[str] = ..., *, max_items: int | None = ...
+        self,
+        artist_id: str,
+        include_groups: Sequence[str] = ...,
+        *,
+        max_items: int | None = ...,
+        offset: int = ...,
     ) -> Sequence[Album]: ...
 
     def albums(self, album_ids: Sequence[str]) -> Sequence[AlbumTracks]: ...
@@ -47,7 +68,7 @@ class CatalogueSource(Protocol):
         self, time_range: TimeRange = ..., limit: int = ...
     ) -> Sequence[Track]: ...
 
-    def saved_tracks(self, max_items: int = ...) -> Sequence[Track]: ...
+    def saved_tracks_page(self, offset: int = ...) -> Page[Track]: ...
 
     def artist_top_tracks(self, artist_id: str) -> Sequence[Track] | None: ...
 
@@ -61,12 +82,13 @@ class CatalogueSource(Protocol):
 class PlaylistWriter(Protocol):
     """Write access for saving a preview, and what recovering from a lost answer needs."""
 
-    request_timeout: float  # how long a lost create may take to show up
-
-    def gather(self, *thunks: Callable[[], T]) -> list[T]: ...
+    @property
+    def request_timeout(self) -> float:
+        """How long a lost create may take to show up."""
+        ...
 
     def current_user_playlists(
-        self, *, limit: int = ..., offset: int = ..., fresh: bool = ...
+        self, *, limit: int = ..., offset: int = ...
     ) -> Sequence[PlaylistSummary]: ...
 
     def get_playlist(self, playlist_id: str) -> PlaylistSummary: ...
@@ -91,3 +113,6 @@ class PlaylistWriter(Protocol):
     ) -> None: ...
 
     def unfollow_playlist(self, playlist_id: str) -> None: ...
+
+
+CatalogueSource = CatalogueReader  # the former name, for code written before the rename

@@ -3,11 +3,11 @@
 * **Once.**  A double click, a browser retry or two Lambda containers may save the same preview
   at the same time.  The description carries a short marker derived from the idempotency key
   ("… [ms:1a2b3c4d]").  Under a process-local lock per key we look for that marker in the
-  user's playlists before creating (the page fetched with the preview serves, so this costs no
-  round trip); while the first items go in we look again, and if another container created one
-  too, the oldest wins and ours is removed.  A marked playlist found short may be one another
-  save is still filling: we wait for it (about one request time-out) rather than write items
-  alongside it, and finish it only if it stays short.
+  user's playlists before creating (``recent_playlists``, the page read with the preview,
+  serves, so this costs no round trip); while the first items go in we look again, and if
+  another container created one too, the oldest wins and ours is removed.  A marked playlist
+  found short may be one another save is still filling: we wait for it (about one request
+  time-out) rather than write items alongside it, and finish it only if it stays short.
 * **Never twice.**  The gateway does not repeat a create or an add whose answer was lost (a
   time-out, a connection dropped after sending, a 2xx with an unreadable body): it raises
   ``SpotifyWriteUnconfirmed`` and we find out from Spotify instead.  A lost create is looked for
@@ -32,8 +32,7 @@ import re
 import threading
 import time
 import weakref
-from collections.abc import Callable
-from typing import cast
+from collections.abc import Callable, Sequence
 
 from playlists.spotify.errors import (
     SpotifyError,
@@ -45,6 +44,7 @@ from playlists.spotify.models import PlaylistSummary, SavedPlaylist
 
 from .generation_error import GenerationError
 from .options import SPOTIFY_MAX_DESCRIPTION
+from .plan import both
 from .ports import PlaylistWriter
 from .preview import Preview
 
@@ -130,6 +130,7 @@ def save_playlist(
     replace_playlist_id: str | None = None,
     user_id: str | None = None,
     on_progress: Progress | None = None,
+    recent_playlists: Sequence[PlaylistSummary] | None = None,
 ) -> SavedPlaylist:
     """Create (or refresh) the playlist the preview shows and fill it; see the module docstring.
 
@@ -138,7 +139,8 @@ def save_playlist(
     (:func:`save_key`).  ``replace_playlist_id`` needs ``user_id``, the
     Spotify id of the signed-in user: only their own MoodyStream playlists are refreshed, any
     other raises ``RefreshRefused``.  ``on_progress(done, total)`` is called after each write of
-    items.
+    items.  ``recent_playlists``: the user's newest playlists as read with the preview
+    (``Generation.playlists``); without them the first look for the marker reads them.
     """
     uris = _uris(preview)
     name, description, public = preview.name, preview.description, preview.options.public
@@ -156,7 +158,7 @@ def save_playlist(
                 gateway, replace_playlist_id, owner, uris, name, full_description, public,
                 on_progress,
             )
-        existing = find_marked_playlist(gateway, marker)
+        existing = find_marked_playlist(gateway, marker, recent=recent_playlists)
         if existing is not None:
             logger.info("playlist for this save exists already (%s)", existing.id)
             return _finish(gateway, _when_filled(gateway, existing, uris), uris, on_progress)
@@ -172,12 +174,10 @@ def save_playlist(
             return _finish(gateway, found, uris, on_progress, remove_on_failure=True)
         try:
             # Fill, and meanwhile look whether a concurrent save elsewhere created one too.
-            filled, oldest = gateway.gather(
+            snapshot, winner = both(
                 lambda: _add(gateway, created.id, uris, 0),
                 lambda: _oldest_marked(gateway, marker, created),
             )
-            snapshot = cast(str | None, filled)  # gather returns the thunks' results in order
-            winner = cast(PlaylistSummary, oldest)
             if winner.id == created.id:
                 if on_progress:
                     on_progress(min(len(uris), ITEMS_PER_REQUEST), len(uris))
@@ -198,17 +198,23 @@ def save_playlist(
 
 
 def find_marked_playlist(
-    gateway: PlaylistWriter, marker: str, *, fresh: bool = False
+    gateway: PlaylistWriter, marker: str, *, recent: Sequence[PlaylistSummary] | None = None
 ) -> PlaylistSummary | None:
-    """The oldest of the user's recent playlists carrying ``marker``."""
-    found = _marked(gateway, marker, fresh=fresh)
+    """The oldest of the user's recent playlists carrying ``marker`` (``recent``: the first
+    page, if already read)."""
+    found = _marked(gateway, marker, recent=recent)
     return found[-1] if found else None
 
 
-def _marked(gateway: PlaylistWriter, marker: str, *, fresh: bool = False) -> list[PlaylistSummary]:
+def _marked(
+    gateway: PlaylistWriter, marker: str, *, recent: Sequence[PlaylistSummary] | None = None
+) -> list[PlaylistSummary]:
     found: list[PlaylistSummary] = []
     for page in range(MARKER_PAGES):
-        playlists = gateway.current_user_playlists(limit=50, offset=50 * page, fresh=fresh)
+        playlists = (
+            recent if page == 0 and recent is not None
+            else gateway.current_user_playlists(limit=50, offset=50 * page)
+        )
         found.extend(p for p in playlists if marker in p.description)
         if len(playlists) < 50:
             break
@@ -240,7 +246,7 @@ def _find_after_failed_create(
         nonlocal looks
         looks += 1
         try:
-            return find_marked_playlist(gateway, marker, fresh=True)
+            return find_marked_playlist(gateway, marker)
         except SpotifyUnavailable as exc:
             if not patient:
                 raise

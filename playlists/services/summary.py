@@ -2,12 +2,13 @@
 share other artists had to fill.
 
 Each artist's due share is the mixer's even split of the requested length
-(``mixing.shares``), so "filled from others" here means exactly what the mixer did.
+(``mixing.shares``); an artist short of songs is "filled from others" only as far as other
+artists' extra songs actually made up for it (when every artist runs short, nobody does).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from playlists.spotify.models import Artist
 
@@ -21,14 +22,14 @@ class ArtistPicks:
     top: int
     deep: int
     due: int  # the artist's even share of the requested length
+    filled_from_others: int = 0  # slots of this share that other artists' songs took
 
     @property
     def total(self) -> int:
         return self.top + self.deep
 
     @property
-    def filled_from_others(self) -> int:
-        """Slots of this artist's share that came from the other artists."""
+    def short_by(self) -> int:
         return max(self.due - self.total, 0)
 
     @property
@@ -42,9 +43,18 @@ def picks_by_artist(preview: Preview) -> tuple[ArtistPicks, ...]:
     dues = shares(preview.options.track_count, [1] * len(preview.artists))
     counts: dict[str, list[int]] = {a.id: [0, 0] for a in preview.artists}
     for entry in preview.entries:
-        row = counts.setdefault(entry.artist.id, [0, 0])
-        row[entry.role == "deep"] += 1
-    return tuple(
+        tally = counts.setdefault(entry.artist.id, [0, 0])
+        tally[entry.role == "deep"] += 1
+    rows = [
         ArtistPicks(artist, counts[artist.id][0], counts[artist.id][1], due)
         for artist, due in zip(preview.artists, dues, strict=True)
-    )
+    ]
+    # The mixer tops up round robin, so the fills belong to the playlist, not to one artist:
+    # they are credited to the short artists in order, never more than were actually made.
+    spare = sum(r.filling_in for r in rows)
+    credited = []
+    for row in rows:
+        filled = min(row.short_by, spare)
+        spare -= filled
+        credited.append(replace(row, filled_from_others=filled))
+    return tuple(credited)

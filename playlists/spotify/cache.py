@@ -1,65 +1,41 @@
-"""A small process-wide TTL cache for PUBLIC catalogue data (releases, albums, searches).
+"""A process-wide TTL cache for PUBLIC catalogue data (releases, albums, searches).
 
 Warm Lambda containers serve many users whose favourite artists overlap; their discographies
 do not change by the minute, and the save step regenerates the preview the user just saw, which
 then costs only the user's own data.  User data (top items, library, playlists) never goes in
-here.
-Set ``MOODYSTREAM_CATALOGUE_CACHE=off`` (benchmarks) or pass ``use_catalogue_cache=False`` to
-the gateway to bypass it.
+here.  ``cachetools.TTLCache`` under a lock (it is not thread-safe on its own).
+Set ``MOODYSTREAM_CATALOGUE_CACHE=off`` (benchmarks, fault suite) or pass
+``use_catalogue_cache=False`` to the gateway to bypass it.
 """
 
 from __future__ import annotations
 
 import os
 import threading
-import time
-from collections import OrderedDict
-from collections.abc import Callable, Hashable
+from collections.abc import Hashable
 from typing import Any
 
-_MISSING = object()
+import cachetools
 
 
 class TTLCache:
-    def __init__(
-        self,
-        *,
-        ttl_seconds: float = 6 * 3600,
-        max_entries: int = 4096,
-        clock: Callable[[], float] = time.monotonic,
-    ) -> None:
-        self.ttl_seconds = ttl_seconds
-        self.max_entries = max_entries
-        self._clock = clock
+    def __init__(self, *, ttl_seconds: float = 6 * 3600, max_entries: int = 4096) -> None:
+        self._entries: cachetools.TTLCache[Hashable, Any] = cachetools.TTLCache(
+            maxsize=max_entries, ttl=ttl_seconds
+        )
         self._lock = threading.Lock()
-        self._entries: OrderedDict[Hashable, tuple[float, Any]] = OrderedDict()
 
-    def get(self, key: Hashable, default: Any = None) -> Any:
+    def get(self, key: Hashable) -> Any:
         with self._lock:
-            entry = self._entries.get(key)
-            if entry is None:
-                return default
-            expires, value = entry
-            if expires <= self._clock():
-                del self._entries[key]
-                return default
-            self._entries.move_to_end(key)
-            return value
+            return self._entries.get(key)
 
     def set(self, key: Hashable, value: Any) -> None:
         with self._lock:
-            self._entries[key] = (self._clock() + self.ttl_seconds, value)
-            self._entries.move_to_end(key)
-            while len(self._entries) > self.max_entries:
-                self._entries.popitem(last=False)
+            self._entries[key] = value
 
     def clear(self) -> None:
         with self._lock:
             self._entries.clear()
-
-    def __len__(self) -> int:
-        with self._lock:
-            return len(self._entries)
 
 
 def cache_enabled_by_default() -> bool:

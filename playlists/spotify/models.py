@@ -112,5 +112,13 @@ class PlaylistSummary:
     owner_id: str | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class Page[T]:
+    """One page of an offset-paged list, and how many items the whole list holds."""
+
+    items: tuple[T, ...]
+    total: int
+
+
 # What the save service hands back: the playlist as Spotify has it after saving.
 SavedPlaylist = PlaylistSummary

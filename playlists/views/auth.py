@@ -21,12 +21,7 @@ from playlists.connection import (
     spotify_app,
     store_connection,
 )
-from playlists.spotify.accounts import (
-    build_authorize_url,
-    exchange_code,
-    new_pkce_pair,
-    new_state,
-)
+from playlists.spotify.accounts import exchange_code, start_sign_in
 
 logger = logging.getLogger(__name__)
 
@@ -47,20 +42,13 @@ def login(request: HttpRequest) -> HttpResponse:
         return HttpResponseRedirect(
             request.build_absolute_uri().replace("://localhost", "://127.0.0.1", 1)
         )
-    pkce = new_pkce_pair()
-    state = new_state()
+    sign_in = start_sign_in(spotify_app(request), settings.SPOTIFY_SCOPES)
     request.session[SESSION_PENDING_LOGIN] = {
-        "state": state,
-        "verifier": pkce.verifier,
+        "state": sign_in.state,
+        "verifier": sign_in.code_verifier,
         "next": _safe_next(request, request.GET.get("next")),
     }
-    url = build_authorize_url(
-        spotify_app(request),
-        state=state,
-        code_challenge=pkce.challenge,
-        scopes=settings.SPOTIFY_SCOPES,
-    )
-    return HttpResponseRedirect(url)
+    return HttpResponseRedirect(sign_in.url)
 
 
 @require_GET

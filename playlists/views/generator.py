@@ -17,7 +17,7 @@ from playlists import generator_session
 from playlists.connection import connected_user, gateway_for
 from playlists.decorators import spotify_login_required
 from playlists.forms import GeneratorForm
-from playlists.services.generation import generate_preview
+from playlists.services.generation import generate
 from playlists.services.generation_error import GenerationError
 from playlists.services.saving import (
     CHOOSE_A_MOODYSTREAM_PLAYLIST,
@@ -56,7 +56,7 @@ def preview(request: HttpRequest) -> HttpResponse:
         return redirect("playlists:generator")
     with gateway_for(request) as gateway:
         try:
-            result = generate_preview(
+            generation = generate(
                 gateway, state.options, removed_track_ids=state.removed_track_ids
             )
         except GenerationError as exc:
@@ -67,7 +67,8 @@ def preview(request: HttpRequest) -> HttpResponse:
                 {"form": form, "generation_error": exc.user_message},
                 status=422,
             )
-        earlier = [p for p in gateway.current_user_playlists() if is_moodystream_playlist(p)]
+    result = generation.preview
+    earlier = [p for p in generation.playlists or () if is_moodystream_playlist(p)]
     return render(
         request,
         "generator/preview.html",
@@ -115,12 +116,13 @@ def save(request: HttpRequest) -> HttpResponse:
         return redirect("playlists:preview")
     with gateway_for(request) as gateway:
         try:
-            result = generate_preview(
+            generation = generate(
                 gateway, state.options, removed_track_ids=state.removed_track_ids
             )
         except GenerationError as exc:
             messages.warning(request, exc.user_message)
             return redirect("playlists:generator")
+        result = generation.preview
         if result.digest != digest:
             messages.warning(
                 request,
@@ -135,6 +137,7 @@ def save(request: HttpRequest) -> HttpResponse:
                 idempotency_key=save_key(user.id, result),
                 replace_playlist_id=replace_id,
                 user_id=user.id,
+                recent_playlists=generation.playlists,
             )
         except RefreshRefused as exc:  # not one of the user's MoodyStream playlists
             messages.warning(request, exc.user_message)

@@ -17,7 +17,8 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from moodystream import credentials
-from playlists.services.generation import generate_preview
+from playlists.connection import TokenRefresher, build_gateway
+from playlists.services.generation import Generation, generate
 from playlists.services.generation_error import GenerationError
 from playlists.services.options import (
     VERSION_KINDS,
@@ -28,7 +29,7 @@ from playlists.services.options import (
 )
 from playlists.services.preview import Preview
 from playlists.services.saving import save_key, save_playlist
-from playlists.spotify.accounts import SpotifyApp, TokenSet, refresh_tokens
+from playlists.spotify.accounts import SpotifyApp
 from playlists.spotify.errors import SpotifyError
 from playlists.spotify.gateway import SpotifyGateway
 from playlists.spotify.loopback import demo_sign_in, sign_in_with_browser
@@ -77,12 +78,12 @@ class Command(BaseCommand):
         try:
             with self._gateway(opts) as gateway:
                 self.stderr.write("Asking Spotify for your artists and their songs…")
-                preview = generate_preview(gateway, options)
-                self._print_preview(preview)
+                generation = generate(gateway, options)
+                self._print_preview(generation.preview)
                 if opts["dry_run"]:
                     self.stdout.write("Dry run: nothing was saved.")
                     return
-                self._save(gateway, preview)
+                self._save(gateway, generation)
         except GenerationError as exc:
             raise CommandError(exc.user_message) from exc
         except SpotifyError as exc:
@@ -148,11 +149,9 @@ class Command(BaseCommand):
                     echo=self.stderr.write,
                 )
                 api_base_url = settings.SPOTIFY_API_BASE_URL
-            holder = _Tokens(app, tokens)
-            gateway = stack.enter_context(SpotifyGateway(
-                tokens.access_token, api_base_url=api_base_url, api_mode=api_mode,
-                refresh_access_token=holder.refresh,
-                request_timeout=settings.SPOTIFY_REQUEST_TIMEOUT,
+            gateway = stack.enter_context(build_gateway(
+                tokens.access_token, api_base_url=api_base_url,
+                refresh_access_token=TokenRefresher(app, tokens),
             ))
             yield gateway
 
@@ -180,11 +179,13 @@ class Command(BaseCommand):
         for note in preview.notes:
             self.stdout.write(f"Note: {note}")
 
-    def _save(self, gateway: SpotifyGateway, preview: Preview) -> None:
+    def _save(self, gateway: SpotifyGateway, generation: Generation) -> None:
+        preview = generation.preview
         user = gateway.current_user()
         with _progress(preview.track_count, getattr(self.stderr, "_out", sys.stderr)) as advance:
             saved = save_playlist(
-                gateway, preview, idempotency_key=save_key(user.id, preview), on_progress=advance
+                gateway, preview, idempotency_key=save_key(user.id, preview), on_progress=advance,
+                recent_playlists=generation.playlists,
             )
         visibility = "public" if saved.public else "private"
         self.stdout.write(
@@ -196,18 +197,6 @@ class Command(BaseCommand):
             self.stdout.write(
                 saved.external_url or f"https://open.spotify.com/playlist/{saved.id}"
             )
-
-
-class _Tokens:
-    """Keeps the newest token set for the gateway's refreshes."""
-
-    def __init__(self, app: SpotifyApp, tokens: TokenSet) -> None:
-        self.app = app
-        self.tokens = tokens
-
-    def refresh(self) -> str:
-        self.tokens = refresh_tokens(self.app, self.tokens)
-        return self.tokens.access_token
 
 
 def _open_browser(url: str) -> None:

@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import dataclasses
 import itertools
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from playlists.spotify.errors import SpotifyForbidden, SpotifyNotFound, SpotifyUnavailable
-from playlists.spotify.models import Album, AlbumTracks, Artist, PlaylistSummary, Track
+from playlists.spotify.models import Album, AlbumTracks, Artist, Page, PlaylistSummary, Track
 
 _ids = itertools.count(1)
 
@@ -26,8 +26,9 @@ def _id(prefix: str) -> str:
 
 
 class FakeSpotify:
-    def __init__(self, *, supports_popularity: bool = False) -> None:
+    def __init__(self, *, supports_popularity: bool = False, max_workers: int = 1) -> None:
         self.supports_popularity = supports_popularity
+        self.max_workers = max_workers  # 1: the services' plans run in order, on this thread
         self.request_timeout = 0.5
         self.artists: dict[str, Artist] = {}
         self.album_data: dict[str, AlbumTracks] = {}
@@ -76,7 +77,7 @@ class FakeSpotify:
         tracks = []
         for number, spec in enumerate(songs, start=1):
             title, pop = spec[0], spec[1]
-            extra: dict[str, Any] = dict(spec[2]) if len(spec) > 2 else {}  # type: ignore[misc]
+            extra: dict[str, Any] = dict(spec[2]) if len(spec) > 2 else {}
             artists = extra.pop("artists", (artist.ref,))
             isrc = extra.pop("isrc", None) or reuse.get(_bare(title)) or _id("IS")
             track = Track(
@@ -106,15 +107,17 @@ class FakeSpotify:
         )
         return artist
 
-    # -- CatalogueSource ------------------------------------------------------------------
+    # -- CatalogueReader ------------------------------------------------------------------
     def _log(self, name: str, *args: Any) -> None:
         self.calls.append((name, args))
 
-    def gather(self, *thunks: Callable[[], Any]) -> list[Any]:
-        return [t() for t in thunks]
+    @property
+    def album_batch_size(self) -> int:
+        return 20 if self.supports_popularity else 1
 
-    def map(self, fn: Callable[[Any], Any], items: Iterable[Any]) -> list[Any]:
-        return [fn(i) for i in items]
+    @property
+    def track_batch_size(self) -> int:
+        return 50 if self.supports_popularity else 1
 
     def top_artists(self, time_range: str = "medium_term", limit: int = 50) -> list[Artist]:
         self._log("top_artists", time_range, limit)
@@ -158,10 +161,11 @@ class FakeSpotify:
         include_groups: Sequence[str] = ("album", "single", "compilation"),
         *,
         max_items: int | None = None,
+        offset: int = 0,
     ) -> list[Album]:
         self._log("artist_albums", artist_id, tuple(include_groups))
         found = [a for a in self.releases.get(artist_id, []) if a.group in include_groups]
-        return found[:max_items]
+        return found[offset:][:max_items]
 
     def albums(self, album_ids: Sequence[str]) -> list[AlbumTracks]:
         self._log("albums", tuple(album_ids))
@@ -175,9 +179,9 @@ class FakeSpotify:
         self._log("user_top_tracks", time_range)
         return self._hide(self.user_top[:limit])
 
-    def saved_tracks(self, max_items: int = 2500) -> list[Track]:
-        self._log("saved_tracks")
-        return self._hide(self.saved[:max_items])
+    def saved_tracks_page(self, offset: int = 0) -> Page[Track]:
+        self._log("saved_tracks", offset)
+        return Page(tuple(self._hide(self.saved[offset : offset + 50])), len(self.saved))
 
     def artist_top_tracks(self, artist_id: str) -> list[Track] | None:
         self._log("artist_top_tracks", artist_id)
@@ -222,7 +226,7 @@ class FakeSpotify:
         raise SpotifyNotFound("no such playlist")
 
     def current_user_playlists(
-        self, *, limit: int = 50, offset: int = 0, fresh: bool = False
+        self, *, limit: int = 50, offset: int = 0
     ) -> list[PlaylistSummary]:
         self._log("current_user_playlists", offset)
         return [self._summary(p) for p in self.playlists[offset : offset + limit]]

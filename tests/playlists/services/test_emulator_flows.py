@@ -8,7 +8,7 @@ from collections import Counter
 
 import pytest
 
-from playlists.services.generation import generate_preview
+from playlists.services.generation import generate, generate_preview
 from playlists.services.generation_error import GenerationError
 from playlists.services.options import GenerationOptions
 from playlists.services.quality import measure, truth_from_tracks
@@ -68,12 +68,13 @@ def test_the_same_options_and_seed_give_the_same_preview_again(emulator) -> None
 
 def test_requests_per_generation(emulator) -> None:
     """10 artists: top artists, top tracks and playlists, then per artist one search page and
-    the album of its hits; then create and one write (+ the duplicate check alongside)."""
+    the album of its hits; then create and one write (+ the duplicate check alongside). The
+    playlists read with the preview serve the save's first duplicate check."""
     signed = sign_in(emulator)
     with signed.gateway() as gw:
-        preview = generate_preview(gw, GenerationOptions(seed=3))
+        generation = generate(gw, GenerationOptions(seed=3))
         generated = gw.request_count
-        save(gw, preview)
+        save(gw, generation.preview, recent_playlists=generation.playlists)
         total = gw.request_count
     by_path = Counter(p.split("/")[2] if p.count("/") > 1 else p for _, p, _ in
                       api_requests(emulator))

@@ -41,14 +41,15 @@ def test_an_artist_short_of_songs_is_filled_from_the_others() -> None:
     picks = [(a, "top")] * 5 + [(b, "top"), (b, "deep"), (b, "deep"), (b, "top")] + [(c, "top")]
     rows = picks_by_artist(preview(10, picks, [a, b, c]))
     by_name = {r.artist.name: r for r in rows}
-    assert (by_name["Gamma"].total, by_name["Gamma"].filled_from_others) == (1, 2)
+    assert (by_name["Gamma"].total, by_name["Gamma"].short_by) == (1, 2)
+    assert by_name["Gamma"].filled_from_others == 2
     assert by_name["Alpha"].filling_in == 1 and by_name["Beta"].filling_in == 1
     assert sum(r.total for r in rows) == 10
 
 
-def test_a_deep_cut_without_ranking_evidence_says_where_it_sits() -> None:
-    a = artist("Alpha")
-    deep = PreviewEntry(track(1, a, number=11, total=12), "deep", a)
-    top = PreviewEntry(track(2, a), "top", a, ("search #2", "single"))
-    assert deep.evidence == ("no sign of a hit", "track 11 of 12")
-    assert top.evidence == ("search #2", "single")
+
+def test_nobody_fills_when_every_artist_runs_short() -> None:
+    a, b = artist("Alpha"), artist("Beta")
+    rows = picks_by_artist(preview(20, [(a, "top")] * 6 + [(b, "deep")] * 4, [a, b]))
+    assert [(r.short_by, r.filled_from_others, r.filling_in) for r in rows] == [
+        (4, 0, 0), (6, 0, 0)]

@@ -13,11 +13,9 @@ from urllib.parse import parse_qs, urlsplit
 from playlists.spotify.accounts import (
     SpotifyApp,
     TokenSet,
-    build_authorize_url,
     exchange_code,
-    new_pkce_pair,
-    new_state,
     refresh_tokens,
+    start_sign_in,
 )
 from playlists.spotify.gateway import SpotifyGateway
 from spotify_emulator import DEMO_CLIENT, USER_TYPICAL, EmulatorServer
@@ -63,14 +61,14 @@ def sign_in(
         redirect_uri=REDIRECT_URI,
         accounts_base_url=server.base_url,
     )
-    pkce, state = new_pkce_pair(), new_state()
-    url = build_authorize_url(app, state=state, code_challenge=pkce.challenge, scopes=scopes)
-    location = approve_consent(url, user_id)
+    request = start_sign_in(app, scopes)
+    location = approve_consent(request.url, user_id)
     query = parse_qs(urlsplit(location).query)
-    assert query["state"] == [state], "the state must come back unchanged"
-    return SignedIn(server, app, exchange_code(app, query["code"][0], pkce.verifier))
+    assert query["state"] == [request.state], "the state must come back unchanged"
+    return SignedIn(server, app, exchange_code(app, query["code"][0], request.code_verifier))
 
 
 def api_requests(server: EmulatorServer) -> list[tuple[str, str, str]]:
-    """(method, path, query) of every Web API request the emulator served."""
-    return [(r.method, r.path, r.query) for r in server.app.request_log.entries("/v1/")]
+    """(method, path without a trailing slash, query) of every Web API request served."""
+    return [(r.method, r.path.rstrip("/"), r.query)  # spotipy asks for "me/", "albums/?ids="
+            for r in server.app.request_log.entries("/v1/")]

@@ -44,6 +44,7 @@ class ScriptedSpotify:
         self.answers: dict[str, deque[Answer]] = defaultdict(deque)
         self.default: dict[str, Answer] = {}
         self.seen: list[Seen] = []
+        self.in_flight = self.max_in_flight = 0
         self._lock = threading.Lock()
 
     def script(self, path: str, *answers: Answer) -> None:
@@ -54,13 +55,23 @@ class ScriptedSpotify:
 
     def __call__(self, environ: dict, start_response: Any) -> Any:
         request = Request(environ)
+        path = request.path.rstrip("/")  # spotipy asks for "me/", Spotify answers both
         with self._lock:
             self.seen.append(
-                Seen(request.method, request.path, request.query_string.decode(),
+                Seen(request.method, path, request.query_string.decode(),
                      request.headers.get("Authorization", ""), request.get_data())
             )
-            queue = self.answers.get(request.path)
-            answer = queue.popleft() if queue else self.default.get(request.path, Answer())
+            queue = self.answers.get(path)
+            answer = queue.popleft() if queue else self.default.get(path, Answer())
+            self.in_flight += 1
+            self.max_in_flight = max(self.max_in_flight, self.in_flight)
+        try:
+            return self._answer(answer, environ, start_response)
+        finally:
+            with self._lock:
+                self.in_flight -= 1
+
+    def _answer(self, answer: Answer, environ: dict, start_response: Any) -> Any:
         if answer.delay:
             time.sleep(answer.delay)
         if answer.drop:

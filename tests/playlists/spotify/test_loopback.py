@@ -9,7 +9,7 @@ import requests
 
 from playlists.spotify.accounts import SpotifyApp
 from playlists.spotify.errors import SpotifyAuthError
-from playlists.spotify.loopback import LoopbackCallback, demo_sign_in, sign_in_with_browser
+from playlists.spotify.loopback import demo_sign_in, sign_in_with_browser
 from spotify_emulator import DEMO_CLIENT, USER_TYPICAL
 from spotify_emulator.testing import approve_consent
 
@@ -62,11 +62,26 @@ def test_no_answer_times_out(emulator) -> None:
                              open_browser=lambda url: None, echo=lambda m: None, timeout=0.2)
 
 
-def test_only_loopback_redirects_are_served() -> None:
-    with pytest.raises(ValueError):
-        LoopbackCallback("http://localhost:8888/callback")
-    with pytest.raises(ValueError):
-        LoopbackCallback("https://example.com/callback")
+@pytest.mark.parametrize(
+    "redirect_uri", ["http://localhost:8888/callback", "https://example.com/callback"]
+)
+def test_only_loopback_redirects_are_served(redirect_uri: str) -> None:
+    app = SpotifyApp(DEMO_CLIENT.client_id, DEMO_CLIENT.client_secret, redirect_uri)
+    with pytest.raises(ValueError, match="loopback"):
+        sign_in_with_browser(app, SCOPES, open_browser=lambda url: None, echo=lambda m: None)
+
+
+def test_a_stray_request_does_not_end_the_sign_in(emulator) -> None:
+    """A browser may ask the loopback server for something else (a favicon) first."""
+    port = free_port()
+
+    def open_url(url: str) -> None:
+        assert requests.get(f"http://127.0.0.1:{port}/favicon.ico", timeout=5).ok
+        browser()(url)
+
+    tokens = sign_in_with_browser(demo_app(emulator, port), SCOPES, open_browser=open_url,
+                                  echo=lambda m: None)
+    assert emulator.app.tokens.lookup(tokens.access_token) is not None
 
 
 def test_demo_sign_in_approves_as_a_demo_user(emulator) -> None:

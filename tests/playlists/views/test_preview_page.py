@@ -84,3 +84,21 @@ def test_the_options_form_marks_what_each_source_uses(connected_client: Client) 
     assert picker["data-shown-for"] == "picked"
     # Nothing is hidden in the HTML itself: without JavaScript every field is there.
     assert "hidden" not in time_range and "hidden" not in picker
+
+
+def test_an_artist_short_of_songs_shows_it_was_filled_from_others(
+    connected_client: Client,
+) -> None:
+    # 60 tracks: 30 each; Juniper & The Fog Lights have fewer songs, Electric Manatee more.
+    text = make_preview(
+        connected_client,
+        artist_source="picked",
+        picked_artists="Juniper & The Fog Lights\nElectric Manatee",
+        artist_count="2",
+        track_count="60",
+    ).content.decode()
+    rows = dict(re.findall(r'<span class="artist-name">([^<]+)</span>(.*?)</li>', text,
+                           flags=re.S))
+    small, big = rows["Juniper &amp; The Fog Lights"], rows["Electric Manatee"]
+    assert re.search(r"only \d+ usable, \d+ filled from others", small)
+    assert re.search(r"\d+ more, filling in for others", big)
