@@ -50,8 +50,16 @@ test: $(VENV)/.dev-installed browser ## Run the whole test suite (lint, type che
 	MOODYSTREAM_IGNORE_DOTENV=1 $(BIN)/mypy
 	MOODYSTREAM_IGNORE_DOTENV=1 $(BIN)/python -m pytest $(PYTEST_ARGS)
 
+REAL_SAMPLE ?= ../shared/real-catalogue-sample
+
 bench: $(VENV)/.dev-installed ## Benchmarks against the emulator; prints a table
 	MOODYSTREAM_IGNORE_DOTENV=1 $(BIN)/python -m bench
+	MOODYSTREAM_IGNORE_DOTENV=1 $(BIN)/python -m bench.quality
+	MOODYSTREAM_IGNORE_DOTENV=1 $(BIN)/python -m bench.quality --mode extended
+	@if [ -d "$(REAL_SAMPLE)" ]; then \
+	  MOODYSTREAM_IGNORE_DOTENV=1 $(BIN)/python -m bench.quality --real-sample "$(REAL_SAMPLE)" && \
+	  MOODYSTREAM_IGNORE_DOTENV=1 $(BIN)/python -m bench.quality --real-sample "$(REAL_SAMPLE)" --mode extended; \
+	else echo "(no $(REAL_SAMPLE): quality on the real catalogue sample skipped)"; fi
 
 check-deploy: $(VENV)/.dev-installed ## `manage.py check --deploy` on the prod and dev stage settings (offline)
 	bash deploy/check_deploy.sh prod

@@ -6,7 +6,9 @@ lists page by 10, ``GET /albums/{id}`` embeds up to 50 tracks):
 
 * 1 ``GET /me/top/artists`` (one page holds up to 50 artists);
 * per artist, the cheapest way to reach the tracks picked for it.  A pick is either seen on a
-  page of ``search?q=artist:"Name"&type=track`` or fetched with its album (``GET /albums/{id}``,
+  page of ``search?q=artist:"Name"&type=track`` — the first *d* pages, or any 10-result window
+  further down (``offset`` is free; offset + limit ≤ 1,000), so the fewest windows covering
+  the deeper picks' positions — or fetched with its album (``GET /albums/{id}``,
   one request per distinct album, one more per 50 tracks beyond the first 50).  An album's id
   is known if a fetched page shows one of its tracks; otherwise the artist's release list is
   read up to that album (``GET /artists/{id}/albums`` filtered to the groups needed, 10 per
@@ -35,6 +37,7 @@ SEARCH_PAGE = 10
 RELEASE_PAGE = 10
 ALBUM_EMBEDS = 50
 ITEMS_PER_WRITE = 100
+MAX_SEARCH_END = 1000
 
 
 @dataclass
@@ -44,15 +47,17 @@ class ArtistPlan:
     search_pages: int
     release_pages: int
     album_requests: int
+    search_windows: int = 0  # deeper search pages, placed by the first page's total
 
     @property
     def requests(self) -> int:
-        return self.search_pages + self.release_pages + self.album_requests
+        return self.search_pages + self.search_windows + self.release_pages + self.album_requests
 
     @property
     def rounds(self) -> int:
         return (
-            (self.search_pages > 0) + (self.release_pages > 0) + (self.album_requests > 0)
+            (self.search_pages > 0) + (self.search_windows > 0) + (self.release_pages > 0)
+            + (self.album_requests > 0)
         )
 
 
@@ -76,7 +81,7 @@ class MinimalPlan:
         return 1 + catalogue + 1 + math.ceil(self.tracks / ITEMS_PER_WRITE)
 
     def breakdown(self) -> str:
-        search = sum(a.search_pages for a in self.artists)
+        search = sum(a.search_pages + a.search_windows for a in self.artists)
         releases = sum(a.release_pages for a in self.artists)
         albums = sum(a.album_requests for a in self.artists)
         return (
@@ -92,6 +97,7 @@ def minimal_plan(
     top_track_ids: Sequence[str] = (),
     *,
     min_search_pages: int = 1,
+    search_noise: float | None = None,
 ) -> MinimalPlan:
     """The minimum for ``preview`` (a ``Preview``) over the emulator's ``catalogue``.
 
@@ -99,21 +105,25 @@ def minimal_plan(
     ``min_search_pages=1``: every artist's first search page is read, because that is how the
     plan tells an artist's hits from the rest (without Extended Quota there is no popularity);
     ``0`` gives the oracle's bound, as if the picks were known in advance.
+    ``search_noise``: the emulator's (its default when None), so positions are the ones served.
     """
-    without = _plan(preview, catalogue, frozenset(), min_search_pages)
+    from spotify_emulator.config import DEFAULT_SEARCH_NOISE
+    from spotify_emulator.search import SearchEngine
+
+    engine = SearchEngine(catalogue, DEFAULT_SEARCH_NOISE if search_noise is None else search_noise)
+    without = _plan(preview, catalogue, engine, frozenset(), min_search_pages)
     if not top_track_ids:
         return without
-    with_top = _plan(preview, catalogue, frozenset(top_track_ids), min_search_pages)
+    with_top = _plan(preview, catalogue, engine, frozenset(top_track_ids), min_search_pages)
     with_top.top_tracks = True
     return with_top if with_top.requests < without.requests else without
 
 
 def _plan(
-    preview: Any, catalogue: Any, known: frozenset[str], min_search_pages: int
+    preview: Any, catalogue: Any, engine: Any, known: frozenset[str], min_search_pages: int
 ) -> MinimalPlan:
-    from spotify_emulator.search import SearchEngine, parse_query
+    from spotify_emulator.search import parse_query
 
-    engine = SearchEngine(catalogue)
     by_artist: dict[str, list[Any]] = defaultdict(list)
     names: dict[str, str] = {}
     for entry in preview.entries:
@@ -152,11 +162,29 @@ def _cheapest(
         }
         album_requests = sum(_album_requests(catalogue, a, picks) for a in needed)
         release_pages = _release_pages(catalogue, artist_id, needed - known_albums)
-        candidate = ArtistPlan(name, len(picks), depth, release_pages, album_requests)
-        if best is None or candidate.requests < best.requests:
-            best = candidate
+        by_albums = ArtistPlan(name, len(picks), depth, release_pages, album_requests)
+        deeper = [position[t.id] for t in picks if t.id in position and t.id not in seen]
+        unreachable = any(t.id not in position for t in picks if t.id not in seen)
+        windows = _windows(deeper)
+        by_windows = ArtistPlan(name, len(picks), depth, 0, 0, windows)
+        for candidate in (by_albums, None if unreachable else by_windows):
+            if candidate is not None and (best is None or candidate.requests < best.requests):
+                best = candidate
     assert best is not None
     return best
+
+
+def _windows(positions: list[int]) -> int:
+    """The fewest 10-result search windows covering ``positions`` (greedy is optimal on a
+    line); positions beyond Spotify's 1,000-result limit cannot be reached."""
+    count, covered_until = 0, -1
+    for p in sorted(positions):
+        if p >= MAX_SEARCH_END:
+            return 10**6
+        if p > covered_until:
+            count += 1
+            covered_until = p + SEARCH_PAGE - 1
+    return count
 
 
 def _album_requests(catalogue: Any, album_id: str, picks: list[Any]) -> int:

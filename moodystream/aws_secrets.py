@@ -1,10 +1,12 @@
 """Read the app secret from AWS Secrets Manager: lazily, cached per process (Lambda container).
 
-The secret is one JSON object holding ``SPOTIFY_CLIENT_ID``, ``SPOTIFY_CLIENT_SECRET``,
-``SPOTIFY_REDIRECT_URI`` and ``DJANGO_SECRET_KEY`` (the older ``SPOTIPY_*`` spellings are still
-accepted). Nothing reads it while settings load: :class:`CachedAppSecret` reads it on first use
-(``moodystream.credentials`` asks it when a request needs the credentials) and keeps it for the
-life of the container. A read must neither hang a request nor leak anything, so:
+The secret is one JSON object holding ``DJANGO_SECRET_KEY`` and, for the operator's own Spotify
+app, ``SPOTIFY_CLIENT_ID``, ``SPOTIFY_CLIENT_SECRET`` and ``SPOTIFY_REDIRECT_URI`` (all three or
+none: a deployment where every listener signs in with their own app has no Spotify credentials
+of its own; the older ``SPOTIPY_*`` spellings are still accepted). Nothing reads it while
+settings load: :class:`CachedAppSecret` reads it on first use (``moodystream.credentials`` asks
+it when a request needs the credentials) and keeps it for the life of the container. A read
+must neither hang a request nor leak anything, so:
 
 * the boto3 client has short timeouts and at most ``MAX_ATTEMPTS`` attempts in total;
 * every failure becomes :class:`SecretUnavailable` with one message built only from the secret's
@@ -33,13 +35,15 @@ from typing import Any
 
 logger = logging.getLogger(__name__)
 
-#: Each value the secret must hold -> the older name also accepted for it.
+#: Each value the secret may hold -> the older name also accepted for it.
 REQUIRED_KEYS = {
     "SPOTIFY_CLIENT_ID": "SPOTIPY_CLIENT_ID",
     "SPOTIFY_CLIENT_SECRET": "SPOTIPY_CLIENT_SECRET",
     "SPOTIFY_REDIRECT_URI": "SPOTIPY_REDIRECT_URI",
     "DJANGO_SECRET_KEY": "DJANGO_SECRET_KEY",
 }
+#: The operator's Spotify app: all of these, or none of them (own-app sign-in only).
+SPOTIFY_APP_KEYS = ("SPOTIFY_CLIENT_ID", "SPOTIFY_CLIENT_SECRET", "SPOTIFY_REDIRECT_URI")
 
 # Secrets Manager answers in tens of milliseconds from inside the region. Worst case before giving
 # up: MAX_ATTEMPTS x (CONNECT_TIMEOUT + READ_TIMEOUT) plus one back-off of at most a second, about
@@ -261,9 +265,13 @@ def _parse(text: str, where: str) -> dict[str, str]:
         raise SecretUnavailable(f"{where} is not a JSON object")
 
     values = {key: data.get(key) or data.get(old_name) for key, old_name in REQUIRED_KEYS.items()}
-    missing = [key for key, value in values.items() if not value]
+    operator_app = any(values[key] for key in SPOTIFY_APP_KEYS)
+    needed = list(REQUIRED_KEYS) if operator_app else ["DJANGO_SECRET_KEY"]
+    missing = [key for key in needed if not values[key]]
     if missing:
         raise SecretUnavailable(f"{where} is missing key(s): {', '.join(missing)}")
+    if not operator_app:  # no Spotify app of the operator's: listeners bring their own
+        values.update(dict.fromkeys(SPOTIFY_APP_KEYS, ""))
     not_text = [key for key, value in values.items() if not isinstance(value, str)]
     if not_text:
         raise SecretUnavailable(f"{where} has non-string value(s) for: {', '.join(not_text)}")

@@ -2,7 +2,8 @@
 
 Django's ``signed_cookies`` engine only signs: anyone holding the cookie can base64-decode it
 and read the Spotify refresh token inside. Here the serialised session is compressed and sealed
-with Fernet (AES-128-CBC + HMAC-SHA256, with a timestamp), keyed from SECRET_KEY through HKDF,
+with Fernet (AES-128-CBC + HMAC-SHA256, with a timestamp), keyed through HKDF from the secret
+key (``moodystream.credentials.secret_key()``: SECRET_KEY locally, the app secret in production),
 so a copied cookie reveals nothing and a tampered one is rejected (the user starts a fresh,
 empty session). Rotating SECRET_KEY with SECRET_KEY_FALLBACKS keeps existing sessions readable.
 """

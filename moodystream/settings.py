@@ -95,6 +95,16 @@ if DEMO_MODE:
     SPOTIFY_SECRET_NAME = ""  # the demo never reads a secret
     _from_secret = False
 
+# --- Sign-in modes --------------------------------------------------------------------------
+# "operator": the operator's Spotify app (Development Mode: its owner and four more listeners);
+# "own-app": each listener brings their own app's Client ID (public client, PKCE, own quota).
+# Unset: both when the operator has credentials, own-app alone when not (playlists/own_app.py).
+SPOTIFY_SIGN_IN_MODES = tuple(
+    mode.strip().lower() for mode in env.list("SPOTIFY_SIGN_IN_MODES", default=[]) if mode.strip()
+)
+if set(SPOTIFY_SIGN_IN_MODES) - {"operator", "own-app"}:
+    raise ImproperlyConfigured("SPOTIFY_SIGN_IN_MODES: use 'operator', 'own-app' or both.")
+
 SPOTIFY_API_BASE_URL = env.str(
     "SPOTIFY_API_BASE_URL", default="" if DEMO_MODE else "https://api.spotify.com/v1/"
 )

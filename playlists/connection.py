@@ -15,21 +15,19 @@ import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.http import HttpRequest
 from django.urls import reverse
 
 from moodystream import credentials
-from playlists.spotify.accounts import (
-    SpotifyApp,
-    TokenCache,
-    TokenSet,
-    refresh_tokens,
-    valid_tokens,
-)
-from playlists.spotify.gateway import SpotifyGateway
+from playlists.own_app import own_callback_url, own_client_id
+from playlists.spotify.models import SpotifyApp, TokenSet
+
+if TYPE_CHECKING:  # imported where used: spotipy (and the redis it loads) cost cold start
+    from playlists.spotify.accounts import TokenCache
+    from playlists.spotify.gateway import SpotifyGateway
 
 SESSION_TOKENS = "sp_tokens"
 SESSION_USER = "sp_user"
@@ -47,7 +45,18 @@ def _demo_base(request: HttpRequest) -> str:
 
 
 def spotify_app(request: HttpRequest) -> SpotifyApp:
-    """The Spotify app credentials and URLs, as seen from this request's host."""
+    """The Spotify app credentials and URLs, as seen from this request's host.
+
+    The listener's own app (a public client) when they signed in with one, else the operator's.
+    """
+    own = own_client_id(request)
+    if own:
+        return own_app_spotify_app(request, own)
+    return operator_spotify_app(request)
+
+
+def operator_spotify_app(request: HttpRequest) -> SpotifyApp:
+    """The operator's app (a confidential client: id and secret), for "Connect with Spotify"."""
     operator_app = credentials.spotify_app()
     accounts = settings.SPOTIFY_ACCOUNTS_BASE_URL or _demo_base(request)
     redirect_uri = operator_app.redirect_uri or request.build_absolute_uri(
@@ -58,6 +67,16 @@ def spotify_app(request: HttpRequest) -> SpotifyApp:
         client_secret=operator_app.client_secret,
         redirect_uri=redirect_uri,
         accounts_base_url=accounts,
+    )
+
+
+def own_app_spotify_app(request: HttpRequest, client_id: str) -> SpotifyApp:
+    """A listener's own app: a public client (Client ID only, PKCE, no secret)."""
+    return SpotifyApp(
+        client_id=client_id,
+        client_secret="",
+        redirect_uri=own_callback_url(request),
+        accounts_base_url=settings.SPOTIFY_ACCOUNTS_BASE_URL or _demo_base(request),
     )
 
 
@@ -85,6 +104,8 @@ def disconnect(request: HttpRequest) -> None:
 
 def session_tokens(request: HttpRequest) -> TokenCache:
     """spotipy's cache handler over this session's tokens (request thread only)."""
+    from playlists.spotify.accounts import TokenCache
+
     return TokenCache(request.session, SESSION_TOKENS)
 
 
@@ -99,6 +120,8 @@ class TokenRefresher:
 
     def __call__(self) -> str:
         with self._lock:
+            from playlists.spotify.accounts import refresh_tokens
+
             self.tokens = refresh_tokens(self.app, self.tokens)
             self.refreshed = True
             return self.tokens.access_token
@@ -112,6 +135,8 @@ def build_gateway(
     **overrides: Any,
 ) -> SpotifyGateway:
     """A gateway with the settings' timeout, API mode and worker count (web and terminal)."""
+    from playlists.spotify.gateway import SpotifyGateway
+
     options: dict[str, Any] = {
         "request_timeout": settings.SPOTIFY_REQUEST_TIMEOUT,
         "api_mode": settings.SPOTIFY_API_MODE,
@@ -131,6 +156,8 @@ def gateway_for(request: HttpRequest) -> Iterator[SpotifyGateway]:
     Raises ``SpotifyAuthError`` if there is no connection or Spotify refuses the refresh
     token.  Tokens a 401 made the gateway refresh are written to the session on the way out.
     """
+    from playlists.spotify.accounts import valid_tokens
+
     app = spotify_app(request)
     refresher = TokenRefresher(app, valid_tokens(app, session_tokens(request)))
     gateway = build_gateway(

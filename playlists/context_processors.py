@@ -7,6 +7,7 @@ from django.core.exceptions import DisallowedHost
 from django.http import HttpRequest
 
 from playlists.connection import connected_user
+from playlists.own_app import operator_sign_in_enabled, own_app_enabled
 
 
 def site_origin(request: HttpRequest) -> str:
@@ -21,6 +22,8 @@ def site_origin(request: HttpRequest) -> str:
 def moodystream(request: HttpRequest) -> dict[str, object]:
     return {
         "demo_mode": settings.DEMO_MODE,
+        "operator_sign_in": operator_sign_in_enabled(),
+        "own_app_offered": own_app_enabled(),
         "site_origin": site_origin(request),
         "spotify_user": connected_user(request) if hasattr(request, "session") else None,
     }

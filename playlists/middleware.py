@@ -10,16 +10,19 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from playlists.connection import disconnect
+from playlists.own_app import own_client_id
 from playlists.spotify.errors import (
     SpotifyAuthError,
     SpotifyError,
     SpotifyForbidden,
     SpotifyNotFound,
+    SpotifyOwnerNeedsPremium,
     SpotifyRateLimited,
     SpotifyUnavailable,
     SpotifyUserNotRegistered,
 )
 from playlists.views.error_pages import rate_limited_context
+from playlists.views.own_app import own_app_refusal
 
 logger = logging.getLogger(__name__)
 
@@ -39,11 +42,19 @@ class SpotifyErrorMiddleware:
             disconnect(request)
             messages.warning(request, exception.user_message)
             return redirect("playlists:home")
+        own = own_client_id(request)
+        if isinstance(exception, SpotifyOwnerNeedsPremium) or (
+            own and isinstance(exception, SpotifyUserNotRegistered)
+        ):
+            return own_app_refusal(request, exception)
         if isinstance(exception, SpotifyUserNotRegistered):
             return render(request, "errors/not_registered.html", status=403)
         if isinstance(exception, SpotifyRateLimited):
             response = render(
-                request, "errors/rate_limited.html", rate_limited_context(exception), status=429
+                request,
+                "errors/rate_limited.html",
+                rate_limited_context(exception, own_client_id=own),
+                status=429,
             )
             response["Retry-After"] = str(exception.retry_after_seconds)
             return response

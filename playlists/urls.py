@@ -1,6 +1,6 @@
 from django.urls import path
 
-from playlists.views import artist_search, auth, generator, pages
+from playlists.views import artist_search, auth, generator, own_app, pages
 
 app_name = "playlists"
 
@@ -9,6 +9,9 @@ urlpatterns = [
     path("login/", auth.login, name="login"),
     path("callback/", auth.callback, name="callback"),
     path("logout/", auth.logout, name="logout"),
+    path("connect/own-app/", own_app.connect, name="own_app"),
+    path("connect/own-app/callback/", own_app.callback, name="own_app_callback"),
+    path("connect/own-app/forget/", own_app.forget, name="own_app_forget"),
     path("generate/", generator.options, name="generator"),
     path("preview/", generator.preview, name="preview"),
     path("preview/remove/", generator.remove_track, name="remove_track"),

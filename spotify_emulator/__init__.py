@@ -28,9 +28,20 @@ Mounted inside another WSGI app (e.g. under ``/demo-spotify``) every URL it prod
 the request's host and script root: ``{root}/authorize``, ``{root}/api/token``,
 ``{root}/v1/...``, ``{root}/_control/...``, ``{root}/static/consent.css``.
 
+Apps as on Spotify's developer dashboard: ``ClientApp(..., owner="maya")`` is owned by a
+developer account (here a demo user). Since July 2026 rate limits and quota are counted per
+developer account (``ClientApp.developer_account``), so every app of one owner shares one
+budget; in development mode the owner is automatically one of the app's users, and an owner
+without Premium gets every request refused (403, Spotify's wording). A demo dashboard at
+``{root}/dashboard`` lets a visitor create such an app (name, redirect URIs) and get its
+32-hex Client ID; see :mod:`spotify_emulator.dashboard`. Public clients (PKCE, no secret) send
+``client_id`` in the body of the code exchange and every refresh; their refresh tokens are
+single use, as Spotify's are; a grant obtained with the secret is refused without it.
+
 The app object's knobs for in-process tests: ``app.clock.advance(s)``,
 ``app.faults.set_latency / add_error / add_timeout / add_malformed / clear``,
 ``app.rate_limiter.configure(per_30s, quota_exceeded=...)``,
+``app.rate_limiter.exhaust_quota(developer_account)``, ``app.register_client(ClientApp(...))``,
 ``app.tokens.revoke_user(user_id, access=True, refresh=True)``,
 ``app.issue_token(user_id, scopes)``, ``app.set_mode("extended")``,
 ``app.request_log.entries() / clear()``, ``app.state.user_playlists(user_id)``,

@@ -1,15 +1,15 @@
 """How much of an artist's catalogue to fetch: enough songs for their share, no more.
 
-Every album costs a request, so a generation fetches only the albums it needs for deep cuts
-(and for top picks beyond what search returns), studio albums first, oldest first, whether
-they come from the artist's hits or from the release list.  Reissues (deluxe, remaster) add
-nothing their original does not have; live, remix and similar albums are skipped when those
-versions are filtered out anyway.  Artists with no studio albums fall back to singles
-(B-sides) and then compilations.
+The deep cuts come from the deep end of the artist's search results: the last pages, as many
+as three candidates per deep slot need (Spotify's offset + limit stays within 1,000).  Only the
+songs there by the artist, not already hits and not an excluded version, count as candidates.
 
-Searching ``tag:hipster`` albums (Spotify's least popular 10 %) to prefer them was tried: on the
-emulator it cost one search per artist and did not make the deep cuts any deeper, because the
-search results already tell hits from the rest.  It is left out.
+Albums are fetched only when the deep end falls short (or for many top picks): one release
+list, then studio albums with no search hits first, oldest first (the measured order of how
+little they are played), whether they come from the artist's hits or from the release list.
+Reissues (deluxe, remaster) add nothing their original does not have; live, remix and similar
+albums are skipped when those versions are filtered out anyway.  Artists with no studio albums
+fall back to singles (B-sides) and then compilations.
 """
 
 from __future__ import annotations
@@ -18,12 +18,18 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from playlists.spotify.models import Album
+from playlists.spotify.models import Album, Track
 
+from .dedupe import family_key
 from .options import VersionKind
-from .titles import album_base_key, album_versions, is_edition_album
+from .titles import album_base_key, album_versions, is_edition_album, track_versions
 
 SEARCH_PAGE = 10
+EXTENDED_SEARCH_PAGE = 50  # Extended Quota search pages hold 50
+EXTENDED_TOP_COVER = 30  # Extended Quota: top tracks + 50 search results cover 30 top picks
+MAX_SEARCH_END = 1000  # Spotify rejects offset + limit beyond 1,000
+DEEP_CANDIDATES_PER_SLOT = 3
+MAX_DEEP_END_PAGES = 5
 RELEASES_FIRST_PAGE = 10  # one Development Mode page of an artist's releases
 MAX_ALBUMS_PER_ARTIST = 6
 
@@ -45,6 +51,47 @@ class ArtistNeed:
         """Songs wanted from albums: deep cuts with room to choose, plus tops beyond search."""
         return 4 * self.deep + 2 * max(0, self.top - 8)
 
+    @property
+    def deep_end_songs(self) -> int:
+        """Candidates wanted from the deep end: room for filters and the seed's choice."""
+        return DEEP_CANDIDATES_PER_SLOT * self.deep
+
+
+def deep_end_pages(
+    total: int, seen_until: int, need: ArtistNeed, page_size: int = SEARCH_PAGE
+) -> list[tuple[int, int]]:
+    """``(offset, limit)`` of the last search pages to read, never re-reading the first ones."""
+    wanted = need.deep_end_songs
+    end = min(total, MAX_SEARCH_END)
+    if wanted <= 0 or end <= seen_until:
+        return []
+    pages = min(MAX_DEEP_END_PAGES, -(-wanted // page_size))
+    start = max(seen_until, end - pages * page_size)
+    return [(offset, min(page_size, end - offset)) for offset in range(start, end, page_size)]
+
+
+def usable_deep_end(
+    artist_id: str,
+    deep_end: Sequence[Track],
+    hits: Sequence[Track],
+    exclude_versions: frozenset[VersionKind],
+    allow_explicit: bool = True,
+) -> int:
+    """How many distinct songs of the deep end can be deep cuts: the artist's own, not one of
+    the hits, not an excluded version (nor explicit when that is off), and not a copy on a
+    best-of."""
+    hit_keys = {family_key(t) for t in hits}
+    songs = {
+        family_key(t)
+        for t in deep_end
+        if t.lead_artist and t.lead_artist.id == artist_id
+        and family_key(t) not in hit_keys
+        and not (track_versions(t) & exclude_versions)
+        and (allow_explicit or not t.explicit)
+        and not (t.album and t.album.group == "compilation")
+    }
+    return len(songs)
+
 
 STUDIO_GROUPS = ("album",)
 FALLBACK_GROUPS = ("single", "compilation")
@@ -62,8 +109,14 @@ def choose_albums(
     need: ArtistNeed,
     *,
     exclude_versions: frozenset[VersionKind] = frozenset(),
+    hit_albums: Sequence[Album] = (),
 ) -> list[Album]:
+    """Albums to fetch for ``need``: for deep cuts studio albums without hits first (for top
+    picks only, the hits' albums first), each oldest first; singles (B-sides) and compilations
+    only after them."""
     wanted = need.songs_from_albums
+    with_hits = {album_base_key(a) for a in hit_albums}
+    hits_last = need.deep > 0
     if wanted <= 0:
         return []
     usable = [a for a in releases if not (album_versions(a.name) & exclude_versions)]
@@ -72,7 +125,9 @@ def choose_albums(
         pool = _originals([a for a in usable if a.group == group])
         if group == "single":
             pool = [a for a in pool if a.total_tracks >= 2]  # B-sides
-        pool.sort(key=lambda a: (a.release_date or "9999", a.id))
+        pool.sort(key=lambda a: (
+            (album_base_key(a) in with_hits) == hits_last, a.release_date or "9999", a.id
+        ))
         for album in pool:
             if sum(a.total_tracks or 10 for a in chosen) >= wanted:
                 return chosen

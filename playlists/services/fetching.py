@@ -1,14 +1,17 @@
-"""Fetch what ranking needs for every artist: its best-known tracks, then the albums they
-come from.
+"""Fetch what ranking needs for every artist: its best-known tracks and its deepest songs.
 
-Per artist, one chain of two round trips, all artists concurrently: the ranking signal first
-(Development Mode: the first search page for ``artist:"Name"``; Extended Quota: the artist's
-top tracks), then the studio albums those hits were released on, whose other songs are the
-deep-cut candidates (with Extended Quota, the album tracks' popularity follows in batches).
-Only when those albums cannot supply the artist's share is the release list read (the studio
-albums, then singles and compilations).  Using the hits' albums instead of always listing
-releases saves a request per artist and no time: the album fetch waits on one request either
-way.
+Per artist, one chain of two round trips, all artists concurrently:
+
+1. the hits: Development Mode, the first search page for ``artist:"Name"`` (more pages only
+   for many top picks); Extended Quota, the artist's top tracks and a 50-result search page;
+2. the deep end: the last page(s) of the same search, placed by the first page's total — the
+   artist's least played songs across the whole catalogue, whatever album they are on
+   (``ranking``: the search depth is the strongest deep-cut signal measured).
+
+Only when the deep end cannot supply the artist's deep cuts (few results by the artist there,
+or all of them excluded versions), or the top picks need more songs than search gave, are
+albums fetched: the release list, then albums with no hits first (``catalogue_plan``), with
+their tracks' popularity in Extended Quota.
 
 The chain is a plan (``plan.py``): each step returns the steps that follow it, so every
 artist's look-ups run on the generation's one pool without any step waiting for another.
@@ -20,9 +23,11 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import partial
 
-from playlists.spotify.models import Album, AlbumTracks, Artist, Track
+from playlists.spotify.models import Album, AlbumTracks, Artist, Page, Track
 
 from .catalogue_plan import (
+    EXTENDED_SEARCH_PAGE,
+    EXTENDED_TOP_COVER,
     FALLBACK_GROUPS,
     RELEASES_FIRST_PAGE,
     SEARCH_PAGE,
@@ -30,14 +35,14 @@ from .catalogue_plan import (
     ArtistNeed,
     choose_albums,
     covers,
+    deep_end_pages,
     needs_fallback,
+    usable_deep_end,
 )
 from .options import GenerationOptions
 from .plan import Step, Steps, fan_out, join, run_plan
 from .ports import CatalogueReader
 from .ranking import ArtistMaterial
-
-Albums = tuple[list[Album], list[AlbumTracks], dict[str, int]]
 
 
 @dataclass
@@ -46,20 +51,34 @@ class _Fetch:
 
     artist: Artist
     need: ArtistNeed
-    albums: Albums = field(default_factory=lambda: ([], [], {}))
+    releases: list[Album] = field(default_factory=list)
+    albums: list[AlbumTracks] = field(default_factory=list)
+    popularity: dict[str, int] = field(default_factory=dict)
     top_tracks: Sequence[Track] | None = None
-    pages: list[Sequence[Track]] = field(default_factory=list)
+    pages: list[Page[Track]] = field(default_factory=list)  # from offset 0, in order
+    deep_pages: list[tuple[int, Page[Track]]] = field(default_factory=list)  # (offset, page)
+
+    @property
+    def hits(self) -> list[Track]:
+        return [t for page in self.pages for t in page.items]
+
+    @property
+    def total(self) -> int:
+        return max((p.total for p in self.pages), default=0)
 
     def material(self) -> ArtistMaterial:
-        releases, albums, popularity = self.albums
-        if self.top_tracks is not None:
-            return ArtistMaterial(
-                self.artist, releases=tuple(releases), albums=tuple(albums),
-                top_tracks=tuple(self.top_tracks), popularity=popularity,
-            )
+        deep = tuple(
+            (offset + i, t) for offset, page in self.deep_pages for i, t in enumerate(page.items)
+        )
         return ArtistMaterial(
-            self.artist, search_hits=tuple(t for page in self.pages for t in page),
-            releases=tuple(releases), albums=tuple(albums),
+            self.artist,
+            search_hits=tuple(self.hits),
+            releases=tuple(self.releases),
+            albums=tuple(self.albums),
+            top_tracks=tuple(self.top_tracks) if self.top_tracks is not None else None,
+            popularity=self.popularity,
+            search_deep=deep,
+            search_total=self.total,
         )
 
 
@@ -97,59 +116,100 @@ def material_steps(
 
 
 class _ArtistChain:
-    """One artist's look-ups: ranking signal → (releases) → albums → (popularity)."""
+    """One artist's look-ups: hits → deep end → (releases → albums → popularity)."""
 
     def __init__(self, gateway: CatalogueReader, f: _Fetch, options: GenerationOptions) -> None:
         self.gateway, self.f, self.options = gateway, f, options
         self.extended = gateway.supports_popularity
-        self.need = f.need
+        self.query = _query(f.artist)
+        self.page_size = SEARCH_PAGE
         self.done: Callable[[], Steps] = lambda: ()
 
     def start(self, done: Callable[[], Steps]) -> Steps:
         self.done = done
-        if self.extended:
-            self.f.top_tracks = self.gateway.artist_top_tracks(self.f.artist.id)
-            if self.f.top_tracks is not None:  # None: refused after all
-                return self.hits_known()
+        if not self.extended:
+            return self.search_hits()
+        f = self.f
+
+        def top_tracks() -> None:
+            f.top_tracks = self.gateway.artist_top_tracks(f.artist.id)  # None: refused
+
+        def first_page() -> None:
+            f.pages = [self._page(0, EXTENDED_SEARCH_PAGE)]
+
+        return fan_out([top_tracks, first_page], lambda _: self.extended_hits())
+
+    def extended_hits(self) -> Steps:
+        if self.f.top_tracks is None:  # refused after all: the Development Mode way
             self.extended = False
-        return fan_out(_searches(self.gateway, self.f), self.searched)
+            return self.search_hits()
+        self.page_size = EXTENDED_SEARCH_PAGE
+        return self.deep_end()
 
-    def searched(self, pages: list[Sequence[Track]]) -> Steps:
+    def search_hits(self) -> Steps:
+        offsets = range(0, self.f.need.search_pages * SEARCH_PAGE, SEARCH_PAGE)
+        return fan_out([partial(self._page, o, SEARCH_PAGE) for o in offsets], self.searched)
+
+    def searched(self, pages: list[Page[Track]]) -> Steps:
         self.f.pages = pages
-        return self.hits_known()
+        return self.deep_end()
 
-    def hits_known(self) -> Steps:
-        need = self.need = _album_need(self.f.need, self.extended)
+    def deep_end(self) -> Steps:
+        f = self.f
+        seen_until = sum(len(p.items) for p in f.pages)
+        windows = deep_end_pages(f.total, seen_until, f.need, self.page_size)
+
+        def read(pages: list[Page[Track]]) -> Steps:
+            f.deep_pages = [(offset, page) for (offset, _), page in zip(windows, pages,
+                                                                       strict=True)]
+            return self.deep_end_read(seen_until)
+
+        if not windows:
+            return self.deep_end_read(seen_until)
+        return fan_out([partial(self._page, o, n) for o, n in windows], read)
+
+    def deep_end_read(self, seen_until: int) -> Steps:
+        f, options = self.f, self.options
+        deep_end = [t for _, page in f.deep_pages for t in page.items]
+        # Extended Quota: popularity ranks every song seen, so all but the top tracks may be deep.
+        known = f.top_tracks if self.extended and f.top_tracks is not None else f.hits
+        if self.extended:
+            deep_end = [*f.hits, *deep_end]
+        usable = usable_deep_end(
+            f.artist.id, deep_end, known, options.exclude_versions, options.allow_explicit
+        )
+        # One candidate to spare (a song removed from the preview); short of that, albums.
+        short = max(0, f.need.deep + 1 - usable) if f.need.deep and f.total > seen_until else 0
+        top_cover = EXTENDED_TOP_COVER if self.extended else 0
+        need = ArtistNeed(top=max(0, f.need.top - top_cover), deep=short)
         if not need.songs_from_albums:
             return self.done()
-        f, options = self.f, self.options
-        hits = f.top_tracks if f.top_tracks is not None else [t for p in f.pages for t in p]
-        releases = list({
-            t.album.id: t.album for t in hits
+        return [partial(self.read_releases, need)]
+
+    def read_releases(self, need: ArtistNeed) -> Steps:
+        f = self.f
+        hit_albums = [
+            t.album for t in [*(f.top_tracks or ()), *f.hits]
             if t.album and t.lead_artist and t.lead_artist.id == f.artist.id
-        }.values())
-        chosen = [a for a in choose_albums(releases, need,
-                                           exclude_versions=options.exclude_versions)
-                  if a.group == "album"]
-        if covers(chosen, need):
-            return self.fetch_albums(releases, chosen)
-        return [self.read_releases]
+        ]
+        f.releases = _releases(self.gateway, f.artist, need, self.options)
+        chosen = choose_albums(
+            f.releases, need, exclude_versions=self.options.exclude_versions,
+            hit_albums=hit_albums,
+        )
+        return self.fetch_albums(chosen)
 
-    def read_releases(self) -> Steps:
-        releases = _releases(self.gateway, self.f.artist, self.need, self.options)
-        chosen = choose_albums(releases, self.need, exclude_versions=self.options.exclude_versions)
-        return self.fetch_albums(releases, chosen)
-
-    def fetch_albums(self, releases: list[Album], chosen: list[Album]) -> Steps:
+    def fetch_albums(self, chosen: list[Album]) -> Steps:
         ids = [a.id for a in chosen]
         size = max(1, self.gateway.album_batch_size)
         batches = [ids[i : i + size] for i in range(0, len(ids), size)]
 
         def fetched(found: list[Sequence[AlbumTracks]]) -> Steps:
-            albums = [a for batch in found for a in batch]
-            self.f.albums = (releases, albums, {})
-            return self.popularity(albums) if self.extended else self.done()
+            self.f.albums = [a for batch in found for a in batch]
+            return self.popularity(self.f.albums) if self.extended else self.done()
 
+        if not batches:
+            return self.done()
         return fan_out([partial(self.gateway.albums, b) for b in batches], fetched)
 
     def popularity(self, albums: list[AlbumTracks]) -> Steps:
@@ -157,28 +217,23 @@ class _ArtistChain:
         size = max(1, self.gateway.track_batch_size)
 
         def fetched(found: list[Sequence[Track]]) -> Steps:
-            popularity = self.f.albums[2]
             for track in (t for batch in found for t in batch):
                 if track.popularity is not None:
-                    popularity[track.id] = track.popularity
+                    self.f.popularity[track.id] = track.popularity
             return self.done()
 
         batches = [ids[i : i + size] for i in range(0, len(ids), size)]
+        if not batches:
+            return self.done()
         return fan_out([partial(self.gateway.tracks, b) for b in batches], fetched)
 
-
-def _album_need(need: ArtistNeed, extended: bool) -> ArtistNeed:
-    """Extended Quota: top tracks cover ten top picks, albums supply the rest and deep cuts."""
-    return ArtistNeed(top=max(0, need.top - 10), deep=max(need.deep, 1)) if extended else need
+    def _page(self, offset: int, limit: int) -> Page[Track]:
+        return self.gateway.search_track_page(self.query, limit=limit, offset=offset)
 
 
-def _searches(gateway: CatalogueReader, f: _Fetch) -> list[Callable[[], Sequence[Track]]]:
-    name = f.artist.name.replace('"', " ").strip()
-    query = f'artist:"{name}"'
-    return [
-        partial(gateway.search_tracks, query, limit=SEARCH_PAGE, offset=offset)
-        for offset in range(0, f.need.search_pages * SEARCH_PAGE, SEARCH_PAGE)
-    ]
+def _query(artist: Artist) -> str:
+    name = artist.name.replace('"', " ").strip()
+    return f'artist:"{name}"'
 
 
 def _releases(

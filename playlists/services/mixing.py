@@ -5,9 +5,11 @@
 * **Deep cuts.**  The overall number is ``track_count × deep_cut_percent / 100`` rounded to
   the nearest whole track (halves up), so 45 % of 11 tracks is 5 deep cuts (4.95 → 5).  It is
   spread over the artists in proportion to their shares (largest remainders get the extra).
-* **Picks.**  Top slots take each artist's best-known songs in rank order; deep slots take a
-  seeded random sample of their deep cuts (too few deep cuts → their least known hits).  An
-  artist with fewer songs than slots splits them between the roles in the same proportion.
+* **Picks.**  Top slots take each artist's best-known songs in rank order; deep slots take
+  their deepest songs (``ranking``): for *n* deep slots the seed picks among the deepest
+  2*n* + 1, so a new seed varies them without reaching for shallower songs (too few deep cuts →
+  their least known hits).  An artist with fewer songs than slots splits them between the
+  roles in the same proportion.
 * **Shortfalls.**  An artist with too few usable songs is topped up from the others, round
   robin, keeping the deep-cut share; the preview says so.
 * **Order.**  Repeatedly take a track from the artist with the most tracks left that is not
@@ -87,12 +89,15 @@ def mix(
     seed: int,
     track_filter: TrackFilter,
 ) -> Mix:
+    slot_counts = shares(track_count, [1] * len(rankings))
+    deep_target = deep_cut_target(track_count, deep_cut_percent)
+    deep_counts = shares(deep_target, slot_counts)
     pools: list[_ArtistPool] = []
     left_out: Counter[str] = Counter()
-    for ranking in rankings:
+    for ranking, deep in zip(rankings, deep_counts, strict=True):
         pool = _ArtistPool(ranking, _seeded(seed, ranking.artist.id))
-        deep_order = list(ranking.deep)
-        pool.rng.shuffle(deep_order)  # before filtering: removing a song moves nothing else
+        # Before filtering, so removing a song moves nothing else.
+        deep_order = _seeded_deepest(list(ranking.deep), deep, pool.rng)
         deep_keys = {s.group.key for s in deep_order}
         for song in ranking.top:
             reason = track_filter.song_reason(song.group)
@@ -104,9 +109,6 @@ def mix(
         pool.deep = [(s, usable[s.group.key]) for s in deep_order if s.group.key in usable]
         pools.append(pool)
 
-    slot_counts = shares(track_count, [1] * len(pools))
-    deep_target = deep_cut_target(track_count, deep_cut_percent)
-    deep_counts = shares(deep_target, slot_counts)
     for pool, slots, deep in zip(pools, slot_counts, deep_counts, strict=True):
         top = slots - deep
         if 0 < len(pool.top) < slots:  # too few songs: split what there is in proportion
@@ -127,6 +129,15 @@ def mix(
     entries = _arrange(pools, _seeded(seed, "order"))
     notes += _summary_notes(left_out, picked, track_count, entries, deep_target)
     return Mix(tuple(entries), tuple(notes))
+
+
+def _seeded_deepest(
+    deepest_first: list[RankedSong], slots: int, rng: random.Random
+) -> list[RankedSong]:
+    """The deepest ``2 × slots + 1`` songs in a seeded order, then the rest deepest first."""
+    window = deepest_first[: 2 * slots + 1]
+    rng.shuffle(window)
+    return window + deepest_first[2 * slots + 1 :]
 
 
 def _fill_shortfalls(

@@ -29,21 +29,9 @@ class PreviewEntry:
     track: Track
     role: Role
     artist: Artist  # the favourite artist this track was picked for (its lead artist)
-    why: tuple[str, ...] = ()  # the ranking evidence, e.g. ("search #1", "single")
-
-    @property
-    def evidence(self) -> tuple[str, ...]:
-        """Short reasons shown beside the track ("search #2", "single", "track 11 of 12").
-
-        Provisional (demo-ui): the ranking's hit evidence, and for a deep cut, which has
-        none, where it sits on its album; deep-cuts replaces this with the ranking's own.
-        """
-        if self.why:
-            return self.why
-        album = self.track.album
-        if self.role == "deep" and album is not None and album.total_tracks > 1:
-            return ("no sign of a hit", f"track {self.track.track_number} of {album.total_tracks}")
-        return ("no sign of a hit",) if self.role == "deep" else ()
+    # Why the ranking put it in this role, in short phrases for the page: "search #2", "single",
+    # "your top tracks", "from an album with no hits", "track 11 of 12", "search #87 of 90".
+    evidence: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

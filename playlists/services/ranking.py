@@ -1,26 +1,42 @@
 """Which of an artist's songs are best known, and which are deep cuts — without popularity.
 
 Development Mode apps no longer see ``popularity`` or an artist's top tracks, so MoodyStream
-scores every song it has seen (all releases of a song count together, see ``dedupe``) from
-signals Spotify still gives:
+estimates each song's place among the artist's songs from what Spotify still shows.  Every
+release of a song counts together (``dedupe``), and each ranked song keeps the evidence used,
+in words ("search #2", "single", "track 11 of 12"), for the preview page.
 
-* **Search order.**  ``/search?q=artist:"Name"&type=track`` ranks an artist's tracks by
-  relevance and, in practice, by how much they are played.  The first page (10 results; more
-  pages only when an artist needs many top picks) is read; a song's best position scores most
-  (4 points at #1, 2 at #6, 1 at #16).
+**Best known** (a *hit*): a song with any of these signals; the highest scores are the "top"
+picks.
+
+* **Search order.**  ``/search?q=artist:"Name"&type=track`` is ordered by how much tracks are
+  played (noisily).  Each copy of a song found on the first page(s) (album, single, best-of;
+  up to three) scores for its position: 4 points at #1, 2 at #6, 1 at #16.
 * **Your own top tracks** (``/me/top/tracks``): up to 2 points.
 * **Released as a single** — a version seen is on a single, or a single is named after it: 1.5.
-* **On a compilation** (a best-of, a various-artists collection): 1.
-* **Re-released**: every further release carrying the recording (same ISRC, or same lead artist
-  and title, e.g. deluxe, remaster, best-of) adds 0.3 — hits get reissued.
-* **Lead track** (track 1 of a studio album): 0.3.
+* **On a compilation** (a best-of): 1.  **Re-released**: each further release 0.3.
+  **Lead track** of a studio album: 0.3.
 
-A song with any of the first four signals (or three releases) is *best-known*; the highest
-scores are the "top" picks.  The other songs of the studio albums fetched (or of singles and
-compilations when an artist has no albums) — songs with no hit signal at all — are *deep-cut*
-candidates.  With Extended Quota (``popularity`` present) the score is simply Spotify's
-popularity, the artist's top tracks count as hits, and the least popular 60 % of songs are
-deep cuts.
+**Deep cuts**: every other song, deepest first by an *estimated percentile* (0 = the artist's
+least played, 100 = the most played), a sum of terms measured on a real catalogue crawl (see
+README "How the playlist is made"):
+
+* **How deep it first appears in the artist's search results**, when the last pages were read:
+  position *p* of *N* results estimates ``100 × (1 − p / (N − 1))``.  This is by far the
+  strongest signal (the deepest song of the last page averages the 11th–25th percentile on real
+  catalogues with search noise of sd 0–15), so it decides whenever it is known.
+* Otherwise (a song only seen on an album fetched): 50, then **from an album with no hits**
+  −20 (an album none of whose songs is on the first search page: real albums carry about half
+  the variance of their songs' popularity), **track position** from +5 (track 1) to −5 (the
+  last), **deluxe bonus track** (on a deluxe/expanded edition only) −5, **B-side** (on a single
+  but not its title song) −10, **album age** from −5 (the oldest album) to +5 (the newest).
+
+``tag:hipster`` albums (Spotify's least popular 10 %) were measured and left out: a third of
+artists have one at all, their songs average the 28th percentile, and the search depth already
+finds deeper songs for one request less.
+
+With Extended Quota (``popularity`` present) the estimate is Spotify's popularity itself,
+ranked against every song fetched (top tracks, the first and last search pages, albums): the
+artist's top tracks and the most popular 40 % are hits, deep cuts are the least popular first.
 """
 
 from __future__ import annotations
@@ -31,7 +47,7 @@ from dataclasses import dataclass, field
 from playlists.spotify.models import Album, AlbumTracks, Artist, Track
 
 from .dedupe import SongGroup, group_songs
-from .titles import bare_title, fold
+from .titles import album_base_key, bare_title, fold, is_edition_album
 
 SEARCH_POINTS = 4.0
 USER_TOP_POINTS = 2.0
@@ -39,7 +55,15 @@ SINGLE_POINTS = 1.5
 BEST_OF_POINTS = 1.0
 RERELEASE_POINTS = 0.3
 LEAD_TRACK_POINTS = 0.3
-DEEP_POPULARITY_SHARE = 0.6  # Extended Quota: the least popular 60 % are deep-cut candidates
+DEEP_POPULARITY_SHARE = 0.6  # Extended Quota: the least popular 60 % are not hits
+
+# Deep-cut estimate (percentile points) for songs only seen on a fetched album.
+UNSEEN_BASE = 50.0
+NO_HIT_ALBUM = -20.0
+TRACK_POSITION_RANGE = 10.0  # +5 for track 1 … −5 for the last track
+BONUS_TRACK = -5.0
+B_SIDE = -10.0
+ALBUM_AGE_RANGE = 10.0  # −5 for the oldest album … +5 for the newest
 
 
 @dataclass(frozen=True)
@@ -47,11 +71,13 @@ class ArtistMaterial:
     """Everything fetched about one artist for one generation."""
 
     artist: Artist
-    search_hits: tuple[Track, ...] = ()  # in search order
-    releases: tuple[Album, ...] = ()  # the artist's release list
+    search_hits: tuple[Track, ...] = ()  # the first search page(s), in search order
+    releases: tuple[Album, ...] = ()  # the artist's release list (or the hits' albums)
     albums: tuple[AlbumTracks, ...] = ()  # fetched track lists
     top_tracks: tuple[Track, ...] | None = None  # Extended Quota only
     popularity: Mapping[str, int] = field(default_factory=dict)  # track id → popularity
+    search_deep: tuple[tuple[int, Track], ...] = ()  # later search results: (position, track)
+    search_total: int = 0  # how many results the artist's search has in all
 
     def own_tracks(self, user_top: Iterable[Track] = ()) -> list[Track]:
         """Every track seen whose lead artist is this artist, best evidence first."""
@@ -60,6 +86,7 @@ class ArtistMaterial:
             *self.search_hits,
             *user_top,
             *(t for album in self.albums for t in album.tracks),
+            *(t for _, t in self.search_deep),
         ]
         return [t for t in seen if t.lead_artist and t.lead_artist.id == self.artist.id]
 
@@ -67,12 +94,14 @@ class ArtistMaterial:
 @dataclass(frozen=True)
 class RankedSong:
     group: SongGroup
-    score: float
-    evidence: tuple[str, ...]  # why we think it is well known; empty for a deep cut
+    score: float  # hit score (higher = better known)
+    evidence: tuple[str, ...]  # why it is ranked where it is, in words
+    hit: bool = False
+    depth: float = UNSEEN_BASE  # estimated percentile among the artist's songs (lower = deeper)
 
     @property
     def is_hit(self) -> bool:
-        return bool(self.evidence)
+        return self.hit
 
 
 @dataclass(frozen=True)
@@ -87,16 +116,18 @@ class ArtistRanking:
     @property
     def deep(self) -> tuple[RankedSong, ...]:
         """Songs without a hit signal, deepest first."""
-        return tuple(reversed([s for s in self.songs if not s.is_hit]))
+        misses = [s for s in self.songs if not s.is_hit]
+        return tuple(sorted(misses, key=lambda s: (s.depth, s.group.key)))
 
 
 def rank_artist(material: ArtistMaterial, user_top: Sequence[Track] = ()) -> ArtistRanking:
     groups = group_songs(material.own_tracks(user_top))
     if material.top_tracks is not None or material.popularity:
-        ranked = _by_popularity(material, groups)
+        ranked = _by_popularity(material, groups, user_top)
     else:
         ranked = _by_signals(material, groups, user_top)
-    ranked.sort(key=lambda s: (-s.score, s.group.key))
+    # Hits by score; then the other songs, the least deep first (the top picks' reserve).
+    ranked.sort(key=lambda s: (not s.hit, -s.score if s.hit else -s.depth, s.group.key))
     return ArtistRanking(material.artist, tuple(ranked))
 
 
@@ -109,6 +140,16 @@ def _first_index(
     return None
 
 
+SEARCH_COPIES = 3  # copies of one song on the first page(s) that each add their points
+
+
+def _all_indexes(tracks: Sequence[Track], group: SongGroup) -> list[int]:
+    return [
+        i for i, t in enumerate(tracks)
+        if t.id in group.track_ids or (t.isrc and t.isrc in group.isrcs)
+    ]
+
+
 def _by_signals(
     material: ArtistMaterial, groups: list[SongGroup], user_top: Sequence[Track]
 ) -> list[RankedSong]:
@@ -117,20 +158,25 @@ def _by_signals(
     single_titles = {
         fold(bare_title(a.name)) for a in material.releases if a.group == "single"
     }
+    depth = _DepthEstimate(material, own_hits)
     ranked = []
     for group in groups:
         score, evidence = 0.0, []
-        search_at = _first_index(own_hits, group.track_ids, group.isrcs)
-        if search_at is not None:
-            score += SEARCH_POINTS / (1 + search_at / 5)
-            evidence.append(f"search #{search_at + 1}")
+        search_at = _all_indexes(own_hits, group)
+        if search_at:
+            # Each copy found (album, single, best-of) is its own noisy vote for the song.
+            score += sum(SEARCH_POINTS / (1 + i / 5) for i in search_at[:SEARCH_COPIES])
+            evidence.append(f"search #{search_at[0] + 1}")
         top_at = _first_index(user_top, group.track_ids, group.isrcs)
         if top_at is not None:
             score += USER_TOP_POINTS / (1 + top_at / 10)
             evidence.append("your top tracks")
         albums = {t.album.id: t.album for t in group.members if t.album}
-        on_single = any(a.group == "single" for a in albums.values())
-        named_single = group.key.split("|", 1)[1] in single_titles
+        on_single = any(  # the title song of a single (its B-sides are not hits)
+            a.group == "single" and fold(bare_title(a.name)) == _title(group)
+            for a in albums.values()
+        )
+        named_single = _title(group) in single_titles
         if on_single or named_single:
             score += SINGLE_POINTS
             evidence.append("single")
@@ -141,14 +187,100 @@ def _by_signals(
         score += RERELEASE_POINTS * max(0, min(releases, 6) - 1)
         if releases >= 3:
             evidence.append(f"{releases} releases")
+        hit = bool(evidence)
         if any(t.track_number == 1 and t.album and t.album.group == "album" for t in group.members):
             score += LEAD_TRACK_POINTS
-        ranked.append(RankedSong(group, round(score, 4), tuple(evidence)))
+        if hit:
+            ranked.append(RankedSong(group, round(score, 4), tuple(evidence), hit=True, depth=100))
+        else:
+            estimate, reasons = depth.of(group)
+            ranked.append(RankedSong(group, round(score, 4), reasons, depth=estimate))
     return ranked
 
 
-def _by_popularity(material: ArtistMaterial, groups: list[SongGroup]) -> list[RankedSong]:
+def _title(group: SongGroup) -> str:
+    return group.key.split("|", 1)[1]
+
+
+class _DepthEstimate:
+    """The estimated percentile of a song without hit signals (see the module docstring)."""
+
+    def __init__(self, material: ArtistMaterial, own_hits: Sequence[Track]) -> None:
+        self.total = material.search_total
+        self.position: dict[str, int] = {}
+        for position, track in material.search_deep:
+            self.position.setdefault(track.id, position)
+            if track.isrc:
+                self.position.setdefault(f"isrc:{track.isrc}", position)
+        self.hit_albums = {album_base_key(t.album) for t in own_hits if t.album}
+        self.searched = bool(own_hits)
+        dated = sorted(
+            {a.release_date for a in _studio_albums(material) if a.release_date}
+        )
+        self.age_rank = {d: i / (len(dated) - 1) for i, d in enumerate(dated)} if len(
+            dated
+        ) > 1 else {}
+        self.original_length = {
+            album_base_key(a): a.total_tracks
+            for a in _studio_albums(material)
+            if not is_edition_album(a) and a.total_tracks
+        }
+
+    def of(self, group: SongGroup) -> tuple[float, tuple[str, ...]]:
+        seen_at = [
+            p for t in group.members
+            if (p := self.position.get(t.id, self.position.get(f"isrc:{t.isrc}", -1))) >= 0
+        ]
+        if seen_at and self.total > 1:
+            p = min(seen_at)
+            return round(self._rank(p), 4), (f"search #{p + 1} of {self.total}",)
+        return self._from_album(group.preferred())
+
+    def _rank(self, position: int) -> float:
+        return 100.0 * (1 - position / (self.total - 1))
+
+    def _from_album(self, track: Track) -> tuple[float, tuple[str, ...]]:
+        album = track.album
+        estimate, evidence = UNSEEN_BASE, []
+        if album is None:
+            return estimate, ()
+        if self.searched and album_base_key(album) not in self.hit_albums and (
+            album.group != "single"
+        ):
+            estimate += NO_HIT_ALBUM
+            evidence.append("from an album with no hits")
+        if album.group == "single" and fold(bare_title(album.name)) != fold(bare_title(track.name)):
+            estimate += B_SIDE
+            evidence.append("B-side")
+        length = max(album.total_tracks, track.track_number)  # some listings run past it
+        if album.group == "album" and length > 1:
+            share = (track.track_number - 1) / (length - 1)
+            estimate += TRACK_POSITION_RANGE * (0.5 - min(1.0, share))
+            if share >= 0.5:
+                evidence.append(f"track {track.track_number} of {length}")
+        original = self.original_length.get(album_base_key(album))
+        if is_edition_album(album) and original and track.track_number > original:
+            estimate += BONUS_TRACK
+            evidence.append("deluxe bonus track")
+        rank = self.age_rank.get(album.release_date)
+        if rank is not None:
+            estimate += ALBUM_AGE_RANGE * (rank - 0.5)
+            if rank == 0:
+                evidence.append(f"oldest album ({album.release_date[:4]})")
+        return round(estimate, 4), tuple(evidence)
+
+
+def _studio_albums(material: ArtistMaterial) -> list[Album]:
+    seen = {a.id: a for a in material.releases}
+    seen.update({a.album.id: a.album for a in material.albums})
+    return [a for a in seen.values() if a.group == "album"]
+
+
+def _by_popularity(
+    material: ArtistMaterial, groups: list[SongGroup], user_top: Sequence[Track]
+) -> list[RankedSong]:
     top_ids = {t.id for t in material.top_tracks or ()}
+    user_ids = {t.id for t in user_top}
 
     def popularity(group: SongGroup) -> int | None:
         known = [
@@ -166,8 +298,12 @@ def _by_popularity(material: ArtistMaterial, groups: list[SongGroup]) -> list[Ra
         evidence = []
         if group.track_ids & top_ids:
             evidence.append("top tracks")
-        if pop is not None and pop >= cut:
+        if group.track_ids & user_ids:
+            evidence.append("your top tracks")
+        hit = bool(evidence) or (pop is not None and pop >= cut)
+        if pop is not None:
             evidence.append(f"popularity {pop}")
         score = float(pop) if pop is not None else 0.0
-        ranked.append(RankedSong(group, score, tuple(evidence)))
+        depth = float(pop) if pop is not None else 101.0
+        ranked.append(RankedSong(group, score, tuple(evidence), hit=hit, depth=depth))
     return ranked

@@ -57,15 +57,35 @@ _REISSUE_NOTE = re.compile(
     r"\bremaster(ed)?\b|\bdeluxe\b|\bexpanded\b|\banniversary\b|\bedit\b|\bsingle version\b|"
     r"\bmono\b|\bstereo\b|\bclean\b|\bbonus\b"
 )
-_NON_WORD = re.compile(r"[^0-9a-z&]+")
+# Scripts whose accents are decoration in titles ("Beyoncé" = "Beyonce"); elsewhere a combining
+# mark is part of the letter (Cyrillic й, Devanagari vowel signs, Japanese dakuten) and stays.
+_ACCENTED_SCRIPTS = ("LATIN", "GREEK")
+_VARIATION_SELECTORS = frozenset("\ufe0e\ufe0f")
 
 
 @lru_cache(maxsize=65536)
 def fold(text: str) -> str:
-    """Lower case, no accents, no punctuation, single spaces."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    text = "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
-    return " ".join(_NON_WORD.sub(" ", text).split())
+    """The form titles are compared in: Unicode-normalised (NFKC) and case folded, accents of
+    Latin and Greek letters removed, punctuation as spaces, single spaces; letters, digits
+    and symbols (emoji) of every script kept.  Nothing but punctuation folds to itself."""
+    kept: list[str] = []
+    accented_base = False
+    for char in unicodedata.normalize("NFKD", text):
+        category = unicodedata.category(char)
+        if category.startswith("M"):
+            if not accented_base and char not in _VARIATION_SELECTORS:
+                kept.append(char)
+            continue
+        accented_base = _in_accented_script(char)
+        keep = category[0] in "LN" or category == "So" or char == "&"
+        kept.append(char if keep else " ")
+    folded = " ".join(unicodedata.normalize("NFKC", "".join(kept)).casefold().split())
+    return folded or " ".join(text.casefold().split())
+
+
+@lru_cache(maxsize=4096)
+def _in_accented_script(char: str) -> bool:
+    return unicodedata.name(char, "").startswith(_ACCENTED_SCRIPTS)
 
 
 def title_annotations(title: str) -> list[str]:

@@ -1,11 +1,9 @@
 """A process-wide TTL cache for PUBLIC catalogue data (releases, albums, searches).
 
-Warm Lambda containers serve many users whose favourite artists overlap; their discographies
-do not change by the minute, and the save step regenerates the preview the user just saw, which
-then costs only the user's own data.  User data (top items, library, playlists) never goes in
-here.  ``cachetools.TTLCache`` under a lock (it is not thread-safe on its own).
-Set ``MOODYSTREAM_CATALOGUE_CACHE=off`` (benchmarks, fault suite) or pass
-``use_catalogue_cache=False`` to the gateway to bypass it.
+Warm Lambda containers serve many users whose favourite artists overlap, and the save step
+regenerates the preview the user just saw, which then costs only the user's own data.  User
+data never goes in here.  ``MOODYSTREAM_CATALOGUE_CACHE=off`` (benchmarks, fault suite) or the
+gateway's ``use_catalogue_cache=False`` bypass it.
 """
 
 from __future__ import annotations
@@ -19,10 +17,11 @@ import cachetools
 
 
 class TTLCache:
+    """``cachetools.TTLCache`` under a lock (it is not thread-safe on its own)."""
+
     def __init__(self, *, ttl_seconds: float = 6 * 3600, max_entries: int = 4096) -> None:
         self._entries: cachetools.TTLCache[Hashable, Any] = cachetools.TTLCache(
-            maxsize=max_entries, ttl=ttl_seconds
-        )
+            maxsize=max_entries, ttl=ttl_seconds)
         self._lock = threading.Lock()
 
     def get(self, key: Hashable) -> Any:
@@ -32,10 +31,6 @@ class TTLCache:
     def set(self, key: Hashable, value: Any) -> None:
         with self._lock:
             self._entries[key] = value
-
-    def clear(self) -> None:
-        with self._lock:
-            self._entries.clear()
 
 
 def cache_enabled_by_default() -> bool:

@@ -1,20 +1,15 @@
-"""How one call to Spotify is made: token refresh, rate limits, unreadable answers, errors.
-
-The HTTP retries (5xx, connection failures, time-outs of idempotent requests) are
-``retry.SpotifyRetry``'s, inside the ``requests.Session`` that spotipy uses.  What reaches
-this module is spotipy's answer or exception, and the decision is:
+"""How one call to Spotify is made, after the HTTP retries (``retry.py``) have done theirs.
 
 * 401 → refresh the access token once per call (one refresh shared by all threads), retry;
   a second 401 or no refresher → ``SpotifyAuthError``.
-* 429 → every thread pauses until ``Retry-After`` if it is short and within the gateway's total
-  waiting budget; otherwise (or on ``QUOTA_EXCEEDED``) ``SpotifyRateLimited`` at once.
-* A 2xx whose body is unreadable → a read is retried with backoff; a write that is not
-  idempotent raises ``SpotifyWriteUnconfirmed(applied=True)`` and is never repeated.
-* A time-out or dropped connection of such a write (urllib3 does not retry it) →
-  ``SpotifyWriteUnconfirmed(applied=None)``: the caller checks Spotify instead.
-* 5xx left after the retries, and failures to connect → ``SpotifyUnavailable``.
-* 400/403/404 → ``SpotifyBadRequest`` / ``SpotifyForbidden`` (or ``SpotifyUserNotRegistered``
-  for the Development Mode allow-list refusal) / ``SpotifyNotFound``.
+* 429 → every thread pauses until ``Retry-After`` if it is short and within the total waiting
+  budget; otherwise (or on ``QUOTA_EXCEEDED``) ``SpotifyRateLimited`` at once.
+* An unreadable 2xx body → a read is retried with backoff; a write that is not idempotent
+  raises ``SpotifyWriteUnconfirmed(applied=True)`` and is never repeated, as does one whose
+  answer was lost (time-out, dropped connection: ``applied=None``).
+* 5xx left after the retries, failures to connect → ``SpotifyUnavailable``; 400/403/404 →
+  ``SpotifyBadRequest`` / ``SpotifyForbidden`` (``SpotifyUserNotRegistered`` for the
+  Development Mode allow-list) / ``SpotifyNotFound``.
 
 Nothing from spotipy or requests escapes, and tokens are never logged.
 """
@@ -23,10 +18,11 @@ from __future__ import annotations
 
 import logging
 import math
+import random
 import re
 import threading
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar
 
 import requests
 import spotipy
@@ -38,89 +34,69 @@ from .errors import (
     SpotifyError,
     SpotifyForbidden,
     SpotifyNotFound,
+    SpotifyOwnerNeedsPremium,
     SpotifyRateLimited,
     SpotifyUnavailable,
     SpotifyUserNotRegistered,
     SpotifyWriteUnconfirmed,
 )
+from .retry import backoff_delay, retrying_session
 
+T = TypeVar("T")
 logger = logging.getLogger("playlists.spotify")
-
+MAX_RATE_LIMIT_RETRIES = 5  # 429s waited out within one call
 _NOT_REGISTERED = re.compile(
     r"may not be registered|not registered|allow-?list|not (?:been )?added to", re.IGNORECASE
 )
+_OWNER_NEEDS_PREMIUM = re.compile(r"premium subscription required for the owner", re.IGNORECASE)
 
 
 class TokenHolder:
     """The access token all threads use, and the one refresh that replaces a rejected one."""
 
-    def __init__(
-        self, client: spotipy.Spotify, token: str, refresher: Callable[[], str] | None
-    ) -> None:
-        self._client = client
+    def __init__(self, token: str, refresher: Callable[[], str] | None) -> None:
         self.current = token
-        self._refresher = refresher
-        self._lock = threading.Lock()
+        self.refresher = refresher
         self.refresh_count = 0
-        client.set_auth(token)
-
-    @property
-    def can_refresh(self) -> bool:
-        return self._refresher is not None
+        self._lock = threading.Lock()
 
     def refresh(self, rejected: str) -> None:
         """Replace ``rejected`` unless another thread already has."""
-        assert self._refresher is not None
+        assert self.refresher is not None
         with self._lock:
             if self.current != rejected:
                 return
             try:
-                token = self._refresher()
+                token = self.refresher()
             except SpotifyError:
                 raise
             except Exception as exc:
                 raise SpotifyAuthError("refreshing the access token failed") from exc
             if not token:
                 raise SpotifyAuthError("refreshing the access token gave no token")
-            self.current = token
-            self._client.set_auth(token)
-            self.refresh_count += 1
+            self.current, self.refresh_count = token, self.refresh_count + 1
 
 
 class RateGate:
     """Shared pause after a 429 (Spotify counts over a rolling window, so everyone waits)."""
 
-    def __init__(
-        self,
-        max_wait: float,
-        budget: float,
-        clock: Callable[[], float],
-        sleep: Callable[[float], None],
-    ) -> None:
-        self._max_wait = max_wait
-        self._budget = budget
-        self._clock = clock
-        self._sleep = sleep
+    def __init__(self, max_wait: float, budget: float, clock: Callable[[], float],
+                 sleep: Callable[[float], None]) -> None:
+        self._max_wait, self._budget, self._clock, self._sleep = max_wait, budget, clock, sleep
         self._lock = threading.Lock()
-        self._resume_at = 0.0
-        self.waited = 0.0
+        self._resume_at = self.waited = 0.0
 
     def hold(self, retry_after: float, *, quota_exceeded: bool) -> None:
         """Schedule a pause, or raise if it is too long to wait inside one request."""
         with self._lock:
             now = self._clock()
-            resume = now + retry_after
-            extra = max(0.0, resume - max(self._resume_at, now))
-            if (
-                quota_exceeded
-                or retry_after > self._max_wait
-                or self.waited + extra > self._budget
-            ):
-                raise SpotifyRateLimited(
-                    max(1, math.ceil(retry_after)), quota_exceeded=quota_exceeded
-                )
+            extra = max(0.0, now + retry_after - max(self._resume_at, now))
+            too_long = retry_after > self._max_wait or self.waited + extra > self._budget
+            if quota_exceeded or too_long:
+                raise SpotifyRateLimited(max(1, math.ceil(retry_after)),
+                                         quota_exceeded=quota_exceeded)
             self.waited += extra
-            self._resume_at = max(self._resume_at, resume)
+            self._resume_at = max(self._resume_at, now + retry_after)
 
     def wait(self) -> None:
         with self._lock:
@@ -129,53 +105,120 @@ class RateGate:
             self._sleep(delay)
 
 
-def retry_after(exc: spotipy.SpotifyException) -> float:
+class CallPolicy:
+    """The session spotipy uses, and the decisions of the module docstring; thread-safe."""
+
+    def __init__(self, access_token: str, refresher: Callable[[], str] | None, *,
+                 max_workers: int, max_retries: int, max_wait: float,
+                 rate_limit_budget: float | None, sleep: Callable[[float], None],
+                 clock: Callable[[], float]) -> None:
+        self._rng = random.Random()  # noqa: S311 - jitter, not security
+        self._sleep, self._max_retries = sleep, max_retries
+        self.session = retrying_session(max_retries, pool_size=max_workers, sleep=sleep,
+                                        rng=self._rng, on_retry=self.sent)
+        self.tokens = TokenHolder(access_token, refresher)
+        budget = max(10.0, 2 * max_wait) if rate_limit_budget is None else rate_limit_budget
+        self._gate = RateGate(max_wait, budget, clock, sleep)
+        self._in_flight = threading.BoundedSemaphore(max_workers)
+        self._count_lock = threading.Lock()
+        self.request_count = 0
+        self.closed = False
+        self._client: spotipy.Spotify | None = None
+
+    def use(self, client: spotipy.Spotify) -> None:
+        self._client = client
+        client.set_auth(self.tokens.current)
+
+    def sent(self) -> None:
+        with self._count_lock:
+            self.request_count += 1
+
+    def close(self) -> None:
+        self.closed = True
+        self.session.close()
+
+    def call(self, op: str, request: Callable[[spotipy.Spotify], Any], parse: Callable[[Any], T],
+             *, idempotent: bool = True, expect_body: bool = True) -> T:
+        assert self._client is not None
+        malformed = rate_limited = 0
+        refreshed = False
+        while True:
+            if self.closed:
+                raise SpotifyUnavailable(f"{op}: the gateway is closed")
+            self._gate.wait()
+            token = self.tokens.current
+            try:
+                with self._in_flight:
+                    self.sent()
+                    raw = request(self._client)
+            except spotipy.SpotifyException as exc:
+                if exc.http_status == 401 and not refreshed and self.tokens.refresher:
+                    logger.info("Spotify %s: token expired, refreshing", op)
+                    self.tokens.refresh(token)
+                    self._client.set_auth(self.tokens.current)
+                    refreshed = True
+                    continue
+                if exc.http_status != 429:
+                    raise mapped(op, exc) from None
+                wait = _retry_after(exc)
+                logger.warning("Spotify %s: 429, Retry-After %.1fs", op, wait)
+                rate_limited += 1
+                if rate_limited > MAX_RATE_LIMIT_RETRIES:
+                    raise SpotifyRateLimited(max(1, math.ceil(wait))) from None
+                self._gate.hold(wait, quota_exceeded="QUOTA_EXCEEDED" in f"{exc.reason} {exc.msg}")
+                continue
+            except requests.RequestException as exc:
+                raise _no_answer(op, exc, idempotent=idempotent) from exc
+            try:
+                if expect_body and raw is None:
+                    raise ValueError("a 2xx answer without a JSON body")
+                return parse(raw)
+            except (KeyError, TypeError, ValueError) as exc:
+                if not idempotent:
+                    raise SpotifyWriteUnconfirmed(
+                        f"{op}: applied but the answer was unreadable; not repeated", applied=True
+                    ) from exc
+                if malformed >= self._max_retries:
+                    raise SpotifyUnavailable(f"{op}: unreadable answer") from exc
+                malformed += 1
+                self._sleep(backoff_delay(malformed, 0.2, self._rng))
+
+
+def _retry_after(exc: spotipy.SpotifyException) -> float:
     try:
         return max(0.0, float((exc.headers or {}).get("Retry-After", 1)))
     except (TypeError, ValueError):
         return 1.0
 
 
-def is_quota(exc: spotipy.SpotifyException) -> bool:
-    return "QUOTA_EXCEEDED" in f"{exc.reason} {exc.msg}".upper()
-
-
 def mapped(op: str, exc: spotipy.SpotifyException) -> SpotifyError:
     """The app's error for an HTTP error status that is not retried any more."""
-    status = exc.http_status
-    detail = f"{op}: HTTP {status}"
+    status, detail = exc.http_status, f"{op}: HTTP {exc.http_status}"
     message = str(exc.msg or "").rsplit(":\n", 1)[-1].strip()  # spotipy: "URL:\n message"
     if status == 401:
         return SpotifyAuthError(f"{op}: access token rejected")
     if status == 403:
-        if _NOT_REGISTERED.search(message):
-            return SpotifyUserNotRegistered(detail)
-        return SpotifyForbidden(detail)
+        if _OWNER_NEEDS_PREMIUM.search(message):
+            return SpotifyOwnerNeedsPremium(detail)
+        not_registered = _NOT_REGISTERED.search(message)
+        return SpotifyUserNotRegistered(detail) if not_registered else SpotifyForbidden(detail)
     if status == 404:
         return SpotifyNotFound(detail)
     if status == 400:
         return SpotifyBadRequest(f"{detail}: {message[:200]}")
-    if status is not None and status >= 500:
-        return SpotifyUnavailable(detail)
-    return SpotifyError(detail)
+    return SpotifyUnavailable(detail) if (status or 0) >= 500 else SpotifyError(detail)
 
 
-def transport_failure(op: str, exc: requests.RequestException, *, idempotent: bool) -> SpotifyError:
-    """What a failure with no answer means: a write that may have been applied is unconfirmed
-    (never repeated); anything else is an outage that survived the retries."""
-    if not idempotent and not _never_sent(exc):
+def _no_answer(op: str, exc: requests.RequestException, *, idempotent: bool) -> SpotifyError:
+    """A write that may have reached Spotify is unconfirmed (never repeated); anything else is
+    an outage that survived the retries."""
+    reason: Any = exc.args[0] if exc.args else None
+    reason = reason.reason if isinstance(reason, MaxRetryError) else reason
+    never_sent = isinstance(exc, requests.ConnectTimeout) or isinstance(reason, NewConnectionError)
+    if not idempotent and not never_sent:
         what = "timed out" if isinstance(exc, requests.Timeout) else "connection lost"
         logger.warning("Spotify %s: %s; not repeated", op, what)
         return SpotifyWriteUnconfirmed(f"{op}: {what}; not repeated", applied=None)
     logger.warning("Spotify %s failed: %s", op, type(exc).__name__)
     return SpotifyUnavailable(f"{op}: {type(exc).__name__}")
 
-
-def _never_sent(exc: requests.RequestException) -> bool:
-    """Whether the request certainly did not reach Spotify: no connection could be made."""
-    if isinstance(exc, requests.ConnectTimeout):
-        return True
-    reason: Any = exc.args[0] if exc.args else None
-    if isinstance(reason, MaxRetryError):
-        reason = reason.reason
-    return isinstance(reason, NewConnectionError)

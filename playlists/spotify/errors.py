@@ -1,8 +1,5 @@
-"""What can go wrong when talking to Spotify, as exceptions the web layer can turn into pages.
-
-Every module under ``playlists/spotify`` raises only these; nothing above it sees spotipy,
-requests or HTTP status codes.
-"""
+"""What can go wrong when talking to Spotify: the only exceptions ``playlists/spotify`` raises
+(nothing above it sees spotipy, requests or HTTP status codes), each with a page's sentence."""
 
 from __future__ import annotations
 
@@ -20,13 +17,10 @@ class SpotifyUnavailable(SpotifyError):
 
 
 class SpotifyWriteUnconfirmed(SpotifyUnavailable):
-    """A write that must not be repeated was sent, but its answer was lost.
-
-    ``applied`` is ``True`` when Spotify answered 2xx (it did apply the write; only the body was
-    unreadable) and ``None`` when unknown (a time-out or a connection dropped after sending: it
-    may have been applied, or be applied a moment later).  The caller finds out from Spotify,
-    for example by looking the playlist up or reading its items back.
-    """
+    """A write that must not be repeated was sent, but its answer was lost: ``applied`` is
+    ``True`` when Spotify answered 2xx (only the body was unreadable), ``None`` when unknown (a
+    time-out or dropped connection: it may be applied, even a moment later).  The caller finds
+    out from Spotify, for example by looking the playlist up or reading its items back."""
 
     def __init__(self, message: str, *, applied: bool | None) -> None:
         super().__init__(message)
@@ -36,12 +30,12 @@ class SpotifyWriteUnconfirmed(SpotifyUnavailable):
 class SpotifyRateLimited(SpotifyError):
     """429 whose Retry-After is longer than we are willing to wait inside one request."""
 
+    user_message = "Spotify asked us to slow down."
+
     def __init__(self, retry_after_seconds: int, *, quota_exceeded: bool = False) -> None:
         super().__init__(f"rate limited for {retry_after_seconds}s")
         self.retry_after_seconds = retry_after_seconds
         self.quota_exceeded = quota_exceeded
-
-    user_message = "Spotify asked us to slow down."
 
 
 class SpotifyAuthError(SpotifyError):
@@ -62,6 +56,15 @@ class SpotifyUserNotRegistered(SpotifyForbidden):
     user_message = (
         "This MoodyStream installation is in Spotify's Development Mode and your Spotify "
         "account is not on its list of allowed users."
+    )
+
+
+class SpotifyOwnerNeedsPremium(SpotifyForbidden):
+    """403 for every call of a Development Mode app whose owner has no Premium (Feb 2026)."""
+
+    user_message = (
+        "Spotify refuses this app's requests because the Spotify account that owns the app "
+        "has no Premium subscription."
     )
 
 

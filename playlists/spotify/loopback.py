@@ -1,10 +1,9 @@
 """Signing in from a terminal: the browser comes back to a one-shot server on 127.0.0.1.
 
-Spotify accepts plain-HTTP redirect URIs only for loopback literals (``http://127.0.0.1:PORT``).
-spotipy's ``start_local_http_server`` listens there and reads ``code``, ``state`` or ``error``
-from the redirect; our handler only swaps spotipy's page (inline script and style) for a plain
-one.  ``demo_sign_in`` does the same against the emulator without a browser, approving the
-consent page as a demo user.
+Spotify takes plain-HTTP redirect URIs only for loopback literals (``http://127.0.0.1:PORT``).
+spotipy's ``start_local_http_server`` listens there and reads ``code``/``state``/``error``; our
+handler only serves a plain page instead of spotipy's (inline script and style).
+``demo_sign_in`` approves the emulator's consent page as a demo user, without a browser.
 """
 
 from __future__ import annotations
@@ -18,29 +17,23 @@ from urllib.parse import parse_qs, parse_qsl, urlsplit
 import requests
 from spotipy.oauth2 import RequestHandler, start_local_http_server
 
-from .accounts import SpotifyApp, TokenSet, exchange_code, start_sign_in
+from .accounts import SignInRequest, exchange_code, start_sign_in
 from .errors import SpotifyAuthError, SpotifyUnavailable
-
-PAGE = "<!doctype html><meta charset=utf-8><title>MoodyStream</title><p>{}</p>"
+from .models import SpotifyApp, TokenSet
 
 
 class _Handler(RequestHandler):  # type: ignore[misc]  # spotipy is untyped
     def _write(self, text: str) -> int:
         done = self.server.auth_code or self.server.error
-        message = "Signed in. You can close this tab and go back to the terminal." if done else (
-            "Nothing to see here.")
-        written: int = self.wfile.write(PAGE.format(message).encode())
-        return written
+        message = "Signed in. You can close this tab and go back to the terminal."
+        page = f"<!doctype html><title>MoodyStream</title><p>{message if done else 'Not here.'}"
+        return int(self.wfile.write(page.encode()))
 
 
-def sign_in_with_browser(
-    app: SpotifyApp,
-    scopes: Sequence[str],
-    *,
-    open_browser: Callable[[str], object] = webbrowser.open,
-    echo: Callable[[str], object] = print,
-    timeout: float = 300.0,
-) -> TokenSet:
+def sign_in_with_browser(app: SpotifyApp, scopes: Sequence[str], *,
+                         open_browser: Callable[[str], object] = webbrowser.open,
+                         echo: Callable[[str], object] = print,
+                         timeout: float = 300.0) -> TokenSet:
     """Authorization code + PKCE through the user's browser and a loopback redirect."""
     parts = urlsplit(app.redirect_uri)
     if parts.scheme != "http" or parts.hostname != "127.0.0.1" or not parts.port:
@@ -49,20 +42,18 @@ def sign_in_with_browser(
     server = start_local_http_server(parts.port, handler=_Handler)
     try:
         echo(f"Sign in to Spotify in your browser (or open this address):\n  {request.url}")
-        # A thread of its own: the server must be listening before the browser comes back.
+        # On a thread of its own: the server must be listening when the browser comes back.
         threading.Thread(target=open_browser, args=(request.url,), daemon=True).start()
         deadline = time.monotonic() + timeout
-        while server.auth_code is None and server.error is None:  # skip stray requests
+        while server.auth_code is None and server.error is None:  # stray requests: go on
             server.timeout = deadline - time.monotonic()
             if server.timeout <= 0:
                 raise SpotifyAuthError("no answer from the browser in time")
             server.handle_request()
-        params = {"state": getattr(server, "state", None) or "", "code": server.auth_code or ""}
-        if server.error is not None:
-            params["error"] = str(server.error)
     finally:
         server.server_close()
-    return _tokens_from_redirect(app, params, request.state, request.code_verifier)
+    params = {"state": getattr(server, "state", None) or "", "code": server.auth_code or ""}
+    return _tokens(app, params | ({"error": str(server.error)} if server.error else {}), request)
 
 
 def demo_sign_in(app: SpotifyApp, scopes: Sequence[str], user_id: str) -> TokenSet:
@@ -73,20 +64,16 @@ def demo_sign_in(app: SpotifyApp, scopes: Sequence[str], user_id: str) -> TokenS
         answer = requests.post(app.url("authorize"), data=form, allow_redirects=False, timeout=10)
     except requests.RequestException as exc:
         raise SpotifyUnavailable("the demo emulator did not answer") from exc
-    location = answer.headers.get("Location", "")
-    if not location:
+    if not (location := answer.headers.get("Location", "")):
         raise SpotifyAuthError(f"the demo consent page refused: HTTP {answer.status_code}")
-    params = {k: v[0] for k, v in parse_qs(urlsplit(location).query).items()}
-    return _tokens_from_redirect(app, params, request.state, request.code_verifier)
+    return _tokens(app, {k: v[0] for k, v in parse_qs(urlsplit(location).query).items()}, request)
 
 
-def _tokens_from_redirect(
-    app: SpotifyApp, params: dict[str, str], state: str, verifier: str
-) -> TokenSet:
+def _tokens(app: SpotifyApp, params: dict[str, str], request: SignInRequest) -> TokenSet:
     if "error" in params:
         raise SpotifyAuthError(f"Spotify sign-in did not complete: {params['error']}")
-    if params.get("state") != state:
+    if params.get("state") != request.state:
         raise SpotifyAuthError("the sign-in answer does not match this request (state)")
     if not params.get("code"):
         raise SpotifyAuthError("the sign-in answer has no code")
-    return exchange_code(app, params["code"], verifier)
+    return exchange_code(app, params["code"], request.code_verifier)

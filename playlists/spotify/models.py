@@ -7,8 +7,9 @@ dictionaries.  Fields that Development Mode apps no longer receive (``popularity
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
 ApiMode = Literal["development", "extended"]
 TimeRange = Literal["short_term", "medium_term", "long_term"]
@@ -122,3 +123,33 @@ class Page[T]:
 
 # What the save service hands back: the playlist as Spotify has it after saving.
 SavedPlaylist = PlaylistSummary
+
+
+# -- the accounts service (accounts.py) ----------------------------------------------------
+@dataclass(frozen=True)
+class SpotifyApp:
+    """A Spotify application: ``client_secret`` is ``""`` for a public client (PKCE only)."""
+
+    client_id: str
+    client_secret: str
+    redirect_uri: str
+    accounts_base_url: str = "https://accounts.spotify.com/"
+
+    def url(self, path: str) -> str:
+        return self.accounts_base_url.rstrip("/") + "/" + path.lstrip("/")
+
+
+@dataclass(frozen=True)
+class TokenSet:
+    access_token: str
+    refresh_token: str
+    expires_at: int
+    scope: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"a": self.access_token, "r": self.refresh_token, "e": self.expires_at,
+                "s": self.scope}
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> TokenSet:
+        return cls(str(data["a"]), str(data["r"]), int(data["e"]), str(data.get("s", "")))

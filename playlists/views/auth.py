@@ -18,10 +18,10 @@ from playlists.connection import (
     ConnectedUser,
     disconnect,
     gateway_for,
-    spotify_app,
+    operator_spotify_app,
     store_connection,
 )
-from playlists.spotify.accounts import exchange_code, start_sign_in
+from playlists.own_app import operator_sign_in_enabled
 
 logger = logging.getLogger(__name__)
 
@@ -37,12 +37,18 @@ def _safe_next(request: HttpRequest, candidate: str | None) -> str:
 @require_GET
 def login(request: HttpRequest) -> HttpResponse:
     """Start the flow: remember state + PKCE verifier in the session, send the user to Spotify."""
+    if not operator_sign_in_enabled():
+        # This deployment signs everyone in with their own Spotify app.
+        query = f"?{request.GET.urlencode()}" if request.GET else ""
+        return HttpResponseRedirect(reverse("playlists:own_app") + query)
     if settings.DEMO_MODE and request.get_host().split(":")[0] == "localhost":
         # Spotify (and so the emulator) refuses `localhost` redirect URIs; use the loopback IP.
         return HttpResponseRedirect(
             request.build_absolute_uri().replace("://localhost", "://127.0.0.1", 1)
         )
-    sign_in = start_sign_in(spotify_app(request), settings.SPOTIFY_SCOPES)
+    from playlists.spotify.accounts import start_sign_in  # spotipy: on first use, not at start
+
+    sign_in = start_sign_in(operator_spotify_app(request), settings.SPOTIFY_SCOPES)
     request.session[SESSION_PENDING_LOGIN] = {
         "state": sign_in.state,
         "verifier": sign_in.code_verifier,
@@ -70,7 +76,9 @@ def callback(request: HttpRequest) -> HttpResponse:
     if not code:
         return render(request, "auth/failed.html", status=400)
 
-    tokens = exchange_code(spotify_app(request), code, str(pending["verifier"]))
+    from playlists.spotify.accounts import exchange_code
+
+    tokens = exchange_code(operator_spotify_app(request), code, str(pending["verifier"]))
     store_connection(request, tokens, ConnectedUser(id="", display_name=""))
     try:
         with gateway_for(request) as gateway:

@@ -7,10 +7,15 @@ import datetime as dt
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from playlists.services.own_app import short_client_id
 from playlists.spotify.errors import SpotifyRateLimited
 
 
-def rate_limited_context(error: SpotifyRateLimited) -> dict[str, object]:
+def rate_limited_context(
+    error: SpotifyRateLimited, *, own_client_id: str | None = None
+) -> dict[str, object]:
+    """When to come back, and whose quota ran out: MoodyStream's shared app, or the listener's
+    own app (Spotify counts per developer account, so only that account's apps are affected)."""
     seconds = max(int(error.retry_after_seconds), 1)
     retry_at = dt.datetime.now(dt.UTC) + dt.timedelta(seconds=seconds)
     if seconds < 120:
@@ -19,7 +24,12 @@ def rate_limited_context(error: SpotifyRateLimited) -> dict[str, object]:
         wait = f"{round(seconds / 60)} minutes"
     else:
         wait = f"{round(seconds / 3600)} hours"
-    return {"wait": wait, "retry_at": retry_at, "quota_exceeded": error.quota_exceeded}
+    return {
+        "wait": wait,
+        "retry_at": retry_at,
+        "quota_exceeded": error.quota_exceeded,
+        "own_client_id_short": short_client_id(own_client_id) if own_client_id else "",
+    }
 
 
 def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:

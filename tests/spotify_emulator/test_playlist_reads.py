@@ -26,13 +26,22 @@ def own_playlist(emulator: EmulatorServer) -> dict:
 
 
 def app_field_filters() -> list[str]:
-    """Every constant ``fields=...`` keyword argument in the app's code."""
+    """Every constant ``fields=...`` keyword argument in the app's code (a literal, or a
+    module-level string constant named there, such as ``fields=PLAYLIST_FIELDS``)."""
     found = []
     for path in sorted((PROJECT / "playlists").rglob("*.py")):
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            if isinstance(node, ast.keyword) and node.arg == "fields" \
-                    and isinstance(node.value, ast.Constant) and isinstance(node.value.value, str):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        constants = {target.id: node.value.value for node in tree.body
+                     if isinstance(node, ast.Assign) and isinstance(node.value, ast.Constant)
+                     and isinstance(node.value.value, str)
+                     for target in node.targets if isinstance(target, ast.Name)}
+        for node in ast.walk(tree):
+            if not (isinstance(node, ast.keyword) and node.arg == "fields"):
+                continue
+            if isinstance(node.value, ast.Constant) and isinstance(node.value.value, str):
                 found.append(node.value.value)
+            elif isinstance(node.value, ast.Name) and node.value.id in constants:
+                found.append(constants[node.value.id])
     return found
 
 

@@ -2,8 +2,10 @@
 
 With Spotify credentials it signs in through the browser and a loopback redirect
 (``--redirect-uri``, default http://127.0.0.1:8888/callback, which must be registered for the
-app).  In demo mode (``DEMO_MODE``) it starts the Spotify emulator in this process, approves
-its consent page as a demo user and says loudly that this is not the real Spotify.
+app). ``--client-id ID`` signs in the same way with the listener's own Spotify app instead, as a
+public client (PKCE, no secret; the app must list that redirect URI), so no operator
+credentials are needed.  In demo mode (``DEMO_MODE``) it starts the Spotify emulator in this
+process, approves its consent page as a demo user and says loudly that this is not the real Spotify.
 """
 
 from __future__ import annotations
@@ -27,12 +29,13 @@ from playlists.services.options import (
     InvalidOptions,
     new_seed,
 )
+from playlists.services.own_app import InvalidClientId, parse_client_id, short_client_id
 from playlists.services.preview import Preview
 from playlists.services.saving import save_key, save_playlist
-from playlists.spotify.accounts import SpotifyApp
-from playlists.spotify.errors import SpotifyError
+from playlists.spotify.errors import SpotifyError, SpotifyUserNotRegistered
 from playlists.spotify.gateway import SpotifyGateway
 from playlists.spotify.loopback import demo_sign_in, sign_in_with_browser
+from playlists.spotify.models import SpotifyApp, TokenSet
 
 LOOPBACK_REDIRECT = "http://127.0.0.1:8888/callback"
 DEMO_BANNER = "DEMO — not your real Spotify: the built-in Spotify emulator with made-up music."
@@ -69,6 +72,11 @@ class Command(BaseCommand):
                             choices=VERSION_KINDS, help="keep live, remix, ... versions")
         parser.add_argument("--dry-run", action="store_true", help="preview only, save nothing")
         parser.add_argument("--redirect-uri", default=LOOPBACK_REDIRECT)
+        parser.add_argument(
+            "--client-id", default="", metavar="ID",
+            help="sign in with your own Spotify app's Client ID (no secret; register "
+            f"{LOOPBACK_REDIRECT} as one of its redirect URIs)",
+        )
         parser.add_argument("--demo-user", default="alex", help="demo mode: who to sign in as")
         parser.add_argument("--no-browser", action="store_true",
                             help="print the sign-in address instead of opening a browser")
@@ -86,6 +94,14 @@ class Command(BaseCommand):
                 self._save(gateway, generation)
         except GenerationError as exc:
             raise CommandError(exc.user_message) from exc
+        except SpotifyUserNotRegistered as exc:
+            if not opts["client_id"]:
+                raise CommandError(f"{exc.user_message} ({exc})") from exc
+            raise CommandError(
+                "The Spotify account you signed in with is neither your app's owner nor one of "
+                "its users. Sign in with the account that created the app, or add this one "
+                f"under User Management on the app's page in the developer dashboard. ({exc})"
+            ) from exc
         except SpotifyError as exc:
             raise CommandError(f"{exc.user_message} ({exc})") from exc
 
@@ -118,7 +134,11 @@ class Command(BaseCommand):
         scopes = tuple(settings.SPOTIFY_SCOPES)
         api_mode = settings.SPOTIFY_API_MODE
         with contextlib.ExitStack() as stack:
-            if settings.DEMO_MODE:
+            if opts["client_id"]:
+                app = self._own_app(opts)
+                tokens = self._browser_sign_in(app, scopes, opts)
+                api_base_url = settings.SPOTIFY_API_BASE_URL
+            elif settings.DEMO_MODE:
                 from spotify_emulator import DEMO_CLIENT, EmulatorConfig, create_app
                 from spotify_emulator import serve_in_thread as serve
 
@@ -137,23 +157,45 @@ class Command(BaseCommand):
                 if not client_id or not secret:
                     raise CommandError(
                         "No Spotify credentials (SPOTIFY_CLIENT_ID / SPOTIFY_CLIENT_SECRET). "
-                        "Set them, or run with MOODYSTREAM_DEMO_MODE=1 to try the built-in "
-                        "emulator."
+                        "Set them, sign in with your own Spotify app (--client-id ID), or run "
+                        "with MOODYSTREAM_DEMO_MODE=1 to try the built-in emulator."
                     )
                 app = SpotifyApp(
                     client_id, secret, opts["redirect_uri"], settings.SPOTIFY_ACCOUNTS_BASE_URL
                 )
-                tokens = sign_in_with_browser(
-                    app, scopes,
-                    open_browser=(lambda url: None) if opts["no_browser"] else _open_browser,
-                    echo=self.stderr.write,
-                )
+                tokens = self._browser_sign_in(app, scopes, opts)
                 api_base_url = settings.SPOTIFY_API_BASE_URL
             gateway = stack.enter_context(build_gateway(
                 tokens.access_token, api_base_url=api_base_url,
                 refresh_access_token=TokenRefresher(app, tokens),
             ))
             yield gateway
+
+    def _own_app(self, opts: dict[str, Any]) -> SpotifyApp:
+        """The listener's own app as a public client (the same Client ID rule as the web)."""
+        if settings.DEMO_MODE:
+            raise CommandError(
+                "--client-id signs in with your own app at Spotify (or at the Spotify that "
+                "SPOTIFY_ACCOUNTS_BASE_URL names); demo mode uses the emulator's demo app."
+            )
+        try:
+            client_id = parse_client_id(opts["client_id"])
+        except InvalidClientId as exc:
+            raise CommandError(f"--client-id: {exc}") from exc
+        self.stderr.write(
+            f"Signing in with your own Spotify app (Client ID {short_client_id(client_id)}); "
+            f"it must list {opts['redirect_uri']} as a redirect URI."
+        )
+        return SpotifyApp(client_id, "", opts["redirect_uri"], settings.SPOTIFY_ACCOUNTS_BASE_URL)
+
+    def _browser_sign_in(
+        self, app: SpotifyApp, scopes: tuple[str, ...], opts: dict[str, Any]
+    ) -> TokenSet:
+        return sign_in_with_browser(
+            app, scopes,
+            open_browser=(lambda url: None) if opts["no_browser"] else _open_browser,
+            echo=self.stderr.write,
+        )
 
     # -- output --------------------------------------------------------------------------
     def _print_preview(self, preview: Preview) -> None:

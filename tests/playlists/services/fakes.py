@@ -147,13 +147,20 @@ class FakeSpotify:
         ]
 
     def search_tracks(self, query: str, *, limit: int = 10, offset: int = 0) -> list[Track]:
+        return list(self.search_track_page(query, limit=limit, offset=offset).items)
+
+    def search_track_page(self, query: str, *, limit: int = 10, offset: int = 0) -> Page[Track]:
+        """Like Spotify: the page and how many results there are in all."""
         self._log("search_tracks", query, offset)
+        ranked = self._search_order(query)
+        return Page(tuple(self._hide(ranked[offset : offset + limit])), len(ranked))
+
+    def _search_order(self, query: str) -> list[Track]:
         name = query.split('"')[1]
         artist = next((a for a in self.artists.values() if a.name == name), None)
         if artist is None:
             return []
-        ranked = sorted(self._all_tracks(artist.id), key=lambda t: (-self.popularity[t.id], t.id))
-        return self._hide(ranked[offset : offset + limit])
+        return sorted(self._all_tracks(artist.id), key=lambda t: (-self.popularity[t.id], t.id))
 
     def artist_albums(
         self,

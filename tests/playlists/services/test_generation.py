@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections import Counter
 from itertools import pairwise
 
@@ -212,14 +213,15 @@ def test_picked_artists_by_name_or_id_with_a_note_for_unknown_names() -> None:
 
 
 def test_requests_only_what_the_share_needs() -> None:
-    fake = world(5, 12)
+    fake = world(5, 25)
     preview(fake, track_count=20, deep_cut_percent=0, seed=1)
-    assert "albums" not in fake.names()  # top picks come from search alone
+    assert Counter(fake.names())["search_tracks"] == 5  # top picks come from search alone
+    assert "albums" not in fake.names()
     fake.calls.clear()
     preview(fake, track_count=20, deep_cut_percent=40, seed=1)
-    assert Counter(fake.names())["albums"] == 5
-    assert Counter(fake.names())["search_tracks"] == 5  # one page per artist
-    assert "artist_albums" not in fake.names()  # the hits' album suffices
+    searches = [args for name, args in fake.calls if name == "search_tracks"]
+    assert sorted(offset for _, offset in searches) == [0] * 5 + [15] * 5  # first, last page
+    assert "albums" not in fake.names() and "artist_albums" not in fake.names()
 
 
 def test_extended_mode_ranks_by_popularity() -> None:
@@ -228,5 +230,15 @@ def test_extended_mode_ranks_by_popularity() -> None:
     p = preview(fake, track_count=15, deep_cut_percent=40, seed=14)
     tops = [song_rank(fake, e.track.id) for e in p.entries if e.role == "top"]
     deeps = [song_rank(fake, e.track.id) for e in p.entries if e.role == "deep"]
-    assert max(tops) <= 2 and min(deeps) >= 8
-    assert "search_tracks" not in fake.names()
+    assert max(tops) <= 2 and min(deeps) >= 15  # the least popular of all 20 songs
+    assert Counter(fake.names())["artist_top_tracks"] == 3
+    assert "albums" not in fake.names()  # a 50-result search page holds all 20 songs
+
+
+def test_every_pick_carries_the_rankings_evidence() -> None:
+    fake = world(3, 25)
+    p = preview(fake, track_count=12, deep_cut_percent=50, seed=2)
+    tops = [e.evidence for e in p.entries if e.role == "top"]
+    deeps = [e.evidence for e in p.entries if e.role == "deep"]
+    assert all(any(r.startswith("search #") for r in ev) for ev in tops)
+    assert deeps and all(re.fullmatch(r"search #\d+ of 25", ev[0]) for ev in deeps)

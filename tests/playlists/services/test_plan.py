@@ -100,7 +100,7 @@ def test_a_generation_runs_on_at_most_max_workers_threads() -> None:
     threads: set[int] = set()
     in_flight = most = 0
     lock = threading.Lock()
-    original = fake.search_tracks
+    original = fake.search_track_page  # every search the generation makes
 
     def counting_search(*args, **kwargs):
         nonlocal in_flight, most
@@ -113,7 +113,7 @@ def test_a_generation_runs_on_at_most_max_workers_threads() -> None:
             in_flight -= 1
         return original(*args, **kwargs)
 
-    fake.search_tracks = counting_search  # type: ignore[method-assign]
+    fake.search_track_page = counting_search  # type: ignore[method-assign]
     fake.top = [fake.simple_artist(f"Artist {i}") for i in range(8)]
     generation = generate(fake, GenerationOptions(artist_count=8, track_count=40, seed=1))
     assert generation.preview.track_count == 40

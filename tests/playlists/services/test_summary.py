@@ -47,6 +47,12 @@ def test_an_artist_short_of_songs_is_filled_from_the_others() -> None:
     assert sum(r.total for r in rows) == 10
 
 
+def test_entries_carry_the_rankings_evidence() -> None:
+    a = artist("Alpha")
+    deep = PreviewEntry(track(1, a, number=11, total=12), "deep", a, ("search #87 of 90",))
+    top = PreviewEntry(track(2, a), "top", a, ("search #2", "single"))
+    assert deep.evidence == ("search #87 of 90",)
+    assert top.evidence == ("search #2", "single")
 
 def test_nobody_fills_when_every_artist_runs_short() -> None:
     a, b = artist("Alpha"), artist("Beta")

@@ -11,13 +11,12 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 from playlists.spotify.accounts import (
-    SpotifyApp,
-    TokenSet,
     exchange_code,
     refresh_tokens,
     start_sign_in,
 )
 from playlists.spotify.gateway import SpotifyGateway
+from playlists.spotify.models import SpotifyApp, TokenSet
 from spotify_emulator import DEMO_CLIENT, USER_TYPICAL, EmulatorServer
 from spotify_emulator.testing import approve_consent
 

@@ -25,7 +25,10 @@ def test_reads_the_user_and_pages_with_the_largest_allowed_limits(emulator) -> N
     with signed.gateway() as gw:
         assert gw.current_user().id == USER_HEAVY
         followed = gw.followed_artists(limit=200)
-        saved = gw.saved_tracks()
+        page = gw.saved_tracks_page(0)
+        saved = list(page.items)
+        while len(saved) < page.total:
+            saved += gw.saved_tracks_page(len(saved)).items
         top = gw.top_artists("medium_term", 50)
     assert [a.id for a in followed] == sorted(state.libraries[USER_HEAVY].followed_artists)
     assert [t.id for t in saved] == [t for t, _ in state.libraries[USER_HEAVY].saved_tracks]
@@ -62,6 +65,25 @@ def test_catalogue_look_ups_in_development_mode(emulator) -> None:
     assert all("limit=10" in q for m, p, q in log if p.endswith("/albums") or p == "/v1/search")
     # One by one, each once, in Development Mode (the first album twice: read on its own too).
     assert sum(p.startswith("/v1/albums/") for _, p, _ in log) == 4
+
+
+def test_a_search_page_says_how_many_results_there_are_in_all(emulator) -> None:
+    """The deep end of an artist's search is placed by the first page's total (deep-cuts)."""
+    signed = sign_in(emulator)
+    artist = emulator.app.catalogue.artists[
+        emulator.app.state.histories[USER_TYPICAL].top_artists["medium_term"][0]
+    ]
+    query = f'artist:"{artist.name}"'
+    with signed.gateway() as gw:
+        first = gw.search_track_page(query, limit=10)
+        last = gw.search_track_page(query, limit=10, offset=first.total - 10)
+        everything = [
+            t.id for o in range(0, first.total, 10)
+            for t in gw.search_track_page(query, limit=10, offset=o).items
+        ]
+    assert first.total > 20 and last.total == first.total
+    assert [t.id for t in first.items] == everything[:10]
+    assert [t.id for t in last.items] == everything[-10:]
 
 
 def test_public_catalogue_reads_go_through_the_process_cache(emulator) -> None:

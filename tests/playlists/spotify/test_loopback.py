@@ -7,9 +7,9 @@ import socket
 import pytest
 import requests
 
-from playlists.spotify.accounts import SpotifyApp
 from playlists.spotify.errors import SpotifyAuthError
 from playlists.spotify.loopback import demo_sign_in, sign_in_with_browser
+from playlists.spotify.models import SpotifyApp
 from spotify_emulator import DEMO_CLIENT, USER_TYPICAL
 from spotify_emulator.testing import approve_consent
 

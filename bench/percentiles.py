@@ -1,10 +1,10 @@
 """How good the picks are, measured against a catalogue whose true popularity we know.
 
-Used by tests and benchmarks against the Spotify emulator, which keeps every track's
-popularity (hidden from Development Mode clients).  A song's popularity is that of its most
-popular release; its *percentile* is its rank within the artist's songs (0 = least popular,
-100 = most).  Good picks: the "top" picks average ≥ 80 (the artist's top 20 %) and the deep cuts
-≤ 60 (the bottom 60 %).
+Used by ``bench.quality`` and the tests against the Spotify emulator, which keeps every
+track's popularity (hidden from Development Mode clients).  A song's popularity is that of its
+most popular release; its *percentile* is its rank within the artist's songs (0 = least
+popular, 100 = most).  The targets (issue 13, averaged over search noise sd 0/5/10/15): top
+picks ≥ 90 and deep cuts ≤ 30 in Development Mode, ≥ 95 and ≤ 20 with Extended Quota.
 """
 
 from __future__ import annotations
@@ -15,7 +15,10 @@ from dataclasses import dataclass
 from statistics import mean
 from typing import Any, Protocol
 
-from .preview import Preview
+from playlists.services.preview import Preview
+
+DEV_TOP_TARGET, DEV_DEEP_TARGET = 90.0, 30.0
+EXTENDED_TOP_TARGET, EXTENDED_DEEP_TARGET = 95.0, 20.0
 
 
 @dataclass(frozen=True)
@@ -27,6 +30,14 @@ class PopularityTruth:
     def percentile(self, track_id: str) -> float:
         song = self.song_of_track[track_id]
         return self._percentiles()[song]
+
+    def artist_percentiles(self, artist_id: str) -> list[float]:
+        """Every song's percentile for one artist, most played first."""
+        table = self._percentiles()
+        return sorted(
+            (table[s] for s, a in self.lead_artist_of_song.items() if a == artist_id),
+            reverse=True,
+        )
 
     def _percentiles(self) -> dict[str, float]:
         cached = self.__dict__.get("_cache")

@@ -1,0 +1,220 @@
+"""Signing in with the listener's own Spotify app: ``/connect/own-app/``.
+
+The page walks the listener through registering a free app (the redirect URI to add is
+computed for this host, stage prefix or custom domain), takes its Client ID and signs in with
+the Authorization Code flow + PKCE as a public client: no secret, ``client_id`` in the body of
+the code exchange and every refresh. What typically goes wrong with a fresh app gets a page
+saying what to change in the dashboard: a Client ID Spotify does not know, the redirect URI
+not added, an account that is neither the app's owner nor one of its users, an owner without
+Premium.
+"""
+
+from __future__ import annotations
+
+import hmac
+import logging
+
+from django.conf import settings
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from playlists.connection import (
+    ConnectedUser,
+    connected_user,
+    disconnect,
+    gateway_for,
+    own_app_spotify_app,
+    store_connection,
+)
+from playlists.own_app import (
+    SESSION_OWN_CLIENT_ID,
+    SESSION_PENDING_OWN_LOGIN,
+    dashboard_url,
+    forget_client_id,
+    own_app_enabled,
+    own_callback_url,
+    own_client_id,
+    remember_client_id,
+    remembered_client_id,
+)
+from playlists.services.own_app import (
+    CLIENT_ID_LENGTH,
+    InvalidClientId,
+    parse_client_id,
+    short_client_id,
+)
+from playlists.spotify.authorize_check import AuthorizeProblem, authorize_problem
+from playlists.spotify.errors import (
+    SpotifyForbidden,
+    SpotifyOwnerNeedsPremium,
+    SpotifyUserNotRegistered,
+)
+
+logger = logging.getLogger(__name__)
+
+PROBLEM_TEMPLATES = {
+    AuthorizeProblem.UNKNOWN_CLIENT: "own_app/unknown_client.html",
+    AuthorizeProblem.REDIRECT_URI_NOT_REGISTERED: "own_app/redirect_not_registered.html",
+    AuthorizeProblem.INSECURE_REDIRECT_URI: "own_app/insecure_redirect.html",
+    AuthorizeProblem.ILLEGAL_SCOPE: "auth/failed.html",
+}
+
+
+def _require_own_app_mode() -> None:
+    if not own_app_enabled():
+        raise Http404("this MoodyStream does not offer sign-in with your own Spotify app")
+
+
+def _page_context(request: HttpRequest, client_id: str = "", **extra: object) -> dict[str, object]:
+    return {
+        "redirect_uri": own_callback_url(request),
+        "dashboard_url": dashboard_url(request),
+        "client_id": client_id,
+        "client_id_short": short_client_id(client_id) if client_id else "",
+        "client_id_length": CLIENT_ID_LENGTH,
+        **extra,
+    }
+
+
+def _safe_next(request: HttpRequest, candidate: str | None) -> str:
+    if candidate and url_has_allowed_host_and_scheme(
+        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return candidate
+    return reverse("playlists:generator")
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def connect(request: HttpRequest) -> HttpResponse:
+    """GET: the steps and the Client ID field. POST: check the Client ID, go to Spotify."""
+    _require_own_app_mode()
+    if settings.DEMO_MODE and request.get_host().split(":")[0] == "localhost":
+        # Spotify (and so the emulator) refuses `localhost` redirect URIs; use the loopback IP.
+        return HttpResponseRedirect(
+            request.build_absolute_uri().replace("://localhost", "://127.0.0.1", 1)
+        )
+    if request.method in ("GET", "HEAD"):
+        remembered = remembered_client_id(request)
+        return render(
+            request,
+            "own_app/connect.html",
+            _page_context(
+                request, remembered, remembered=bool(remembered), next=request.GET.get("next", "")
+            ),
+        )
+    typed = request.POST.get("client_id", "")
+    try:
+        client_id = parse_client_id(typed)
+    except InvalidClientId as exc:
+        context = _page_context(
+            request,
+            error=str(exc),
+            typed=typed[:200],
+            remembered=bool(request.POST.get("remember")),
+        )
+        return render(request, "own_app/connect.html", context, status=400)
+
+    from playlists.spotify.accounts import start_sign_in  # spotipy on first use
+
+    sign_in = start_sign_in(own_app_spotify_app(request, client_id), settings.SPOTIFY_SCOPES)
+    problem = authorize_problem(sign_in.url)
+    if problem is not None:
+        logger.info("own-app sign-in stopped before Spotify: %s", problem.name)
+        return render(
+            request, PROBLEM_TEMPLATES[problem], _page_context(request, client_id), status=400
+        )
+    request.session[SESSION_PENDING_OWN_LOGIN] = {
+        "state": sign_in.state,
+        "verifier": sign_in.code_verifier,
+        "client_id": client_id,
+        "next": _safe_next(request, request.POST.get("next")),
+    }
+    response = HttpResponseRedirect(sign_in.url)
+    if request.POST.get("remember"):
+        remember_client_id(response, client_id)
+    else:
+        forget_client_id(response)
+    return response
+
+
+@require_safe
+def callback(request: HttpRequest) -> HttpResponse:
+    """Spotify comes back here for an own-app sign-in, with `code` and our `state`."""
+    _require_own_app_mode()
+    pending = request.session.pop(SESSION_PENDING_OWN_LOGIN, None)
+    returned_state = request.GET.get("state", "")
+    if not isinstance(pending, dict) or not hmac.compare_digest(
+        str(pending.get("state", "")), returned_state
+    ):
+        logger.warning("own-app callback rejected: state missing or mismatched")
+        return render(request, "auth/state_mismatch.html", status=400)
+    error = request.GET.get("error")
+    if error:
+        template = "auth/denied.html" if error == "access_denied" else "auth/failed.html"
+        return render(request, template, status=200 if error == "access_denied" else 400)
+    code = request.GET.get("code", "")
+    if not code:
+        return render(request, "auth/failed.html", status=400)
+    try:
+        client_id = parse_client_id(str(pending.get("client_id", "")))
+    except InvalidClientId:
+        return render(request, "auth/state_mismatch.html", status=400)
+
+    from playlists.spotify.accounts import exchange_code  # spotipy on first use
+
+    tokens = exchange_code(own_app_spotify_app(request, client_id), code, str(pending["verifier"]))
+    _store(request, tokens, ConnectedUser(id="", display_name=""), client_id)
+    try:
+        with gateway_for(request) as gateway:
+            profile = gateway.current_user()
+    except SpotifyForbidden as exc:
+        disconnect(request)
+        return own_app_refusal(request, exc, client_id)
+    except Exception:
+        disconnect(request)
+        raise
+    _store(
+        request,
+        tokens,
+        ConnectedUser(id=profile.id, display_name=profile.display_name or ""),
+        client_id,
+    )
+    logger.info("Spotify account connected with the listener's own app")
+    return redirect(_safe_next(request, pending.get("next")))
+
+
+def _store(request: HttpRequest, tokens, user: ConnectedUser, client_id: str) -> None:
+    store_connection(request, tokens, user)  # flushes the session: a fresh one
+    request.session[SESSION_OWN_CLIENT_ID] = client_id
+
+
+def own_app_refusal(
+    request: HttpRequest, exc: SpotifyForbidden, client_id: str | None = None
+) -> HttpResponse:
+    """The 403 page for an own-app session: what to change in the dashboard."""
+    client_id = client_id or own_client_id(request) or ""
+    if isinstance(exc, SpotifyOwnerNeedsPremium):
+        template = "own_app/owner_needs_premium.html"
+    elif isinstance(exc, SpotifyUserNotRegistered):
+        template = "own_app/not_your_app.html"
+    else:
+        return render(request, "errors/spotify_refused.html", status=403)
+    return render(request, template, _page_context(request, client_id), status=403)
+
+
+@require_POST
+def forget(request: HttpRequest) -> HttpResponse:
+    """Drop the remembered Client ID from this browser."""
+    _require_own_app_mode()
+    messages.info(request, "This browser no longer remembers your Client ID.")
+    response = redirect("playlists:own_app")
+    forget_client_id(response)
+    return response
+
+
+def is_own_app_session(request: HttpRequest) -> bool:
+    return connected_user(request) is not None and own_client_id(request) is not None
