@@ -56,16 +56,23 @@ class DemoServer:
         return self.log_path.read_text(errors="replace")
 
 
-@pytest.fixture(scope="session")
-def demo_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DemoServer]:
+def start_demo_server(log_dir: Path, **extra_env: str) -> DemoServer:
+    """`manage.py runserver` in demo mode on a free loopback port, as `make run` starts it."""
     port = _free_port()
-    log_path = tmp_path_factory.mktemp("runserver") / "server.log"
+    log_path = log_dir / "server.log"
     env = {
         key: value
         for key, value in os.environ.items()
         if not key.startswith(("SPOTIPY_", "SPOTIFY_", "DJANGO_"))
     }
-    env.update(MOODYSTREAM_IGNORE_DOTENV="1", PYTHONUNBUFFERED="1")
+    # The walk checks what was saved through the mounted emulator's control API, which is off
+    # unless asked for (moodystream/wsgi.py).
+    env.update(
+        MOODYSTREAM_IGNORE_DOTENV="1",
+        PYTHONUNBUFFERED="1",
+        MOODYSTREAM_DEMO_EMULATOR_CONTROL_API="1",
+        **extra_env,
+    )
     with log_path.open("wb") as log:
         process = subprocess.Popen(
             [sys.executable, "manage.py", "runserver", "--noreload", f"127.0.0.1:{port}"],
@@ -85,12 +92,32 @@ def demo_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DemoServer
                 process.kill()
                 pytest.fail("runserver did not start:\n" + server.log())
             time.sleep(0.2)
-    yield server
-    process.terminate()
+    return server
+
+
+def stop_demo_server(server: DemoServer) -> None:
+    server.process.terminate()
     try:
-        process.wait(timeout=10)
+        server.process.wait(timeout=10)
     except subprocess.TimeoutExpired:
-        process.kill()
+        server.process.kill()
+
+
+@pytest.fixture(scope="session")
+def demo_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DemoServer]:
+    server = start_demo_server(tmp_path_factory.mktemp("runserver"))
+    yield server
+    stop_demo_server(server)
+
+
+@pytest.fixture(scope="session")
+def own_app_demo_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DemoServer]:
+    """The demo offering both ways in: MoodyStream's app and the listener's own app."""
+    server = start_demo_server(
+        tmp_path_factory.mktemp("runserver-own-app"), SPOTIFY_SIGN_IN_MODES="operator,own-app"
+    )
+    yield server
+    stop_demo_server(server)
 
 
 @pytest.fixture(scope="session")

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 import pytest
 
-from spotify_emulator import USER_TYPICAL
+from spotify_emulator import USER_ECLECTIC, USER_TYPICAL
 
 pytestmark = pytest.mark.e2e
 
@@ -236,3 +236,59 @@ def test_each_track_says_why_and_each_artist_is_summed_up(page, demo_server) -> 
     ]
     assert sum(top + deep for top, deep in counts) == 24
     assert sum(deep for _, deep in counts) == page.locator(".badge-deep").count()
+
+
+def test_the_own_app_way_in_loads_without_a_single_error(
+    browser, own_app_demo_server, screenshot
+) -> None:
+    """Home → "Use your own Spotify app" → the emulator's developer dashboard (create an app,
+    copy its Client ID) → sign in with it → consent → preview → save → the embedded player."""
+    server = own_app_demo_server
+    context = browser.new_context(**VIEWPORTS["desktop"])
+    traffic = Traffic()
+    traffic.watch(context)
+    page = context.new_page()
+    page.set_default_timeout(PATIENCE_MS)
+    try:
+        page.goto(server.base_url + "/")
+        page.click("#connect-own-app")
+        page.wait_for_url(re.compile(r".*/connect/own-app/$"))
+        load_every_image(page)
+        screenshot(page, "own-app")
+        redirect_uri = page.inner_text("#redirect-uri").strip()
+        dashboard = page.get_attribute("#dashboard-link", "href")
+
+        page.goto(f"{dashboard}?developer={USER_ECLECTIC}")
+        page.fill("#app-name", "My MoodyStream")
+        page.fill("#redirect-uris", redirect_uri)
+        page.check("#web-api")
+        page.check("#terms")
+        page.click("#save-app")
+        client_id = page.inner_text("#client-id").strip()
+        screenshot(page, "own-app-dashboard")
+
+        page.goto(server.base_url + "/connect/own-app/")
+        page.fill("#id_client_id", client_id)
+        page.click("#own-app-sign-in")
+        page.wait_for_url(re.compile(r".*/demo-spotify/authorize.*"))
+        page.select_option("select[name=user_id]", USER_ECLECTIC)
+        page.click("#approve")
+        page.wait_for_url(re.compile(r".*/generate/$"))
+        page.fill("#id_track_count", "20")
+        page.click("#preview-button")
+        page.wait_for_url(re.compile(r".*/preview/$"), timeout=60_000)
+        load_every_image(page)
+        screenshot(page, "own-app-preview", full_page=False)
+        page.click("#save-button")
+        page.wait_for_url(re.compile(r".*/playlists/[0-9A-Za-z]{22}/$"), timeout=60_000)
+        page.locator("iframe.player").scroll_into_view_if_needed()
+        embed = page.frame_locator("iframe.player")
+        embed.locator("#tracks li").first.wait_for()
+        assert embed.locator("#tracks li").count() == 20
+        assert embed.locator("#owner").inner_text() == "Maya Lindqvist"
+        load_every_image(page)
+        screenshot(page, "own-app-result")
+    finally:
+        context.close()
+    assert traffic.console_errors == []
+    assert traffic.failed_requests == []
