@@ -7,9 +7,7 @@
 * An unreadable 2xx body → a read is retried with backoff; a write that is not idempotent
   raises ``SpotifyWriteUnconfirmed(applied=True)`` and is never repeated, as does one whose
   answer was lost (time-out, dropped connection: ``applied=None``).
-* 5xx left after the retries, failures to connect → ``SpotifyUnavailable``; 400/403/404 →
-  ``SpotifyBadRequest`` / ``SpotifyForbidden`` (``SpotifyUserNotRegistered`` for the
-  Development Mode allow-list) / ``SpotifyNotFound``.
+* Any other failure → the app's error for it (``mapped``, ``_no_answer``).
 
 Nothing from spotipy or requests escapes, and tokens are never logged.
 """
@@ -22,7 +20,7 @@ import random
 import re
 import threading
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any
 
 import requests
 import spotipy
@@ -31,7 +29,6 @@ from urllib3.exceptions import MaxRetryError, NewConnectionError
 from . import errors
 from .retry import backoff_delay, retrying_session
 
-T = TypeVar("T")
 logger = logging.getLogger("playlists.spotify")
 MAX_RATE_LIMIT_RETRIES = 5  # 429s waited out within one call
 _NOT_REGISTERED = re.compile(
@@ -126,7 +123,7 @@ class CallPolicy:
         self.closed = True
         self.session.close()
 
-    def call(self, op: str, request: Callable[[spotipy.Spotify], Any], parse: Callable[[Any], T],
+    def call[T](self, op: str, request: Callable[[spotipy.Spotify], Any], parse: Callable[[Any], T],
              *, idempotent: bool = True, expect_body: bool = True) -> T:
         malformed = rate_limited = 0
         refreshed = False
