@@ -299,3 +299,28 @@ class TestWhatGoesWrong:
         text = text_of(page)
         assert "MoodyStream has used up its Spotify quota for now" in text
         assert "use your own Spotify app" in text
+
+
+class TestWhenSpotifyMisbehaves:
+    """Faults on the accounts service during an own-app sign-in: never a 500, never half in."""
+
+    def test_a_failing_check_never_blocks_a_sign_in_that_would_work(self, emulator) -> None:
+        client_id = register_app(emulator)
+        emulator.app.faults.add("/authorize", status=503, count=1, method="GET")
+        started = start(browser(), client_id)
+        assert started.status_code == 302  # the check saw no verdict: on to Spotify
+        assert f"client_id={client_id}" in started["Location"]
+
+    def test_the_token_endpoint_down_at_the_callback(self, emulator) -> None:
+        client_id = register_app(emulator)
+        client = browser()
+        started = start(client, client_id)
+        location = approve_consent(started["Location"], USER_ECLECTIC,
+                                   http_session=requests.Session())
+        emulator.app.faults.add("/api/token", status=503, count=5)
+        page = client.get(local_path(location))
+        assert page.status_code == 503
+        assert "sp_tokens" not in client.session and SESSION_OWN_CLIENT_ID not in client.session
+        emulator.app.faults.clear()
+        # A fresh attempt works.
+        assert sign_in_own(client, client_id).status_code == 302
