@@ -6,6 +6,19 @@ with Fernet (AES-128-CBC + HMAC-SHA256, with a timestamp), keyed through HKDF fr
 key (``moodystream.credentials.secret_key()``: SECRET_KEY locally, the app secret in production),
 so a copied cookie reveals nothing and a tampered one is rejected (the user starts a fresh,
 empty session). Rotating SECRET_KEY with SECRET_KEY_FALLBACKS keeps existing sessions readable.
+
+Nothing is stored on the server, so sign-out cannot reach a copy of the cookie made before it.
+What bounds a copy instead is sealed into the cookie and checked on every request:
+
+* an **absolute lifetime** (``ABSOLUTE_LIFETIME_SECONDS``, 7 days) counted from the moment the
+  session was created, which for a signed-in session is the sign-in (the app flushes the session
+  then); it travels with the cookie as ``_born`` and is never renewed;
+* an **idle limit** (``IDLE_LIMIT_SECONDS``, 24 hours): Fernet's own timestamp says when the
+  cookie was last written, and a cookie older than that is refused. While the session is used,
+  the cookie is re-sealed (same ``_born``) at most every ``RENEW_AFTER_SECONDS``.
+
+A cookie whose content decrypts but has an unexpected structure (a key the app reads holding
+the wrong kind of value) is treated as tampered with: a fresh, empty session.
 """
 
 from __future__ import annotations
@@ -13,6 +26,7 @@ from __future__ import annotations
 import base64
 import functools
 import json
+import time
 import zlib
 from typing import Any
 
@@ -25,6 +39,18 @@ from django.contrib.sessions.backends.signed_cookies import SessionStore as Sign
 from moodystream import credentials
 
 _KDF_INFO = b"moodystream.sessions.v1"
+
+ABSOLUTE_LIFETIME_SECONDS = 7 * 24 * 3600
+IDLE_LIMIT_SECONDS = 24 * 3600
+#: A session in use gets a freshly sealed cookie (renewing the idle limit only) this often.
+RENEW_AFTER_SECONDS = 15 * 60
+#: The sealed key holding the session's creation time (epoch seconds).
+BORN_KEY = "_born"
+
+
+def now() -> int:
+    """The clock every session check uses (a seam for tests that travel in time)."""
+    return int(time.time())
 
 
 def _fernet_key(secret: str) -> bytes:
@@ -44,31 +70,69 @@ def session_cipher() -> MultiFernet:
     return _cipher(credentials.secret_key(), tuple(settings.SECRET_KEY_FALLBACKS))
 
 
+def serialise(data: dict[str, Any]) -> bytes:
+    """Compact JSON (UTF-8, not \\u escapes: CJK text costs 3 bytes, not 6), compressed."""
+    text = json.dumps(data, separators=(",", ":"), ensure_ascii=False)
+    return zlib.compress(text.encode(), level=9)
+
+
 def seal(data: dict[str, Any]) -> str:
-    payload = zlib.compress(json.dumps(data, separators=(",", ":")).encode(), level=9)
-    return session_cipher().encrypt(payload).decode("ascii")
+    return session_cipher().encrypt_at_time(serialise(data), now()).decode("ascii")
 
 
 def unseal(token: str, *, max_age: int) -> dict[str, Any]:
     """Decrypt a sealed session; raise ``InvalidToken`` if tampered with, foreign or too old."""
-    payload = session_cipher().decrypt(token.encode("ascii"), ttl=max_age)
+    payload = session_cipher().decrypt_at_time(token.encode("ascii"), max_age, now())
     data = json.loads(zlib.decompress(payload))
     if not isinstance(data, dict):
         raise InvalidToken
     return data
 
 
+def sealed_at(token: str) -> int:
+    """When ``token`` was sealed (only call it on a token that ``unseal`` accepted)."""
+    return session_cipher().extract_timestamp(token.encode("ascii"))
+
+
 class SessionStore(SignedCookieStore):
-    """Cookie session store whose cookie is encrypted, not only signed."""
+    """Cookie session store whose cookie is encrypted, not only signed, and that expires."""
+
+    _born: int | None = None
 
     def load(self) -> dict[str, Any]:
+        # Imported here: the app's modules import seal/unseal from this one.
+        from playlists.session_shape import is_well_formed
+
+        token = self.session_key or ""
         try:
-            return unseal(self.session_key or "", max_age=self.get_session_cookie_age())
-        except (InvalidToken, ValueError, UnicodeError, zlib.error):
-            # Tampered, expired, truncated or from another key: start again, empty.
+            data = unseal(token, max_age=IDLE_LIMIT_SECONDS)
+            born = data.pop(BORN_KEY, None)
+            if not isinstance(born, int) or not now() - ABSOLUTE_LIFETIME_SECONDS < born <= now():
+                raise InvalidToken  # past the absolute lifetime (or no lifetime at all)
+            if not is_well_formed(data):
+                raise InvalidToken
+        except (InvalidToken, ValueError, UnicodeError, zlib.error, TypeError):
+            # Tampered, expired, truncated, odd inside or from another key: start again, empty.
+            self._born = None
             self.create()
             return {}
+        self._born = born
+        if now() - sealed_at(token) >= RENEW_AFTER_SECONDS:
+            self.modified = True  # in use: re-seal so the idle limit counts from now
+        return data
+
+    def clear(self) -> None:
+        super().clear()
+        self._born = None  # flush() (sign-in, sign-out) starts a new lifetime
+
+    def get_expiry_age(self, **kwargs: Any) -> int:
+        """The browser may keep the cookie only for what is left of its absolute lifetime."""
+        if self._born is None:
+            return ABSOLUTE_LIFETIME_SECONDS
+        return max(0, self._born + ABSOLUTE_LIFETIME_SECONDS - now())
 
     def _get_session_key(self) -> str:
+        if self._born is None:
+            self._born = now()
         # SessionBase._session is a property django-stubs does not declare.
-        return seal(self._session)  # type: ignore[attr-defined]
+        return seal({**self._session, BORN_KEY: self._born})  # type: ignore[attr-defined]

@@ -86,6 +86,10 @@ if IS_PRODUCTION and env.bool(var("MOODYSTREAM_DEMO_MODE"), default=False):
 DEMO_MODE = _demo_asked and not IS_PRODUCTION
 # Where the emulator is mounted inside this app in demo mode (see moodystream/wsgi.py).
 DEMO_EMULATOR_PATH = "/demo-spotify"
+# The mounted emulator's test-only control API (no credentials): only for a local e2e run.
+DEMO_EMULATOR_CONTROL_API = DEMO_MODE and env.bool(
+    "MOODYSTREAM_DEMO_EMULATOR_CONTROL_API", default=False
+)
 if DEMO_MODE:
     # The emulator's built-in demo client; an empty base URL means "the emulator mounted on the
     # host serving this request" so that any runserver port works.
@@ -145,11 +149,16 @@ if _from_secret:
 else:
     SECRET_KEY = env.str("DJANGO_SECRET_KEY", default="")
     if not SECRET_KEY:
-        if DEBUG or DEMO_MODE:
+        if DEMO_MODE:
+            # Only the emulator's made-up tokens are ever sealed with this public key.
             SECRET_KEY = "django-insecure-moodystream-local-demo-key-not-for-production"  # noqa: S105
         else:
+            # Never with real Spotify (DEBUG or not): anyone could decrypt a copied cookie.
             raise ImproperlyConfigured(
-                "DJANGO_SECRET_KEY is required outside debug and demo mode."
+                "DJANGO_SECRET_KEY is required with real Spotify credentials: without it the "
+                "session cookies holding Spotify tokens would be sealed with a public key. Add "
+                "one to .env, for example: python -c \"import secrets; "
+                "print('DJANGO_SECRET_KEY=' + secrets.token_urlsafe(50))\" >> .env"
             )
 
 ALLOWED_HOSTS = env.list(
@@ -225,7 +234,7 @@ USE_TZ = True
 # --- Sessions: encrypted, signed cookies ----------------------------------------------------
 SESSION_ENGINE = "moodystream.sessions"
 SESSION_COOKIE_NAME = "moodystream_session"
-SESSION_COOKIE_AGE = 60 * 60 * 24 * 30
+SESSION_COOKIE_AGE = 60 * 60 * 24 * 7  # the absolute lifetime (moodystream/sessions.py)
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SECURE_COOKIES = IS_PRODUCTION or env.bool(var("DJANGO_SECURE_COOKIES"), default=False)

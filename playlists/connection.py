@@ -40,7 +40,20 @@ class ConnectedUser:
     display_name: str
 
 
-def _demo_base(request: HttpRequest) -> str:
+def _demo_internal_base(request: HttpRequest) -> str:
+    """Where this server reaches its own mounted emulator: never where the Host header says.
+
+    The request's Host is the client's to choose (any port passes ALLOWED_HOSTS), and following
+    it would send the user's token to whatever listens there. The port comes from the socket
+    this server accepted the request on (``SERVER_PORT``, set by the WSGI server), the host is
+    the loopback address demo mode serves on.
+    """
+    port = int(request.META.get("SERVER_PORT") or 80)
+    return f"http://127.0.0.1:{port}{settings.DEMO_EMULATOR_PATH}/"
+
+
+def _demo_browser_base(request: HttpRequest) -> str:
+    """The mounted emulator as the user's browser sees it (its consent page is a redirect)."""
     return request.build_absolute_uri(settings.DEMO_EMULATOR_PATH + "/")
 
 
@@ -58,7 +71,7 @@ def spotify_app(request: HttpRequest) -> SpotifyApp:
 def operator_spotify_app(request: HttpRequest) -> SpotifyApp:
     """The operator's app (a confidential client: id and secret), for "Connect with Spotify"."""
     operator_app = credentials.spotify_app()
-    accounts = settings.SPOTIFY_ACCOUNTS_BASE_URL or _demo_base(request)
+    accounts = settings.SPOTIFY_ACCOUNTS_BASE_URL or _demo_internal_base(request)
     redirect_uri = operator_app.redirect_uri or request.build_absolute_uri(
         reverse("playlists:callback")
     )
@@ -76,12 +89,21 @@ def own_app_spotify_app(request: HttpRequest, client_id: str) -> SpotifyApp:
         client_id=client_id,
         client_secret="",
         redirect_uri=own_callback_url(request),
-        accounts_base_url=settings.SPOTIFY_ACCOUNTS_BASE_URL or _demo_base(request),
+        accounts_base_url=settings.SPOTIFY_ACCOUNTS_BASE_URL or _demo_internal_base(request),
     )
 
 
+def for_browser(request: HttpRequest, url: str) -> str:
+    """``url`` (the authorize page) as the browser is sent to it: in demo mode the mounted
+    emulator as this request reached it, where the server's own calls use the internal address."""
+    internal = _demo_internal_base(request)
+    if settings.SPOTIFY_ACCOUNTS_BASE_URL or not url.startswith(internal):
+        return url
+    return _demo_browser_base(request) + url[len(internal) :]
+
+
 def api_base_url(request: HttpRequest) -> str:
-    return settings.SPOTIFY_API_BASE_URL or _demo_base(request) + "v1/"
+    return settings.SPOTIFY_API_BASE_URL or _demo_internal_base(request) + "v1/"
 
 
 def store_connection(request: HttpRequest, tokens: TokenSet, user: ConnectedUser) -> None:
@@ -92,10 +114,13 @@ def store_connection(request: HttpRequest, tokens: TokenSet, user: ConnectedUser
 
 
 def connected_user(request: HttpRequest) -> ConnectedUser | None:
-    data: dict[str, Any] | None = request.session.get(SESSION_USER)
-    if not data or SESSION_TOKENS not in request.session:
+    data: Any = request.session.get(SESSION_USER)
+    if not isinstance(data, dict) or SESSION_TOKENS not in request.session:
         return None
-    return ConnectedUser(id=str(data["id"]), display_name=str(data["name"]))
+    user_id, name = data.get("id"), data.get("name")
+    if not isinstance(user_id, str) or not isinstance(name, str):
+        return None
+    return ConnectedUser(id=user_id, display_name=name)
 
 
 def disconnect(request: HttpRequest) -> None:

@@ -82,6 +82,7 @@ class GeneratorForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3, "placeholder": "One artist per line"}),
         help_text="One per line (or separated by commas). Used with “Artists I pick by name”.",
         validators=[_no_control_characters],
+        error_messages={"max_length": MESSAGES["picked_artists_too_many"]},
     )
     artist_count = forms.IntegerField(
         label="How many artists",
@@ -159,7 +160,11 @@ class GeneratorForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
-        if cleaned.get("artist_source") == "picked" and not cleaned.get("picked_artists"):
+        if (
+            cleaned.get("artist_source") == "picked"
+            and not cleaned.get("picked_artists")
+            and "picked_artists" not in self.errors  # too much already said: one message
+        ):
             self.add_error("picked_artists", MESSAGES["picked_artists"])
         return cleaned
 

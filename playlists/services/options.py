@@ -39,9 +39,13 @@ SAVE_MARKER_LENGTH = 14
 MAX_DESCRIPTION = SPOTIFY_MAX_DESCRIPTION - SAVE_MARKER_LENGTH
 MAX_SEED = 2**31 - 1
 
-#: Invisible control characters (C0 and C1, DEL) are refused; tab, line feed and carriage
-#: return are whitespace and folded into single spaces like any other.
-CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+#: Bidirectional-text controls (embeddings, overrides, isolates and marks): they make a title
+#: read differently from what it holds ("\u202egnp.exe" shows as "exe.png").
+BIDI_CONTROLS = r"\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069"
+_BIDI_CONTROL = re.compile(f"[{BIDI_CONTROLS}]")
+#: Invisible control characters (C0 and C1, DEL, bidi controls) are refused; tab, line feed and
+#: carriage return are whitespace and folded into single spaces like any other.
+CONTROL_CHARACTERS = re.compile(rf"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f{BIDI_CONTROLS}]")
 
 #: The message for each field (and for control characters), shown by the form and the terminal.
 MESSAGES = {
@@ -74,6 +78,11 @@ MESSAGES = {
 
 def has_control_characters(text: str) -> bool:
     return bool(CONTROL_CHARACTERS.search(text))
+
+
+def without_bidi_controls(text: str) -> str:
+    """``text`` with bidi controls removed: for names that come from Spotify, not the user."""
+    return _BIDI_CONTROL.sub("", text)
 
 
 class InvalidOptions(ValueError):
@@ -224,6 +233,7 @@ _FIELD_NAMES = frozenset(f.name for f in fields(GenerationOptions))
 def default_playlist_name(artist_names: Sequence[str], today: dt.date) -> str:
     """"MoodyStream · Artist A, Artist B & 8 more · 25 Nov 2026" (fits Spotify's limit)."""
     date = f"{today.day} {today:%b %Y}"
+    artist_names = [without_bidi_controls(n) for n in artist_names]
     shown = list(artist_names[:2])
     rest = len(artist_names) - len(shown)
     if not shown:
@@ -241,7 +251,8 @@ def default_playlist_name(artist_names: Sequence[str], today: dt.date) -> str:
 
 
 def default_description(artist_names: Sequence[str], deep_cut_percent: int) -> str:
-    who = ", ".join(artist_names[:5]) + (" and more" if len(artist_names) > 5 else "")
+    shown = ", ".join(without_bidi_controls(n) for n in artist_names[:5])
+    who = shown + (" and more" if len(artist_names) > 5 else "")
     text = (
         f"Best-known tracks and deep cuts ({deep_cut_percent}% deep) from {who}. "
         "Made with MoodyStream."

@@ -62,6 +62,10 @@ LATE_WRITE_FIRST_PAUSE = 0.1
 _MARKER = re.compile(r"\s*\[ms:[0-9a-f]{8}\]")
 
 CHOOSE_A_MOODYSTREAM_PLAYLIST = "Choose one of your MoodyStream playlists to refresh."
+REFRESH_TARGET_GONE = (
+    "The playlist you chose to refresh is no longer on Spotify (it was deleted meanwhile). "
+    "Save this one as a new playlist, or choose another to refresh."
+)
 
 Progress = Callable[[int, int], None]
 
@@ -75,6 +79,18 @@ class RefreshRefused(GenerationError):
 
     def __init__(self, user_message: str = CHOOSE_A_MOODYSTREAM_PLAYLIST) -> None:
         super().__init__(user_message)
+
+
+class RefreshTargetGone(RefreshRefused):
+    """The MoodyStream playlist to refresh was deleted meanwhile (Spotify: unfollowed by its
+    owner, so it is no longer in their library, or it is gone altogether)."""
+
+    def __init__(self) -> None:
+        super().__init__(REFRESH_TARGET_GONE)
+
+
+#: How many pages of the user's playlists a refresh looks through for its target (50 each).
+MAX_LIBRARY_PAGES = 40
 
 
 def idempotency_marker(idempotency_key: str) -> str:
@@ -332,6 +348,19 @@ def _finish(
     return dataclasses.replace(playlist, item_count=len(uris), snapshot_id=snapshot)
 
 
+def _in_library(gateway: PlaylistWriter, playlist_id: str) -> bool:
+    """Whether the user still has ``playlist_id`` among their playlists (paged, bounded)."""
+    offset = 0
+    for _ in range(MAX_LIBRARY_PAGES):
+        page = gateway.current_user_playlists(limit=50, offset=offset)
+        if any(p.id == playlist_id for p in page):
+            return True
+        if len(page) < 50:
+            return False
+        offset += len(page)
+    return True  # a very large library: give the benefit of the doubt
+
+
 def _refresh(
     gateway: PlaylistWriter,
     playlist_id: str,
@@ -342,11 +371,18 @@ def _refresh(
     public: bool,
     on_progress: Progress | None,
 ) -> PlaylistSummary:
-    current = gateway.get_playlist(playlist_id)
+    try:
+        current = gateway.get_playlist(playlist_id)
+    except SpotifyNotFound:
+        raise RefreshTargetGone() from None
     if not is_moodystream_playlist(current) or current.owner_id != user_id:
         logger.warning("refresh refused: %s is not one of the user's MoodyStream playlists",
                        playlist_id)
         raise RefreshRefused()
+    if not _in_library(gateway, playlist_id):
+        # Deleting a playlist in Spotify unfollows it: it still answers, but writing to it
+        # would fill a playlist the user no longer sees.
+        raise RefreshTargetGone()
     gateway.change_playlist_details(
         playlist_id, name=name, description=description, public=public
     )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.http import HttpRequest, JsonResponse
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from playlists.connection import connected_user, gateway_for
 from playlists.spotify.errors import SpotifyError
@@ -11,7 +11,7 @@ from playlists.spotify.errors import SpotifyError
 MAX_QUERY = 100
 
 
-@require_GET
+@require_safe
 def artist_search(request: HttpRequest) -> JsonResponse:
     if connected_user(request) is None:
         return JsonResponse({"error": "Connect with Spotify first."}, status=401)

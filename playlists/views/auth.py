@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import hmac
 import logging
+import time
 
 from django.conf import settings
 from django.contrib import messages
@@ -11,19 +11,28 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 
+from playlists import pending_logins
 from playlists.connection import (
-    SESSION_PENDING_LOGIN,
     ConnectedUser,
+    connected_user,
     disconnect,
+    for_browser,
     gateway_for,
     operator_spotify_app,
     store_connection,
 )
 from playlists.own_app import operator_sign_in_enabled
+from playlists.spotify.errors import SpotifyAuthError, SpotifyBadRequest
 
 logger = logging.getLogger(__name__)
+
+SIGNED_OUT = (
+    "You are signed out. MoodyStream keeps nothing about you. A copy of this browser's cookie "
+    "stops working within 24 hours (7 days at most); to cut off MoodyStream at once everywhere, "
+    "remove it from your Spotify account's app list (spotify.com/account/apps)."
+)
 
 
 def _safe_next(request: HttpRequest, candidate: str | None) -> str:
@@ -34,7 +43,7 @@ def _safe_next(request: HttpRequest, candidate: str | None) -> str:
     return reverse("playlists:generator")
 
 
-@require_GET
+@require_safe
 def login(request: HttpRequest) -> HttpResponse:
     """Start the flow: remember state + PKCE verifier in the session, send the user to Spotify."""
     if not operator_sign_in_enabled():
@@ -49,23 +58,34 @@ def login(request: HttpRequest) -> HttpResponse:
     from playlists.spotify.accounts import start_sign_in  # spotipy: on first use, not at start
 
     sign_in = start_sign_in(operator_spotify_app(request), settings.SPOTIFY_SCOPES)
-    request.session[SESSION_PENDING_LOGIN] = {
-        "state": sign_in.state,
-        "verifier": sign_in.code_verifier,
-        "next": _safe_next(request, request.GET.get("next")),
-    }
-    return HttpResponseRedirect(sign_in.url)
+    pending_logins.add(
+        request.session,
+        sign_in.state,
+        pending_logins.PendingLogin(
+            verifier=sign_in.code_verifier,
+            next_url=_safe_next(request, request.GET.get("next")),
+            started_at=int(time.time()),
+        ),
+    )
+    return HttpResponseRedirect(for_browser(request, sign_in.url))
 
 
-@require_GET
+@require_safe
 def callback(request: HttpRequest) -> HttpResponse:
     """Spotify sends the user back here with `code` and our `state` (or with an error)."""
-    pending = request.session.pop(SESSION_PENDING_LOGIN, None)
-    returned_state = request.GET.get("state", "")
-    if not pending or not hmac.compare_digest(str(pending.get("state", "")), returned_state):
+    outcome, pending = pending_logins.take(request.session, request.GET.get("state", ""))
+    if pending is None:
+        if connected_user(request) is not None:
+            # Back (or forward) to a finished sign-in: nothing to do, carry on.
+            return redirect("playlists:generator")
         # Forged, replayed or stale callback: never exchange the code.
-        logger.warning("OAuth callback rejected: state missing or mismatched")
-        return render(request, "auth/state_mismatch.html", status=400)
+        logger.warning("OAuth callback rejected: state %s", outcome.value)
+        template = (
+            "auth/too_slow.html"
+            if outcome is pending_logins.Outcome.TOO_OLD
+            else "auth/state_mismatch.html"
+        )
+        return render(request, template, status=400)
 
     error = request.GET.get("error")
     if error:
@@ -78,7 +98,14 @@ def callback(request: HttpRequest) -> HttpResponse:
 
     from playlists.spotify.accounts import exchange_code
 
-    tokens = exchange_code(operator_spotify_app(request), code, str(pending["verifier"]))
+    try:
+        tokens = exchange_code(operator_spotify_app(request), code, pending.verifier)
+    except SpotifyAuthError:
+        # invalid_grant: the code was used already, is not one Spotify issued, or has expired.
+        logger.warning("OAuth callback rejected: Spotify refused the code")
+        return render(request, "auth/code_refused.html", status=400)
+    except SpotifyBadRequest:
+        return render(request, "auth/failed.html", status=400)
     store_connection(request, tokens, ConnectedUser(id="", display_name=""))
     try:
         with gateway_for(request) as gateway:
@@ -91,11 +118,11 @@ def callback(request: HttpRequest) -> HttpResponse:
         request, tokens, ConnectedUser(id=profile.id, display_name=profile.display_name or "")
     )
     logger.info("Spotify account connected")
-    return redirect(_safe_next(request, pending.get("next")))
+    return redirect(_safe_next(request, pending.next_url))
 
 
 @require_POST
 def logout(request: HttpRequest) -> HttpResponse:
     disconnect(request)
-    messages.info(request, "You are signed out. MoodyStream keeps nothing about you.")
+    messages.info(request, SIGNED_OUT)
     return redirect("playlists:home")

@@ -11,7 +11,7 @@ import logging
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from playlists import generator_session
 from playlists.connection import connected_user, gateway_for
@@ -33,7 +33,7 @@ logger = logging.getLogger(__name__)
 
 
 @spotify_login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def options(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         form = GeneratorForm(request.POST)
@@ -48,7 +48,7 @@ def options(request: HttpRequest) -> HttpResponse:
 
 
 @spotify_login_required
-@require_GET
+@require_safe
 def preview(request: HttpRequest) -> HttpResponse:
     state = generator_session.load(request.session)
     if state is None:
@@ -148,7 +148,7 @@ def save(request: HttpRequest) -> HttpResponse:
 
 
 @spotify_login_required
-@require_GET
+@require_safe
 def result(request: HttpRequest, playlist_id: str) -> HttpResponse:
     if not generator_session.is_spotify_id(playlist_id):
         raise Http404("not a Spotify playlist id")

@@ -26,6 +26,7 @@ from playlists.connection import (
     ConnectedUser,
     connected_user,
     disconnect,
+    for_browser,
     gateway_for,
     own_app_spotify_app,
     store_connection,
@@ -133,7 +134,7 @@ def connect(request: HttpRequest) -> HttpResponse:
         "client_id": client_id,
         "next": _safe_next(request, request.POST.get("next")),
     }
-    response = HttpResponseRedirect(sign_in.url)
+    response = HttpResponseRedirect(for_browser(request, sign_in.url))
     if request.POST.get("remember"):
         remember_client_id(response, client_id)
     else:

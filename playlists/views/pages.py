@@ -5,19 +5,19 @@ from __future__ import annotations
 from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import redirect, render
 from django.templatetags.static import static
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from playlists.connection import connected_user
 
 
-@require_GET
+@require_safe
 def home(request: HttpRequest) -> HttpResponse:
     if connected_user(request) is not None:
         return redirect("playlists:generator")
     return render(request, "pages/home.html")
 
 
-@require_GET
+@require_safe
 def favicon(request: HttpRequest) -> HttpResponse:
     """Browsers ask for /favicon.ico where a page names no icon; ours is an SVG (resolved per
     request: the hashed name exists only once collectstatic has run)."""

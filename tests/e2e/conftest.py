@@ -65,7 +65,14 @@ def start_demo_server(log_dir: Path, **extra_env: str) -> DemoServer:
         for key, value in os.environ.items()
         if not key.startswith(("SPOTIPY_", "SPOTIFY_", "DJANGO_"))
     }
-    env.update(MOODYSTREAM_IGNORE_DOTENV="1", PYTHONUNBUFFERED="1", **extra_env)
+    # The walk checks what was saved through the mounted emulator's control API, which is off
+    # unless asked for (moodystream/wsgi.py).
+    env.update(
+        MOODYSTREAM_IGNORE_DOTENV="1",
+        PYTHONUNBUFFERED="1",
+        MOODYSTREAM_DEMO_EMULATOR_CONTROL_API="1",
+        **extra_env,
+    )
     with log_path.open("wb") as log:
         process = subprocess.Popen(
             [sys.executable, "manage.py", "runserver", "--noreload", f"127.0.0.1:{port}"],

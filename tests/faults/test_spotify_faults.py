@@ -36,6 +36,7 @@ from .conftest import (
 
 ITEMS = "/v1/playlists/*/items"
 REFRESH_REFUSED = "Choose one of your MoodyStream playlists to refresh."
+REFRESH_TARGET_GONE = "is no longer on Spotify (it was deleted meanwhile)"
 
 
 @dataclass
@@ -492,10 +493,15 @@ class TestPlaylistIds:
         assert_consistent(emulator, {})
 
     def test_refresh_target_unknown(self, client: Client, emulator) -> None:
+        """No such playlist (deleted meanwhile): the preview comes back saying so, not a 404."""
         page = make_preview(client)
-        response = save(client, page, replace_playlist_id="0" * 22)
-        assert response.status_code == 404
-        assert NOT_FOUND in text_of(response)
+        response = client.post(
+            "/save/", {"digest": digest_of(page), "replace_playlist_id": "0" * 22}, follow=True
+        )
+        assert response.status_code == 200
+        assert response.redirect_chain[-1][0] == "/preview/"
+        assert REFRESH_TARGET_GONE in text_of(response)
+        assert NOT_FOUND not in text_of(response)
         assert_consistent(emulator, {})
         assert_app_up(client)
 

@@ -11,6 +11,7 @@ from django.contrib.sessions.backends.signed_cookies import SessionStore as Sign
 from moodystream.sessions import SessionStore
 from playlists.generator_session import MAX_REMOVED
 from playlists.generator_session import MAX_SAVED_REMEMBERED as MAX_SAVED
+from playlists.pending_logins import MAX_PENDING
 from playlists.services.options import MAX_DESCRIPTION, MAX_NAME, MAX_PICKED, GenerationOptions
 
 # Real Spotify tokens are about this long: ~300-character access tokens, ~130-character refresh.
@@ -30,8 +31,15 @@ def full_session() -> dict[str, object]:
         },
         "sp_user": {"id": "x" * 28, "name": "A rather long display name, as some people have"},
         "sp_login": {
+            secrets.token_urlsafe(32): {"v": "v" * 96, "n": "/generate/", "t": 1_900_000_000}
+            for _ in range(MAX_PENDING)
+        },
+        # Signed in with their own Spotify app: its Client ID, and a sign-in with it under way.
+        "sp_own": "f" * 32,
+        "sp_own_login": {
             "state": secrets.token_urlsafe(32),
             "verifier": "v" * 96,
+            "client_id": "f" * 32,
             "next": "/generate/",
         },
         "generator": {

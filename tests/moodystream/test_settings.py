@@ -229,3 +229,35 @@ def test_a_secret_name_locally_means_credentials_from_the_secret(load_settings) 
     assert values["DEMO_MODE"] is False
     assert values["SPOTIFY_CLIENT_ID"] == ""
     assert isinstance(values["SECRET_KEY"], Promise)
+
+
+@pytest.mark.parametrize("debug", ["1", "0"])
+def test_real_spotify_never_runs_on_the_public_demo_key(load_settings, debug: str) -> None:
+    credentials = {k: v for k, v in REAL_CREDENTIALS.items() if k != "DJANGO_SECRET_KEY"}
+    with pytest.raises(ImproperlyConfigured) as refused:
+        load_settings(DJANGO_DEBUG=debug, **credentials)
+    assert "DJANGO_SECRET_KEY is required with real Spotify credentials" in str(refused.value)
+    assert "secrets.token_urlsafe" in str(refused.value)  # says how to make one
+
+
+def test_runserver_with_real_credentials_and_no_key_refuses_to_serve() -> None:
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith(CALLER_PREFIXES) and key not in OLD_SWITCHES
+    }
+    credentials = {k: v for k, v in REAL_CREDENTIALS.items() if k != "DJANGO_SECRET_KEY"}
+    env.update(MOODYSTREAM_IGNORE_DOTENV="1", DJANGO_DEBUG="1", **credentials)
+    result = subprocess.run(
+        [sys.executable, "manage.py", "runserver", "--noreload", "127.0.0.1:0"],
+        cwd=PROJECT_ROOT, env=env, capture_output=True, text=True, timeout=60,
+    )
+    assert result.returncode != 0
+    assert "DJANGO_SECRET_KEY is required with real Spotify credentials" in result.stderr
+
+
+def test_the_mounted_emulators_control_api_is_off_unless_asked_for(load_settings) -> None:
+    assert load_settings()["DEMO_EMULATOR_CONTROL_API"] is False
+    on = {"MOODYSTREAM_DEMO_EMULATOR_CONTROL_API": "1"}
+    assert load_settings(**on)["DEMO_EMULATOR_CONTROL_API"] is True
+    assert load_settings(**on, **REAL_CREDENTIALS)["DEMO_EMULATOR_CONTROL_API"] is False

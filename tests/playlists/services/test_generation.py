@@ -13,6 +13,7 @@ from playlists.services.generation import generate_preview
 from playlists.services.generation_error import GenerationError
 from playlists.services.options import GenerationOptions
 from playlists.services.preview import Preview
+from playlists.spotify.models import Page, Track
 
 from .fakes import FakeSpotify
 
@@ -242,3 +243,24 @@ def test_every_pick_carries_the_rankings_evidence() -> None:
     deeps = [e.evidence for e in p.entries if e.role == "deep"]
     assert all(any(r.startswith("search #") for r in ev) for ev in tops)
     assert deeps and all(re.fullmatch(r"search #\d+ of 25", ev[0]) for ev in deeps)
+
+
+def test_without_a_search_total_deep_cuts_come_from_albums_without_hits_first() -> None:
+    fake = FakeSpotify()
+    artist = fake.add_artist("Quiet Artist")
+    fake.add_album(artist, "Hits", [(f"Hit {n}", 90 - n) for n in range(12)], year=2015)
+    fake.add_album(artist, "Rarities", [(f"Rare {n}", 30 - n) for n in range(12)], year=2009)
+    fake.top = [artist]
+    counted = fake.search_track_page
+
+    def no_total(query: str, *, limit: int = 10, offset: int = 0) -> Page[Track]:
+        page = counted(query, limit=limit, offset=offset)
+        return Page(page.items, len(page.items))  # as when Spotify leaves ``total`` out
+
+    fake.search_track_page = no_total  # type: ignore[method-assign]
+    p = preview(fake, track_count=10, deep_cut_percent=70, seed=3)  # one search page
+    deeps = [e for e in p.entries if e.role == "deep"]
+    assert "artist_albums" in fake.names() and "albums" in fake.names()
+    rare = [e for e in deeps if e.track.name.startswith("Rare")]
+    assert len(deeps) == 7 and len(rare) >= 5  # the seed picks among the deepest 15
+    assert all("from an album with no hits" in e.evidence for e in rare)

@@ -123,13 +123,20 @@ class TestRefusals:
         page = victim.get(local_path(location))
         assert page.status_code == 400
 
-    def test_a_replayed_callback_is_refused(self) -> None:
+    def test_a_replayed_callback_never_exchanges_the_code_again(self, emulator) -> None:
         client = Client()
         url, _ = start_login(client)
         location = approve_consent(url, USER_TYPICAL)
         assert client.get(local_path(location)).status_code == 302
+        emulator.app.request_log.clear()
         replay = client.get(local_path(location))
-        assert replay.status_code == 400
+        # Signed in already: back to the generator, the used code untouched.
+        assert replay.status_code == 302 and replay["Location"] == "/generate/"
+        assert not [e for e in emulator.app.request_log.entries() if "token" in e.path]
+        client.post("/logout/")
+        after_sign_out = client.get(local_path(location))
+        assert after_sign_out.status_code == 400
+        assert "could not verify" in after_sign_out.content.decode()
 
     def test_a_user_outside_the_development_allow_list_is_told_what_to_do(self) -> None:
         client = Client()
