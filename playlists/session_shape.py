@@ -67,6 +67,10 @@ SHAPES: Mapping[str, Check] = {
 }
 
 
+#: What the session engine may leave out of a cookie that would grow too big.
+DISPOSABLE_KEYS = frozenset({SESSION_PENDING_LOGIN, "_messages"})
+
+
 def is_well_formed(data: Mapping[str, Any]) -> bool:
     """Whether every key the app reads holds what the app expects there."""
     return all(key not in data or check(data[key]) for key, check in SHAPES.items())

@@ -54,6 +54,7 @@ from playlists.spotify.errors import (
     SpotifyOwnerNeedsPremium,
     SpotifyUserNotRegistered,
 )
+from playlists.spotify.models import TokenSet
 
 logger = logging.getLogger(__name__)
 
@@ -188,7 +189,7 @@ def callback(request: HttpRequest) -> HttpResponse:
     return redirect(_safe_next(request, pending.get("next")))
 
 
-def _store(request: HttpRequest, tokens, user: ConnectedUser, client_id: str) -> None:
+def _store(request: HttpRequest, tokens: TokenSet, user: ConnectedUser, client_id: str) -> None:
     store_connection(request, tokens, user)  # flushes the session: a fresh one
     request.session[SESSION_OWN_CLIENT_ID] = client_id
 
