@@ -31,6 +31,8 @@ REQUIRED = (
     "django_zappa_app.py",
     "moodystream/settings.py",
     "moodystream/aws_secrets.py",
+    "moodystream/credentials.py",  # the one accessor for the secret's values
+    "moodystream/log_redaction.py",  # settings.LOGGING's filter
     "moodystream/lambda_handler.py",  # the function's handler (zappa_settings.json)
     "moodystream/storage.py",  # production's STORAGES["staticfiles"]
     "moodystream/urls.py",

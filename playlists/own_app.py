@@ -16,7 +16,7 @@ from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 
 from moodystream import credentials
-from moodystream.sessions import seal, unseal
+from moodystream import sessions as sealed_cookies  # module: sessions imports session_shape
 from playlists.services.own_app import (
     OPERATOR_MODE,
     OWN_APP_MODE,
@@ -80,7 +80,7 @@ def remembered_client_id(request: HttpRequest) -> str:
     if not sealed:
         return ""
     try:
-        data = unseal(sealed, max_age=REMEMBER_SECONDS)
+        data = sealed_cookies.unseal(sealed, max_age=REMEMBER_SECONDS)
         return parse_client_id(str(data.get("client_id", "")))
     except (InvalidToken, InvalidClientId, ValueError, UnicodeError, zlib.error):
         return ""  # tampered, expired, from another key, or junk: as if never remembered
@@ -89,7 +89,7 @@ def remembered_client_id(request: HttpRequest) -> str:
 def remember_client_id(response: HttpResponse, client_id: str) -> None:
     response.set_cookie(
         REMEMBER_COOKIE,
-        seal({"client_id": client_id}),
+        sealed_cookies.seal({"client_id": client_id}),
         max_age=REMEMBER_SECONDS,
         secure=settings.SESSION_COOKIE_SECURE,
         httponly=True,

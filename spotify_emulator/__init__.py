@@ -2,11 +2,11 @@
 
 It emulates the accounts service (``/authorize`` consent page, ``/api/token``) and the
 Web API (``/v1/...``) with Spotify's JSON shapes as of late 2026, over a deterministic,
-seeded catalogue and a handful of demo users. Two API modes: ``development`` (the
-2026 Development Mode restrictions: no batch/top-tracks endpoints, limit 10 on search and
-artist albums, five allow-listed users, and none of the fields Spotify's OpenAPI description
-marks deprecated — see :mod:`spotify_emulator.web_api.shapes`) and ``extended`` (Extended
-Quota Mode: the full objects).
+seeded catalogue and a handful of demo users, or over a catalogue file. Two API modes:
+``development`` (the 2026 Development Mode restrictions: no batch/top-tracks endpoints,
+limit 10 on search and artist albums, five allow-listed users, and none of the fields
+Spotify's OpenAPI description marks deprecated — see :mod:`spotify_emulator.web_api.shapes`)
+and ``extended`` (Extended Quota Mode: the full objects).
 
 Typical use::
 
@@ -47,6 +47,25 @@ The app object's knobs for in-process tests: ``app.clock.advance(s)``,
 ``app.request_log.entries() / clear()``, ``app.state.user_playlists(user_id)``,
 ``app.reset()``, ``app.errors`` (unexpected exceptions). The same knobs over HTTP are
 documented in :mod:`spotify_emulator.control`.
+
+Catalogues. By default the catalogue is generated from ``seed`` (:mod:`.catalogue`, with
+each artist's releases from the generative model in :mod:`.discography`, calibrated on a
+real crawl) with six demo users (:mod:`.users`). A *catalogue file* (JSON, format in
+:mod:`.catalogue_file`: artists; albums with type, date, edition and tracks; tracks with
+ISRC, disc/track number, duration, explicit, credits, version and hidden popularity; users
+with top artists/tracks per time range, follows, saved tracks, playlists) replaces both:
+``EmulatorConfig(catalogue_file=PATH)``. Search ranks by hidden popularity plus a fixed
+per-track Gaussian noise of ``EmulatorConfig.search_noise`` popularity points (default 8).
+Commands::
+
+    python -m spotify_emulator --port 8765 [--catalogue FILE] [--search-noise N] [--seed N]
+    python -m spotify_emulator export --seed 42 > synthetic.json
+    python -m spotify_emulator import-csv DIR --user-top-artists "Name, Name" > real.json
+    python -m spotify_emulator stats [--catalogue FILE]     # realism figures, "name value"
+    python -m spotify_emulator.selfcheck                    # start-up time and memory
+
+``import-csv`` reads a crawl in the CSV format of ``../shared/real-catalogue-sample/``
+(:mod:`.csv_import`); ``stats`` is described in :mod:`.stats`.
 
 Tests: ``spotify_emulator.testing`` holds pytest fixtures (``emulator``, ``emulator_app``,
 ``make_emulator``) and ``approve_consent(authorize_url, user_id)``.

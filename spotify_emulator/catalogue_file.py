@@ -12,6 +12,7 @@ Format (version 1; every id is a 22-character base62 Spotify id unless noted)::
       "format": "moodystream-spotify-catalogue", "version": 1,
       "seed": 42,                 # int: salts derived ids (playlists) and the search noise
       "today": "2026-11-20",      # the catalogue's "today" (saved-track dates, tag:new)
+      "source": "import-csv of ..."  (optional: where the file came from; not read)
       "artists": [{
         "id", "name",
         "genres": ["indie rock"], "popularity": 0-100 (hidden), "followers": int,

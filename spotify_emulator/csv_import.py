@@ -207,11 +207,11 @@ class _Importer:
                                self.artists[aid]["name"].casefold(), aid)
         out: list[str] = []
         for name in names:
-            aid = by_name.get(normalize(name) or name.casefold())
-            if aid is None:
+            found = by_name.get(normalize(name) or name.casefold())
+            if found is None:
                 raise CsvImportError(f"no artist named {name!r} in {ARTIST_FILE}")
-            if aid not in out:
-                out.append(aid)
+            if found not in out:
+                out.append(found)
         return out
 
     def albums(self, rows: list[dict[str, str]]) -> dict[str, _Album]:

@@ -1,22 +1,26 @@
 """Realism figures of a catalogue, measured within each artist as in the real crawl.
 
 ``python -m spotify_emulator stats [--catalogue FILE]`` prints them as ``name value``.
-An artist counts when at least two of their albums (album or compilation releases they
-lead, no singles) hold tracks they lead; their *pool* is those tracks. Figures (means over
-artists unless said otherwise; a *percentile* is a track's popularity rank in its
-artist's pool, 0-100, ties averaged):
+An artist's *tracks* are those they lead on their own releases. Their *pool* holds each
+recording (ISRC) of their album and compilation releases (no singles, as in the crawl)
+once, where it is most popular, as a crawl lists a title shared by two editions on one of
+them only; an artist counts when the
+pool spans at least two albums. A track's *percentile* is the share of the pool's
+popularity values below it (ties count half), 0-100. Figures are means over artists
+unless said otherwise:
 
 - ``album_variance_share``: share of the pool's popularity variance between albums (η²);
-- ``date_popularity_correlation``: Pearson r of album release date and track popularity;
-- ``newest_album_percentile`` / ``oldest_album_percentile``: mean percentile of the tracks
-  of the artist's newest / oldest album;
+- ``date_popularity_correlation``: Pearson r of album release date and popularity (pool);
+- ``newest_album_percentile`` / ``oldest_album_percentile``: mean percentile of the pool
+  tracks of the artist's newest / oldest album in the pool;
 - ``search_page1_distinct_songs``: distinct songs (``song_key``) among the first 10
   results of ``artist:"Name"`` track search, with the given search noise;
-- ``search_page1_non_original_share``: share of those 10 that are not the album recording
-  (anything but versions ``original``, ``remaster``, ``deluxe``, ``clean``, or by others);
-- ``<version>_percentile`` for live, remix, compilation, commentary, instrumental, demo
-  (mean over all such tracks), and ``deluxe_bonus_percentile`` (tracks of a deluxe edition
-  past the standard edition's last track number) vs ``studio_track_percentile``.
+- ``search_page1_non_original_share``: share of those 10 that are not an album recording
+  (versions other than ``original``, ``remaster``, ``deluxe``, ``clean``);
+- ``<version>_percentile`` for live, remix, compilation (copies on compilations),
+  commentary, instrumental, demo: mean over all the artists' tracks of that version;
+  ``deluxe_bonus_percentile`` (tracks of a deluxe edition past the standard edition's
+  last track number) vs ``studio_track_percentile`` (pool tracks of studio albums).
 """
 
 from __future__ import annotations
@@ -34,30 +38,51 @@ VERSIONS = ("live", "remix", "compilation", "commentary", "instrumental", "demo"
 SEARCH_PAGE = 10
 
 
-def artist_pools(cat: Catalogue) -> dict[str, list[Track]]:
-    """Each counted artist's tracks on their own (non-single) albums."""
-    pools: dict[str, list[Track]] = defaultdict(list)
+def artist_tracks(cat: Catalogue) -> dict[str, list[Track]]:
+    """Each artist's tracks on their own releases (singles included)."""
+    tracks: dict[str, list[Track]] = defaultdict(list)
     for album in cat.albums.values():
-        if album.album_type == "single":
-            continue
         for tid in album.track_ids:
             t = cat.tracks[tid]
             lead = t.artist_ids[0]
             if lead in album.artist_ids and cat.artists[lead].kind == "artist":
-                pools[lead].append(t)
-    return {a: ts for a, ts in pools.items() if len({t.album_id for t in ts}) >= 2}
+                tracks[lead].append(t)
+    return tracks
 
 
-def percentiles(tracks: list[Track]) -> dict[str, float]:
-    """track id -> popularity percentile within ``tracks`` (mid-rank for ties)."""
-    pops = sorted(t.popularity for t in tracks)
-    n = len(pops)
-    below: dict[int, int] = {}
-    equal: dict[int, int] = defaultdict(int)
-    for i, p in enumerate(pops):
-        below.setdefault(p, i)
-        equal[p] += 1
-    return {t.id: 100 * (below[t.popularity] + equal[t.popularity] / 2) / n for t in tracks}
+def pool_of(cat: Catalogue, tracks: list[Track]) -> list[Track]:
+    """Each recording on the albums (not singles) once: its most popular copy (the
+    earliest release on ties)."""
+    best: dict[str, Track] = {}
+    for t in tracks:
+        if cat.albums[t.album_id].album_type == "single":
+            continue
+        cur = best.get(t.isrc)
+        key = (t.popularity, _neg(cat.albums[t.album_id].release_date))
+        if cur is None or key > (cur.popularity, _neg(cat.albums[cur.album_id].release_date)):
+            best[t.isrc] = t
+    return list(best.values())
+
+
+def _neg(date: str) -> float:
+    return -_date_value(date)
+
+
+class Percentiles:
+    """Where a popularity value falls in a pool's distribution (0-100, ties count half)."""
+
+    def __init__(self, pool: list[Track]) -> None:
+        self.n = len(pool)
+        self.below = [0] * 102
+        counts = [0] * 101
+        for t in pool:
+            counts[t.popularity] += 1
+        for p in range(101):
+            self.below[p + 1] = self.below[p] + counts[p]
+        self.counts = counts
+
+    def __call__(self, popularity: int) -> float:
+        return 100 * (self.below[popularity] + self.counts[popularity] / 2) / self.n
 
 
 def _eta_squared(tracks: list[Track]) -> float | None:
@@ -106,12 +131,19 @@ def _bonus_ids(cat: Catalogue, pool: list[Track]) -> set[str]:
 def catalogue_stats(cat: Catalogue, search_noise: float = DEFAULT_SEARCH_NOISE
                     ) -> dict[str, float]:
     """The figures described in the module docstring."""
-    shares, correlations, newest, oldest = [], [], [], []
+    shares: list[float] = []
+    correlations: list[float] = []
+    newest: list[float] = []
+    oldest: list[float] = []
     by_version: dict[str, list[float]] = defaultdict(list)
-    distinct, non_original = [], []
+    distinct: list[float] = []
+    non_original: list[float] = []
     engine = SearchEngine(cat, search_noise)
-    for aid, pool in sorted(artist_pools(cat).items()):
-        pct = percentiles(pool)
+    for aid, tracks in sorted(artist_tracks(cat).items()):
+        pool = pool_of(cat, tracks)
+        if len({t.album_id for t in pool}) < 2:
+            continue
+        pct = Percentiles(pool)
         share = _eta_squared(pool)
         if share is not None:
             shares.append(share)
@@ -120,19 +152,19 @@ def catalogue_stats(cat: Catalogue, search_noise: float = DEFAULT_SEARCH_NOISE
         if r is not None:
             correlations.append(r)
         order = sorted(dates, key=lambda a: (dates[a], a))
-        newest.append(fmean(pct[t.id] for t in pool if t.album_id == order[-1]))
-        oldest.append(fmean(pct[t.id] for t in pool if t.album_id == order[0]))
-        bonus = _bonus_ids(cat, pool)
-        for t in pool:
+        by_version["studio_track"].extend(pct(t.popularity) for t in pool
+                                          if cat.albums[t.album_id].edition == "studio")
+        newest.append(fmean(pct(t.popularity) for t in pool if t.album_id == order[-1]))
+        oldest.append(fmean(pct(t.popularity) for t in pool if t.album_id == order[0]))
+        bonus = _bonus_ids(cat, tracks)
+        for t in tracks:
             if t.id in bonus:
-                by_version["deluxe_bonus"].append(pct[t.id])
-            if t.version == "original" and cat.albums[t.album_id].edition == "studio":
-                by_version["studio_track"].append(pct[t.id])
-            elif t.version in VERSIONS:
-                by_version[t.version].append(pct[t.id])
+                by_version["deluxe_bonus"].append(pct(t.popularity))
+            if t.version in VERSIONS:
+                by_version[t.version].append(pct(t.popularity))
         page = engine.tracks(parse_query(f'artist:"{cat.artists[aid].name}"'))[:SEARCH_PAGE]
         if page:
-            distinct.append(len({t.song_key for t in page}))
+            distinct.append(float(len({t.song_key for t in page})))
             non_original.append(sum(t.version not in ALBUM_ORIGINALS for t in page) / len(page))
     out = {
         "album_variance_share": _mean(shares),

@@ -102,16 +102,71 @@ def test_covers_are_credited_to_other_artists(cat: Catalogue):
         assert cat.artists[t.artist_ids[0]].kind == "tribute"
 
 
-def test_popularity_is_power_law_ish_with_hits_and_singles(cat: Catalogue):
+def _studio_songs(cat: Catalogue, artist_id: str) -> list:
+    return [t for t in cat.artist_tracks(artist_id) if t.artist_ids[0] == artist_id
+            and cat.albums[t.album_id].edition == "studio"]
+
+
+def _single_isrcs(cat: Catalogue) -> set[str]:
+    return {t.isrc for t in cat.tracks.values() if t.version == "single"}
+
+
+def test_popularity_is_skewed_within_each_artist(cat: Catalogue):
+    """A few songs stand out (in the crawl the top song is ~1.6x the median one)."""
+    ratios = []
     for artist in cat.main_artists():
-        originals = sorted((t.popularity for t in cat.canonical_hits(artist.id, 100)),
-                           reverse=True)
-        assert originals[0] >= 2 * originals[len(originals) // 2] > 0 or originals[0] < 20
-        hit = cat.top_tracks(artist.id, 1)[0]
-        singles = [t for t in cat.tracks.values() if t.isrc == hit.isrc
-                   and cat.albums[t.album_id].album_type == "single"]
-        assert singles or hit.version != "original"
+        songs = sorted((t.popularity for t in cat.canonical_hits(artist.id, 100)), reverse=True)
+        ratios.append(songs[0] / max(1, songs[len(songs) // 2]))
+    ratios.sort()
+    assert 1.3 <= ratios[len(ratios) // 2] <= 2.2
     assert all(0 <= t.popularity <= 100 for t in cat.tracks.values())
+
+
+def test_labels_pick_singles_before_knowing_some_flop_some_album_tracks_become_hits(
+        cat: Catalogue):
+    singles = _single_isrcs(cat)
+    top_not_single = flops = with_singles = 0
+    for artist in cat.main_artists():
+        songs = sorted(_studio_songs(cat, artist.id), key=lambda t: -t.popularity)
+        median = songs[len(songs) // 2].popularity
+        top_not_single += songs[0].isrc not in singles
+        flops += any(t.isrc in singles and t.popularity < median for t in songs)
+        with_singles += any(t.isrc in singles for t in songs)
+    n = len(cat.main_artists())
+    assert with_singles == n
+    assert 0.15 * n <= top_not_single <= 0.8 * n  # the biggest song was never a single
+    assert flops >= 0.15 * n  # a single below the artist's median song
+
+
+def test_later_tracks_are_played_less(cat: Catalogue):
+    early, late = [], []
+    for album in cat.albums.values():
+        if album.edition != "studio":
+            continue
+        pops = [cat.tracks[t].popularity for t in album.track_ids]
+        early += pops[:3]
+        late += pops[-3:]
+    assert sum(early) / len(early) > sum(late) / len(late) + 1
+
+
+def test_live_albums_and_compilations_are_not_exactly_the_top_songs(cat: Catalogue):
+    exact = inexact = 0
+    for album in cat.albums.values():
+        if album.edition not in ("live", "compilation"):
+            continue
+        artist_id = album.artist_ids[0]
+        keys = {cat.tracks[t].song_key for t in album.track_ids}
+        released = sorted((t for t in _studio_songs(cat, artist_id)
+                           if cat.albums[t.album_id].release_date <= album.release_date),
+                          key=lambda t: -t.popularity)
+        ranked = list(dict.fromkeys(t.song_key for t in released))
+        if keys == set(ranked[: len(keys)]):
+            exact += 1
+        else:
+            inexact += 1
+        known = set(ranked[: 2 * len(keys)])
+        assert len(keys & known) >= len(keys) // 3  # still mostly songs people know
+    assert inexact > 3 * exact
 
 
 def test_images_durations_and_markets(cat: Catalogue):

@@ -7,8 +7,9 @@ import re
 import pytest
 
 from spotify_emulator import EmulatorConfig, EmulatorServer
+from spotify_emulator.catalogue import base_title
 from spotify_emulator.config import DEFAULT_SEARCH_NOISE
-from spotify_emulator.search import search_offset
+from spotify_emulator.search import SearchEngine, parse_query, search_offset
 
 from .conftest import Api
 
@@ -58,9 +59,14 @@ class TestFilters:
         assert years and years <= {str(y) for y in range(1990, 1995)}
 
     def test_isrc_finds_every_release_of_a_recording(self, api: Api, emulator, hazel):
-        hit = emulator.app.catalogue.top_tracks(hazel.id, 1)[0]
+        cat = emulator.app.catalogue
+        releases = {}
+        for t in cat.artist_tracks(hazel.id):
+            releases.setdefault(t.isrc, set()).add(t.id)
+        hit = next(t for t in cat.top_tracks(hazel.id, 20) if len(releases[t.isrc]) >= 2)
         tracks = all_items(api, f"isrc:{hit.isrc}")
-        assert len(tracks) >= 2  # single + album (+ compilation, deluxe ...)
+        assert len(tracks) >= 2  # album + single, deluxe, compilation ...
+        assert {t["id"] for t in tracks} == releases[hit.isrc]
         assert {t["external_ids"]["isrc"] for t in tracks} == {hit.isrc}
 
     def test_genre_filter_on_artists(self, api: Api, emulator):
@@ -120,6 +126,23 @@ class TestRanking:
         mean = sum(offsets) / len(offsets)
         sd = (sum((o - mean) ** 2 for o in offsets) / len(offsets)) ** 0.5
         assert abs(mean) < 0.05 and 0.95 < sd < 1.05  # standard normal: sd = search_noise
+
+    def test_with_noise_a_karaoke_version_sometimes_outranks_the_hit_itself(self, emulator):
+        cat = emulator.app.catalogue
+        karaoke = [t for t in cat.tracks.values() if t.version == "karaoke"]
+
+        def inversions(noise: float) -> int:
+            engine = SearchEngine(cat, noise)
+            count = 0
+            for cover in karaoke:
+                ranked = engine.tracks(parse_query(base_title(cover.name)))
+                same_song = [t for t in ranked if t.song_key == cover.song_key]
+                count += same_song[0].version in ("karaoke", "tribute")
+            return count
+
+        assert len(karaoke) >= 40
+        assert inversions(0) == 0
+        assert 1 <= inversions(DEFAULT_SEARCH_NOISE) <= len(karaoke) // 10
 
     def test_search_noise_cannot_be_negative(self):
         with pytest.raises(ValueError, match="search_noise"):
