@@ -22,7 +22,13 @@ from playlists.spotify.models import Album, Track
 
 from .dedupe import family_key
 from .options import VersionKind
-from .titles import album_base_key, album_versions, is_edition_album, track_versions
+from .titles import (
+    album_base_key,
+    album_versions,
+    is_edition_album,
+    is_release_copy,
+    track_versions,
+)
 
 SEARCH_PAGE = 10
 EXTENDED_SEARCH_PAGE = 50  # Extended Quota search pages hold 50
@@ -88,7 +94,7 @@ def usable_deep_end(
         and family_key(t) not in hit_keys
         and not (track_versions(t) & exclude_versions)
         and (allow_explicit or not t.explicit)
-        and not (t.album and t.album.group == "compilation")
+        and not is_release_copy(t)
     }
     return len(songs)
 

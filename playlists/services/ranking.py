@@ -47,7 +47,7 @@ from dataclasses import dataclass, field
 from playlists.spotify.models import Album, AlbumTracks, Artist, Track
 
 from .dedupe import SongGroup, group_songs
-from .titles import album_base_key, bare_title, fold, is_edition_album
+from .titles import album_base_key, bare_title, fold, is_edition_album, is_release_copy
 
 SEARCH_POINTS = 4.0
 USER_TOP_POINTS = 2.0
@@ -209,6 +209,8 @@ class _DepthEstimate:
         self.total = material.search_total
         self.position: dict[str, int] = {}
         for position, track in material.search_deep:
+            if is_release_copy(track):
+                continue  # a quiet copy says little: the song's plays sit on another release
             self.position.setdefault(track.id, position)
             if track.isrc:
                 self.position.setdefault(f"isrc:{track.isrc}", position)
