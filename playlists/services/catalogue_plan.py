@@ -2,7 +2,8 @@
 
 The deep cuts come from the deep end of the artist's search results: the last pages, as many
 as three candidates per deep slot need (Spotify's offset + limit stays within 1,000).  Only the
-songs there by the artist, not already hits and not an excluded version, count as candidates.
+songs there by the artist, not already hits, not an excluded version and not a quiet copy of a
+release (``titles.is_release_copy``) count as candidates.
 
 Albums are fetched only when the deep end falls short (or for many top picks): one release
 list, then studio albums with no search hits first, oldest first (the measured order of how
