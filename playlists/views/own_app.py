@@ -48,7 +48,6 @@ from playlists.services.own_app import (
     parse_client_id,
     short_client_id,
 )
-from playlists.spotify.authorize_check import AuthorizeProblem, authorize_problem
 from playlists.spotify.errors import (
     SpotifyAuthError,
     SpotifyBadRequest,
@@ -66,11 +65,12 @@ def _retry() -> dict[str, str]:
     """The sign-in pages' "try again" goes back to the own-app page, not the operator's."""
     return {"retry_url": reverse("playlists:own_app")}
 
-PROBLEM_TEMPLATES = {
-    AuthorizeProblem.UNKNOWN_CLIENT: "own_app/unknown_client.html",
-    AuthorizeProblem.REDIRECT_URI_NOT_REGISTERED: "own_app/redirect_not_registered.html",
-    AuthorizeProblem.INSECURE_REDIRECT_URI: "own_app/insecure_redirect.html",
-    AuthorizeProblem.ILLEGAL_SCOPE: "auth/failed.html",
+
+PROBLEM_TEMPLATES = {  # by the name of spotify.accounts.AuthorizeProblem (spotipy not loaded)
+    "UNKNOWN_CLIENT": "own_app/unknown_client.html",
+    "REDIRECT_URI_NOT_REGISTERED": "own_app/redirect_not_registered.html",
+    "INSECURE_REDIRECT_URI": "own_app/insecure_redirect.html",
+    "ILLEGAL_SCOPE": "auth/failed.html",
 }
 
 
@@ -128,14 +128,14 @@ def connect(request: HttpRequest) -> HttpResponse:
         )
         return render(request, "own_app/connect.html", context, status=400)
 
-    from playlists.spotify.accounts import start_sign_in  # spotipy on first use
+    from playlists.spotify.accounts import authorize_problem, start_sign_in  # spotipy now
 
     sign_in = start_sign_in(own_app_spotify_app(request, client_id), settings.SPOTIFY_SCOPES)
     problem = authorize_problem(sign_in.url)
     if problem is not None:
         logger.info("own-app sign-in stopped before Spotify: %s", problem.name)
         return render(
-            request, PROBLEM_TEMPLATES[problem], _page_context(request, client_id), status=400
+            request, PROBLEM_TEMPLATES[problem.name], _page_context(request, client_id), status=400
         )
     pending_logins.add(
         request.session,
