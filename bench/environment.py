@@ -22,8 +22,6 @@ TRACKS = 50
 def setup_django() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "moodystream.settings")
     os.environ.setdefault("MOODYSTREAM_IGNORE_DOTENV", "1")
-    # The catalogue cache off, so every run does the real work (the gateway flag says so too).
-    os.environ["MOODYSTREAM_CATALOGUE_CACHE"] = "off"
     import django
 
     django.setup()
@@ -80,14 +78,13 @@ def app_gateway_settings() -> dict[str, Any]:
 
 
 def gateway(emulator: Emulator, **kwargs: Any) -> Any:
-    """A fresh gateway as ``playlists.connection.gateway_for`` builds it (the same settings),
-    with the catalogue cache off; ``kwargs`` override."""
+    """A fresh gateway as ``playlists.connection.gateway_for`` builds it (the same settings);
+    ``kwargs`` override."""
     from playlists.spotify.gateway import SpotifyGateway
 
     return SpotifyGateway(
         emulator.token,
         api_base_url=emulator.api_url,
-        use_catalogue_cache=False,
         **{**app_gateway_settings(), **kwargs},
     )
 
@@ -108,7 +105,7 @@ class _NoMemo:
 def plain_gateway(emulator: Emulator) -> Any:
     """The same algorithm done the plain way: one request after another (``max_workers=1``
     makes every ``gather``/``map`` run inline and allows one request in flight), no
-    memoisation and no catalogue cache, so nothing fetched is reused."""
+    memoisation, so nothing fetched is reused."""
     gw = gateway(emulator, max_workers=1)
     if hasattr(gw, "_memo"):
         gw._memo = _NoMemo()

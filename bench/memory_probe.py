@@ -30,7 +30,6 @@ def main(api_url: str, token: str, tracks: int) -> dict:
     with SpotifyGateway(
         token,
         api_base_url=api_url,
-        use_catalogue_cache=False,
         request_timeout=settings.SPOTIFY_REQUEST_TIMEOUT,
     ) as gw:
         preview = generate_preview(gw, options)

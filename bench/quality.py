@@ -246,7 +246,7 @@ def _run(path: Path, setting: Setting, args: argparse.Namespace) -> None:
                 artist_count=args.artists, track_count=args.tracks, seed=seed
             )
             with SpotifyGateway(
-                token, api_base_url=server.api_url, use_catalogue_cache=False,
+                token, api_base_url=server.api_url,
                 **gateway_settings,
             ) as gateway:
                 preview = generate_preview(gateway, options)

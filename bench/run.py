@@ -331,7 +331,7 @@ def print_report(
     app_settings = ", ".join(f"{k}={v}" for k, v in environment.app_gateway_settings().items())
     out(f"Emulator in this process (`serve_in_thread`), development mode, user `{USER}`, "
         f"default options with {ARTISTS} artists and {TRACKS} tracks (seed 1); the gateway as "
-        f"the app builds it ({app_settings}), catalogue cache off, a fresh one per run; median "
+        f"the app builds it ({app_settings}), a fresh one per run; median "
         f"of {runs} runs; Spotify state reset before each run.")
     out()
     out("### Generate + save")

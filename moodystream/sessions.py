@@ -46,6 +46,11 @@ IDLE_LIMIT_SECONDS = 24 * 3600
 RENEW_AFTER_SECONDS = 15 * 60
 #: The sealed key holding the session's creation time (epoch seconds).
 BORN_KEY = "_born"
+#: The most characters the cookie's value may take (it is ASCII: characters are bytes).
+#: Browsers silently drop a cookie whose name, value and attributes pass 4,096 bytes; the name
+#: and attributes take about 130. The generator refuses options that would not leave room
+#: (``playlists.generator_session.fits``); past it, what can be lost is dropped first.
+MAX_COOKIE_CHARS = 3800
 
 
 def now() -> int:
@@ -132,7 +137,14 @@ class SessionStore(SignedCookieStore):
         return max(0, self._born + ABSOLUTE_LIFETIME_SECONDS - now())
 
     def _get_session_key(self) -> str:
+        from playlists.session_shape import DISPOSABLE_KEYS
+
         if self._born is None:
             self._born = now()
         # SessionBase._session is a property django-stubs does not declare.
-        return seal({**self._session, BORN_KEY: self._born})  # type: ignore[attr-defined]
+        data = {**self._session, BORN_KEY: self._born}  # type: ignore[attr-defined]
+        sealed = seal(data)
+        if len(sealed) > MAX_COOKIE_CHARS:
+            # A pending sign-in or a message, rather than the browser dropping everything.
+            sealed = seal({k: v for k, v in data.items() if k not in DISPOSABLE_KEYS})
+        return sealed

@@ -48,6 +48,11 @@ VERSION_FILTERS = [
     ("commentary", "Commentary tracks"),
 ]
 VISIBILITY = [("private", "Private"), ("public", "Public (on your profile)")]
+TOO_BIG_TO_KEEP = (
+    "That is more text than MoodyStream can keep between pages (your choices travel in a "
+    "small cookie; letters such as 日本語 take three times the room). Please use fewer or "
+    "shorter artist names, or a shorter playlist name or description."
+)
 
 
 def _no_control_characters(value: str) -> None:
@@ -195,6 +200,17 @@ class GeneratorForm(forms.Form):
             for field_name, message in exc.errors.items():
                 self.add_error(field_name if field_name in self.fields else None, message)
             return None
+
+    def refuse_as_too_big(self) -> None:
+        """Valid, but more than the session cookie can hold: say so where the text is."""
+        data = self.cleaned_data
+        field = next(
+            (name for name in ("picked_artists", "description", "name") if data.get(name)),
+            None,
+        )
+        if field == "picked_artists" and data.get("artist_source") != "picked":
+            field = "description" if data.get("description") else "name"
+        self.add_error(field, TOO_BIG_TO_KEEP)
 
     @classmethod
     def initial_from(cls, options: GenerationOptions | None) -> dict[str, Any]:

@@ -9,8 +9,10 @@ read: that user's generator simply starts fresh.
 
 from __future__ import annotations
 
+import random
 import re
 from dataclasses import dataclass
+from typing import Any
 
 from django.contrib.sessions.backends.base import SessionBase
 
@@ -26,6 +28,23 @@ MAX_SAVED_REMEMBERED = 5
 #: A Spotify id (base-62, 22 characters): tracks and playlists alike.
 SPOTIFY_ID = re.compile(r"^[0-9A-Za-z]{22}$")
 _OLD_SESSION_KEY = "gen"  # before the keys were named; dropped when met
+
+_ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+_filler = random.Random(16)  # noqa: S311 - stand-in ids for a size estimate, not secrets
+#: Stand-ins, as incompressible as real ones, for what the session can gather after a start:
+#: every track removal and saved playlist it keeps, and a message.
+_WORST_REMOVED = ["".join(_filler.choices(_ALPHABET, k=22)) for _ in range(MAX_REMOVED)]
+_WORST_SAVED = {
+    f"{_filler.getrandbits(128):032x}": "".join(_filler.choices(_ALPHABET, k=22))
+    for _ in range(MAX_SAVED_REMEMBERED)
+}
+#: Removals every accepted set of options leaves room for; beyond, while the cookie has room.
+RESERVED_REMOVALS = 10
+NO_ROOM_TO_REMOVE = (
+    "MoodyStream cannot remember more removed tracks with options this long. Shuffle for a new "
+    "mix, or use fewer or shorter artist names, to remove more."
+)
+_WORST_MESSAGES = '[["__json_message",0,30,"' + "m" * 200 + '"]]'
 
 
 @dataclass(frozen=True)
@@ -61,6 +80,30 @@ def last_options(session: SessionBase) -> GenerationOptions | None:
     return state.options if state else None
 
 
+def _fits(session: SessionBase, entry: dict[str, Any]) -> bool:
+    """Whether the cookie, with ``entry`` as the generator's and as many saved playlists and
+    as long a message as it can gather, stays within what browsers keep.
+
+    Measured on the sealed cookie itself: what counts is bytes after compression and
+    encryption, not characters (a CJK character is three bytes of UTF-8).
+    """
+    from moodystream.sessions import BORN_KEY, MAX_COOKIE_CHARS, seal
+
+    data: dict[str, Any] = {key: session[key] for key in session.keys()}  # noqa: SIM118
+    data[SESSION_KEY] = entry
+    data[SAVED_KEY] = _WORST_SAVED
+    data["_messages"] = _WORST_MESSAGES
+    data[BORN_KEY] = 2**31 - 1
+    return len(seal(data)) <= MAX_COOKIE_CHARS
+
+
+def fits(session: SessionBase, options: GenerationOptions) -> bool:
+    """Whether ``options`` can be kept in this session's cookie with room for
+    ``RESERVED_REMOVALS`` removals, saves and a message: if not, the form says so."""
+    removed = _WORST_REMOVED[:RESERVED_REMOVALS]
+    return _fits(session, {OPTIONS_FIELD: options.to_dict(), REMOVED_FIELD: removed})
+
+
 def start(session: SessionBase, options: GenerationOptions) -> None:
     session[SESSION_KEY] = {OPTIONS_FIELD: options.to_dict(), REMOVED_FIELD: []}
 
@@ -72,8 +115,10 @@ def remove_track(session: SessionBase, track_id: str) -> bool:
     earlier = state.get(REMOVED_FIELD)
     removed = [r for r in (earlier if isinstance(earlier, list) else []) if r != track_id]
     removed.append(track_id)
-    state[REMOVED_FIELD] = removed[-MAX_REMOVED:]
-    session[SESSION_KEY] = state
+    changed = {**state, REMOVED_FIELD: removed[-MAX_REMOVED:]}
+    if len(removed) > RESERVED_REMOVALS and not _fits(session, changed):
+        return False  # no room left in the cookie: see NO_ROOM_TO_REMOVE
+    session[SESSION_KEY] = changed
     return True
 
 

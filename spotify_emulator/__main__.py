@@ -48,6 +48,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--token-ttl", type=int, default=3600, help="access token lifetime (s)")
     p.add_argument("--quota-exceeded", action="store_true")
     p.add_argument("--no-control-api", action="store_true")
+    p.add_argument("--image-host", choices=("spotify", "emulator"), default="spotify",
+                   help="image URLs: Spotify's CDN, or this emulator's own generated covers")
     p.add_argument("--verbose", action="store_true", help="log every request")
     return p.parse_args(argv)
 
@@ -64,7 +66,8 @@ def main(argv: list[str] | None = None) -> int:
                             rate_limit_per_30s=args.rate_limit, access_token_ttl=args.token_ttl,
                             quota_exceeded=args.quota_exceeded,
                             enable_control_api=not args.no_control_api,
-                            catalogue_file=args.catalogue, search_noise=args.search_noise)
+                            catalogue_file=args.catalogue, search_noise=args.search_noise,
+                            image_host=args.image_host)
     try:
         app = create_app(config)
     except CatalogueFileError as err:

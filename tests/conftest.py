@@ -46,6 +46,14 @@ def local_path(url: str) -> str:
 SignIn = Callable[..., Client]
 
 
+@pytest.fixture(autouse=True)
+def _empty_django_cache() -> None:
+    """Each test starts with no cached suggestions and unspent suggestion budgets."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def sign_in(spotify_settings) -> SignIn:
     """Sign a test client in through the real flow: /login/ → emulator consent → /callback/."""

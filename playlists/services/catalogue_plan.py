@@ -19,7 +19,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from playlists.spotify.models import Album, Track
+from playlists.music import Album, Track
 
 from .dedupe import family_key
 from .options import VersionKind

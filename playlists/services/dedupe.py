@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from playlists.spotify.models import Track
+from playlists.music import Track
 
 from .titles import (
     bare_title,

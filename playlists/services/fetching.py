@@ -23,7 +23,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import partial
 
-from playlists.spotify.models import Album, AlbumTracks, Artist, Page, Track
+from playlists.music import Album, AlbumTracks, Artist, Page, Track
 
 from .catalogue_plan import (
     EXTENDED_SEARCH_PAGE,

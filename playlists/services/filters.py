@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from playlists.spotify.models import Track
+from playlists.music import Track
 
 from .dedupe import SongGroup, family_key
 from .options import VersionKind

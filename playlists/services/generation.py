@@ -16,8 +16,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import partial
 
+from playlists.music import Artist, PlaylistSummary, Track
 from playlists.spotify.errors import SpotifyForbidden, SpotifyNotFound
-from playlists.spotify.models import Artist, PlaylistSummary, Track
 
 from .catalogue_plan import ArtistNeed
 from .fetching import material_steps

@@ -28,7 +28,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from playlists.spotify.models import Track
+from playlists.music import Track
 
 from .filters import TrackFilter
 from .generation_error import GenerationError

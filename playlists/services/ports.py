@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Protocol
 
-from playlists.spotify.models import (
+from playlists.music import (
     Album,
     AlbumTracks,
     Artist,

@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Literal
 
-from playlists.spotify.models import Artist, Track
+from playlists.music import Artist, Track
 
 from .options import GenerationOptions
 

@@ -46,7 +46,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from playlists.spotify.models import Album, AlbumTracks, Artist, Track
+from playlists.music import Album, AlbumTracks, Artist, Track
 
 from .dedupe import SongGroup, group_songs
 from .titles import album_base_key, bare_title, fold, is_edition_album, is_release_copy

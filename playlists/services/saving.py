@@ -34,13 +34,13 @@ import time
 import weakref
 from collections.abc import Callable, Sequence
 
+from playlists.music import PlaylistSummary, SavedPlaylist
 from playlists.spotify.errors import (
     SpotifyError,
     SpotifyNotFound,
     SpotifyUnavailable,
     SpotifyWriteUnconfirmed,
 )
-from playlists.spotify.models import PlaylistSummary, SavedPlaylist
 
 from .generation_error import GenerationError
 from .options import SPOTIFY_MAX_DESCRIPTION

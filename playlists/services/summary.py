@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from playlists.spotify.models import Artist
+from playlists.music import Artist
 
 from .mixing import shares
 from .preview import Preview

@@ -12,7 +12,7 @@ import re
 import unicodedata
 from functools import lru_cache
 
-from playlists.spotify.models import Album, Track
+from playlists.music import Album, Track
 
 from .options import VersionKind
 

@@ -12,7 +12,9 @@ session, or a dict), in MoodyStream's compact form so the session cookie stays s
 from __future__ import annotations
 
 import base64
+import enum
 import hashlib
+import logging
 import secrets
 from collections.abc import Iterator, MutableMapping, Sequence
 from contextlib import contextmanager
@@ -25,6 +27,8 @@ from spotipy.oauth2 import SpotifyOauthError, SpotifyPKCE
 
 from .errors import SpotifyAuthError, SpotifyBadRequest, SpotifyError, SpotifyUnavailable
 from .models import SpotifyApp, TokenSet
+
+logger = logging.getLogger(__name__)
 
 
 class TokenCache(CacheHandler):  # type: ignore[misc]  # spotipy is untyped
@@ -141,3 +145,29 @@ def _accounts_errors(what: str) -> Iterator[None]:
         raise SpotifyBadRequest(f"{what} was refused: {str(exc.error)[:100]}") from None
     except (requests.RequestException, KeyError, TypeError, ValueError) as exc:
         raise SpotifyUnavailable(f"{what} failed: {type(exc).__name__}") from None
+
+
+class AuthorizeProblem(enum.Enum):
+    """What Spotify's own error page says for an ``/authorize`` request it will not take."""
+
+    UNKNOWN_CLIENT = "INVALID_CLIENT: Invalid client"
+    REDIRECT_URI_NOT_REGISTERED = "INVALID_CLIENT: Invalid redirect URI"
+    INSECURE_REDIRECT_URI = "INVALID_CLIENT: Insecure redirect URI"
+    ILLEGAL_SCOPE = "Illegal scope"
+
+
+def authorize_problem(authorize_url: str) -> AuthorizeProblem | None:
+    """The error Spotify's page would show for ``authorize_url``, or ``None`` if none is seen.
+
+    A listener sent there with a Client ID copied wrongly or a redirect URI not added would be
+    stuck on that page, so the own-app sign-in looks first (not following redirects).  What it
+    does not recognise (a redirect on to login, a time-out, a new page layout) is "no problem":
+    the check can only add a clear page, never block a sign-in that would work.
+    """
+    try:
+        response = requests.get(authorize_url, allow_redirects=False, timeout=4.0)
+    except requests.RequestException as exc:
+        logger.info("authorize check skipped: %s", type(exc).__name__)
+        return None
+    text = "" if response.is_redirect else response.text[:20_000]
+    return next((problem for problem in AuthorizeProblem if problem.value in text), None)

@@ -7,9 +7,7 @@
 * An unreadable 2xx body → a read is retried with backoff; a write that is not idempotent
   raises ``SpotifyWriteUnconfirmed(applied=True)`` and is never repeated, as does one whose
   answer was lost (time-out, dropped connection: ``applied=None``).
-* 5xx left after the retries, failures to connect → ``SpotifyUnavailable``; 400/403/404 →
-  ``SpotifyBadRequest`` / ``SpotifyForbidden`` (``SpotifyUserNotRegistered`` for the
-  Development Mode allow-list) / ``SpotifyNotFound``.
+* Any other failure → the app's error for it (``mapped``, ``_no_answer``).
 
 Nothing from spotipy or requests escapes, and tokens are never logged.
 """
@@ -22,27 +20,15 @@ import random
 import re
 import threading
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any
 
 import requests
 import spotipy
 from urllib3.exceptions import MaxRetryError, NewConnectionError
 
-from .errors import (
-    SpotifyAuthError,
-    SpotifyBadRequest,
-    SpotifyError,
-    SpotifyForbidden,
-    SpotifyNotFound,
-    SpotifyOwnerNeedsPremium,
-    SpotifyRateLimited,
-    SpotifyUnavailable,
-    SpotifyUserNotRegistered,
-    SpotifyWriteUnconfirmed,
-)
+from . import errors
 from .retry import backoff_delay, retrying_session
 
-T = TypeVar("T")
 logger = logging.getLogger("playlists.spotify")
 MAX_RATE_LIMIT_RETRIES = 5  # 429s waited out within one call
 _NOT_REGISTERED = re.compile(
@@ -68,12 +54,12 @@ class TokenHolder:
                 return
             try:
                 token = self.refresher()
-            except SpotifyError:
+            except errors.SpotifyError:
                 raise
             except Exception as exc:
-                raise SpotifyAuthError("refreshing the access token failed") from exc
+                raise errors.SpotifyAuthError("refreshing the access token failed") from exc
             if not token:
-                raise SpotifyAuthError("refreshing the access token gave no token")
+                raise errors.SpotifyAuthError("refreshing the access token gave no token")
             self.current, self.refresh_count = token, self.refresh_count + 1
 
 
@@ -93,7 +79,7 @@ class RateGate:
             extra = max(0.0, now + retry_after - max(self._resume_at, now))
             too_long = retry_after > self._max_wait or self.waited + extra > self._budget
             if quota_exceeded or too_long:
-                raise SpotifyRateLimited(max(1, math.ceil(retry_after)),
+                raise errors.SpotifyRateLimited(max(1, math.ceil(retry_after)),
                                          quota_exceeded=quota_exceeded)
             self.waited += extra
             self._resume_at = max(self._resume_at, now + retry_after)
@@ -106,28 +92,28 @@ class RateGate:
 
 
 class CallPolicy:
-    """The session spotipy uses, and the decisions of the module docstring; thread-safe."""
+    """spotipy's client on a session with our retries, and the decisions of the module
+    docstring; thread-safe."""
 
     def __init__(self, access_token: str, refresher: Callable[[], str] | None, *,
-                 max_workers: int, max_retries: int, max_wait: float,
-                 rate_limit_budget: float | None, sleep: Callable[[float], None],
-                 clock: Callable[[], float]) -> None:
+                 api_base_url: str, request_timeout: float, max_workers: int, max_retries: int,
+                 max_wait: float, rate_limit_budget: float | None,
+                 sleep: Callable[[float], None], clock: Callable[[], float]) -> None:
         self._rng = random.Random()  # noqa: S311 - jitter, not security
         self._sleep, self._max_retries = sleep, max_retries
         self.session = retrying_session(max_retries, pool_size=max_workers, sleep=sleep,
                                         rng=self._rng, on_retry=self.sent)
+        self.client = spotipy.Spotify(requests_session=self.session,
+                                      requests_timeout=request_timeout)
+        self.client.prefix = api_base_url
         self.tokens = TokenHolder(access_token, refresher)
+        self.client.set_auth(access_token)
         budget = max(10.0, 2 * max_wait) if rate_limit_budget is None else rate_limit_budget
         self._gate = RateGate(max_wait, budget, clock, sleep)
         self._in_flight = threading.BoundedSemaphore(max_workers)
         self._count_lock = threading.Lock()
         self.request_count = 0
         self.closed = False
-        self._client: spotipy.Spotify | None = None
-
-    def use(self, client: spotipy.Spotify) -> None:
-        self._client = client
-        client.set_auth(self.tokens.current)
 
     def sent(self) -> None:
         with self._count_lock:
@@ -137,25 +123,24 @@ class CallPolicy:
         self.closed = True
         self.session.close()
 
-    def call(self, op: str, request: Callable[[spotipy.Spotify], Any], parse: Callable[[Any], T],
+    def call[T](self, op: str, request: Callable[[spotipy.Spotify], Any], parse: Callable[[Any], T],
              *, idempotent: bool = True, expect_body: bool = True) -> T:
-        assert self._client is not None
         malformed = rate_limited = 0
         refreshed = False
         while True:
             if self.closed:
-                raise SpotifyUnavailable(f"{op}: the gateway is closed")
+                raise errors.SpotifyUnavailable(f"{op}: the gateway is closed")
             self._gate.wait()
             token = self.tokens.current
             try:
                 with self._in_flight:
                     self.sent()
-                    raw = request(self._client)
+                    raw = request(self.client)
             except spotipy.SpotifyException as exc:
                 if exc.http_status == 401 and not refreshed and self.tokens.refresher:
                     logger.info("Spotify %s: token expired, refreshing", op)
                     self.tokens.refresh(token)
-                    self._client.set_auth(self.tokens.current)
+                    self.client.set_auth(self.tokens.current)
                     refreshed = True
                     continue
                 if exc.http_status != 429:
@@ -164,7 +149,7 @@ class CallPolicy:
                 logger.warning("Spotify %s: 429, Retry-After %.1fs", op, wait)
                 rate_limited += 1
                 if rate_limited > MAX_RATE_LIMIT_RETRIES:
-                    raise SpotifyRateLimited(max(1, math.ceil(wait))) from None
+                    raise errors.SpotifyRateLimited(max(1, math.ceil(wait))) from None
                 self._gate.hold(wait, quota_exceeded="QUOTA_EXCEEDED" in f"{exc.reason} {exc.msg}")
                 continue
             except requests.RequestException as exc:
@@ -175,11 +160,11 @@ class CallPolicy:
                 return parse(raw)
             except (KeyError, TypeError, ValueError) as exc:
                 if not idempotent:
-                    raise SpotifyWriteUnconfirmed(
+                    raise errors.SpotifyWriteUnconfirmed(
                         f"{op}: applied but the answer was unreadable; not repeated", applied=True
                     ) from exc
                 if malformed >= self._max_retries:
-                    raise SpotifyUnavailable(f"{op}: unreadable answer") from exc
+                    raise errors.SpotifyUnavailable(f"{op}: unreadable answer") from exc
                 malformed += 1
                 self._sleep(backoff_delay(malformed, 0.2, self._rng))
 
@@ -191,25 +176,26 @@ def _retry_after(exc: spotipy.SpotifyException) -> float:
         return 1.0
 
 
-def mapped(op: str, exc: spotipy.SpotifyException) -> SpotifyError:
+def mapped(op: str, exc: spotipy.SpotifyException) -> errors.SpotifyError:
     """The app's error for an HTTP error status that is not retried any more."""
     status, detail = exc.http_status, f"{op}: HTTP {exc.http_status}"
     message = str(exc.msg or "").rsplit(":\n", 1)[-1].strip()  # spotipy: "URL:\n message"
     if status == 401:
-        return SpotifyAuthError(f"{op}: access token rejected")
+        return errors.SpotifyAuthError(f"{op}: access token rejected")
     if status == 403:
         if _OWNER_NEEDS_PREMIUM.search(message):
-            return SpotifyOwnerNeedsPremium(detail)
+            return errors.SpotifyOwnerNeedsPremium(detail)
         not_registered = _NOT_REGISTERED.search(message)
-        return SpotifyUserNotRegistered(detail) if not_registered else SpotifyForbidden(detail)
+        forbidden = errors.SpotifyUserNotRegistered if not_registered else errors.SpotifyForbidden
+        return forbidden(detail)
     if status == 404:
-        return SpotifyNotFound(detail)
+        return errors.SpotifyNotFound(detail)
     if status == 400:
-        return SpotifyBadRequest(f"{detail}: {message[:200]}")
-    return SpotifyUnavailable(detail) if (status or 0) >= 500 else SpotifyError(detail)
+        return errors.SpotifyBadRequest(f"{detail}: {message[:200]}")
+    return (errors.SpotifyUnavailable if (status or 0) >= 500 else errors.SpotifyError)(detail)
 
 
-def _no_answer(op: str, exc: requests.RequestException, *, idempotent: bool) -> SpotifyError:
+def _no_answer(op: str, exc: requests.RequestException, *, idempotent: bool) -> errors.SpotifyError:
     """A write that may have reached Spotify is unconfirmed (never repeated); anything else is
     an outage that survived the retries."""
     reason: Any = exc.args[0] if exc.args else None
@@ -218,7 +204,7 @@ def _no_answer(op: str, exc: requests.RequestException, *, idempotent: bool) -> 
     if not idempotent and not never_sent:
         what = "timed out" if isinstance(exc, requests.Timeout) else "connection lost"
         logger.warning("Spotify %s: %s; not repeated", op, what)
-        return SpotifyWriteUnconfirmed(f"{op}: {what}; not repeated", applied=None)
+        return errors.SpotifyWriteUnconfirmed(f"{op}: {what}; not repeated", applied=None)
     logger.warning("Spotify %s failed: %s", op, type(exc).__name__)
-    return SpotifyUnavailable(f"{op}: {type(exc).__name__}")
+    return errors.SpotifyUnavailable(f"{op}: {type(exc).__name__}")
 

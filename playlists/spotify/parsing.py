@@ -1,105 +1,123 @@
-"""JSON → models.  Strict about identity fields, lenient about everything Spotify may omit.
+"""JSON → ``playlists.music``.  Strict about identity fields, lenient about what Spotify omits.
 
 A missing ``id`` raises ``KeyError``/``TypeError``; the gateway treats that as a malformed body
-(retried, then ``SpotifyUnavailable``), never as data.
+(retried, then ``SpotifyUnavailable``), never as data.  One reader fills a model's fields from
+the keys of the same name, so only what Spotify names differently is spelled out here.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
-from typing import Any
+import dataclasses
+from collections.abc import Callable, Iterable, Mapping
+from typing import TYPE_CHECKING, Any
 
-from .models import Album, AlbumTracks, Artist, ArtistRef, PlaylistSummary, SpotifyUser, Track
+from playlists import music
+
+if TYPE_CHECKING:
+    from _typeshed import DataclassInstance
 
 Json = Mapping[str, Any]
+
+
+def _read[M: DataclassInstance](model: type[M], data: Json, kind: str = "", **named: Any) -> M:
+    """``model`` from ``data``: ``named`` values first, then the key of each field's name; a
+    missing, ``null`` or empty value takes the field's default, any other is converted to the
+    default's type (``None`` defaults keep the value as it is)."""
+    values: dict[str, Any] = {"id": str(data["id"])}
+    if kind:  # objects with a Spotify URI, which is derivable when an answer leaves it out
+        values["uri"] = str(data.get("uri") or f"spotify:{kind}:{values['id']}")
+    for field in dataclasses.fields(model):
+        if field.name in values or field.name in named:
+            continue
+        raw = data.get(field.name)
+        default: Any = "" if field.default is dataclasses.MISSING else field.default
+        empty = raw is None or raw == ""
+        values[field.name] = default if empty else raw if default is None else type(default)(raw)
+    return model(**values | named)
 
 
 def _images(data: Json) -> tuple[str, ...]:
     return tuple(img["url"] for img in data.get("images") or () if img and img.get("url"))
 
 
-def _refs(items: Iterable[Json] | None) -> tuple[ArtistRef, ...]:
-    return tuple(ArtistRef(str(a["id"]), str(a.get("name") or "")) for a in items or () if a)
+def _refs(items: Iterable[Json] | None) -> tuple[music.ArtistRef, ...]:
+    return tuple(music.ArtistRef(str(a["id"]), str(a.get("name") or "")) for a in items or () if a)
 
 
-def user(data: Json) -> SpotifyUser:
-    return SpotifyUser(
-        id=str(data["id"]),
-        display_name=data.get("display_name"),
-        country=data.get("country"),
-        product=data.get("product"),
-    )
+def user(data: Json) -> music.SpotifyUser:
+    return _read(music.SpotifyUser, data)
 
 
-def artist(data: Json) -> Artist:
+def artist(data: Json) -> music.Artist:
     images = _images(data)
-    return Artist(
-        id=str(data["id"]),
-        name=str(data.get("name") or ""),
-        uri=str(data.get("uri") or f"spotify:artist:{data['id']}"),
-        genres=tuple(data.get("genres") or ()),
-        image_url=images[0] if images else None,
-        popularity=data.get("popularity"),
-    )
+    return _read(music.Artist, data, "artist", genres=tuple(data.get("genres") or ()),
+                 image_url=images[0] if images else None)
 
 
-def album(data: Json) -> Album:
-    return Album(
-        id=str(data["id"]),
-        name=str(data.get("name") or ""),
-        uri=str(data.get("uri") or f"spotify:album:{data['id']}"),
-        album_type=str(data.get("album_type") or "album").lower(),
-        release_date=str(data.get("release_date") or ""),
-        total_tracks=int(data.get("total_tracks") or 0),
-        artists=_refs(data.get("artists")),
-        image_urls=_images(data),
-        album_group=(data.get("album_group") or None),
-    )
+def album(data: Json) -> music.Album:
+    album_type = str(data.get("album_type") or "album").lower()
+    return _read(music.Album, data, "album", album_type=album_type,
+                 artists=_refs(data.get("artists")), image_urls=_images(data))
 
 
-def track(data: Json, on_album: Album | None = None) -> Track:
+def track(data: Json, on_album: music.Album | None = None) -> music.Track:
     """A full or simplified track; simplified album tracks get ``on_album`` attached."""
     album_data = data.get("album")
-    return Track(
-        id=str(data["id"]),
-        uri=str(data.get("uri") or f"spotify:track:{data['id']}"),
-        name=str(data.get("name") or ""),
-        artists=_refs(data.get("artists")),
-        album=album(album_data) if album_data else on_album,
-        isrc=(data.get("external_ids") or {}).get("isrc"),
-        explicit=bool(data.get("explicit")),
-        duration_ms=int(data.get("duration_ms") or 0),
-        disc_number=int(data.get("disc_number") or 1),
-        track_number=int(data.get("track_number") or 1),
-        popularity=data.get("popularity"),
-        is_playable=data.get("is_playable"),
-    )
+    return _read(music.Track, data, "track", artists=_refs(data.get("artists")),
+                 album=album(album_data) if album_data else on_album,
+                 isrc=(data.get("external_ids") or {}).get("isrc"))
 
 
-def tracks(items: Iterable[Json | None], on_album: Album | None = None) -> list[Track]:
+def playlist(data: Json) -> music.PlaylistSummary:
+    items_ref = data.get("items") or data.get("tracks")  # "items" since February 2026
+    count = int(items_ref.get("total") or 0) if isinstance(items_ref, Mapping) else 0
+    return _read(music.PlaylistSummary, data, "playlist", item_count=count,
+                 external_url=(data.get("external_urls") or {}).get("spotify"),
+                 owner_id=(data.get("owner") or {}).get("id"))
+
+
+def tracks(items: Iterable[Json | None], on_album: music.Album | None = None) -> list[music.Track]:
     """Tracks from a list, skipping ``null`` entries and local files (they have no id)."""
     return [track(t, on_album) for t in items if t and t.get("id") and not t.get("is_local")]
 
 
-def album_tracks(data: Json) -> tuple[AlbumTracks, Json]:
+def artists(items: Iterable[Json | None]) -> list[music.Artist]:
+    return [artist(a) for a in items if a]
+
+
+def albums(items: Iterable[Json | None]) -> list[music.Album]:
+    return [album(a) for a in items if a]
+
+
+def saved_tracks(items: Iterable[Json | None]) -> list[music.Track]:
+    return tracks([(entry or {}).get("track") for entry in items])
+
+
+def item_uris(items: Iterable[Any]) -> list[str | None]:
+    """Each playlist item's URI (``None`` if it has none): ``item`` since February 2026,
+    ``track`` before."""
+    entries = (e.get("item") or e.get("track") if isinstance(e, dict) else None for e in items)
+    uris = (item.get("uri") if isinstance(item, dict) else None for item in entries)
+    return [uri if isinstance(uri, str) else None for uri in uris]
+
+
+def album_tracks(data: Json) -> tuple[music.AlbumTracks, Json]:
     """A full album object → the album, its first page of tracks, and that page (for paging)."""
     parsed = album(data)
     page = data.get("tracks") or {"items": [], "total": 0}
-    return AlbumTracks(parsed, tuple(tracks(page.get("items") or (), parsed))), page
+    return music.AlbumTracks(parsed, tuple(tracks(page.get("items") or (), parsed))), page
 
 
-def playlist(data: Json) -> PlaylistSummary:
-    items_ref = data.get("items") or data.get("tracks") or {}
-    owner = data.get("owner") or {}
-    return PlaylistSummary(
-        id=str(data["id"]),
-        name=str(data.get("name") or ""),
-        uri=str(data.get("uri") or f"spotify:playlist:{data['id']}"),
-        external_url=(data.get("external_urls") or {}).get("spotify"),
-        snapshot_id=data.get("snapshot_id"),
-        description=str(data.get("description") or ""),
-        item_count=int(items_ref.get("total") or 0) if isinstance(items_ref, Mapping) else 0,
-        public=data.get("public"),
-        owner_id=owner.get("id"),
-    )
+def album_batch(raw: Any) -> list[tuple[music.AlbumTracks, Json]]:
+    """``GET /albums?ids=``: ``null`` for an id Spotify does not know."""
+    return [album_tracks(a) for a in raw["albums"] if a]
 
+
+def page[T](raw: Any, parse: Callable[[Iterable[Any]], Iterable[T]]) -> music.Page[T]:
+    if not isinstance(raw, dict) or not isinstance(raw.get("items"), list):
+        raise TypeError("not a paging object")
+    return music.Page(tuple(parse(raw["items"])), int(raw.get("total") or 0))
+
+
+def snapshot(raw: Any) -> str | None:
+    return raw.get("snapshot_id") if isinstance(raw, dict) else None

@@ -38,7 +38,9 @@ def options(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         form = GeneratorForm(request.POST)
         chosen = form.to_options()
-        if chosen is not None:
+        if chosen is not None and not generator_session.fits(request.session, chosen):
+            form.refuse_as_too_big()
+        elif chosen is not None:
             generator_session.start(request.session, chosen)
             return redirect("playlists:preview")
         return render(request, "generator/options.html", {"form": form}, status=400)
@@ -83,8 +85,17 @@ def preview(request: HttpRequest) -> HttpResponse:
 @spotify_login_required
 @require_POST
 def remove_track(request: HttpRequest) -> HttpResponse:
-    if not generator_session.remove_track(request.session, request.POST.get("track_id", "")):
-        messages.warning(request, "That track could not be removed; here is the current preview.")
+    track_id = request.POST.get("track_id", "")
+    if not generator_session.remove_track(request.session, track_id):
+        no_room = generator_session.is_spotify_id(track_id) and generator_session.load(
+            request.session
+        )
+        messages.warning(
+            request,
+            generator_session.NO_ROOM_TO_REMOVE
+            if no_room
+            else "That track could not be removed; here is the current preview.",
+        )
     return redirect("playlists:preview")
 
 

@@ -89,24 +89,42 @@ document.addEventListener("error", function (event) {
   var names = document.getElementById("id_picked_artists");
   if (!box || !list || !names) { return; }
   picker.querySelector(".js-only").hidden = false;
+  // Ask only after a pause in typing, never twice for the same text, and not at all while
+  // the server says to wait (429 with Retry-After): suggestions share the app's Spotify budget.
   var timer = null;
+  var answers = new Map();
+  var quietUntil = 0;
+  function show(artists) {
+    list.replaceChildren();
+    artists.forEach(function (artist) {
+      var option = document.createElement("option");
+      option.value = artist.name;
+      list.appendChild(option);
+    });
+  }
   box.addEventListener("input", function () {
     window.clearTimeout(timer);
-    var query = box.value.trim();
+    var query = box.value.trim().replace(/\s+/g, " ");
+    var key = query.toLowerCase();
     if (query.length < 2) { return; }
+    if (answers.has(key)) { show(answers.get(key)); return; }
     timer = window.setTimeout(function () {
+      if (Date.now() < quietUntil) { return; }
       fetch(picker.dataset.searchUrl + "?q=" + encodeURIComponent(query), {credentials: "same-origin"})
-        .then(function (r) { return r.ok ? r.json() : {artists: []}; })
+        .then(function (r) {
+          if (r.status === 429) {
+            var wait = parseInt(r.headers.get("Retry-After"), 10) || 30;
+            quietUntil = Date.now() + wait * 1000;
+          }
+          return r.ok ? r.json() : {artists: null};
+        })
         .then(function (data) {
-          list.replaceChildren();
-          (data.artists || []).forEach(function (artist) {
-            var option = document.createElement("option");
-            option.value = artist.name;
-            list.appendChild(option);
-          });
+          if (!data.artists) { return; }
+          answers.set(key, data.artists);
+          show(data.artists);
         })
         .catch(function () { /* suggestions are optional */ });
-    }, 300);
+    }, 350);
   });
   box.addEventListener("keydown", function (event) {
     if (event.key !== "Enter") { return; }

@@ -108,6 +108,9 @@ def take_tour(page, server, screenshot, size: str) -> Tour:
     page.click("#preview-button")
     page.wait_for_url(re.compile(r".*/preview/$"), timeout=60_000)
     arrived("preview")
+    page.evaluate("window.scrollTo(0, document.documentElement.scrollHeight / 2)")
+    screenshot(page, f"{size}-preview-mid-list", full_page=False)
+    page.evaluate("window.scrollTo(0, 0)")
     previewed = page.eval_on_selector_all(
         "#tracks li.track", "els => els.map(e => e.dataset.uri)"
     )

@@ -204,13 +204,6 @@ def placed_faults(emulator: EmulatorServer, monkeypatch: pytest.MonkeyPatch) -> 
     yield placed
 
 
-@pytest.fixture(autouse=True)
-def no_catalogue_cache(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Every test does its own Spotify requests, so faults land where the test puts them (the
-    process-wide catalogue cache would otherwise serve what an earlier test fetched)."""
-    monkeypatch.setenv("MOODYSTREAM_CATALOGUE_CACHE", "off")
-
-
 @pytest.fixture
 def client(sign_in) -> Client:
     """A test client signed in as the typical demo user through the real OAuth flow."""

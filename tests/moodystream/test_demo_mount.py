@@ -7,6 +7,7 @@ API is off, and its pages carry the app's security headers.
 from __future__ import annotations
 
 import json
+import re
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -127,3 +128,20 @@ def test_emulator_pages_carry_the_apps_security_headers(demo) -> None:
         assert response.headers["X-Content-Type-Options"] == "nosniff"
         assert response.headers["Referrer-Policy"] == app_page.headers["Referrer-Policy"]
     assert "frame-ancestors 'none'" in app_page.headers["Content-Security-Policy"]
+
+
+def test_the_own_app_sign_in_never_calls_a_forged_host_either(demo, listener, settings) -> None:
+    settings.SPOTIFY_SIGN_IN_MODES = ("operator", "own-app")
+    http = requests.Session()
+    forged = {"Host": f"127.0.0.1:{listener.port}"}
+    page = http.get(demo.base_url + "/connect/own-app/", headers=forged)
+    assert page.status_code == 200
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text)[1]
+    start = http.post(
+        demo.base_url + "/connect/own-app/",
+        data={"csrfmiddlewaretoken": token, "client_id": "0123456789abcdef0123456789abcdef"},
+        headers=forged,
+        allow_redirects=False,
+    )
+    assert start.status_code in (302, 400), start.text[:300]
+    assert listener.seen == []  # the authorize-page check went to this server's own address

@@ -5,11 +5,14 @@ from __future__ import annotations
 
 import base64
 import re
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 import requests
 
-from spotify_emulator import EmulatorConfig
+from spotify_emulator import DEMO_CLIENT, EmulatorConfig
 from spotify_emulator.images import initials
 
 SPOTIFY_IMAGE = re.compile(r"^https://i\.scdn\.co/image/ab67[0-9a-f]{36,}$")
@@ -130,3 +133,28 @@ class TestOwnImages:
 ])
 def test_initials(name: str, expected: str) -> None:
     assert initials(name) == expected
+
+
+def test_the_command_line_serves_its_own_covers_when_asked() -> None:
+    process = subprocess.Popen(
+        [sys.executable, "-m", "spotify_emulator", "--port", "0", "--image-host", "emulator"],
+        cwd=Path(__file__).resolve().parents[2], stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE, text=True)
+    try:
+        process.stdout.readline()  # the banner
+        base = process.stdout.readline().split()[-1]
+        token = requests.post(f"{base}/api/token", data={"grant_type": "client_credentials"},
+                              auth=(DEMO_CLIENT.client_id, DEMO_CLIENT.client_secret),
+                              timeout=10).json()["access_token"]
+        found = requests.get(f"{base}/v1/search", params={"q": "Neon Tapir", "type": "artist"},
+                             headers={"Authorization": f"Bearer {token}"}, timeout=10).json()
+        artist = requests.get(f"{base}/v1/artists/{found['artists']['items'][0]['id']}",
+                              headers={"Authorization": f"Bearer {token}"}, timeout=10).json()
+        url = artist["images"][0]["url"]
+        assert url.startswith(f"{base}/image/")
+        svg(url)
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+        process.stdout.close()
+        process.stderr.close()

@@ -20,6 +20,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from moodystream import credentials
 from playlists.connection import TokenRefresher, build_gateway
+from playlists.management.terminal_sign_in import demo_sign_in, sign_in_with_browser
 from playlists.services.generation import Generation, generate
 from playlists.services.generation_error import GenerationError
 from playlists.services.options import (
@@ -34,7 +35,6 @@ from playlists.services.preview import Preview
 from playlists.services.saving import save_key, save_playlist
 from playlists.spotify.errors import SpotifyError, SpotifyUserNotRegistered
 from playlists.spotify.gateway import SpotifyGateway
-from playlists.spotify.loopback import demo_sign_in, sign_in_with_browser
 from playlists.spotify.models import SpotifyApp, TokenSet
 
 LOOPBACK_REDIRECT = "http://127.0.0.1:8888/callback"

@@ -11,8 +11,8 @@ import itertools
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+from playlists.music import Album, AlbumTracks, Artist, Page, PlaylistSummary, Track
 from playlists.spotify.errors import SpotifyForbidden, SpotifyNotFound, SpotifyUnavailable
-from playlists.spotify.models import Album, AlbumTracks, Artist, Page, PlaylistSummary, Track
 
 _ids = itertools.count(1)
 

@@ -3,13 +3,13 @@ albums to fetch when it falls short."""
 
 from __future__ import annotations
 
+from playlists.music import Album, ArtistRef, Track
 from playlists.services.catalogue_plan import (
     ArtistNeed,
     choose_albums,
     deep_end_pages,
     usable_deep_end,
 )
-from playlists.spotify.models import Album, ArtistRef, Track
 
 ME = ArtistRef("a" * 22, "Hazel Wren")
 OTHER = ArtistRef("b" * 22, "Somebody Else")

@@ -6,11 +6,11 @@ import dataclasses
 
 import pytest
 
+from playlists.music import Album, ArtistRef, Track
 from playlists.services.dedupe import group_songs
 from playlists.services.filters import SavedLibrary, TrackFilter
 from playlists.services.options import VERSION_KINDS
 from playlists.services.titles import song_key, track_versions
-from playlists.spotify.models import Album, ArtistRef, Track
 
 ARTIST = ArtistRef("a" * 22, "Hazel Wren")
 

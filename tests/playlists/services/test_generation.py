@@ -9,11 +9,11 @@ from itertools import pairwise
 
 import pytest
 
+from playlists.music import Page, Track
 from playlists.services.generation import generate_preview
 from playlists.services.generation_error import GenerationError
 from playlists.services.options import GenerationOptions
 from playlists.services.preview import Preview
-from playlists.spotify.models import Page, Track
 
 from .fakes import FakeSpotify
 

@@ -6,11 +6,11 @@ from itertools import pairwise
 
 import pytest
 
+from playlists.music import Artist, Track
 from playlists.services.dedupe import group_songs
 from playlists.services.filters import TrackFilter
 from playlists.services.mixing import deep_cut_target, mix, shares
 from playlists.services.ranking import ArtistRanking, RankedSong
-from playlists.spotify.models import Artist, Track
 
 
 def ranking(name: str, hits: int, deep: int) -> ArtistRanking:

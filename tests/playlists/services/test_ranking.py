@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import itertools
 
+from playlists.music import Album, AlbumTracks, Artist, ArtistRef, Track
 from playlists.services.ranking import ArtistMaterial, rank_artist
-from playlists.spotify.models import Album, AlbumTracks, Artist, ArtistRef, Track
 
 ARTIST = Artist("a" * 22, "Hazel Wren", "spotify:artist:" + "a" * 22)
 OTHER = ArtistRef("b" * 22, "Somebody Else")

@@ -6,6 +6,7 @@ import threading
 
 import pytest
 
+from playlists.music import Artist, Track
 from playlists.services import saving
 from playlists.services.generation_error import GenerationError
 from playlists.services.options import SAVE_MARKER_LENGTH, GenerationOptions
@@ -19,7 +20,6 @@ from playlists.services.saving import (
     save_playlist,
 )
 from playlists.spotify.errors import SpotifyUnavailable, SpotifyWriteUnconfirmed
-from playlists.spotify.models import Artist, Track
 
 from .fakes import FakeSpotify
 

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+from playlists.music import Album, Artist, ArtistRef, Track
 from playlists.services.options import GenerationOptions
 from playlists.services.preview import Preview, PreviewEntry
 from playlists.services.summary import picks_by_artist
-from playlists.spotify.models import Album, Artist, ArtistRef, Track
 
 
 def artist(name: str) -> Artist:

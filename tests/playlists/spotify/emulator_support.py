@@ -46,7 +46,6 @@ class SignedIn:
 
     def gateway(self, **kw: Any) -> SpotifyGateway:
         kw.setdefault("api_mode", self.server.app.mode)
-        kw.setdefault("use_catalogue_cache", False)  # faults and modes differ per test
         kw.setdefault("refresh_access_token", self.refresh)
         return SpotifyGateway(self.tokens.access_token, api_base_url=self.server.api_url, **kw)
 

@@ -36,7 +36,6 @@ def stub() -> Iterator[tuple[ScriptedSpotify, str]]:
 
 
 def gateway(base: str, **kw) -> SpotifyGateway:
-    kw.setdefault("use_catalogue_cache", False)
     kw.setdefault("request_timeout", 2.0)
     return SpotifyGateway("token-1", api_base_url=base, **kw)
 

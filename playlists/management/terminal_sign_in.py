@@ -1,4 +1,6 @@
-"""Signing in from a terminal: the browser comes back to a one-shot server on 127.0.0.1.
+"""Signing in from a terminal (``generate_playlist``): the browser comes back to a one-shot
+server on 127.0.0.1.  The terminal's side of the sign-in: talking to Spotify is left to
+``spotify/accounts.py``.
 
 Spotify takes plain-HTTP redirect URIs only for loopback literals (``http://127.0.0.1:PORT``).
 spotipy's ``start_local_http_server`` listens there and reads ``code``/``state``/``error``; our
@@ -17,9 +19,9 @@ from urllib.parse import parse_qs, parse_qsl, urlsplit
 import requests
 from spotipy.oauth2 import RequestHandler, start_local_http_server
 
-from .accounts import SignInRequest, exchange_code, start_sign_in
-from .errors import SpotifyAuthError, SpotifyUnavailable
-from .models import SpotifyApp, TokenSet
+from playlists.spotify.accounts import SignInRequest, exchange_code, start_sign_in
+from playlists.spotify.errors import SpotifyAuthError, SpotifyUnavailable
+from playlists.spotify.models import SpotifyApp, TokenSet
 
 
 class _Handler(RequestHandler):  # type: ignore[misc]  # spotipy is untyped

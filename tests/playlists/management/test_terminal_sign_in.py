@@ -7,13 +7,12 @@ import socket
 import pytest
 import requests
 
+from playlists.management.terminal_sign_in import demo_sign_in, sign_in_with_browser
 from playlists.spotify.errors import SpotifyAuthError
-from playlists.spotify.loopback import demo_sign_in, sign_in_with_browser
 from playlists.spotify.models import SpotifyApp
 from spotify_emulator import DEMO_CLIENT, USER_TYPICAL
 from spotify_emulator.testing import approve_consent
-
-from .emulator_support import SCOPES
+from tests.playlists.spotify.emulator_support import SCOPES
 
 
 def free_port() -> int:
