@@ -27,8 +27,6 @@ from playlists.services.own_app import (
 
 #: The signed-in listener's own Client ID (absent when signed in with the operator's app).
 SESSION_OWN_CLIENT_ID = "sp_own"
-#: A sign-in with an own app under way: state, PKCE verifier, Client ID, where to go next.
-SESSION_PENDING_OWN_LOGIN = "sp_own_login"
 
 REMEMBER_COOKIE = "moodystream_client_id"
 REMEMBER_SECONDS = 60 * 60 * 24 * 365

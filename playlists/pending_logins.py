@@ -3,6 +3,8 @@
 Each ``/login/`` adds one, keyed by its ``state``; the callback takes back the one its ``state``
 names. A few may wait at once (a second tab, a reload of Spotify's page), so finishing any of
 them works; the oldest is dropped beyond ``MAX_PENDING`` and each is good for ``MAX_AGE_SECONDS``.
+A sign-in with the listener's own Spotify app (``/connect/own-app/``) is kept the same way, with
+its Client ID; an operator sign-in has none.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ class PendingLogin:
     verifier: str
     next_url: str
     started_at: int
+    client_id: str = ""  # the listener's own app; "" for the operator's
 
 
 class Outcome(Enum):
@@ -45,7 +48,14 @@ def _started(entry: dict[str, object]) -> int:
 
 def add(session: SessionBase, state: str, pending: PendingLogin) -> None:
     entries = _all(session)
-    entries[state] = {"v": pending.verifier, "n": pending.next_url, "t": pending.started_at}
+    entry: dict[str, object] = {
+        "v": pending.verifier,
+        "n": pending.next_url,
+        "t": pending.started_at,
+    }
+    if pending.client_id:
+        entry["c"] = pending.client_id
+    entries[state] = entry
     newest = sorted(entries.items(), key=lambda item: _started(item[1]))[-MAX_PENDING:]
     session[SESSION_PENDING_LOGIN] = dict(newest)
 
@@ -60,7 +70,10 @@ def take(session: SessionBase, state: str) -> tuple[Outcome, PendingLogin | None
     entry = entries.pop(found)
     session[SESSION_PENDING_LOGIN] = entries
     pending = PendingLogin(
-        verifier=str(entry["v"]), next_url=str(entry["n"]), started_at=_started(entry)
+        verifier=str(entry["v"]),
+        next_url=str(entry["n"]),
+        started_at=_started(entry),
+        client_id=str(entry.get("c", "")),
     )
     if time.time() - pending.started_at > MAX_AGE_SECONDS:
         return Outcome.TOO_OLD, None

@@ -13,7 +13,7 @@ from typing import Any
 
 from playlists import generator_session
 from playlists.connection import SESSION_PENDING_LOGIN, SESSION_TOKENS, SESSION_USER
-from playlists.own_app import SESSION_OWN_CLIENT_ID, SESSION_PENDING_OWN_LOGIN
+from playlists.own_app import SESSION_OWN_CLIENT_ID
 
 Check = Callable[[Any], bool]
 
@@ -60,9 +60,6 @@ SHAPES: Mapping[str, Check] = {
     ),
     generator_session.SAVED_KEY: _mapping_of(_is_str, _is_str),
     SESSION_OWN_CLIENT_ID: _is_str,
-    SESSION_PENDING_OWN_LOGIN: _record(
-        state=_is_str, verifier=_is_str, client_id=_is_str, next=_is_str
-    ),
     "_messages": _is_str,  # django.contrib.messages' SessionStorage keeps a JSON string
 }
 

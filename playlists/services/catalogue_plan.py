@@ -2,7 +2,8 @@
 
 The deep cuts come from the deep end of the artist's search results: the last pages, as many
 as three candidates per deep slot need (Spotify's offset + limit stays within 1,000).  Only the
-songs there by the artist, not already hits and not an excluded version, count as candidates.
+songs there by the artist, not already hits, not an excluded version and not a quiet copy of a
+release (``titles.is_release_copy``) count as candidates.
 
 Albums are fetched only when the deep end falls short (or for many top picks): one release
 list, then studio albums with no search hits first, oldest first (the measured order of how
@@ -22,7 +23,13 @@ from playlists.music import Album, Track
 
 from .dedupe import family_key
 from .options import VersionKind
-from .titles import album_base_key, album_versions, is_edition_album, track_versions
+from .titles import (
+    album_base_key,
+    album_versions,
+    is_edition_album,
+    is_release_copy,
+    track_versions,
+)
 
 SEARCH_PAGE = 10
 EXTENDED_SEARCH_PAGE = 50  # Extended Quota search pages hold 50
@@ -88,7 +95,7 @@ def usable_deep_end(
         and family_key(t) not in hit_keys
         and not (track_versions(t) & exclude_versions)
         and (allow_explicit or not t.explicit)
-        and not (t.album and t.album.group == "compilation")
+        and not is_release_copy(t)
     }
     return len(songs)
 

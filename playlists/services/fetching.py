@@ -178,12 +178,12 @@ class _ArtistChain:
         usable = usable_deep_end(
             f.artist.id, deep_end, known, options.exclude_versions, options.allow_explicit
         )
-        # One candidate to spare (a song removed from the preview); short of that, albums —
-        # unless search showed everything (a last page not full: the artist has no more).
+        # Short of songs (copies and excluded versions fill some deep ends): albums — unless
+        # search showed everything (a page not full: the artist has no more).
         everything_seen = f.total <= seen_until and any(
             len(p.items) < self.page_size for p in f.pages
         )
-        short = max(0, f.need.deep + 1 - usable) if f.need.deep and not everything_seen else 0
+        short = max(0, f.need.deep - usable) if f.need.deep and not everything_seen else 0
         top_cover = EXTENDED_TOP_COVER if self.extended else 0
         need = ArtistNeed(top=max(0, f.need.top - top_cover), deep=short)
         if not need.songs_from_albums:

@@ -7,9 +7,9 @@
   spread over the artists in proportion to their shares (largest remainders get the extra).
 * **Picks.**  Top slots take each artist's best-known songs in rank order; deep slots take
   their deepest songs (``ranking``): for *n* deep slots the seed picks among the deepest
-  2*n* + 1, so a new seed varies them without reaching for shallower songs (too few deep cuts →
-  their least known hits).  An artist with fewer songs than slots splits them between the
-  roles in the same proportion.
+  *n* + 1, so a new seed varies them without reaching for shallower songs (too few deep cuts →
+  their least known hits; a wider choice, 2*n* + 1, measured a little shallower).  An artist
+  with fewer songs than slots splits them between the roles in the same proportion.
 * **Shortfalls.**  An artist with too few usable songs is topped up from the others, round
   robin, keeping the deep-cut share; the preview says so.
 * **Order.**  Repeatedly take a track from the artist with the most tracks left that is not
@@ -134,10 +134,10 @@ def mix(
 def _seeded_deepest(
     deepest_first: list[RankedSong], slots: int, rng: random.Random
 ) -> list[RankedSong]:
-    """The deepest ``2 × slots + 1`` songs in a seeded order, then the rest deepest first."""
-    window = deepest_first[: 2 * slots + 1]
+    """The deepest ``slots + 1`` songs in a seeded order, then the rest deepest first."""
+    window = deepest_first[: slots + 1]
     rng.shuffle(window)
-    return window + deepest_first[2 * slots + 1 :]
+    return window + deepest_first[slots + 1 :]
 
 
 def _fill_shortfalls(

@@ -23,7 +23,9 @@ README "How the playlist is made"):
 * **How deep it first appears in the artist's search results**, when the last pages were read:
   position *p* of *N* results estimates ``100 × (1 − p / (N − 1))``.  This is by far the
   strongest signal (the deepest song of the last page averages the 11th–25th percentile on real
-  catalogues with search noise of sd 0–15), so it decides whenever it is known.
+  catalogues with search noise of sd 0–15), so it decides whenever it is known.  Quiet copies
+  do not count: a track on a deluxe or remastered edition, titled as a reissue, on a single
+  named after it or on a best-of mostly has its song's plays on another release.
 * Otherwise (a song only seen on an album fetched): 50, then **from an album with no hits**
   −20 (an album none of whose songs is on the first search page: real albums carry about half
   the variance of their songs' popularity), **track position** from +5 (track 1) to −5 (the
@@ -47,7 +49,7 @@ from dataclasses import dataclass, field
 from playlists.music import Album, AlbumTracks, Artist, Track
 
 from .dedupe import SongGroup, group_songs
-from .titles import album_base_key, bare_title, fold, is_edition_album
+from .titles import album_base_key, bare_title, fold, is_edition_album, is_release_copy
 
 SEARCH_POINTS = 4.0
 USER_TOP_POINTS = 2.0
@@ -209,6 +211,8 @@ class _DepthEstimate:
         self.total = material.search_total
         self.position: dict[str, int] = {}
         for position, track in material.search_deep:
+            if is_release_copy(track):
+                continue  # a quiet copy says little: the song's plays sit on another release
             self.position.setdefault(track.id, position)
             if track.isrc:
                 self.position.setdefault(f"isrc:{track.isrc}", position)

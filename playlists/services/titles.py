@@ -153,6 +153,19 @@ def is_edition_album(album: Album) -> bool:
     return bool(_EDITION_ALBUM.search(album.name.lower()))
 
 
+def is_release_copy(track: Track) -> bool:
+    """A copy whose plays mostly sit on another release of the song: on a reissue (deluxe,
+    remaster), a best-of, a single named after it, or titled as a reissue ("- Remastered")."""
+    album = track.album
+    if is_reissue_title(track.name):
+        return True
+    if album is None:
+        return False
+    if album.group == "compilation" or is_edition_album(album):
+        return True
+    return album.group == "single" and fold(bare_title(album.name)) == fold(bare_title(track.name))
+
+
 def album_base_key(album: Album) -> str:
     """The original album a reissue belongs to ("X (Deluxe Edition)" → "x")."""
     return fold(bare_title(album.name))

@@ -11,8 +11,8 @@ Premium.
 
 from __future__ import annotations
 
-import hmac
 import logging
+import time
 
 from django.conf import settings
 from django.contrib import messages
@@ -22,6 +22,7 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from playlists import pending_logins
 from playlists.connection import (
     ConnectedUser,
     connected_user,
@@ -33,7 +34,6 @@ from playlists.connection import (
 )
 from playlists.own_app import (
     SESSION_OWN_CLIENT_ID,
-    SESSION_PENDING_OWN_LOGIN,
     dashboard_url,
     forget_client_id,
     own_app_enabled,
@@ -49,6 +49,8 @@ from playlists.services.own_app import (
     short_client_id,
 )
 from playlists.spotify.errors import (
+    SpotifyAuthError,
+    SpotifyBadRequest,
     SpotifyForbidden,
     SpotifyOwnerNeedsPremium,
     SpotifyUserNotRegistered,
@@ -56,6 +58,13 @@ from playlists.spotify.errors import (
 from playlists.spotify.models import TokenSet
 
 logger = logging.getLogger(__name__)
+
+
+
+def _retry() -> dict[str, str]:
+    """The sign-in pages' "try again" goes back to the own-app page, not the operator's."""
+    return {"retry_url": reverse("playlists:own_app")}
+
 
 PROBLEM_TEMPLATES = {  # by the name of spotify.accounts.AuthorizeProblem (spotipy not loaded)
     "UNKNOWN_CLIENT": "own_app/unknown_client.html",
@@ -128,12 +137,16 @@ def connect(request: HttpRequest) -> HttpResponse:
         return render(
             request, PROBLEM_TEMPLATES[problem.name], _page_context(request, client_id), status=400
         )
-    request.session[SESSION_PENDING_OWN_LOGIN] = {
-        "state": sign_in.state,
-        "verifier": sign_in.code_verifier,
-        "client_id": client_id,
-        "next": _safe_next(request, request.POST.get("next")),
-    }
+    pending_logins.add(
+        request.session,
+        sign_in.state,
+        pending_logins.PendingLogin(
+            verifier=sign_in.code_verifier,
+            next_url=_safe_next(request, request.POST.get("next")),
+            started_at=int(time.time()),
+            client_id=client_id,
+        ),
+    )
     response = HttpResponseRedirect(for_browser(request, sign_in.url))
     if request.POST.get("remember"):
         remember_client_id(response, client_id)
@@ -146,28 +159,38 @@ def connect(request: HttpRequest) -> HttpResponse:
 def callback(request: HttpRequest) -> HttpResponse:
     """Spotify comes back here for an own-app sign-in, with `code` and our `state`."""
     _require_own_app_mode()
-    pending = request.session.pop(SESSION_PENDING_OWN_LOGIN, None)
-    returned_state = request.GET.get("state", "")
-    if not isinstance(pending, dict) or not hmac.compare_digest(
-        str(pending.get("state", "")), returned_state
-    ):
-        logger.warning("own-app callback rejected: state missing or mismatched")
-        return render(request, "auth/state_mismatch.html", status=400)
+    outcome, pending = pending_logins.take(request.session, request.GET.get("state", ""))
+    client_id = _own_client_id_of(pending)
+    if pending is None or not client_id:
+        if connected_user(request) is not None:
+            # Back (or forward) to a finished sign-in: nothing to do, carry on.
+            return redirect("playlists:generator")
+        # Forged, replayed, stale, or an operator sign-in's answer: never exchange the code.
+        logger.warning("own-app callback rejected: state %s", outcome.value)
+        template = (
+            "auth/too_slow.html"
+            if outcome is pending_logins.Outcome.TOO_OLD
+            else "auth/state_mismatch.html"
+        )
+        return render(request, template, _retry(), status=400)
     error = request.GET.get("error")
     if error:
         template = "auth/denied.html" if error == "access_denied" else "auth/failed.html"
-        return render(request, template, status=200 if error == "access_denied" else 400)
+        return render(request, template, _retry(), status=200 if error == "access_denied" else 400)
     code = request.GET.get("code", "")
     if not code:
-        return render(request, "auth/failed.html", status=400)
-    try:
-        client_id = parse_client_id(str(pending.get("client_id", "")))
-    except InvalidClientId:
-        return render(request, "auth/state_mismatch.html", status=400)
+        return render(request, "auth/failed.html", _retry(), status=400)
 
     from playlists.spotify.accounts import exchange_code  # spotipy on first use
 
-    tokens = exchange_code(own_app_spotify_app(request, client_id), code, str(pending["verifier"]))
+    try:
+        tokens = exchange_code(own_app_spotify_app(request, client_id), code, pending.verifier)
+    except SpotifyAuthError:
+        # invalid_grant: the code was used already, is not one Spotify issued, or has expired.
+        logger.warning("own-app callback rejected: Spotify refused the code")
+        return render(request, "auth/code_refused.html", _retry(), status=400)
+    except SpotifyBadRequest:
+        return render(request, "auth/failed.html", _retry(), status=400)
     _store(request, tokens, ConnectedUser(id="", display_name=""), client_id)
     try:
         with gateway_for(request) as gateway:
@@ -185,7 +208,15 @@ def callback(request: HttpRequest) -> HttpResponse:
         client_id,
     )
     logger.info("Spotify account connected with the listener's own app")
-    return redirect(_safe_next(request, pending.get("next")))
+    return redirect(_safe_next(request, pending.next_url))
+
+
+def _own_client_id_of(pending: pending_logins.PendingLogin | None) -> str:
+    """The Client ID an own-app sign-in was started with ("" for anything else)."""
+    try:
+        return parse_client_id(pending.client_id) if pending is not None else ""
+    except InvalidClientId:
+        return ""
 
 
 def _store(request: HttpRequest, tokens: TokenSet, user: ConnectedUser, client_id: str) -> None:

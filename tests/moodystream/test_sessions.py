@@ -31,17 +31,13 @@ def full_session() -> dict[str, object]:
         },
         "sp_user": {"id": "x" * 28, "name": "A rather long display name, as some people have"},
         "sp_login": {
-            secrets.token_urlsafe(32): {"v": "v" * 96, "n": "/generate/", "t": 1_900_000_000}
+            secrets.token_urlsafe(32): {
+                "v": "v" * 96, "n": "/generate/", "t": 1_900_000_000, "c": "f" * 32
+            }
             for _ in range(MAX_PENDING)
         },
-        # Signed in with their own Spotify app: its Client ID, and a sign-in with it under way.
+        # Signed in with their own Spotify app (its sign-ins under way carry the Client ID).
         "sp_own": "f" * 32,
-        "sp_own_login": {
-            "state": secrets.token_urlsafe(32),
-            "verifier": "v" * 96,
-            "client_id": "f" * 32,
-            "next": "/generate/",
-        },
         "generator": {
             "options": GenerationOptions(
                 artist_source="picked",

@@ -153,3 +153,22 @@ def test_with_popularity_deep_cuts_are_the_least_popular_of_everything_fetched()
                                                                     "Song 20"]
     assert ranking.deep[0].evidence == ("popularity 5",)
     assert ranking.top[0].evidence == ("top tracks", "popularity 90")
+
+
+def test_a_quiet_copy_deep_in_the_search_does_not_make_its_song_a_deep_cut() -> None:
+    lp, deluxe = album("Debut", 12), album("Debut (Deluxe Edition)", 14)
+    single = album("Famous", 1, kind="single")
+    deep_end = (
+        (97, track("Famous", single, 1)),  # the single of an album song: its plays are elsewhere
+        (98, track("Known Song", deluxe, 3)),  # the deluxe copy of an album track
+        (99, track("Other Song - Remastered 2011", lp, 4)),
+        (96, track("Really Deep", lp, 11)),
+    )
+    material = ArtistMaterial(ARTIST, search_deep=deep_end, search_total=100,
+                              search_hits=(track("Hit", lp, 1),))
+    assert deep_titles(material)[0] == "Really Deep"
+    assert not any(
+        e.startswith("search #")
+        for title in ("Known Song", "Other Song - Remastered 2011")
+        for e in evidence_of(material, title)
+    )

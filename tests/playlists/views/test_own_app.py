@@ -223,6 +223,7 @@ class TestSigningIn:
                                    http_session=requests.Session())
         page = client.get(local_path(location))
         assert page.status_code == 200 and "nothing was connected" in text_of(page)
+        assert 'href="/connect/own-app/">Try connecting again' in text_of(page)
         assert "sp_tokens" not in client.session
 
 
