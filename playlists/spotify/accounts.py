@@ -1,24 +1,20 @@
-"""Spotify's accounts service through spotipy's ``SpotifyPKCE`` auth manager.
-
-Authorization Code with PKCE and ``state``, for the operator's confidential client (id and
-secret) and a listener's public client (id only, ``client_secret=""``).  ``SpotifyPKCE`` puts
-``client_id`` and the verifier in the body of the exchange and the refresh, as a public client
-must; a confidential client's requests also carry its secret (HTTP Basic, on the manager's
-``requests.Session``).  ``SpotifyOAuth`` is not used: it has no PKCE.  Tokens live where the
-caller says, through ``TokenCache``: spotipy's ``CacheHandler`` over a mapping (the Django
-session, or a dict), in MoodyStream's compact form so the session cookie stays small.
+"""Spotify's accounts service through spotipy's ``SpotifyPKCE`` auth manager (``SpotifyOAuth``
+has no PKCE): Authorization Code with PKCE and ``state`` for a listener's public client (id
+only) and the operator's confidential client, whose token requests also carry its secret (HTTP
+Basic on the manager's session).  Tokens live in ``TokenCache``, spotipy's ``CacheHandler``
+over a mapping (the Django session, or a dict), in the compact form the session cookie needs.
 """
 
 from __future__ import annotations
 
 import base64
+import dataclasses
 import enum
 import hashlib
 import logging
 import secrets
 from collections.abc import Iterator, MutableMapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
 from typing import Any
 
 import requests
@@ -46,10 +42,8 @@ class TokenCache(CacheHandler):  # type: ignore[misc]  # spotipy is untyped
             return None
 
     def get_cached_token(self) -> dict[str, Any] | None:
-        if (t := self.tokens) is None:
-            return None
-        return {"access_token": t.access_token, "refresh_token": t.refresh_token,
-                "expires_at": t.expires_at, "scope": t.scope, "token_type": "Bearer"}
+        tokens = self.tokens
+        return None if tokens is None else dataclasses.asdict(tokens) | {"token_type": "Bearer"}
 
     def save_token_to_cache(self, token_info: dict[str, Any]) -> None:
         fields = ("access_token", "refresh_token", "expires_at")
@@ -77,7 +71,7 @@ def auth_manager(app: SpotifyApp, cache: TokenCache, *, scopes: Sequence[str] = 
     return manager
 
 
-@dataclass(frozen=True)
+@dataclasses.dataclass(frozen=True)
 class SignInRequest:
     """Where to send the user, and what to keep until they come back."""
 
@@ -157,13 +151,10 @@ class AuthorizeProblem(enum.Enum):
 
 
 def authorize_problem(authorize_url: str) -> AuthorizeProblem | None:
-    """The error Spotify's page would show for ``authorize_url``, or ``None`` if none is seen.
-
-    A listener sent there with a Client ID copied wrongly or a redirect URI not added would be
-    stuck on that page, so the own-app sign-in looks first (not following redirects).  What it
-    does not recognise (a redirect on to login, a time-out, a new page layout) is "no problem":
-    the check can only add a clear page, never block a sign-in that would work.
-    """
+    """The error Spotify's page would show for ``authorize_url`` (a Client ID copied wrongly, a
+    redirect URI not added), so the own-app sign-in can explain it instead of stranding the
+    listener there.  Anything unrecognised (a redirect on to login, a time-out) is ``None``:
+    the check may add a clear page, never block a sign-in that would work."""
     try:
         response = requests.get(authorize_url, allow_redirects=False, timeout=4.0)
     except requests.RequestException as exc:

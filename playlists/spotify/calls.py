@@ -7,9 +7,8 @@
 * An unreadable 2xx body → a read is retried with backoff; a write that is not idempotent
   raises ``SpotifyWriteUnconfirmed(applied=True)`` and is never repeated, as does one whose
   answer was lost (time-out, dropped connection: ``applied=None``).
-* Any other failure → the app's error for it (``mapped``, ``_no_answer``).
-
-Nothing from spotipy or requests escapes, and tokens are never logged.
+* Any other failure → the app's error for it (``mapped``, ``_no_answer``); nothing from
+  spotipy or requests escapes, and tokens are never logged.
 """
 
 from __future__ import annotations
@@ -31,10 +30,15 @@ from .retry import backoff_delay, retrying_session
 
 logger = logging.getLogger("playlists.spotify")
 MAX_RATE_LIMIT_RETRIES = 5  # 429s waited out within one call
-_NOT_REGISTERED = re.compile(
-    r"may not be registered|not registered|allow-?list|not (?:been )?added to", re.IGNORECASE
+_BY_STATUS: dict[int, type[errors.SpotifyError]] = {
+    400: errors.SpotifyBadRequest, 401: errors.SpotifyAuthError, 403: errors.SpotifyForbidden,
+    404: errors.SpotifyNotFound,
+}
+_REFUSALS = (  # what a 403's message says about why, first match wins
+    (r"premium subscription required for the owner", errors.SpotifyOwnerNeedsPremium),
+    (r"may not be registered|not registered|allow-?list|not (?:been )?added to",
+     errors.SpotifyUserNotRegistered),
 )
-_OWNER_NEEDS_PREMIUM = re.compile(r"premium subscription required for the owner", re.IGNORECASE)
 
 
 class TokenHolder:
@@ -79,8 +83,8 @@ class RateGate:
             extra = max(0.0, now + retry_after - max(self._resume_at, now))
             too_long = retry_after > self._max_wait or self.waited + extra > self._budget
             if quota_exceeded or too_long:
-                raise errors.SpotifyRateLimited(max(1, math.ceil(retry_after)),
-                                         quota_exceeded=quota_exceeded)
+                raise errors.SpotifyRateLimited(_seconds(retry_after),
+                                                quota_exceeded=quota_exceeded)
             self.waited += extra
             self._resume_at = max(self._resume_at, now + retry_after)
 
@@ -149,7 +153,7 @@ class CallPolicy:
                 logger.warning("Spotify %s: 429, Retry-After %.1fs", op, wait)
                 rate_limited += 1
                 if rate_limited > MAX_RATE_LIMIT_RETRIES:
-                    raise errors.SpotifyRateLimited(max(1, math.ceil(wait))) from None
+                    raise errors.SpotifyRateLimited(_seconds(wait)) from None
                 self._gate.hold(wait, quota_exceeded="QUOTA_EXCEEDED" in f"{exc.reason} {exc.msg}")
                 continue
             except requests.RequestException as exc:
@@ -169,6 +173,10 @@ class CallPolicy:
                 self._sleep(backoff_delay(malformed, 0.2, self._rng))
 
 
+def _seconds(wait: float) -> int:
+    return max(1, math.ceil(wait))
+
+
 def _retry_after(exc: spotipy.SpotifyException) -> float:
     try:
         return max(0.0, float((exc.headers or {}).get("Retry-After", 1)))
@@ -178,21 +186,14 @@ def _retry_after(exc: spotipy.SpotifyException) -> float:
 
 def mapped(op: str, exc: spotipy.SpotifyException) -> errors.SpotifyError:
     """The app's error for an HTTP error status that is not retried any more."""
-    status, detail = exc.http_status, f"{op}: HTTP {exc.http_status}"
+    status, detail = exc.http_status or 0, f"{op}: HTTP {exc.http_status}"
     message = str(exc.msg or "").rsplit(":\n", 1)[-1].strip()  # spotipy: "URL:\n message"
-    if status == 401:
-        return errors.SpotifyAuthError(f"{op}: access token rejected")
+    otherwise = errors.SpotifyUnavailable if status >= 500 else errors.SpotifyError
+    error = _BY_STATUS.get(status, otherwise)
     if status == 403:
-        if _OWNER_NEEDS_PREMIUM.search(message):
-            return errors.SpotifyOwnerNeedsPremium(detail)
-        not_registered = _NOT_REGISTERED.search(message)
-        forbidden = errors.SpotifyUserNotRegistered if not_registered else errors.SpotifyForbidden
-        return forbidden(detail)
-    if status == 404:
-        return errors.SpotifyNotFound(detail)
-    if status == 400:
-        return errors.SpotifyBadRequest(f"{detail}: {message[:200]}")
-    return (errors.SpotifyUnavailable if (status or 0) >= 500 else errors.SpotifyError)(detail)
+        error = next((e for p, e in _REFUSALS if re.search(p, message, re.IGNORECASE)), error)
+    extra = {400: f": {message[:200]}", 401: " (access token rejected)"}.get(status, "")
+    return error(detail + extra)
 
 
 def _no_answer(op: str, exc: requests.RequestException, *, idempotent: bool) -> errors.SpotifyError:

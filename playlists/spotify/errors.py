@@ -6,21 +6,18 @@ from __future__ import annotations
 
 class SpotifyError(Exception):
     """Base class: a call to Spotify did not give us what we needed."""
-
     user_message = "Spotify could not complete the request."
 
 
 class SpotifyUnavailable(SpotifyError):
     """5xx, time-outs or malformed bodies that survived our retries."""
-
     user_message = "Spotify is not answering right now. Please try again in a minute."
 
 
 class SpotifyWriteUnconfirmed(SpotifyUnavailable):
-    """A write that must not be repeated was sent, but its answer was lost: ``applied`` is
-    ``True`` when Spotify answered 2xx (only the body was unreadable), ``None`` when unknown (a
-    time-out or dropped connection: it may be applied, even a moment later).  The caller finds
-    out from Spotify, for example by looking the playlist up or reading its items back."""
+    """A write that must not be repeated was sent but its answer was lost: ``applied`` is
+    ``True`` after a 2xx with an unreadable body, ``None`` after a time-out or dropped
+    connection (it may be applied even later); the caller reads Spotify back to find out."""
 
     def __init__(self, message: str, *, applied: bool | None) -> None:
         super().__init__(message)
@@ -29,7 +26,6 @@ class SpotifyWriteUnconfirmed(SpotifyUnavailable):
 
 class SpotifyRateLimited(SpotifyError):
     """429 whose Retry-After is longer than we are willing to wait inside one request."""
-
     user_message = "Spotify asked us to slow down."
 
     def __init__(self, retry_after_seconds: int, *, quota_exceeded: bool = False) -> None:
@@ -40,19 +36,16 @@ class SpotifyRateLimited(SpotifyError):
 
 class SpotifyAuthError(SpotifyError):
     """The user's authorisation is gone (401 we cannot refresh past, or invalid_grant)."""
-
     user_message = "Your Spotify connection has expired. Please connect again."
 
 
 class SpotifyForbidden(SpotifyError):
     """403: a missing scope or an action Spotify refuses for this app or user."""
-
     user_message = "Spotify refused this action."
 
 
 class SpotifyUserNotRegistered(SpotifyForbidden):
     """403 for a user who is not on a Development Mode app's allow-list."""
-
     user_message = (
         "This MoodyStream installation is in Spotify's Development Mode and your Spotify "
         "account is not on its list of allowed users."
@@ -61,7 +54,6 @@ class SpotifyUserNotRegistered(SpotifyForbidden):
 
 class SpotifyOwnerNeedsPremium(SpotifyForbidden):
     """403 for every call of a Development Mode app whose owner has no Premium (Feb 2026)."""
-
     user_message = (
         "Spotify refuses this app's requests because the Spotify account that owns the app "
         "has no Premium subscription."
@@ -70,11 +62,9 @@ class SpotifyOwnerNeedsPremium(SpotifyForbidden):
 
 class SpotifyNotFound(SpotifyError):
     """404: the playlist, artist or track does not exist (or is not visible to this user)."""
-
     user_message = "Spotify could not find that."
 
 
 class SpotifyBadRequest(SpotifyError):
     """400: we sent something Spotify rejects; a bug on our side or bad user input."""
-
     user_message = "Spotify rejected the request."

@@ -1,16 +1,10 @@
-"""The Spotify gateway: the only code that talks to the Spotify Web API.
-
-A thin adapter over spotipy's public API: a ``spotipy.Spotify`` on a ``requests.Session`` of
-its own carrying the retry policy (``retry.py``); ``calls.py`` decides what spotipy's answers
-and exceptions mean.  Methods return ``playlists.music`` types and raise only
-``errors.SpotifyError``.
+"""The Spotify gateway: spotipy's public methods (made by ``calls.py``, on ``retry.py``'s
+session) returning ``playlists.music`` types and raising only ``errors.SpotifyError``.
 
 Development Mode (late 2026): no popularity, artist top tracks or ``?ids=`` batches; search
 and artist releases page by at most 10.  ``api_mode="extended"`` uses them, and falls back for
-good if Spotify refuses one anyway.  Each method makes its requests one after another on the
-calling thread (concurrency is the caller's plan, ``services/plan.py``), at most
-``max_workers`` in flight.  Nothing is remembered between calls: what a generation reuses,
-it holds and passes on itself.
+good if Spotify refuses one anyway.  Requests run one after another on the calling thread
+(concurrency is the caller's plan), at most ``max_workers`` in flight; nothing is remembered.
 """
 
 from __future__ import annotations
@@ -26,7 +20,7 @@ from playlists import music
 
 from . import parsing
 from .calls import CallPolicy
-from .errors import SpotifyBadRequest, SpotifyForbidden
+from .errors import SpotifyBadRequest, SpotifyError, SpotifyForbidden
 from .models import ApiMode
 
 Request = Callable[[Spotify], Any]  # here: spotipy methods, arguments bound by keyword
@@ -61,6 +55,7 @@ class SpotifyGateway:
             request_timeout=request_timeout, max_workers=max_workers, max_retries=max_retries,
             max_wait=max_wait_for_rate_limit, rate_limit_budget=rate_limit_budget, sleep=sleep,
             clock=clock)
+        self._call = self._calls.call
         self._refused: set[str] = set()  # Extended Quota features Spotify refused after all
 
     def close(self) -> None:
@@ -96,9 +91,15 @@ class SpotifyGateway:
     def _extended(self, feature: str) -> bool:
         return self.api_mode == "extended" and feature not in self._refused
 
-    def _call[T](self, op: str, request: Request, parse: Callable[[Any], T],
-                 **policy: bool) -> T:
-        return self._calls.call(op, request, parse, **policy)
+    def _extended_or[T](self, feature: str, refusal: type[SpotifyError],
+                        extended: Callable[[], T], fallback: Callable[[], T]) -> T:
+        """``extended()`` while ``feature`` is on; after Spotify's ``refusal``, ``fallback()``."""
+        if self._extended(feature):
+            try:
+                return extended()
+            except refusal:
+                self._refused.add(feature)
+        return fallback()
 
     def _paged[T](self, op: str, request: Callable[..., Any],
                   parse: Callable[[Iterable[Any]], Iterable[T]], *, offset: int = 0,
@@ -121,16 +122,18 @@ class SpotifyGateway:
     def top_artists(self, time_range: music.TimeRange = "medium_term", limit: int = 50
                     ) -> list[music.Artist]:
         """The user's top artists, best first (``user-top-read``)."""
-        return self._paged("GET /me/top/artists", partial(
-            Spotify.current_user_top_artists, limit=min(limit, PAGE_LIMIT), time_range=time_range,
-        ), parsing.artists, max_items=limit)
+        return self._top("artists", time_range, limit, parsing.artists)
 
     def user_top_tracks(self, time_range: music.TimeRange = "medium_term", limit: int = 50
                         ) -> list[music.Track]:
         """The user's own top tracks, best first (``user-top-read``)."""
-        return self._paged("GET /me/top/tracks", partial(
-            Spotify.current_user_top_tracks, limit=min(limit, PAGE_LIMIT), time_range=time_range,
-        ), parsing.tracks, max_items=limit)
+        return self._top("tracks", time_range, limit, parsing.tracks)
+
+    def _top[T](self, kind: str, time_range: str, limit: int,
+                parse: Callable[[Iterable[Any]], list[T]]) -> list[T]:
+        return self._paged(f"GET /me/top/{kind}", partial(
+            getattr(Spotify, f"current_user_top_{kind}"), limit=min(limit, PAGE_LIMIT),
+            time_range=time_range), parse, max_items=limit)
 
     def followed_artists(self, limit: int = 50) -> list[music.Artist]:
         """Artists the user follows, following the ``after`` cursor (``user-follow-read``)."""
@@ -195,12 +198,9 @@ class SpotifyGateway:
                 country=self.market, limit=limit,
             ), parsing.albums, offset=offset, max_items=max_items)
 
-        if self._extended("albums_limit"):
-            try:
-                return fetch(PAGE_LIMIT)
-            except SpotifyBadRequest:  # "Invalid limit": not Extended Quota after all
-                self._refused.add("albums_limit")
-        return fetch(DEV_PAGE_LIMIT)
+        # SpotifyBadRequest "Invalid limit": not Extended Quota after all
+        return self._extended_or("albums_limit", SpotifyBadRequest, partial(fetch, PAGE_LIMIT),
+                                 partial(fetch, DEV_PAGE_LIMIT))
 
     def album(self, album_id: str) -> music.AlbumTracks:
         """An album with all its tracks: ``GET /albums/{id}`` embeds the first 50."""
@@ -218,40 +218,34 @@ class SpotifyGateway:
     def albums(self, album_ids: Sequence[str]) -> list[music.AlbumTracks]:
         """Several albums with tracks: ``?ids=`` batches in Extended Quota, else one by one."""
         ids = list(dict.fromkeys(album_ids))
-        if len(ids) > 1 and self._extended("batch_albums"):
-            try:
-                return [self._rest_of_album(*found) for chunk in _chunks(ids, BATCH_ALBUMS)
-                        for found in self._call("GET /albums?ids=", partial(
-                            Spotify.albums, albums=chunk, market=self.market), parsing.album_batch)]
-            except SpotifyForbidden:
-                self._refused.add("batch_albums")
-        return [self.album(album_id) for album_id in ids]
+        def one_by_one() -> list[music.AlbumTracks]:
+            return [self.album(album_id) for album_id in ids]
+
+        if len(ids) < 2:
+            return one_by_one()
+        return self._extended_or("batch_albums", SpotifyForbidden, lambda: [
+            self._rest_of_album(*found) for chunk in _chunks(ids, BATCH_ALBUMS)
+            for found in self._call("GET /albums?ids=", partial(
+                Spotify.albums, albums=chunk, market=self.market), parsing.album_batch)
+        ], one_by_one)
 
     def tracks(self, track_ids: Sequence[str]) -> list[music.Track]:
         """Full track objects (ISRC, popularity in Extended Quota)."""
         ids = list(dict.fromkeys(track_ids))
-        if self._extended("batch_tracks"):
-            try:
-                return [t for chunk in _chunks(ids, BATCH_TRACKS) for t in self._call(
-                    "GET /tracks?ids=", partial(Spotify.tracks, tracks=chunk, market=self.market),
-                    lambda raw: parsing.tracks(raw["tracks"]))]
-            except SpotifyForbidden:
-                self._refused.add("batch_tracks")
-        return [self._call("GET /tracks/{id}", partial(Spotify.track, track_id=track_id,
-                                                       market=self.market), parsing.track)
-                for track_id in ids]
+        return self._extended_or("batch_tracks", SpotifyForbidden, lambda: [
+            t for chunk in _chunks(ids, BATCH_TRACKS) for t in self._call(
+                "GET /tracks?ids=", partial(Spotify.tracks, tracks=chunk, market=self.market),
+                parsing.track_batch)
+        ], lambda: [self._call("GET /tracks/{id}", partial(
+            Spotify.track, track_id=track_id, market=self.market), parsing.track)
+            for track_id in ids])
 
     def artist_top_tracks(self, artist_id: str) -> list[music.Track] | None:
         """Spotify's top tracks (Extended Quota only); ``None`` when not available."""
-        if not self._extended("top_tracks"):
-            return None
-        try:
-            return self._call("GET /artists/{id}/top-tracks", partial(
+        return self._extended_or("top_tracks", SpotifyForbidden, lambda: self._call(
+            "GET /artists/{id}/top-tracks", partial(
                 Spotify.artist_top_tracks, artist_id=artist_id, country=self.market or "from_token",
-            ), lambda raw: parsing.tracks(raw["tracks"]))
-        except SpotifyForbidden:
-            self._refused.add("top_tracks")
-            return None
+            ), parsing.track_batch), lambda: None)
 
     # -- playlists ------------------------------------------------------------------------
     def current_user_playlists(self, *, limit: int = 50, offset: int = 0

@@ -1,9 +1,6 @@
-"""JSON → ``playlists.music``.  Strict about identity fields, lenient about what Spotify omits.
-
-A missing ``id`` raises ``KeyError``/``TypeError``; the gateway treats that as a malformed body
-(retried, then ``SpotifyUnavailable``), never as data.  One reader fills a model's fields from
-the keys of the same name, so only what Spotify names differently is spelled out here.
-"""
+"""JSON → ``playlists.music``: strict about ids (a missing one is a malformed body to the
+gateway, never data), lenient about what Spotify omits.  ``_read`` fills a model's fields from
+the keys of the same name, so only what Spotify names differently is spelled out here."""
 
 from __future__ import annotations
 
@@ -106,6 +103,11 @@ def album_tracks(data: Json) -> tuple[music.AlbumTracks, Json]:
     parsed = album(data)
     page = data.get("tracks") or {"items": [], "total": 0}
     return music.AlbumTracks(parsed, tuple(tracks(page.get("items") or (), parsed))), page
+
+
+def track_batch(raw: Any) -> list[music.Track]:
+    """``GET /tracks?ids=`` and ``/artists/{id}/top-tracks``: the tracks under ``tracks``."""
+    return tracks(raw["tracks"])
 
 
 def album_batch(raw: Any) -> list[tuple[music.AlbumTracks, Json]]:

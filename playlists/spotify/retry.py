@@ -1,11 +1,9 @@
 """The HTTP retry policy: a urllib3 ``Retry`` on the ``requests.Session`` spotipy is given.
 
-spotipy's own session retries with a ``Retry`` that sleeps through any ``Retry-After`` (which
-can be hours) and repeats POSTs whose answer was lost; given our session it mounts nothing.
-Here: 5xx answers and failed connections are retried for every method (nothing was applied);
-time-outs and dropped connections only for GET/PUT/DELETE, never for a POST (create, add
-items) Spotify may have applied.  429 is left to the gateway (``calls.py``): its
-``Retry-After`` may be long and the quota reason is in the body.
+spotipy's own ``Retry`` sleeps through any ``Retry-After`` (which can be hours) and repeats
+POSTs whose answer was lost.  Here 5xx answers and failed connections are retried for every
+method (nothing was applied); time-outs and dropped connections only for GET/PUT/DELETE, never
+for a POST Spotify may have applied.  429 is ``calls.py``'s: the quota reason is in the body.
 """
 
 from __future__ import annotations
@@ -66,8 +64,7 @@ def retrying_session(retries: int, *, pool_size: int, **retry: Any) -> requests.
         status_forcelist=RETRIED_STATUSES, backoff_factor=0.2, raise_on_status=False,
         respect_retry_after_header=False, **retry,
     )
-    session = requests.Session()
-    adapter = HTTPAdapter(pool_connections=2, pool_maxsize=pool_size, max_retries=policy)
-    session.mount("https://", adapter)
-    session.mount("http://", adapter)
+    session, adapter = requests.Session(), HTTPAdapter(2, pool_size, max_retries=policy)
+    for scheme in ("https://", "http://"):
+        session.mount(scheme, adapter)
     return session
