@@ -41,32 +41,6 @@ _REFUSALS = (  # what a 403's message says about why, first match wins
 )
 
 
-class TokenHolder:
-    """The access token all threads use, and the one refresh that replaces a rejected one."""
-
-    def __init__(self, token: str, refresher: Callable[[], str] | None) -> None:
-        self.current = token
-        self.refresher = refresher
-        self.refresh_count = 0
-        self._lock = threading.Lock()
-
-    def refresh(self, rejected: str) -> None:
-        """Replace ``rejected`` unless another thread already has."""
-        assert self.refresher is not None
-        with self._lock:
-            if self.current != rejected:
-                return
-            try:
-                token = self.refresher()
-            except errors.SpotifyError:
-                raise
-            except Exception as exc:
-                raise errors.SpotifyAuthError("refreshing the access token failed") from exc
-            if not token:
-                raise errors.SpotifyAuthError("refreshing the access token gave no token")
-            self.current, self.refresh_count = token, self.refresh_count + 1
-
-
 class RateGate:
     """Shared pause after a 429 (Spotify counts over a rolling window, so everyone waits)."""
 
@@ -76,15 +50,19 @@ class RateGate:
         self._lock = threading.Lock()
         self._resume_at = self.waited = 0.0
 
-    def hold(self, retry_after: float, *, quota_exceeded: bool) -> None:
-        """Schedule a pause, or raise if it is too long to wait inside one request."""
+    def hold(self, op: str, exc: spotipy.SpotifyException, attempt: int) -> None:
+        """Schedule a pause after the ``attempt``-th 429 of a call, or raise if it is too long
+        to wait inside one request."""
+        retry_after = _retry_after(exc)
+        logger.warning("Spotify %s: 429, Retry-After %.1fs", op, retry_after)
+        quota_exceeded = "QUOTA_EXCEEDED" in f"{exc.reason} {exc.msg}"
         with self._lock:
             now = self._clock()
             extra = max(0.0, now + retry_after - max(self._resume_at, now))
             too_long = retry_after > self._max_wait or self.waited + extra > self._budget
-            if quota_exceeded or too_long:
-                raise errors.SpotifyRateLimited(_seconds(retry_after),
-                                                quota_exceeded=quota_exceeded)
+            if quota_exceeded or too_long or attempt > MAX_RATE_LIMIT_RETRIES:
+                raise errors.SpotifyRateLimited(max(1, math.ceil(retry_after)),
+                                                quota_exceeded=quota_exceeded) from None
             self.waited += extra
             self._resume_at = max(self._resume_at, now + retry_after)
 
@@ -110,14 +88,32 @@ class CallPolicy:
         self.client = spotipy.Spotify(requests_session=self.session,
                                       requests_timeout=request_timeout)
         self.client.prefix = api_base_url
-        self.tokens = TokenHolder(access_token, refresher)
         self.client.set_auth(access_token)
+        self.token, self._refresher, self.token_refresh_count = access_token, refresher, 0
+        self._token_lock = threading.Lock()
         budget = max(10.0, 2 * max_wait) if rate_limit_budget is None else rate_limit_budget
         self._gate = RateGate(max_wait, budget, clock, sleep)
         self._in_flight = threading.BoundedSemaphore(max_workers)
         self._count_lock = threading.Lock()
         self.request_count = 0
         self.closed = False
+
+    def refresh_token(self, rejected: str) -> None:
+        """Replace the ``rejected`` access token, once for all threads."""
+        assert self._refresher is not None
+        with self._token_lock:
+            if self.token != rejected:
+                return  # another thread has
+            try:
+                token = self._refresher()
+            except errors.SpotifyError:
+                raise
+            except Exception as exc:
+                raise errors.SpotifyAuthError("refreshing the access token failed") from exc
+            if not token:
+                raise errors.SpotifyAuthError("refreshing the access token gave no token")
+            self.token, self.token_refresh_count = token, self.token_refresh_count + 1
+            self.client.set_auth(token)
 
     def sent(self) -> None:
         with self._count_lock:
@@ -135,26 +131,21 @@ class CallPolicy:
             if self.closed:
                 raise errors.SpotifyUnavailable(f"{op}: the gateway is closed")
             self._gate.wait()
-            token = self.tokens.current
+            token = self.token
             try:
                 with self._in_flight:
                     self.sent()
                     raw = request(self.client)
             except spotipy.SpotifyException as exc:
-                if exc.http_status == 401 and not refreshed and self.tokens.refresher:
+                if exc.http_status == 401 and not refreshed and self._refresher:
                     logger.info("Spotify %s: token expired, refreshing", op)
-                    self.tokens.refresh(token)
-                    self.client.set_auth(self.tokens.current)
+                    self.refresh_token(token)
                     refreshed = True
                     continue
                 if exc.http_status != 429:
                     raise mapped(op, exc) from None
-                wait = _retry_after(exc)
-                logger.warning("Spotify %s: 429, Retry-After %.1fs", op, wait)
                 rate_limited += 1
-                if rate_limited > MAX_RATE_LIMIT_RETRIES:
-                    raise errors.SpotifyRateLimited(_seconds(wait)) from None
-                self._gate.hold(wait, quota_exceeded="QUOTA_EXCEEDED" in f"{exc.reason} {exc.msg}")
+                self._gate.hold(op, exc, rate_limited)
                 continue
             except requests.RequestException as exc:
                 raise _no_answer(op, exc, idempotent=idempotent) from exc
@@ -171,10 +162,6 @@ class CallPolicy:
                     raise errors.SpotifyUnavailable(f"{op}: unreadable answer") from exc
                 malformed += 1
                 self._sleep(backoff_delay(malformed, 0.2, self._rng))
-
-
-def _seconds(wait: float) -> int:
-    return max(1, math.ceil(wait))
 
 
 def _retry_after(exc: spotipy.SpotifyException) -> float:

@@ -23,8 +23,6 @@ from .calls import CallPolicy
 from .errors import SpotifyBadRequest, SpotifyError, SpotifyForbidden
 from .models import ApiMode
 
-Request = Callable[[Spotify], Any]  # here: spotipy methods, arguments bound by keyword
-
 DEV_PAGE_LIMIT = 10  # /search and /artists/{id}/albums in Development Mode
 PAGE_LIMIT = 50  # everything else that pages by offset
 ITEMS_PER_WRITE = 100  # POST/PUT /playlists/{id}/items
@@ -74,7 +72,7 @@ class SpotifyGateway:
 
     @property
     def token_refresh_count(self) -> int:
-        return self._calls.tokens.refresh_count
+        return self._calls.token_refresh_count
 
     @property
     def supports_popularity(self) -> bool:  # Extended Quota: popularity, top tracks, batches
@@ -103,12 +101,12 @@ class SpotifyGateway:
 
     def _paged[T](self, op: str, request: Callable[..., Any],
                   parse: Callable[[Iterable[Any]], Iterable[T]], *, offset: int = 0,
-                  max_items: int | None = None) -> list[T]:
+                  max_items: int | None = None, limit: int = PAGE_LIMIT) -> list[T]:
         """An offset-paged list from ``offset``, page after page (by what Spotify returned);
-        ``request`` is a spotipy method with every argument but ``offset``."""
+        ``request`` is a spotipy method with every argument but ``offset`` and ``limit``."""
         items: list[T] = []
         while max_items is None or len(items) < max_items:
-            page = self._call(op, partial(request, offset=offset + len(items)),
+            page = self._call(op, partial(request, limit=limit, offset=offset + len(items)),
                               partial(parsing.page, parse=parse))
             items.extend(page.items)
             if not page.items or offset + len(items) >= page.total:
@@ -122,18 +120,16 @@ class SpotifyGateway:
     def top_artists(self, time_range: music.TimeRange = "medium_term", limit: int = 50
                     ) -> list[music.Artist]:
         """The user's top artists, best first (``user-top-read``)."""
-        return self._top("artists", time_range, limit, parsing.artists)
+        return self._paged("GET /me/top/artists", partial(
+            Spotify.current_user_top_artists, time_range=time_range), parsing.artists,
+            max_items=limit, limit=min(limit, PAGE_LIMIT))
 
     def user_top_tracks(self, time_range: music.TimeRange = "medium_term", limit: int = 50
                         ) -> list[music.Track]:
         """The user's own top tracks, best first (``user-top-read``)."""
-        return self._top("tracks", time_range, limit, parsing.tracks)
-
-    def _top[T](self, kind: str, time_range: str, limit: int,
-                parse: Callable[[Iterable[Any]], list[T]]) -> list[T]:
-        return self._paged(f"GET /me/top/{kind}", partial(
-            getattr(Spotify, f"current_user_top_{kind}"), limit=min(limit, PAGE_LIMIT),
-            time_range=time_range), parse, max_items=limit)
+        return self._paged("GET /me/top/tracks", partial(
+            Spotify.current_user_top_tracks, time_range=time_range), parsing.tracks,
+            max_items=limit, limit=min(limit, PAGE_LIMIT))
 
     def followed_artists(self, limit: int = 50) -> list[music.Artist]:
         """Artists the user follows, following the ``after`` cursor (``user-follow-read``)."""
@@ -192,15 +188,12 @@ class SpotifyGateway:
         """The artist's releases from ``offset`` in Spotify's order (groups, then newest
         first); ``max_items`` stops paging early."""
 
-        def fetch(limit: int) -> list[music.Album]:
-            return self._paged("GET /artists/{id}/albums", partial(
-                Spotify.artist_albums, artist_id=artist_id, include_groups=",".join(include_groups),
-                country=self.market, limit=limit,
-            ), parsing.albums, offset=offset, max_items=max_items)
-
+        fetch = partial(self._paged, "GET /artists/{id}/albums", partial(
+            Spotify.artist_albums, artist_id=artist_id, include_groups=",".join(include_groups),
+            country=self.market), parsing.albums, offset=offset, max_items=max_items)
         # SpotifyBadRequest "Invalid limit": not Extended Quota after all
-        return self._extended_or("albums_limit", SpotifyBadRequest, partial(fetch, PAGE_LIMIT),
-                                 partial(fetch, DEV_PAGE_LIMIT))
+        return self._extended_or("albums_limit", SpotifyBadRequest,
+                                 partial(fetch, limit=PAGE_LIMIT), partial(fetch, limit=DEV_PAGE_LIMIT))
 
     def album(self, album_id: str) -> music.AlbumTracks:
         """An album with all its tracks: ``GET /albums/{id}`` embeds the first 50."""
@@ -211,23 +204,20 @@ class SpotifyGateway:
         if int(page.get("total") or 0) <= len(detail.tracks):
             return detail
         rest = self._paged("GET /albums/{id}/tracks", partial(
-            Spotify.album_tracks, album_id=detail.album.id, limit=PAGE_LIMIT, market=self.market,
+            Spotify.album_tracks, album_id=detail.album.id, market=self.market,
         ), partial(parsing.tracks, on_album=detail.album), offset=len(detail.tracks))
         return music.AlbumTracks(detail.album, detail.tracks + tuple(rest))
 
     def albums(self, album_ids: Sequence[str]) -> list[music.AlbumTracks]:
         """Several albums with tracks: ``?ids=`` batches in Extended Quota, else one by one."""
         ids = list(dict.fromkeys(album_ids))
-        def one_by_one() -> list[music.AlbumTracks]:
+        if len(ids) < 2:  # one album is one request either way
             return [self.album(album_id) for album_id in ids]
-
-        if len(ids) < 2:
-            return one_by_one()
         return self._extended_or("batch_albums", SpotifyForbidden, lambda: [
             self._rest_of_album(*found) for chunk in _chunks(ids, BATCH_ALBUMS)
             for found in self._call("GET /albums?ids=", partial(
                 Spotify.albums, albums=chunk, market=self.market), parsing.album_batch)
-        ], one_by_one)
+        ], lambda: [self.album(album_id) for album_id in ids])
 
     def tracks(self, track_ids: Sequence[str]) -> list[music.Track]:
         """Full track objects (ISRC, popularity in Extended Quota)."""
@@ -263,8 +253,7 @@ class SpotifyGateway:
         """The URIs of the playlist's items from ``offset`` on, in order, read now (``None``
         for an item without one): how a save checks an add whose answer was lost."""
         return self._paged("GET /playlists/{id}/items", partial(
-            Spotify.playlist_items, playlist_id=playlist_id, limit=PAGE_LIMIT,
-            additional_types=("track",),
+            Spotify.playlist_items, playlist_id=playlist_id, additional_types=("track",),
         ), parsing.item_uris, offset=offset)
 
     def create_playlist(self, name: str, *, description: str = "",
@@ -288,8 +277,7 @@ class SpotifyGateway:
         """Set the items: PUT the first 100 (idempotent), then POST the rest in order."""
         uris = list(uris)
         snapshot = self._call("PUT /playlists/{id}/items", partial(
-            Spotify.playlist_replace_items, playlist_id=playlist_id,
-            items=uris[:ITEMS_PER_WRITE],
+            Spotify.playlist_replace_items, playlist_id=playlist_id, items=uris[:ITEMS_PER_WRITE],
         ), parsing.snapshot)
         return self.add_items(playlist_id, uris[ITEMS_PER_WRITE:]) or snapshot
 
@@ -302,10 +290,8 @@ class SpotifyGateway:
         ), _ignore, expect_body=False)
 
     def unfollow_playlist(self, playlist_id: str) -> None:
-        """How a user deletes a playlist: remove it from their library, ``DELETE /me/library``.
-        spotipy 2.26's ``current_user_unfollow_playlist`` still calls the removed
-        ``/playlists/{id}/followers``; its saved-albums delete is that ``/me/library`` DELETE,
-        which takes any item's URI."""
+        """How a user deletes a playlist: ``DELETE /me/library`` with its URI, which spotipy 2.26
+        sends as its saved-albums delete (its unfollow calls the removed ``/followers``)."""
         self._call("DELETE /me/library", partial(
             Spotify.current_user_saved_albums_delete, albums=[f"spotify:playlist:{playlist_id}"],
         ), _ignore, expect_body=False)
