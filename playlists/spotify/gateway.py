@@ -191,9 +191,9 @@ class SpotifyGateway:
         fetch = partial(self._paged, "GET /artists/{id}/albums", partial(
             Spotify.artist_albums, artist_id=artist_id, include_groups=",".join(include_groups),
             country=self.market), parsing.albums, offset=offset, max_items=max_items)
-        # SpotifyBadRequest "Invalid limit": not Extended Quota after all
-        return self._extended_or("albums_limit", SpotifyBadRequest,
-                                 partial(fetch, limit=PAGE_LIMIT), partial(fetch, limit=DEV_PAGE_LIMIT))
+        return self._extended_or(  # SpotifyBadRequest "Invalid limit": not Extended Quota
+            "albums_limit", SpotifyBadRequest, partial(fetch, limit=PAGE_LIMIT),
+            partial(fetch, limit=DEV_PAGE_LIMIT))
 
     def album(self, album_id: str) -> music.AlbumTracks:
         """An album with all its tracks: ``GET /albums/{id}`` embeds the first 50."""
