@@ -25,6 +25,7 @@ from .errors import SpotifyAuthError, SpotifyBadRequest, SpotifyError, SpotifyUn
 from .models import SpotifyApp, TokenSet
 
 logger = logging.getLogger(__name__)
+TOKEN_FIELDS = ("access_token", "refresh_token", "expires_at")  # each required in an answer
 
 
 class TokenCache(CacheHandler):  # type: ignore[misc]  # spotipy is untyped
@@ -46,10 +47,9 @@ class TokenCache(CacheHandler):  # type: ignore[misc]  # spotipy is untyped
         return None if tokens is None else dataclasses.asdict(tokens) | {"token_type": "Bearer"}
 
     def save_token_to_cache(self, token_info: dict[str, Any]) -> None:
-        fields = ("access_token", "refresh_token", "expires_at")
-        if not all(token_info.get(f) for f in fields):
+        access, refresh, expires = (token_info.get(f) for f in TOKEN_FIELDS)
+        if not (access and refresh and expires):
             raise SpotifyUnavailable("the token response lacks a token")
-        access, refresh, expires = (token_info[f] for f in fields)
         scope = str(token_info.get("scope") or "")
         self.store[self.key] = TokenSet(str(access), str(refresh), int(expires), scope).to_dict()
 

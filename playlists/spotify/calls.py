@@ -74,8 +74,7 @@ class RateGate:
 
 
 class CallPolicy:
-    """spotipy's client on a session with our retries, and the decisions of the module
-    docstring; thread-safe."""
+    """spotipy's client on a session with our retries, deciding as the module says; thread-safe."""
 
     def __init__(self, access_token: str, refresher: Callable[[], str] | None, *,
                  api_base_url: str, request_timeout: float, max_workers: int, max_retries: int,

@@ -43,13 +43,10 @@ class SpotifyGateway:
                  clock: Callable[[], float] = time.monotonic) -> None:
         if api_mode not in ("development", "extended"):
             raise ValueError(f"api_mode must be 'development' or 'extended', not {api_mode!r}")
-        self.api_base_url = api_base_url.rstrip("/") + "/"
         self.api_mode: ApiMode = api_mode
-        self.max_workers = max_workers
-        self.request_timeout = request_timeout
-        self.market = market
+        self.max_workers, self.request_timeout, self.market = max_workers, request_timeout, market
         self._calls = CallPolicy(
-            access_token, refresh_access_token, api_base_url=self.api_base_url,
+            access_token, refresh_access_token, api_base_url=api_base_url.rstrip("/") + "/",
             request_timeout=request_timeout, max_workers=max_workers, max_retries=max_retries,
             max_wait=max_wait_for_rate_limit, rate_limit_budget=rate_limit_budget, sleep=sleep,
             clock=clock)
@@ -185,8 +182,7 @@ class SpotifyGateway:
 
     def artist_albums(self, artist_id: str, include_groups: Sequence[str] = ALL_GROUPS, *,
                       max_items: int | None = None, offset: int = 0) -> list[music.Album]:
-        """The artist's releases from ``offset`` in Spotify's order (groups, then newest
-        first); ``max_items`` stops paging early."""
+        """The artist's releases from ``offset`` in Spotify's order (groups, newest first)."""
 
         fetch = partial(self._paged, "GET /artists/{id}/albums", partial(
             Spotify.artist_albums, artist_id=artist_id, include_groups=",".join(include_groups),
@@ -282,8 +278,8 @@ class SpotifyGateway:
         return self.add_items(playlist_id, uris[ITEMS_PER_WRITE:]) or snapshot
 
     def change_playlist_details(self, playlist_id: str, *, name: str | None = None,
-                                description: str | None = None,
-                                public: bool | None = None) -> None:
+                                description: str | None = None, public: bool | None = None
+                                ) -> None:
         self._call("PUT /playlists/{id}", partial(
             Spotify.playlist_change_details, playlist_id=playlist_id, name=name, public=public,
             description=description,

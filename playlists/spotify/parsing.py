@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Callable, Iterable, Mapping
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from playlists import music
@@ -78,12 +79,11 @@ def tracks(items: Iterable[Json | None], on_album: music.Album | None = None) ->
     return [track(t, on_album) for t in items if t and t.get("id") and not t.get("is_local")]
 
 
-def artists(items: Iterable[Json | None]) -> list[music.Artist]:
-    return [artist(a) for a in items if a]
+def _each[M](parse: Callable[[Json], M], items: Iterable[Json | None]) -> list[M]:
+    return [parse(item) for item in items if item]  # skipping Spotify's ``null`` entries
 
 
-def albums(items: Iterable[Json | None]) -> list[music.Album]:
-    return [album(a) for a in items if a]
+artists, albums = partial(_each, artist), partial(_each, album)
 
 
 def saved_tracks(items: Iterable[Json | None]) -> list[music.Track]:
@@ -112,7 +112,7 @@ def track_batch(raw: Any) -> list[music.Track]:
 
 def album_batch(raw: Any) -> list[tuple[music.AlbumTracks, Json]]:
     """``GET /albums?ids=``: ``null`` for an id Spotify does not know."""
-    return [album_tracks(a) for a in raw["albums"] if a]
+    return _each(album_tracks, raw["albums"])
 
 
 def page[T](raw: Any, parse: Callable[[Iterable[Any]], Iterable[T]]) -> music.Page[T]:

@@ -49,11 +49,8 @@ class SpotifyRetry(Retry):
             self.on_retry()
         return retry
 
-    def get_backoff_time(self) -> float:
-        return backoff_delay(len(self.history), self.backoff_factor, self.rng)
-
-    def sleep(self, response: Any = None) -> None:
-        self.sleeper(self.get_backoff_time())
+    def sleep(self, response: Any = None) -> None:  # no Retry-After: 429 is not retried here
+        self.sleeper(backoff_delay(len(self.history), self.backoff_factor, self.rng))
 
 
 def retrying_session(retries: int, *, pool_size: int, **retry: Any) -> requests.Session:
