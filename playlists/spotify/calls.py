@@ -1,9 +1,13 @@
-"""How one call to Spotify is made, after the HTTP retries (``retry.py``) have done theirs.
+"""How one call to Spotify is made.
 
+* HTTP: a urllib3 ``Retry`` on the ``requests.Session`` spotipy is given (spotipy's own sleeps
+  through any ``Retry-After``, which can be hours, and repeats POSTs whose answer was lost).
+  5xx answers and failed connections are retried for every method (nothing was applied);
+  time-outs and dropped connections only for GET/PUT/DELETE, never for a POST.
 * 401 → refresh the access token once per call (one refresh shared by all threads), retry;
   a second 401 or no refresher → ``SpotifyAuthError``.
 * 429 → every thread pauses until ``Retry-After`` if it is short and within the total waiting
-  budget; otherwise (or on ``QUOTA_EXCEEDED``) ``SpotifyRateLimited`` at once.
+  budget; otherwise (or on ``QUOTA_EXCEEDED``, said in the body) ``SpotifyRateLimited`` at once.
 * An unreadable 2xx body → a read is retried with backoff; a write that is not idempotent
   raises ``SpotifyWriteUnconfirmed(applied=True)`` and is never repeated, as does one whose
   answer was lost (time-out, dropped connection: ``applied=None``).
@@ -18,15 +22,17 @@ import math
 import random
 import re
 import threading
+import time
 from collections.abc import Callable
-from typing import Any
+from typing import Any, Self
 
 import requests
 import spotipy
+from requests.adapters import HTTPAdapter
 from urllib3.exceptions import MaxRetryError, NewConnectionError
+from urllib3.util.retry import Retry
 
 from . import errors
-from .retry import backoff_delay, retrying_session
 
 logger = logging.getLogger("playlists.spotify")
 MAX_RATE_LIMIT_RETRIES = 5  # 429s waited out within one call
@@ -41,6 +47,56 @@ _REFUSALS = (  # what a 403's message says about why, first match wins
 )
 
 
+RETRIED_STATUSES = frozenset({500, 502, 503, 504})
+
+
+def backoff_delay(retry_number: int, base: float, rng: random.Random) -> float:
+    """Seconds before retry ``retry_number`` (1, 2, ...): ``base × 2^(n-1)`` plus jitter."""
+    return base * 2.0 ** (retry_number - 1) + rng.uniform(0, base)
+
+
+class SpotifyRetry(Retry):
+    """urllib3's ``Retry`` with the policy above; ``sleep`` injectable, ``on_retry`` counts."""
+
+    def __init__(self, *args: Any, sleep: Callable[[float], None] = time.sleep,
+                 rng: random.Random | None = None, on_retry: Callable[[], None] | None = None,
+                 **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.sleeper, self.on_retry = sleep, on_retry
+        self.rng = rng or random.Random()  # noqa: S311 - jitter, not security
+
+    def new(self, **kw: Any) -> Self:
+        retry = super().new(**kw)
+        retry.sleeper, retry.rng, retry.on_retry = self.sleeper, self.rng, self.on_retry
+        return retry
+
+    def is_retry(self, method: str, status_code: int, has_retry_after: bool = False) -> bool:
+        return status_code in RETRIED_STATUSES  # for every method: Spotify applied nothing
+
+    def increment(self, *args: Any, **kwargs: Any) -> Self:
+        retry = super().increment(*args, **kwargs)  # raises when nothing may be retried
+        if self.on_retry is not None:
+            self.on_retry()
+        return retry
+
+    def sleep(self, response: Any = None) -> None:  # no Retry-After: 429 is not retried here
+        self.sleeper(backoff_delay(len(self.history), self.backoff_factor, self.rng))
+
+
+def retrying_session(retries: int, *, pool_size: int, **retry: Any) -> requests.Session:
+    """A session whose requests follow the policy, one pooled connection per request in flight."""
+    policy = SpotifyRetry(
+        total=retries, connect=retries, read=retries, status=retries, other=0, redirect=0,
+        allowed_methods={"GET", "HEAD", "PUT", "DELETE"},  # for time-outs, dropped connections
+        status_forcelist=RETRIED_STATUSES, backoff_factor=0.2, raise_on_status=False,
+        respect_retry_after_header=False, **retry,
+    )
+    session, adapter = requests.Session(), HTTPAdapter(2, pool_size, max_retries=policy)
+    for scheme in ("https://", "http://"):
+        session.mount(scheme, adapter)
+    return session
+
+
 class RateGate:
     """Shared pause after a 429 (Spotify counts over a rolling window, so everyone waits)."""
 
@@ -53,7 +109,10 @@ class RateGate:
     def hold(self, op: str, exc: spotipy.SpotifyException, attempt: int) -> None:
         """Schedule a pause after the ``attempt``-th 429 of a call, or raise if it is too long
         to wait inside one request."""
-        retry_after = _retry_after(exc)
+        try:
+            retry_after = max(0.0, float((exc.headers or {}).get("Retry-After", 1)))
+        except (TypeError, ValueError):
+            retry_after = 1.0
         logger.warning("Spotify %s: 429, Retry-After %.1fs", op, retry_after)
         quota_exceeded = "QUOTA_EXCEEDED" in f"{exc.reason} {exc.msg}"
         with self._lock:
@@ -161,13 +220,6 @@ class CallPolicy:
                     raise errors.SpotifyUnavailable(f"{op}: unreadable answer") from exc
                 malformed += 1
                 self._sleep(backoff_delay(malformed, 0.2, self._rng))
-
-
-def _retry_after(exc: spotipy.SpotifyException) -> float:
-    try:
-        return max(0.0, float((exc.headers or {}).get("Retry-After", 1)))
-    except (TypeError, ValueError):
-        return 1.0
 
 
 def mapped(op: str, exc: spotipy.SpotifyException) -> errors.SpotifyError:

@@ -1,5 +1,5 @@
-"""The Spotify gateway: spotipy's public methods (made by ``calls.py``, on ``retry.py``'s
-session) returning ``playlists.music`` types and raising only ``errors.SpotifyError``.
+"""The Spotify gateway: spotipy's public methods, made as ``calls.py`` says, returning
+``playlists.music`` types and raising only ``errors.SpotifyError``.
 
 Development Mode (late 2026): no popularity, artist top tracks or ``?ids=`` batches; search
 and artist releases page by at most 10.  ``api_mode="extended"`` uses them, and falls back for

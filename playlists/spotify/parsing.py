@@ -38,12 +38,11 @@ def _images(data: Json) -> tuple[str, ...]:
     return tuple(img["url"] for img in data.get("images") or () if img and img.get("url"))
 
 
+user = partial(_read, music.SpotifyUser)
+
+
 def _refs(items: Iterable[Json] | None) -> tuple[music.ArtistRef, ...]:
     return tuple(music.ArtistRef(str(a["id"]), str(a.get("name") or "")) for a in items or () if a)
-
-
-def user(data: Json) -> music.SpotifyUser:
-    return _read(music.SpotifyUser, data)
 
 
 def artist(data: Json) -> music.Artist:
