@@ -133,7 +133,8 @@ class RateGate:
 
 
 class CallPolicy:
-    """spotipy's client on a session with our retries, deciding as the module says; thread-safe."""
+    """spotipy's client on a session with our retries, deciding as the module says; thread-safe.
+    The gateway is one: its methods say which calls, this class how each is made."""
 
     def __init__(self, access_token: str, refresher: Callable[[], str] | None, *,
                  api_base_url: str, request_timeout: float, max_workers: int, max_retries: int,
@@ -173,16 +174,18 @@ class CallPolicy:
             self.token, self.token_refresh_count = token, self.token_refresh_count + 1
             self.client.set_auth(token)
 
-    def sent(self) -> None:
+    def sent(self) -> None:  # ``request_count``: HTTP requests sent, retries included
         with self._count_lock:
             self.request_count += 1
 
     def close(self) -> None:
+        """Release the connections; look-ups still running give up at once."""
         self.closed = True
         self.session.close()
 
-    def call[T](self, op: str, request: Callable[[spotipy.Spotify], Any], parse: Callable[[Any], T],
-             *, idempotent: bool = True, expect_body: bool = True) -> T:
+    def _call[T](self, op: str, request: Callable[[spotipy.Spotify], Any],
+                 parse: Callable[[Any], T], *, idempotent: bool = True,
+                 expect_body: bool = True) -> T:
         malformed = rate_limited = 0
         refreshed = False
         while True:

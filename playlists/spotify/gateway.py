@@ -31,7 +31,7 @@ ALL_GROUPS = ("album", "single", "compilation")
 PLAYLIST_FIELDS = "id,name,uri,external_urls,snapshot_id,description,public,owner(id),items(total)"
 
 
-class SpotifyGateway:
+class SpotifyGateway(CallPolicy):
     """Typed access to the Web API for one user; see the module docstring."""
 
     def __init__(self, access_token: str, *, api_base_url: str,
@@ -45,31 +45,18 @@ class SpotifyGateway:
             raise ValueError(f"api_mode must be 'development' or 'extended', not {api_mode!r}")
         self.api_mode: ApiMode = api_mode
         self.max_workers, self.request_timeout, self.market = max_workers, request_timeout, market
-        self._calls = CallPolicy(
+        super().__init__(
             access_token, refresh_access_token, api_base_url=api_base_url.rstrip("/") + "/",
             request_timeout=request_timeout, max_workers=max_workers, max_retries=max_retries,
             max_wait=max_wait_for_rate_limit, rate_limit_budget=rate_limit_budget, sleep=sleep,
             clock=clock)
-        self._call = self._calls.call
         self._refused: set[str] = set()  # Extended Quota features Spotify refused after all
-
-    def close(self) -> None:
-        """Release the connections; look-ups still running give up at once."""
-        self._calls.close()
 
     def __enter__(self) -> Self:
         return self
 
     def __exit__(self, *exc: object) -> None:
         self.close()
-
-    @property
-    def request_count(self) -> int:  # HTTP requests sent, retries included
-        return self._calls.request_count
-
-    @property
-    def token_refresh_count(self) -> int:
-        return self._calls.token_refresh_count
 
     @property
     def supports_popularity(self) -> bool:  # Extended Quota: popularity, top tracks, batches
