@@ -13,8 +13,7 @@ import enum
 import hashlib
 import logging
 import secrets
-from collections.abc import Iterator, MutableMapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, MutableMapping, Sequence
 from typing import Any
 
 import requests
@@ -94,31 +93,23 @@ def exchange_code(app: SpotifyApp, code: str, code_verifier: str) -> TokenSet:
     manager.code_verifier = code_verifier  # spotipy makes new ones when either is unset
     manager.code_challenge = base64.urlsafe_b64encode(
         hashlib.sha256(code_verifier.encode()).digest()).rstrip(b"=").decode()
-    with _accounts_errors("the code exchange"):
-        manager.get_access_token(code, check_cache=False)
-    return _stored(cache)
+    return _tokens_after("the code exchange", cache,
+                         lambda: manager.get_access_token(code, check_cache=False))
 
 
 def refresh_tokens(app: SpotifyApp, tokens: TokenSet) -> TokenSet:
     """A new access token (Spotify may keep the refresh token: the old one stays then)."""
-    with _accounts_errors("the refresh"):
-        auth_manager(app, cache := TokenCache()).refresh_access_token(tokens.refresh_token)
-    return _stored(cache)
+    manager = auth_manager(app, cache := TokenCache())
+    return _tokens_after("the refresh", cache,
+                         lambda: manager.refresh_access_token(tokens.refresh_token))
 
 
 def valid_tokens(app: SpotifyApp, cache: TokenCache) -> TokenSet:
     """The tokens in ``cache``, refreshed (and written back) if they expire within a minute."""
     if (info := cache.get_cached_token()) is None:
         raise SpotifyAuthError("no Spotify connection here")
-    with _accounts_errors("the refresh"):
-        auth_manager(app, cache).validate_token(info)
-    return _stored(cache)
-
-
-def _stored(cache: TokenCache) -> TokenSet:
-    if (tokens := cache.tokens) is None:
-        raise SpotifyUnavailable("the token response lacks a token")
-    return tokens
+    manager = auth_manager(app, cache)
+    return _tokens_after("the refresh", cache, lambda: manager.validate_token(info))
 
 
 def _server_error(response: requests.Response, *args: Any, **kwargs: Any) -> None:
@@ -126,11 +117,11 @@ def _server_error(response: requests.Response, *args: Any, **kwargs: Any) -> Non
         raise requests.RequestException(f"accounts service: HTTP {response.status_code}")
 
 
-@contextmanager
-def _accounts_errors(what: str) -> Iterator[None]:
-    """spotipy's and requests' failures as the app's errors; no token in any message."""
+def _tokens_after(what: str, cache: TokenCache, request: Callable[[], object]) -> TokenSet:
+    """The tokens ``request`` wrote to ``cache``; spotipy's and requests' failures as the app's
+    errors, no token in any message."""
     try:
-        yield
+        request()
     except SpotifyError:
         raise
     except SpotifyOauthError as exc:
@@ -139,6 +130,9 @@ def _accounts_errors(what: str) -> Iterator[None]:
         raise SpotifyBadRequest(f"{what} was refused: {str(exc.error)[:100]}") from None
     except (requests.RequestException, KeyError, TypeError, ValueError) as exc:
         raise SpotifyUnavailable(f"{what} failed: {type(exc).__name__}") from None
+    if (tokens := cache.tokens) is None:
+        raise SpotifyUnavailable("the token response lacks a token")
+    return tokens
 
 
 class AuthorizeProblem(enum.Enum):

@@ -45,9 +45,7 @@ _REFUSALS = (  # what a 403's message says about why, first match wins
     (r"may not be registered|not registered|allow-?list|not (?:been )?added to",
      errors.SpotifyUserNotRegistered),
 )
-
-
-RETRIED_STATUSES = frozenset({500, 502, 503, 504})
+RETRIED_STATUSES = frozenset({500, 502, 503, 504})  # by urllib3, for every method
 
 
 def backoff_delay(retry_number: int, base: float, rng: random.Random) -> float:
@@ -71,7 +69,7 @@ class SpotifyRetry(Retry):
         return retry
 
     def is_retry(self, method: str, status_code: int, has_retry_after: bool = False) -> bool:
-        return status_code in RETRIED_STATUSES  # for every method: Spotify applied nothing
+        return status_code in RETRIED_STATUSES  # Spotify applied nothing
 
     def increment(self, *args: Any, **kwargs: Any) -> Self:
         retry = super().increment(*args, **kwargs)  # raises when nothing may be retried
