@@ -1,9 +1,8 @@
 """How one call to Spotify is made.
 
-* HTTP: a urllib3 ``Retry`` on the ``requests.Session`` spotipy is given (spotipy's own sleeps
-  through any ``Retry-After``, which can be hours, and repeats POSTs whose answer was lost).
-  5xx answers and failed connections are retried for every method (nothing was applied);
-  time-outs and dropped connections only for GET/PUT/DELETE, never for a POST.
+* HTTP: a urllib3 ``Retry`` on the session spotipy is given (spotipy's own sleeps through any
+  ``Retry-After``, which can be hours, and repeats POSTs whose answer was lost): 5xx answers
+  and failed connections for every method, time-outs and dropped connections never for a POST.
 * 401 → refresh the access token once per call (one refresh shared by all threads), retry;
   a second 401 or no refresher → ``SpotifyAuthError``.
 * 429 → every thread pauses until ``Retry-After`` if it is short and within the total waiting
@@ -71,13 +70,10 @@ class SpotifyRetry(Retry):
     def is_retry(self, method: str, status_code: int, has_retry_after: bool = False) -> bool:
         return status_code in RETRIED_STATUSES  # Spotify applied nothing
 
-    def increment(self, *args: Any, **kwargs: Any) -> Self:
-        retry = super().increment(*args, **kwargs)  # raises when nothing may be retried
+    def sleep(self, response: Any = None) -> None:
+        """Before each retry (never for a Retry-After: 429 is not retried here)."""
         if self.on_retry is not None:
             self.on_retry()
-        return retry
-
-    def sleep(self, response: Any = None) -> None:  # no Retry-After: 429 is not retried here
         self.sleeper(backoff_delay(len(self.history), self.backoff_factor, self.rng))
 
 

@@ -270,19 +270,15 @@ class SpotifyGateway(CallPolicy):
         self._call("PUT /playlists/{id}", partial(
             Spotify.playlist_change_details, playlist_id=playlist_id, name=name, public=public,
             description=description,
-        ), _ignore, expect_body=False)
+        ), lambda _: None, expect_body=False)
 
     def unfollow_playlist(self, playlist_id: str) -> None:
         """How a user deletes a playlist: ``DELETE /me/library`` with its URI, which spotipy 2.26
         sends as its saved-albums delete (its unfollow calls the removed ``/followers``)."""
         self._call("DELETE /me/library", partial(
             Spotify.current_user_saved_albums_delete, albums=[f"spotify:playlist:{playlist_id}"],
-        ), _ignore, expect_body=False)
+        ), lambda _: None, expect_body=False)
 
 
 def _chunks[T](items: Sequence[T], size: int) -> list[list[T]]:
     return [list(items[i : i + size]) for i in range(0, len(items), size)]
-
-
-def _ignore(raw: Any) -> None:
-    return None

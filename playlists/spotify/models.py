@@ -1,6 +1,5 @@
 """The accounts service's data types, spotipy-free so that the views, the gateway factory and
-the terminal command can hold them without loading spotipy.  The music itself (artists,
-tracks, playlists) is ``playlists/music.py``."""
+the terminal command can hold them without loading spotipy (the music is ``playlists/music.py``)."""
 
 from __future__ import annotations
 
