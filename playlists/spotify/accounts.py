@@ -5,8 +5,6 @@ Basic on the manager's session).  Tokens live in ``TokenCache``, spotipy's ``Cac
 over a mapping (the Django session, or a dict), in the compact form the session cookie needs.
 """
 
-from __future__ import annotations
-
 import base64
 import dataclasses
 import enum
@@ -31,8 +29,7 @@ class TokenCache(CacheHandler):  # type: ignore[misc]  # spotipy is untyped
     """spotipy's cache handler over ``store[key]`` (a Django session, or a plain dict)."""
 
     def __init__(self, store: MutableMapping[str, Any] | None = None, key: str = "t") -> None:
-        self.store: MutableMapping[str, Any] = {} if store is None else store
-        self.key = key
+        self.store, self.key = ({} if store is None else store), key
 
     @property
     def tokens(self) -> TokenSet | None:
@@ -73,7 +70,6 @@ def auth_manager(app: SpotifyApp, cache: TokenCache, *, scopes: Sequence[str] = 
 @dataclasses.dataclass(frozen=True)
 class SignInRequest:
     """Where to send the user, and what to keep until they come back."""
-
     url: str
     state: str
     code_verifier: str
@@ -137,7 +133,6 @@ def _tokens_after(what: str, cache: TokenCache, request: Callable[[], object]) -
 
 class AuthorizeProblem(enum.Enum):
     """What Spotify's own error page says for an ``/authorize`` request it will not take."""
-
     UNKNOWN_CLIENT = "INVALID_CLIENT: Invalid client"
     REDIRECT_URI_NOT_REGISTERED = "INVALID_CLIENT: Invalid redirect URI"
     INSECURE_REDIRECT_URI = "INVALID_CLIENT: Insecure redirect URI"

@@ -1,4 +1,4 @@
-"""How one call to Spotify is made.
+"""How one call to Spotify is made; nothing from spotipy or requests escapes, no token is logged.
 
 * HTTP: a urllib3 ``Retry`` on the session spotipy is given (spotipy's own sleeps through any
   ``Retry-After``, which can be hours, and repeats POSTs whose answer was lost): 5xx answers
@@ -10,11 +10,8 @@
 * An unreadable 2xx body → a read is retried with backoff; a write that is not idempotent
   raises ``SpotifyWriteUnconfirmed(applied=True)`` and is never repeated, as does one whose
   answer was lost (time-out, dropped connection: ``applied=None``).
-* Any other failure → the app's error for it (``mapped``, ``_no_answer``); nothing from
-  spotipy or requests escapes, and tokens are never logged.
+* Any other failure → the app's error for it (``mapped``, ``_no_answer``).
 """
-
-from __future__ import annotations
 
 import logging
 import math
@@ -56,7 +53,7 @@ class SpotifyRetry(Retry):
     """urllib3's ``Retry`` with the policy above; ``sleep`` injectable, ``on_retry`` counts."""
 
     def __init__(self, *args: Any, sleep: Callable[[float], None] = time.sleep,
-                 rng: random.Random | None = None, on_retry: Callable[[], None] | None = None,
+                 rng: random.Random | None = None, on_retry: Callable[[], None] = lambda: None,
                  **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.sleeper, self.on_retry = sleep, on_retry
@@ -72,8 +69,7 @@ class SpotifyRetry(Retry):
 
     def sleep(self, response: Any = None) -> None:
         """Before each retry (never for a Retry-After: 429 is not retried here)."""
-        if self.on_retry is not None:
-            self.on_retry()
+        self.on_retry()
         self.sleeper(backoff_delay(len(self.history), self.backoff_factor, self.rng))
 
 
@@ -101,8 +97,7 @@ class RateGate:
         self._resume_at = self.waited = 0.0
 
     def hold(self, op: str, exc: spotipy.SpotifyException, attempt: int) -> None:
-        """Schedule a pause after the ``attempt``-th 429 of a call, or raise if it is too long
-        to wait inside one request."""
+        """Schedule the pause for a call's ``attempt``-th 429, or raise if it is too long."""
         try:
             retry_after = max(0.0, float((exc.headers or {}).get("Retry-After", 1)))
         except (TypeError, ValueError):
@@ -148,8 +143,7 @@ class CallPolicy:
         self._gate = RateGate(max_wait, budget, clock, sleep)
         self._in_flight = threading.BoundedSemaphore(max_workers)
         self._count_lock = threading.Lock()
-        self.request_count = 0
-        self.closed = False
+        self.request_count, self.closed = 0, False
 
     def refresh_token(self, rejected: str) -> None:
         """Replace the ``rejected`` access token, once for all threads."""
@@ -232,8 +226,7 @@ def mapped(op: str, exc: spotipy.SpotifyException) -> errors.SpotifyError:
 
 
 def _no_answer(op: str, exc: requests.RequestException, *, idempotent: bool) -> errors.SpotifyError:
-    """A write that may have reached Spotify is unconfirmed (never repeated); anything else is
-    an outage that survived the retries."""
+    """A write that may have reached Spotify is unconfirmed (never repeated); the rest, outages."""
     reason: Any = exc.args[0] if exc.args else None
     reason = reason.reason if isinstance(reason, MaxRetryError) else reason
     never_sent = isinstance(exc, requests.ConnectTimeout) or isinstance(reason, NewConnectionError)

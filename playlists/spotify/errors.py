@@ -1,8 +1,6 @@
 """What can go wrong when talking to Spotify: the only exceptions ``playlists/spotify`` raises
 (nothing above it sees spotipy, requests or HTTP status codes), each with a page's sentence."""
 
-from __future__ import annotations
-
 
 class SpotifyError(Exception):
     """Base class: a call to Spotify did not give us what we needed."""
@@ -15,9 +13,9 @@ class SpotifyUnavailable(SpotifyError):
 
 
 class SpotifyWriteUnconfirmed(SpotifyUnavailable):
-    """A write that must not be repeated was sent but its answer was lost: ``applied`` is
-    ``True`` after a 2xx with an unreadable body, ``None`` after a time-out or dropped
-    connection (it may be applied even later); the caller reads Spotify back to find out."""
+    """A write that must not be repeated was sent but its answer was lost: ``applied`` is ``True``
+    after a 2xx with an unreadable body, ``None`` after a time-out or dropped connection (it may
+    be applied even later); the caller reads Spotify back to find out."""
 
     def __init__(self, message: str, *, applied: bool | None) -> None:
         super().__init__(message)
@@ -30,8 +28,7 @@ class SpotifyRateLimited(SpotifyError):
 
     def __init__(self, retry_after_seconds: int, *, quota_exceeded: bool = False) -> None:
         super().__init__(f"rate limited for {retry_after_seconds}s")
-        self.retry_after_seconds = retry_after_seconds
-        self.quota_exceeded = quota_exceeded
+        self.retry_after_seconds, self.quota_exceeded = retry_after_seconds, quota_exceeded
 
 
 class SpotifyAuthError(SpotifyError):

@@ -7,8 +7,6 @@ good if Spotify refuses one anyway.  Requests run one after another on the calli
 (concurrency is the caller's plan), at most ``max_workers`` in flight; nothing is remembered.
 """
 
-from __future__ import annotations
-
 import time
 from collections.abc import Callable, Iterable, Sequence
 from functools import partial
@@ -97,7 +95,6 @@ class SpotifyGateway(CallPolicy):
                 break
         return items if max_items is None else items[:max_items]
 
-    # -- the user -------------------------------------------------------------------------
     def current_user(self) -> music.SpotifyUser:
         return self._call("GET /me", Spotify.current_user, parsing.user)
 
@@ -135,7 +132,6 @@ class SpotifyGateway(CallPolicy):
             Spotify.current_user_saved_tracks, limit=PAGE_LIMIT, offset=offset,
         ), partial(parsing.page, parse=parsing.saved_tracks))
 
-    # -- catalogue ------------------------------------------------------------------------
     def artist(self, artist_id: str) -> music.Artist:
         return self._call("GET /artists/{id}", partial(Spotify.artist, artist_id=artist_id),
                           parsing.artist)
@@ -170,7 +166,6 @@ class SpotifyGateway(CallPolicy):
     def artist_albums(self, artist_id: str, include_groups: Sequence[str] = ALL_GROUPS, *,
                       max_items: int | None = None, offset: int = 0) -> list[music.Album]:
         """The artist's releases from ``offset`` in Spotify's order (groups, newest first)."""
-
         fetch = partial(self._paged, "GET /artists/{id}/albums", partial(
             Spotify.artist_albums, artist_id=artist_id, include_groups=",".join(include_groups),
             country=self.market), parsing.albums, offset=offset, max_items=max_items)
@@ -220,7 +215,6 @@ class SpotifyGateway(CallPolicy):
                 Spotify.artist_top_tracks, artist_id=artist_id, country=self.market or "from_token",
             ), parsing.track_batch), lambda: None)
 
-    # -- playlists ------------------------------------------------------------------------
     def current_user_playlists(self, *, limit: int = 50, offset: int = 0
                                ) -> list[music.PlaylistSummary]:
         """One page of the user's playlists, most recently added first, read now."""

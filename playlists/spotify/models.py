@@ -1,11 +1,9 @@
 """The accounts service's data types, spotipy-free so that the views, the gateway factory and
 the terminal command can hold them without loading spotipy (the music is ``playlists/music.py``)."""
 
-from __future__ import annotations
-
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, Literal, Self
 
 ApiMode = Literal["development", "extended"]
 
@@ -13,7 +11,6 @@ ApiMode = Literal["development", "extended"]
 @dataclass(frozen=True)
 class SpotifyApp:
     """A Spotify application: ``client_secret`` is ``""`` for a public client (PKCE only)."""
-
     client_id: str
     client_secret: str
     redirect_uri: str
@@ -38,5 +35,5 @@ class TokenSet:
         return {key: getattr(self, name) for key, name in _COMPACT.items()}
 
     @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> TokenSet:
+    def from_dict(cls, data: Mapping[str, Any]) -> Self:
         return cls(str(data["a"]), str(data["r"]), int(data["e"]), str(data.get("s", "")))
