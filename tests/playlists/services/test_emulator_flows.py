@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import threading
-import time
 from collections import Counter
 from statistics import mean
 
@@ -247,15 +246,17 @@ def test_faults_during_generation_are_retried(emulator) -> None:
     assert preview.track_count == 50
 
 
-def test_concurrency_beats_sequential_at_latency(emulator) -> None:
-    """23 requests whose longest chain is 3 round trips; the emulator's searches also cost CPU
-    in this process, so the ratio stays well below 23 / 3 (measured about 2.8x)."""
+def test_requests_overlap_up_to_the_worker_bound_and_no_further(emulator) -> None:
+    """Independent look-ups run side by side, never more at once than ``max_workers``: the
+    emulator's own log of when each request arrived and how long it took shows the overlap
+    (a structural check; the speed it buys is measured by ``make bench``)."""
     emulator.app.faults.set_latency(60)
     signed = sign_in(emulator)
-    timings = {}
-    for workers in (1, 8):
+    peaks = {}
+    for workers in (1, 4):
+        emulator.app.request_log.clear()
         with signed.gateway(max_workers=workers) as gw:
-            started = time.perf_counter()
             generate_preview(gw, GenerationOptions(seed=15))
-            timings[workers] = time.perf_counter() - started
-    assert timings[8] * 2.2 < timings[1], timings
+        peaks[workers] = emulator.app.request_log.peak_in_flight()
+    assert peaks[1] == 1
+    assert 2 <= peaks[4] <= 4, peaks
