@@ -3,7 +3,7 @@
 A thin adapter over spotipy's public API: a ``spotipy.Spotify`` on a ``requests.Session`` of
 its own carrying the retry policy (``retry.py``); ``calls.py`` decides what spotipy's answers
 and exceptions mean.  Methods return ``playlists.music`` types and raise only
-``errors.SpotifyError``.  The one request spotipy 2.26 cannot make is ``_remove_from_library``.
+``errors.SpotifyError``.
 
 Development Mode (late 2026): no popularity, artist top tracks or ``?ids=`` batches; search
 and artist releases page by at most 10.  ``api_mode="extended"`` uses them, and falls back for
@@ -20,7 +20,6 @@ from collections.abc import Callable, Iterable, Sequence
 from functools import partial
 from typing import Any, Self
 
-import spotipy
 from spotipy import Spotify
 
 from playlists import music
@@ -309,23 +308,13 @@ class SpotifyGateway:
         ), _ignore, expect_body=False)
 
     def unfollow_playlist(self, playlist_id: str) -> None:
-        """How a user deletes a playlist: remove it from their library."""
-        self._call("DELETE /me/library", lambda sp: self._remove_from_library(
-            f"spotify:playlist:{playlist_id}"), _ignore, expect_body=False)
-
-    def _remove_from_library(self, uri: str) -> None:
-        """``DELETE /me/library?uris=``: spotipy 2.26's ``current_user_unfollow_playlist`` still
-        calls the removed ``DELETE /playlists/{id}/followers``.  The one request made without
-        spotipy: on its session (the same retries), failing as spotipy fails."""
-        response = self._calls.session.delete(
-            self.api_base_url + "me/library", params={"uris": uri},
-            headers={"Authorization": f"Bearer {self._calls.tokens.current}"},
-            timeout=self.request_timeout,
-        )
-        if response.status_code >= 400:
-            raise spotipy.SpotifyException(
-                response.status_code, -1, response.text[:500], headers=response.headers
-            )
+        """How a user deletes a playlist: remove it from their library, ``DELETE /me/library``.
+        spotipy 2.26's ``current_user_unfollow_playlist`` still calls the removed
+        ``/playlists/{id}/followers``; its saved-albums delete is that ``/me/library`` DELETE,
+        which takes any item's URI."""
+        self._call("DELETE /me/library", partial(
+            Spotify.current_user_saved_albums_delete, albums=[f"spotify:playlist:{playlist_id}"],
+        ), _ignore, expect_body=False)
 
 
 def _chunks[T](items: Sequence[T], size: int) -> list[list[T]]:
