@@ -135,7 +135,7 @@ class EmulatorApp:
         request = Request(environ)
         started = time.perf_counter()
         record = RequestRecord(request.method, request.path, request.query_string.decode(
-            "latin-1"), 0, 0.0, None, None)
+            "latin-1"), 0, 0.0, None, None, started=started)
         try:
             response = self._handle(request, record)
         except DropConnection:

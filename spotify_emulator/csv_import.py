@@ -17,7 +17,7 @@ deterministically (the same input always gives the same file):
   fixed per ISRC; disc number 1 (the crawl has none);
 - the user (``--user-id``, default ``listener``) has the named artists as top artists in
   every time range and follows them; top tracks, saved tracks and one playlist come from
-  those artists' most popular recordings.
+  those artists' recordings drawn by popularity (likelier, not certain, to be the most played).
 """
 
 from __future__ import annotations
@@ -26,7 +26,9 @@ import ast
 import csv
 import datetime as dt
 import hashlib
+import math
 import os
+import random
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -330,7 +332,7 @@ class _Importer:
             songs: dict[str, dict[str, Any]] = {}
             for t in sorted(best[aid], key=lambda t: (-t["popularity"], t["id"])):
                 songs.setdefault(t["isrc"], t)
-            by_artist[aid] = [t["id"] for t in songs.values()]
+            by_artist[aid] = _listening_order(f"{user_id}:{aid}", list(songs.values()))
         top_tracks = {r: _round_robin(by_artist, depth, 50)
                       for r, depth in zip(TIME_RANGES, (2, 3, 4), strict=True)}
         saved_pool = _round_robin({a: v[1::2] for a, v in by_artist.items()}, 6, 200)
@@ -351,6 +353,16 @@ class _Importer:
                            "public": True, "track_ids": _round_robin(by_artist, 3, 30)}],
             "followed_playlists": [],
         }
+
+
+def _listening_order(seed: str, songs: list[dict[str, Any]]) -> list[str]:
+    """The order in which a fan plays an artist's songs: popular songs are likelier, but not
+    certain, to come first (weight e^(popularity/10), drawn without replacement, fixed per
+    seed). Taking the crawl's exact most popular songs would hand the app's ranking the very
+    popularity it is measured against."""
+    rng = random.Random(hashlib.sha256(seed.encode()).hexdigest())
+    keyed = [(rng.random() ** (1 / math.exp(t["popularity"] / 10)), t["id"]) for t in songs]
+    return [tid for _, tid in sorted(keyed, reverse=True)]
 
 
 def _round_robin(lists: dict[str, list[str]], depth: int, limit: int) -> list[str]:

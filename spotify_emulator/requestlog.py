@@ -17,6 +17,7 @@ class RequestRecord:
     client_id: str | None
     user_id: str | None
     fault: str | None = None  # the injected fault kind, if any
+    started: float = 0.0  # time.perf_counter() when it arrived: lets tests see overlap
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -41,6 +42,18 @@ class RequestLog:
     def clear(self) -> None:
         with self._lock:
             self._records.clear()
+
+    def peak_in_flight(self) -> int:
+        """The most requests that were being handled at the same moment."""
+        edges = sorted(
+            edge for r in self.entries()
+            for edge in ((r.started, 1), (r.started + r.duration_ms / 1000, -1))
+        )
+        peak = current = 0
+        for _, step in edges:
+            current += step
+            peak = max(peak, current)
+        return peak
 
     def __len__(self) -> int:
         return len(self._records)

@@ -29,6 +29,7 @@ from .catalogue_plan import (
     EXTENDED_SEARCH_PAGE,
     EXTENDED_TOP_COVER,
     FALLBACK_GROUPS,
+    MAX_DEEP_END_PAGES,
     RELEASES_FIRST_PAGE,
     SEARCH_PAGE,
     STUDIO_GROUPS,
@@ -178,12 +179,22 @@ class _ArtistChain:
         usable = usable_deep_end(
             f.artist.id, deep_end, known, options.exclude_versions, options.allow_explicit
         )
-        # Short of songs (copies and excluded versions fill some deep ends): albums — unless
-        # search showed everything (a page not full: the artist has no more).
+        # Short of songs: the page above, then albums — unless search showed everything (a
+        # page not full: the artist has no more).
         everything_seen = f.total <= seen_until and any(
             len(p.items) < self.page_size for p in f.pages
         )
         short = max(0, f.need.deep - usable) if f.need.deep and not everything_seen else 0
+        higher = min((offset for offset, _ in f.deep_pages), default=seen_until)
+        if short and higher > seen_until and len(f.deep_pages) < MAX_DEEP_END_PAGES:
+            # Copies and excluded versions filled the deep end: the page above, up to five.
+            offset = max(seen_until, higher - self.page_size)
+
+            def read(pages: list[Page[Track]]) -> Steps:
+                f.deep_pages.insert(0, (offset, pages[0]))
+                return self.deep_end_read(seen_until)
+
+            return fan_out([partial(self._page, offset, higher - offset)], read)
         top_cover = EXTENDED_TOP_COVER if self.extended else 0
         need = ArtistNeed(top=max(0, f.need.top - top_cover), deep=short)
         if not need.songs_from_albums:

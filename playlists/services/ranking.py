@@ -59,6 +59,8 @@ RERELEASE_POINTS = 0.3
 LEAD_TRACK_POINTS = 0.3
 DEEP_POPULARITY_SHARE = 0.6  # Extended Quota: the least popular 60 % are not hits
 
+NO_HIT_SIGN = "no sign of a hit"  # the evidence of a song no signal points at either way
+
 # Deep-cut estimate (percentile points) for songs only seen on a fetched album.
 UNSEEN_BASE = 50.0
 NO_HIT_ALBUM = -20.0
@@ -196,7 +198,9 @@ def _by_signals(
             ranked.append(RankedSong(group, round(score, 4), tuple(evidence), hit=True, depth=100))
         else:
             estimate, reasons = depth.of(group)
-            ranked.append(RankedSong(group, round(score, 4), reasons, depth=estimate))
+            ranked.append(RankedSong(
+                group, round(score, 4), reasons or (NO_HIT_SIGN,), depth=estimate
+            ))
     return ranked
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import threading
-import time
 from collections import Counter
 from statistics import mean
 
@@ -17,6 +16,7 @@ from bench.percentiles import (
     measure,
     truth_from_tracks,
 )
+from playlists.services.catalogue_plan import MAX_DEEP_END_PAGES
 from playlists.services.generation import generate, generate_preview
 from playlists.services.generation_error import GenerationError
 from playlists.services.options import GenerationOptions
@@ -77,9 +77,9 @@ def test_the_same_options_and_seed_give_the_same_preview_again(emulator) -> None
 def test_requests_per_generation(emulator) -> None:
     """10 artists: top artists, top tracks and playlists, then per artist the first and the
     last search page — and, for an artist whose last page holds only copies of known songs and
-    excluded versions, its release list and one album; then create and one write (+ the
-    duplicate check alongside). The playlists read with the preview serve the save's first
-    duplicate check."""
+    excluded versions, the pages above it (up to five deep-end pages; then, if still short,
+    its release list and an album); then create and one write (+ the duplicate check
+    alongside). The playlists read with the preview serve the save's first duplicate check."""
     signed = sign_in(emulator)
     with signed.gateway() as gw:
         generation = generate(gw, GenerationOptions(seed=3))
@@ -89,10 +89,11 @@ def test_requests_per_generation(emulator) -> None:
     by_path = Counter(p.split("/")[2] if p.count("/") > 1 else p for _, p, _ in
                       api_requests(emulator))
     searches = [q for _, p, q in api_requests(emulator) if p == "/v1/search"]
-    assert sum("offset=0" in q for q in searches) == 10 and len(searches) == 20
-    fallbacks = by_path["artists"]  # GET /artists/{id}/albums, one per artist short of songs
-    assert fallbacks <= 4 and by_path["albums"] == fallbacks, by_path  # 4 for this seed
-    assert generated == 3 + 10 * 2 + 2 * fallbacks, by_path
+    assert sum("offset=0" in q for q in searches) == 10
+    pages_above = len(searches) - 20  # for the artists whose deep end was all copies
+    albums = by_path["artists"]  # GET /artists/{id}/albums, for those still short
+    assert by_path["albums"] == albums and pages_above <= 10 * (MAX_DEEP_END_PAGES - 1), by_path
+    assert generated == 3 + 10 * 2 + pages_above + 2 * albums, by_path
     assert total == generated + 3
 
 
@@ -247,15 +248,17 @@ def test_faults_during_generation_are_retried(emulator) -> None:
     assert preview.track_count == 50
 
 
-def test_concurrency_beats_sequential_at_latency(emulator) -> None:
-    """23 requests whose longest chain is 3 round trips; the emulator's searches also cost CPU
-    in this process, so the ratio stays well below 23 / 3 (measured about 2.8x)."""
+def test_requests_overlap_up_to_the_worker_bound_and_no_further(emulator) -> None:
+    """Independent look-ups run side by side, never more at once than ``max_workers``: the
+    emulator's own log of when each request arrived and how long it took shows the overlap
+    (a structural check; the speed it buys is measured by ``make bench``)."""
     emulator.app.faults.set_latency(60)
     signed = sign_in(emulator)
-    timings = {}
-    for workers in (1, 8):
+    peaks = {}
+    for workers in (1, 4):
+        emulator.app.request_log.clear()
         with signed.gateway(max_workers=workers) as gw:
-            started = time.perf_counter()
             generate_preview(gw, GenerationOptions(seed=15))
-            timings[workers] = time.perf_counter() - started
-    assert timings[8] * 2.2 < timings[1], timings
+        peaks[workers] = emulator.app.request_log.peak_in_flight()
+    assert peaks[1] == 1
+    assert 2 <= peaks[4] <= 4, peaks

@@ -172,3 +172,11 @@ def test_a_quiet_copy_deep_in_the_search_does_not_make_its_song_a_deep_cut() -> 
         for title in ("Known Song", "Other Song - Remastered 2011")
         for e in evidence_of(material, title)
     )
+
+
+def test_every_song_has_evidence_even_without_any_signal() -> None:
+    lp = album("Debut", 12)
+    quiet = track("Quiet Song", lp, 3)  # early on a hits album: no term applies
+    material = ArtistMaterial(ARTIST, search_hits=(track("Hit", lp, 1),),
+                              albums=(AlbumTracks(lp, (quiet,)),), search_total=30)
+    assert evidence_of(material, "Quiet Song") == ("no sign of a hit",)
