@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Callable
+from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
@@ -24,7 +26,8 @@ from playlists.connection import (
     store_connection,
 )
 from playlists.own_app import operator_sign_in_enabled
-from playlists.spotify.errors import SpotifyAuthError, SpotifyBadRequest
+from playlists.spotify.errors import SpotifyAuthError, SpotifyBadRequest, SpotifyForbidden
+from playlists.spotify.models import SpotifyApp, TokenSet
 
 logger = logging.getLogger(__name__)
 
@@ -74,50 +77,79 @@ def login(request: HttpRequest) -> HttpResponse:
 def callback(request: HttpRequest) -> HttpResponse:
     """Spotify sends the user back here with `code` and our `state` (or with an error)."""
     outcome, pending = pending_logins.take(request.session, request.GET.get("state", ""))
+    return finish_sign_in(
+        request, outcome, pending,
+        app=lambda: operator_spotify_app(request),
+        store=lambda tokens, user: store_connection(request, tokens, user),
+        label="OAuth",
+    )
+
+
+def finish_sign_in(
+    request: HttpRequest,
+    outcome: pending_logins.Outcome,
+    pending: pending_logins.PendingLogin | None,
+    *,
+    app: Callable[[], SpotifyApp],
+    store: Callable[[TokenSet, ConnectedUser], None],
+    label: str,
+    context: dict[str, Any] | None = None,
+    refused: Callable[[SpotifyForbidden], HttpResponse] | None = None,
+) -> HttpResponse:
+    """What every sign-in callback does once it knows its pending sign-in (None: not ours):
+    refuse what it cannot trust, exchange the code, read the profile, keep the connection.
+
+    ``app`` is the Spotify app the sign-in was started with, ``store`` keeps the tokens,
+    ``context`` goes to every failure page, ``refused`` turns a 403 on the profile into a page
+    (otherwise it propagates to the middleware's page)."""
     if pending is None:
         if connected_user(request) is not None:
             # Back (or forward) to a finished sign-in: nothing to do, carry on.
             return redirect("playlists:generator")
         # Forged, replayed or stale callback: never exchange the code.
-        logger.warning("OAuth callback rejected: state %s", outcome.value)
+        logger.warning("%s callback rejected: state %s", label, outcome.value)
         template = (
             "auth/too_slow.html"
             if outcome is pending_logins.Outcome.TOO_OLD
             else "auth/state_mismatch.html"
         )
-        return render(request, template, status=400)
+        return render(request, template, context, status=400)
 
     error = request.GET.get("error")
     if error:
         template = "auth/denied.html" if error == "access_denied" else "auth/failed.html"
-        return render(request, template, status=200 if error == "access_denied" else 400)
+        return render(request, template, context, status=200 if error == "access_denied" else 400)
 
     code = request.GET.get("code", "")
     if not code:
-        return render(request, "auth/failed.html", status=400)
+        return render(request, "auth/failed.html", context, status=400)
 
-    from playlists.spotify.accounts import exchange_code
+    from playlists.spotify.accounts import exchange_code  # spotipy on first use
 
     try:
-        tokens = exchange_code(operator_spotify_app(request), code, pending.verifier)
+        tokens = exchange_code(app(), code, pending.verifier)
     except SpotifyAuthError:
         # invalid_grant: the code was used already, is not one Spotify issued, or has expired.
-        logger.warning("OAuth callback rejected: Spotify refused the code")
-        return render(request, "auth/code_refused.html", status=400)
+        logger.warning("%s callback rejected: Spotify refused the code", label)
+        return render(request, "auth/code_refused.html", context, status=400)
     except SpotifyBadRequest:
-        return render(request, "auth/failed.html", status=400)
-    store_connection(request, tokens, ConnectedUser(id="", display_name=""))
+        return render(request, "auth/failed.html", context, status=400)
+    store(tokens, ConnectedUser(id="", display_name=""))
     try:
         with gateway_for(request) as gateway:
             profile = gateway.current_user()
+    except SpotifyForbidden as exc:
+        # Not connected after all (allow-list or app-owner refusal): keep no tokens.
+        disconnect(request)
+        if refused is None:
+            raise
+        return refused(exc)
     except Exception:
-        # Not connected after all (allow-list refusal, Spotify down, ...): keep no tokens.
+        # Spotify down, ...: keep no tokens either.
         disconnect(request)
         raise
-    store_connection(
-        request, tokens, ConnectedUser(id=profile.id, display_name=profile.display_name or "")
-    )
-    logger.info("Spotify account connected")
+    store(tokens, ConnectedUser(id=profile.id, display_name=profile.display_name or ""))
+    logger.info("Spotify account connected (%s sign-in)", label)
     return redirect(_safe_next(request, pending.next_url))
 
 

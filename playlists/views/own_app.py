@@ -26,9 +26,7 @@ from playlists import pending_logins
 from playlists.connection import (
     ConnectedUser,
     connected_user,
-    disconnect,
     for_browser,
-    gateway_for,
     own_app_spotify_app,
     store_connection,
 )
@@ -49,13 +47,12 @@ from playlists.services.own_app import (
     short_client_id,
 )
 from playlists.spotify.errors import (
-    SpotifyAuthError,
-    SpotifyBadRequest,
     SpotifyForbidden,
     SpotifyOwnerNeedsPremium,
     SpotifyUserNotRegistered,
 )
 from playlists.spotify.models import TokenSet
+from playlists.views.auth import finish_sign_in
 
 logger = logging.getLogger(__name__)
 
@@ -161,54 +158,15 @@ def callback(request: HttpRequest) -> HttpResponse:
     _require_own_app_mode()
     outcome, pending = pending_logins.take(request.session, request.GET.get("state", ""))
     client_id = _own_client_id_of(pending)
-    if pending is None or not client_id:
-        if connected_user(request) is not None:
-            # Back (or forward) to a finished sign-in: nothing to do, carry on.
-            return redirect("playlists:generator")
-        # Forged, replayed, stale, or an operator sign-in's answer: never exchange the code.
-        logger.warning("own-app callback rejected: state %s", outcome.value)
-        template = (
-            "auth/too_slow.html"
-            if outcome is pending_logins.Outcome.TOO_OLD
-            else "auth/state_mismatch.html"
-        )
-        return render(request, template, _retry(), status=400)
-    error = request.GET.get("error")
-    if error:
-        template = "auth/denied.html" if error == "access_denied" else "auth/failed.html"
-        return render(request, template, _retry(), status=200 if error == "access_denied" else 400)
-    code = request.GET.get("code", "")
-    if not code:
-        return render(request, "auth/failed.html", _retry(), status=400)
-
-    from playlists.spotify.accounts import exchange_code  # spotipy on first use
-
-    try:
-        tokens = exchange_code(own_app_spotify_app(request, client_id), code, pending.verifier)
-    except SpotifyAuthError:
-        # invalid_grant: the code was used already, is not one Spotify issued, or has expired.
-        logger.warning("own-app callback rejected: Spotify refused the code")
-        return render(request, "auth/code_refused.html", _retry(), status=400)
-    except SpotifyBadRequest:
-        return render(request, "auth/failed.html", _retry(), status=400)
-    _store(request, tokens, ConnectedUser(id="", display_name=""), client_id)
-    try:
-        with gateway_for(request) as gateway:
-            profile = gateway.current_user()
-    except SpotifyForbidden as exc:
-        disconnect(request)
-        return own_app_refusal(request, exc, client_id)
-    except Exception:
-        disconnect(request)
-        raise
-    _store(
-        request,
-        tokens,
-        ConnectedUser(id=profile.id, display_name=profile.display_name or ""),
-        client_id,
+    return finish_sign_in(
+        # An operator sign-in's answer (no Client ID) is not ours: refused like a forged one.
+        request, outcome, pending if client_id else None,
+        app=lambda: own_app_spotify_app(request, client_id),
+        store=lambda tokens, user: _store(request, tokens, user, client_id),
+        label="own-app",
+        context=_retry(),
+        refused=lambda exc: own_app_refusal(request, exc, client_id),
     )
-    logger.info("Spotify account connected with the listener's own app")
-    return redirect(_safe_next(request, pending.next_url))
 
 
 def _own_client_id_of(pending: pending_logins.PendingLogin | None) -> str:
