@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.contrib import messages
@@ -28,6 +28,9 @@ from playlists.connection import (
 from playlists.own_app import operator_sign_in_enabled
 from playlists.spotify.errors import SpotifyAuthError, SpotifyBadRequest, SpotifyForbidden
 from playlists.spotify.models import SpotifyApp, TokenSet
+
+if TYPE_CHECKING:
+    from playlists.spotify.accounts import SignInRequest  # spotipy: not at start
 
 logger = logging.getLogger(__name__)
 
@@ -61,16 +64,24 @@ def login(request: HttpRequest) -> HttpResponse:
     from playlists.spotify.accounts import start_sign_in  # spotipy: on first use, not at start
 
     sign_in = start_sign_in(operator_spotify_app(request), settings.SPOTIFY_SCOPES)
+    await_callback(request, sign_in, request.GET.get("next"))
+    return HttpResponseRedirect(for_browser(request, sign_in.url))
+
+
+def await_callback(
+    request: HttpRequest, sign_in: SignInRequest, next_candidate: str | None, client_id: str = ""
+) -> None:
+    """Keep what the callback needs to finish this sign-in (several may wait: two tabs)."""
     pending_logins.add(
         request.session,
         sign_in.state,
         pending_logins.PendingLogin(
             verifier=sign_in.code_verifier,
-            next_url=_safe_next(request, request.GET.get("next")),
+            next_url=_safe_next(request, next_candidate),
             started_at=int(time.time()),
+            client_id=client_id,
         ),
     )
-    return HttpResponseRedirect(for_browser(request, sign_in.url))
 
 
 @require_safe

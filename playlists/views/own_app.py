@@ -12,14 +12,12 @@ Premium.
 from __future__ import annotations
 
 import logging
-import time
 
 from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from playlists import pending_logins
@@ -52,7 +50,7 @@ from playlists.spotify.errors import (
     SpotifyUserNotRegistered,
 )
 from playlists.spotify.models import TokenSet
-from playlists.views.auth import finish_sign_in
+from playlists.views.auth import await_callback, finish_sign_in
 
 logger = logging.getLogger(__name__)
 
@@ -85,14 +83,6 @@ def _page_context(request: HttpRequest, client_id: str = "", **extra: object) ->
         "client_id_length": CLIENT_ID_LENGTH,
         **extra,
     }
-
-
-def _safe_next(request: HttpRequest, candidate: str | None) -> str:
-    if candidate and url_has_allowed_host_and_scheme(
-        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return candidate
-    return reverse("playlists:generator")
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
@@ -134,16 +124,7 @@ def connect(request: HttpRequest) -> HttpResponse:
         return render(
             request, PROBLEM_TEMPLATES[problem.name], _page_context(request, client_id), status=400
         )
-    pending_logins.add(
-        request.session,
-        sign_in.state,
-        pending_logins.PendingLogin(
-            verifier=sign_in.code_verifier,
-            next_url=_safe_next(request, request.POST.get("next")),
-            started_at=int(time.time()),
-            client_id=client_id,
-        ),
-    )
+    await_callback(request, sign_in, request.POST.get("next"), client_id)
     response = HttpResponseRedirect(for_browser(request, sign_in.url))
     if request.POST.get("remember"):
         remember_client_id(response, client_id)
