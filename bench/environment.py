@@ -7,12 +7,10 @@ import os
 import statistics
 import threading
 import time
-from collections.abc import Callable, Hashable, Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any, TypeVar
-
-T = TypeVar("T")
+from typing import Any
 
 USER = "alex"  # the emulator's typical listener: about 30 top artists per period
 ARTISTS = 20
@@ -89,27 +87,11 @@ def gateway(emulator: Emulator, **kwargs: Any) -> Any:
     )
 
 
-class _NoMemo:
-    """Stands in for the gateway's per-generation memo: every read goes to Spotify."""
-
-    def get(self, key: Hashable, compute: Callable[[], T]) -> T:
-        return compute()
-
-    def has(self, key: Hashable) -> bool:
-        return False
-
-    def forget(self, match: Callable[[Hashable], bool]) -> None:
-        return None
-
-
 def plain_gateway(emulator: Emulator) -> Any:
     """The same algorithm done the plain way: one request after another (``max_workers=1``
-    makes every ``gather``/``map`` run inline and allows one request in flight), no
-    memoisation, so nothing fetched is reused."""
-    gw = gateway(emulator, max_workers=1)
-    if hasattr(gw, "_memo"):
-        gw._memo = _NoMemo()
-    return gw
+    gives the fetch plan a pool of one thread and allows one request in flight). The gateway
+    keeps nothing between calls, so nothing fetched is reused here either."""
+    return gateway(emulator, max_workers=1)
 
 
 @dataclass
