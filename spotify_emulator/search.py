@@ -25,6 +25,7 @@ from .config import DEFAULT_SEARCH_NOISE
 _FILTER_RE = re.compile(r'\b(artist|album|track|year|genre|isrc|upc|tag):("([^"]*)"|(\S+))',
                         re.IGNORECASE)
 NEW_RELEASE_DAYS = 14
+TRACK_RESULTS_KEPT = 4096  # search result lists kept per engine
 
 
 @dataclass
@@ -101,6 +102,7 @@ class SearchEngine:
         self.cat = catalogue
         self.noise = noise
         self._offsets: dict[str, float] = {}
+        self._track_results: dict[str, list[Track]] = {}
         # Word -> track ids credited to an artist with that word in their name: turns the
         # common `artist:"Name"` track search from a catalogue scan into a few set unions.
         self._artist_words: dict[str, set[str]] = {}
@@ -130,6 +132,16 @@ class SearchEngine:
     def _artist_years(self, artist: Artist) -> set[int]:
         return {self.cat.albums[a].year for a, g in self.cat.discography[artist.id]
                 if g != "appears_on"}
+
+    def tracks_for(self, q: str, query: Query) -> list[Track]:
+        """``tracks(query)`` for the query text ``q``, kept: the catalogue never changes after
+        start-up, and a generation pages through each artist's results (bounded memo)."""
+        found = self._track_results.get(q)
+        if found is None:
+            if len(self._track_results) >= TRACK_RESULTS_KEPT:
+                self._track_results.clear()
+            found = self._track_results[q] = self.tracks(query)
+        return found
 
     def tracks(self, q: Query) -> list[Track]:
         cat = self.cat

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from functools import cached_property
 
 from playlists.music import Track
 
@@ -34,11 +35,11 @@ class SongGroup:
     key: str
     members: tuple[Track, ...]  # every version seen, in first-seen order
 
-    @property
+    @cached_property  # ranking asks for these once per search hit and song: computed once
     def track_ids(self) -> frozenset[str]:
         return frozenset(t.id for t in self.members)
 
-    @property
+    @cached_property
     def isrcs(self) -> frozenset[str]:
         return frozenset(t.isrc for t in self.members if t.isrc)
 

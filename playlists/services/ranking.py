@@ -102,6 +102,7 @@ class RankedSong:
     evidence: tuple[str, ...]  # why it is ranked where it is, in words
     hit: bool = False
     depth: float = UNSEEN_BASE  # estimated percentile among the artist's songs (lower = deeper)
+    measured: bool = False  # depth from the search's deep end or popularity, not album signs
 
     @property
     def is_hit(self) -> bool:
@@ -197,11 +198,17 @@ def _by_signals(
         if hit:
             ranked.append(RankedSong(group, round(score, 4), tuple(evidence), hit=True, depth=100))
         else:
-            estimate, reasons = depth.of(group)
+            estimate, reasons, measured = depth.of(group)
             ranked.append(RankedSong(
-                group, round(score, 4), reasons or (NO_HIT_SIGN,), depth=estimate
+                group, round(score, 4), reasons or (NO_HIT_SIGN,), depth=estimate,
+                measured=measured,
             ))
     return ranked
+
+
+def search_depth(position: int, total: int) -> float:
+    """The estimated percentile of the song at ``position`` of ``total`` search results."""
+    return 100.0 * (1 - position / (total - 1)) if total > 1 else 50.0
 
 
 def _title(group: SongGroup) -> str:
@@ -234,18 +241,19 @@ class _DepthEstimate:
             if not is_edition_album(a) and a.total_tracks
         }
 
-    def of(self, group: SongGroup) -> tuple[float, tuple[str, ...]]:
+    def of(self, group: SongGroup) -> tuple[float, tuple[str, ...], bool]:
+        """The estimate, its evidence, and whether it was measured (search position)."""
         seen_at = [
             p for t in group.members
             if (p := self.position.get(t.id, self.position.get(f"isrc:{t.isrc}", -1))) >= 0
         ]
         if seen_at and self.total > 1:
             p = min(seen_at)
-            return round(self._rank(p), 4), (f"search #{p + 1} of {self.total}",)
-        return self._from_album(group.preferred())
+            return round(self._rank(p), 4), (f"search #{p + 1} of {self.total}",), True
+        return (*self._from_album(group.preferred()), False)
 
     def _rank(self, position: int) -> float:
-        return 100.0 * (1 - position / (self.total - 1))
+        return search_depth(position, self.total)
 
     def _from_album(self, track: Track) -> tuple[float, tuple[str, ...]]:
         album = track.album
@@ -313,5 +321,7 @@ def _by_popularity(
             evidence.append(f"popularity {pop}")
         score = float(pop) if pop is not None else 0.0
         depth = float(pop) if pop is not None else 101.0
-        ranked.append(RankedSong(group, score, tuple(evidence), hit=hit, depth=depth))
+        ranked.append(RankedSong(
+            group, score, tuple(evidence), hit=hit, depth=depth, measured=pop is not None
+        ))
     return ranked

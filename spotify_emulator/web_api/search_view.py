@@ -57,7 +57,7 @@ def search(ctx: ApiContext) -> Response:
     for t in dict.fromkeys(types):
         items: list[Any]
         if t == "track":
-            items, shape = engine.tracks(query), shapes.track_full
+            items, shape = engine.tracks_for(q, query), shapes.track_full
         elif t == "artist":
             items, shape = engine.artists(query), shapes.artist_full
         elif t == "album":

@@ -264,3 +264,41 @@ def test_without_a_search_total_deep_cuts_come_from_albums_without_hits_first() 
     rare = [e for e in deeps if e.track.name.startswith("Rare")]
     assert len(deeps) == 7 and len(rare) >= 5  # the seed picks among the deepest 8
     assert all("from an album with no hits" in e.evidence for e in rare)
+
+
+def artist_with_copies_at_the_bottom(fake: FakeSpotify, name: str, songs: int = 20) -> None:
+    """``songs`` songs, and below them in search a remastered edition's quiet copies of 10."""
+    artist = fake.add_artist(name)
+    lp = fake.add_album(artist, f"{name} LP", [(f"{name} Song {i + 1}", 90 - 2 * i)
+                                               for i in range(songs)])
+    fake.add_album(artist, f"{name} LP (Remastered)",
+                   [(f"{name} Song {i + 1} - Remastered", 10 - i) for i in range(10)],
+                   isrc_from=lp)
+    fake.top.append(artist)
+
+
+def deep_end_offsets(fake: FakeSpotify) -> list[int]:
+    return sorted(args[1] for name, args in fake.calls if name == "search_tracks" and args[1])
+
+
+def test_a_deep_slot_whose_deep_end_is_all_copies_moves_rather_than_read_further() -> None:
+    fake = FakeSpotify()
+    artist_with_copies_at_the_bottom(fake, "Reissued")
+    fake.top.append(fake.simple_artist("Plain", 30))
+    p = preview(fake, track_count=10, deep_cut_percent=20, seed=1)
+    assert deep_end_offsets(fake) == [20, 20]  # each last page, no page above
+    assert Counter(e.artist.name for e in p.entries) == {"Reissued": 4, "Plain": 6}
+    deeps = [e for e in p.entries if e.role == "deep"]
+    assert len(deeps) == 2 and {e.artist.name for e in deeps} == {"Plain"}
+    assert all(re.fullmatch(r"search #\d+ of 30", e.evidence[0]) for e in deeps)
+    assert all(song_rank(fake, e.track.id) >= 25 for e in deeps)
+
+
+def test_alone_an_artist_reads_the_page_above_its_copies() -> None:
+    fake = FakeSpotify()
+    artist_with_copies_at_the_bottom(fake, "Reissued", songs=40)
+    p = preview(fake, track_count=10, deep_cut_percent=10, seed=1)  # 9 top picks: 3 pages
+    assert deep_end_offsets(fake) == [10, 20, 30, 40]  # the hits, the last page, the one above
+    (deep,) = [e for e in p.entries if e.role == "deep"]
+    assert re.fullmatch(r"search #\d+ of 50", deep.evidence[0])
+    assert "Remastered" not in deep.track.name and song_rank(fake, deep.track.id) >= 35
