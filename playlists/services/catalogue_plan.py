@@ -87,33 +87,17 @@ def usable_deep_end(
     """How many distinct songs of the deep end can be deep cuts: the artist's own, not one of
     the hits, not an excluded version (nor explicit when that is off), and not a copy on a
     best-of."""
-    return len(usable_deep_positions(
-        artist_id, list(enumerate(deep_end)), hits, exclude_versions, allow_explicit
-    ))
-
-
-def usable_deep_positions(
-    artist_id: str,
-    deep_end: Sequence[tuple[int, Track]],
-    hits: Sequence[Track],
-    exclude_versions: frozenset[VersionKind],
-    allow_explicit: bool = True,
-) -> list[int]:
-    """The search position of each song ``usable_deep_end`` counts (its deepest copy's
-    first appearance), deepest first; ``deep_end``: (position, track)."""
     hit_keys = {family_key(t) for t in hits}
-    first_seen: dict[str, int] = {}
-    for position, t in deep_end:
-        if (
-            t.lead_artist and t.lead_artist.id == artist_id
-            and family_key(t) not in hit_keys
-            and not (track_versions(t) & exclude_versions)
-            and (allow_explicit or not t.explicit)
-            and not is_release_copy(t)
-        ):
-            key = family_key(t)
-            first_seen[key] = min(position, first_seen.get(key, position))
-    return sorted(first_seen.values(), reverse=True)
+    songs = {
+        family_key(t)
+        for t in deep_end
+        if t.lead_artist and t.lead_artist.id == artist_id
+        and family_key(t) not in hit_keys
+        and not (track_versions(t) & exclude_versions)
+        and (allow_explicit or not t.explicit)
+        and not is_release_copy(t)
+    }
+    return len(songs)
 
 
 STUDIO_GROUPS = ("album",)

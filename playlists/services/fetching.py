@@ -8,14 +8,10 @@ Per artist, one chain of two round trips, all artists concurrently:
    artist's least played songs across the whole catalogue, whatever album they are on
    (``ranking``: the search depth is the strongest deep-cut signal measured).
 
-Every chain reports what its deep end holds to a meeting of all the artists' chains.  An
-artist whose deep end cannot supply its deep cuts (quiet copies or excluded versions fill it,
-or few results are by the artist) waits there for the others: the deep slots it cannot fill
-move to artists with songs to spare (``mixing.move_deep_slots``, the mix's own rule), so only
-what nobody can spare costs more round trips — the page above (up to five pages), then
-albums: the release list, then albums with no hits first (``catalogue_plan``), with their
-tracks' popularity in Extended Quota.  Albums are also fetched when the top picks need more
-songs than search gave.
+Only when the deep end cannot supply the artist's deep cuts (few results by the artist there,
+or all of them excluded versions), or the top picks need more songs than search gave, are
+albums fetched: the release list, then albums with no hits first (``catalogue_plan``), with
+their tracks' popularity in Extended Quota.
 
 The chain is a plan (``plan.py``): each step returns the steps that follow it, so every
 artist's look-ups run on the generation's one pool without any step waiting for another.
@@ -23,7 +19,6 @@ artist's look-ups run on the generation's one pool without any step waiting for 
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import partial
@@ -43,13 +38,12 @@ from .catalogue_plan import (
     covers,
     deep_end_pages,
     needs_fallback,
-    usable_deep_positions,
+    usable_deep_end,
 )
-from .mixing import move_deep_slots
 from .options import GenerationOptions
 from .plan import Step, Steps, fan_out, join, run_plan
 from .ports import CatalogueReader
-from .ranking import ArtistMaterial, search_depth
+from .ranking import ArtistMaterial
 
 
 @dataclass
@@ -119,47 +113,7 @@ def material_steps(
     if not todo:
         return [finish]
     chain_done = join(len(todo), finish)
-    chains = [_ArtistChain(gateway, f, options) for f in todo.values()]
-    meeting = _DeepEndMeeting(chains)
-    for chain in chains:
-        chain.meeting = meeting
-    return [partial(chain.start, chain_done) for chain in chains]
-
-
-class _DeepEndMeeting:
-    """Where every artist's chain reports how many deep cuts its deep end holds.
-
-    A chain that can fill its deep slots goes on at once; one that cannot waits until every
-    chain has reported, when the slots it cannot fill move to artists with deep cuts to
-    spare (``move_deep_slots``) and it reads further only for what is left.
-    """
-
-    def __init__(self, chains: Sequence[_ArtistChain]) -> None:
-        self.chains = list(chains)
-        self.depths: dict[int, list[float]] = {}
-        self.waiting: list[Callable[[], Steps]] = []
-        self.lock = threading.Lock()
-
-    def report(
-        self, chain: _ArtistChain, depths: list[float], *, short: bool,
-        go_on: Callable[[], Steps],
-    ) -> Steps:
-        """``depths``: the estimated percentiles of the chain's usable deep-end songs."""
-        with self.lock:
-            self.depths[id(chain)] = depths
-            if short:
-                self.waiting.append(go_on)
-            last = len(self.depths) == len(self.chains)
-            waiting = self.waiting if last else []
-        if not last:
-            return () if short else go_on()
-        moved = move_deep_slots(
-            [c.f.need.deep for c in self.chains], [self.depths[id(c)] for c in self.chains]
-        )
-        for c, deep in zip(self.chains, moved, strict=True):
-            c.deep_wanted = deep
-        steps = [step for resume in waiting for step in resume()]
-        return steps if short else [*steps, *go_on()]
+    return [partial(_ArtistChain(gateway, f, options).start, chain_done) for f in todo.values()]
 
 
 class _ArtistChain:
@@ -171,8 +125,6 @@ class _ArtistChain:
         self.query = _query(f.artist)
         self.page_size = SEARCH_PAGE
         self.done: Callable[[], Steps] = lambda: ()
-        self.meeting: _DeepEndMeeting | None = None
-        self.deep_wanted = f.need.deep  # after the meeting: the deep slots left to this artist
 
     def start(self, done: Callable[[], Steps]) -> Steps:
         self.done = done
@@ -219,38 +171,20 @@ class _ArtistChain:
 
     def deep_end_read(self, seen_until: int) -> Steps:
         f, options = self.f, self.options
-        deep_end = [(offset + i, t) for offset, page in f.deep_pages
-                    for i, t in enumerate(page.items)]
+        deep_end = [t for _, page in f.deep_pages for t in page.items]
         # Extended Quota: popularity ranks every song seen, so all but the top tracks may be deep.
         known = f.top_tracks if self.extended and f.top_tracks is not None else f.hits
         if self.extended:
-            deep_end = [*enumerate(f.hits), *deep_end]
-        positions = usable_deep_positions(
+            deep_end = [*f.hits, *deep_end]
+        usable = usable_deep_end(
             f.artist.id, deep_end, known, options.exclude_versions, options.allow_explicit
         )
-        usable = len(positions)
-        if self.meeting is not None:  # the first reading: tell the others, perhaps wait
-            meeting, self.meeting = self.meeting, None
-            depths = [search_depth(p, f.total) for p in positions]
-            return meeting.report(
-                self, depths, short=self._short(usable, seen_until) > 0,
-                go_on=partial(self.read_further, seen_until, usable),
-            )
-        return self.read_further(seen_until, usable)
-
-    def _short(self, usable: int, seen_until: int) -> int:
-        """Deep cuts still to find — none if search showed everything (a page not full: the
-        artist has no more)."""
-        f = self.f
+        # Short of songs: the page above, then albums — unless search showed everything (a
+        # page not full: the artist has no more).
         everything_seen = f.total <= seen_until and any(
             len(p.items) < self.page_size for p in f.pages
         )
-        return max(0, self.deep_wanted - usable) if not everything_seen else 0
-
-    def read_further(self, seen_until: int, usable: int) -> Steps:
-        """Short of deep cuts: the page above, then albums; else albums for many top picks."""
-        f = self.f
-        short = self._short(usable, seen_until)
+        short = max(0, f.need.deep - usable) if f.need.deep and not everything_seen else 0
         higher = min((offset for offset, _ in f.deep_pages), default=seen_until)
         if short and higher > seen_until and len(f.deep_pages) < MAX_DEEP_END_PAGES:
             # Copies and excluded versions filled the deep end: the page above, up to five.

@@ -5,14 +5,10 @@
 * **Deep cuts.**  The overall number is ``track_count × deep_cut_percent / 100`` rounded to
   the nearest whole track (halves up), so 45 % of 11 tracks is 5 deep cuts (4.95 → 5).  It is
   spread over the artists in proportion to their shares (largest remainders get the extra).
-  A deep slot an artist cannot fill with a song whose depth was measured (its place in the
-  deep end of the artist's search, or its popularity) moves, with its place in the playlist,
-  to the artist whose next such song is the deepest (``move_deep_slots``): the playlist keeps
-  its deep-cut share with real deep cuts rather than guessed ones, the top picks stay as
-  shared, and fetching needs no further round trip for that artist (``fetching``).
 * **Picks.**  Top slots take each artist's best-known songs in rank order; deep slots take
   their deepest songs (``ranking``): for *n* deep slots the seed picks among the deepest
-  *n* + 1, so a new seed varies them without reaching for shallower songs (too few deep cuts →
+  *n* + 1 (only those of measured depth when they fill the slots), so a new seed varies them
+  without reaching for shallower songs (too few deep cuts →
   their least known hits; a wider choice, 2*n* + 1, measured a little shallower).  An artist
   with fewer songs than slots splits them between the roles in the same proportion.
 * **Shortfalls.**  An artist with too few usable songs is topped up from the others, round
@@ -59,24 +55,6 @@ def shares(total: int, weights: Sequence[int]) -> list[int]:
     return out
 
 
-def move_deep_slots(deep: Sequence[int], measured: Sequence[Sequence[float]]) -> list[int]:
-    """Deep slots per artist once each slot an artist cannot fill from its songs of
-    ``measured`` depth (estimated percentiles, deepest first) has moved to the artist whose
-    next such song is the deepest (the earliest on a tie)."""
-    moved = list(deep)
-    for i, wanted in enumerate(deep):
-        for _ in range(max(0, wanted - len(measured[i]))):
-            spare = [
-                (measured[j][moved[j]], j) for j in range(len(moved))
-                if j != i and moved[j] < len(measured[j])
-            ]
-            if not spare:
-                break
-            moved[i] -= 1
-            moved[min(spare)[1]] += 1
-    return moved
-
-
 @dataclass
 class _ArtistPool:
     ranking: ArtistRanking
@@ -114,13 +92,7 @@ def mix(
 ) -> Mix:
     slot_counts = shares(track_count, [1] * len(rankings))
     deep_target = deep_cut_target(track_count, deep_cut_percent)
-    shared_deep = shares(deep_target, slot_counts)
-    deep_counts = move_deep_slots(
-        shared_deep, [[s.depth for s in r.deep if s.measured] for r in rankings]
-    )
-    # A moved deep slot takes its place in the playlist with it: the top picks stay as shared.
-    slot_counts = [n + d - s for n, d, s in zip(slot_counts, deep_counts, shared_deep,
-                                                 strict=True)]
+    deep_counts = shares(deep_target, slot_counts)
     pools: list[_ArtistPool] = []
     left_out: Counter[str] = Counter()
     for ranking, deep in zip(rankings, deep_counts, strict=True):

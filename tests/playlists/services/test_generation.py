@@ -281,20 +281,7 @@ def deep_end_offsets(fake: FakeSpotify) -> list[int]:
     return sorted(args[1] for name, args in fake.calls if name == "search_tracks" and args[1])
 
 
-def test_a_deep_slot_whose_deep_end_is_all_copies_moves_rather_than_read_further() -> None:
-    fake = FakeSpotify()
-    artist_with_copies_at_the_bottom(fake, "Reissued")
-    fake.top.append(fake.simple_artist("Plain", 30))
-    p = preview(fake, track_count=10, deep_cut_percent=20, seed=1)
-    assert deep_end_offsets(fake) == [20, 20]  # each last page, no page above
-    assert Counter(e.artist.name for e in p.entries) == {"Reissued": 4, "Plain": 6}
-    deeps = [e for e in p.entries if e.role == "deep"]
-    assert len(deeps) == 2 and {e.artist.name for e in deeps} == {"Plain"}
-    assert all(re.fullmatch(r"search #\d+ of 30", e.evidence[0]) for e in deeps)
-    assert all(song_rank(fake, e.track.id) >= 25 for e in deeps)
-
-
-def test_alone_an_artist_reads_the_page_above_its_copies() -> None:
+def test_an_artist_whose_deep_end_is_all_copies_reads_the_page_above() -> None:
     fake = FakeSpotify()
     artist_with_copies_at_the_bottom(fake, "Reissued", songs=40)
     p = preview(fake, track_count=10, deep_cut_percent=10, seed=1)  # 9 top picks: 3 pages

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections import Counter
+import dataclasses
 from itertools import pairwise
 
 import pytest
@@ -10,23 +10,17 @@ import pytest
 from playlists.music import Artist, Track
 from playlists.services.dedupe import group_songs
 from playlists.services.filters import TrackFilter
-from playlists.services.mixing import deep_cut_target, mix, move_deep_slots, shares
+from playlists.services.mixing import deep_cut_target, mix, shares
 from playlists.services.ranking import ArtistRanking, RankedSong
 
 
-def ranking(name: str, hits: int, deep: int, *, measured: int = 0) -> ArtistRanking:
-    """``hits`` hits, then ``deep`` other songs of which the last ``measured`` have a measured
-    depth (the deepest)."""
+def ranking(name: str, hits: int, deep: int) -> ArtistRanking:
     artist = Artist(f"{name:x<22}"[:22], name, f"spotify:artist:{name}")
     songs = []
     for i in range(hits + deep):
         t = Track(f"{name}{i:x<20}"[:22], f"spotify:track:{name}{i}", f"{name} {i}", (artist.ref,))
         group = group_songs([t])[0]
-        sure = i >= hits + deep - measured
-        songs.append(RankedSong(
-            group, float(100 - i), ("search",) if i < hits else (), hit=i < hits,
-            depth=10.0 if sure else 50.0, measured=sure,
-        ))
+        songs.append(RankedSong(group, float(100 - i), ("search",) if i < hits else ()))
     return ArtistRanking(artist, tuple(songs))
 
 
@@ -83,34 +77,18 @@ def test_an_artist_short_of_songs_splits_them_by_role_and_the_share_holds() -> N
     assert sum(e.role == "deep" for e in result.entries) == 8
 
 
-@pytest.mark.parametrize(
-    ("deep", "measured", "moved"),
-    [
-        ([1, 1, 1], [[5, 9], [5], [5]], [1, 1, 1]),  # everyone fills their own
-        ([1, 1, 1], [[], [1, 30], [1, 20]], [0, 1, 2]),  # to the deepest next one
-        ([1, 1, 1], [[], [1, 20], [1, 20]], [0, 2, 1]),  # a tie: the earlier artist
-        ([2, 1], [[], [1, 2, 3]], [0, 3]),  # as many as the other has
-        ([2, 1], [[], [1, 2]], [1, 2]),  # beyond that the slot stays
-        ([1, 1], [[], [1]], [1, 1]),  # nobody has one to spare
-        ([1], [[]], [1]),  # alone
-    ],
-)
-def test_deep_slots_move_to_the_artists_whose_next_measured_deep_cut_is_deepest(
-    deep: list[int], measured: list[list[float]], moved: list[int]
-) -> None:
-    assert move_deep_slots(deep, measured) == moved
-    assert sum(moved) == sum(deep)
-
-
-def test_a_deep_slot_without_a_measured_deep_cut_goes_to_an_artist_with_one_to_spare() -> None:
-    guessed = ranking("guess", 6, 4, measured=0)  # album signs only
-    sure = ranking("sure", 6, 4, measured=3)  # three songs seen at the deep end of search
-    result = mix(
-        [guessed, sure], track_count=8, deep_cut_percent=25, seed=1, track_filter=TrackFilter()
+def test_the_seed_chooses_among_measured_deep_cuts_when_they_fill_the_slots() -> None:
+    """One deep slot, one song seen at the deep end of search, others guessed from albums: every
+    seed takes the measured one (the wider choice would reach for a guessed, shallower song)."""
+    base = ranking("solo", 6, 4)
+    songs = tuple(
+        dataclasses.replace(s, depth=10.0, measured=True) if i == 9 else s
+        for i, s in enumerate(base.songs)
     )
-    roles = {(e.artist.name, e.role) for e in result.entries}
-    counts = Counter(e.artist.name for e in result.entries)
-    assert counts == {"guess": 3, "sure": 5}  # the slot moved with its place in the playlist
-    assert ("guess", "deep") not in roles
-    deep_cuts = [e for e in result.entries if e.role == "deep"]
-    assert len(deep_cuts) == 2 and all(e.artist.name == "sure" for e in deep_cuts)
+    solo = ArtistRanking(base.artist, songs)
+    picks = set()
+    for seed in range(1, 21):
+        result = mix([solo], track_count=10, deep_cut_percent=10, seed=seed,
+                     track_filter=TrackFilter())
+        picks |= {e.track.name for e in result.entries if e.role == "deep"}
+    assert picks == {"solo 9"}
