@@ -366,15 +366,14 @@ def print_report(
     for label, cell in rows:
         out(f"| {label} | " + " | ".join(cell(f) for f in figures) + " |")
     out()
+    first = figures[0]
     if cpu_floor_s is not None:
-        first = figures[0]
         out(f"CPU floor: ours at 0 ms latency takes {s(cpu_floor_s)} on this machine (the "
             "client's and the emulator's work, sharing one interpreter), "
             f"{cpu_floor_s / first.critical_s:.2f}× the {first.latency_ms} ms critical path "
             "before any latency; the critical-path ratio cannot fall below about that.")
         out()
 
-    first = figures[0]
     ours_requests = median([r.requests for r in first.ours])
     plain_requests = median([r.requests for r in first.plain])
     out("### Spotify requests per generated playlist")

@@ -206,11 +206,6 @@ def _by_signals(
     return ranked
 
 
-def search_depth(position: int, total: int) -> float:
-    """The estimated percentile of the song at ``position`` of ``total`` search results."""
-    return 100.0 * (1 - position / (total - 1)) if total > 1 else 50.0
-
-
 def _title(group: SongGroup) -> str:
     return group.key.split("|", 1)[1]
 
@@ -253,7 +248,7 @@ class _DepthEstimate:
         return (*self._from_album(group.preferred()), False)
 
     def _rank(self, position: int) -> float:
-        return search_depth(position, self.total)
+        return 100.0 * (1 - position / (self.total - 1))
 
     def _from_album(self, track: Track) -> tuple[float, tuple[str, ...]]:
         album = track.album
