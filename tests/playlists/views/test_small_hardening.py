@@ -13,20 +13,9 @@ from django.test import Client
 from moodystream import sessions
 from playlists.services.options import MAX_ARTIST_NAME, MAX_PICKED
 from spotify_emulator import USER_TYPICAL
+from tests.playlists.views.test_generator import VALID
 
-FORM = {
-    "artist_source": "top",
-    "time_range": "medium_term",
-    "picked_artists": "",
-    "artist_count": "4",
-    "track_count": "12",
-    "deep_cut_percent": "40",
-    "exclude_versions": ["live", "remix"],
-    "allow_explicit": "on",
-    "visibility": "private",
-    "name": "",
-    "description": "",
-}
+FORM = {**VALID, "artist_count": "4", "track_count": "12", "exclude_versions": ["live", "remix"]}
 COOKIE = "moodystream_session"
 DIGEST = re.compile(r'name="digest" value="([0-9a-f]+)"')
 
