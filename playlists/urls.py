@@ -1,6 +1,6 @@
 from django.urls import path
 
-from playlists.views import artist_search, auth, generator, own_app, pages
+from playlists.views import artist_search, auth, editor, generator, own_app, pages
 
 app_name = "playlists"
 
@@ -14,7 +14,10 @@ urlpatterns = [
     path("connect/own-app/forget/", own_app.forget, name="own_app_forget"),
     path("generate/", generator.options, name="generator"),
     path("preview/", generator.preview, name="preview"),
-    path("preview/remove/", generator.remove_track, name="remove_track"),
+    path("preview/remove/", editor.remove_track, name="remove_track"),
+    path("preview/restore/", editor.restore_track, name="restore_track"),
+    path("preview/move/", editor.move_track, name="move_track"),
+    path("preview/reorder/", editor.reorder, name="reorder"),
     path("preview/shuffle/", generator.shuffle, name="shuffle"),
     path("save/", generator.save, name="save"),
     path("playlists/<str:playlist_id>/", generator.result, name="result"),

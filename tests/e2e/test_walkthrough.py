@@ -66,8 +66,9 @@ def test_connect_preview_tweak_and_save(page, demo_server, console, screenshot) 
     screenshot(page, "preview")
 
     removed = first[2]
-    page.locator("#tracks li.track").nth(2).get_by_role("button").click()
-    page.wait_for_load_state()
+    title = page.locator("#tracks li.track").nth(2).locator(".title").inner_text()
+    page.get_by_role("button", name=f"Remove {title}", exact=True).click()
+    page.wait_for_function("uri => !document.querySelector(`[data-uri='${uri}']`)", arg=removed)
     after_remove = previewed_uris(page)
     assert removed not in after_remove
 
