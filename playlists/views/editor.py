@@ -31,6 +31,7 @@ from playlists.services.ports import CatalogueReader
 from playlists.spotify.errors import SpotifyError
 from playlists.views.generator import current_draft
 
+NOT_REMOVED = "That track could not be removed; here is the current preview."
 NOT_CHANGED = "That track could not be changed; here is the current preview."
 LIST_CHANGED = "The list changed before your move arrived; here is the current order."
 
@@ -112,7 +113,7 @@ def remove_track(request: HttpRequest) -> HttpResponse:
         return _no_draft(request)
     track_id = request.POST.get("track_id", "")
     if not generator_session.is_spotify_id(track_id):
-        messages.warning(request, NOT_CHANGED)
+        messages.warning(request, NOT_REMOVED)
         return _back_to()
     removed = [r for r in state.removed if r != track_id] + [track_id]
     return _change_removals(request, state, removed, gone=track_id)

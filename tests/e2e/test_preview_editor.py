@@ -22,6 +22,12 @@ def title_at(page, index: int) -> str:
     return page.locator("#tracks li.track").nth(index).locator(".title").inner_text()
 
 
+def song_at(page, index: int) -> str:
+    """How the row's buttons name its song: "Title by Artist"."""
+    row = page.locator("#tracks li.track").nth(index)
+    return f"{row.locator('.title').inner_text()} by {row.get_attribute('data-artist')}"
+
+
 def focused_track(page) -> str | None:
     return page.evaluate(
         "() => { const r = document.activeElement.closest('li.track'); "
@@ -46,8 +52,8 @@ def wait_until_gone(page, track_id: str) -> None:
 def test_remove_in_place_then_undo(sized_page, demo_server, console, screenshot) -> None:
     page = sized_page
     before = make_preview(page, demo_server)
-    title = title_at(page, 8)
-    remove = page.get_by_role("button", name=f"Remove {title}", exact=True)
+    title, song = title_at(page, 8), song_at(page, 8)
+    remove = page.get_by_role("button", name=f"Remove {song}", exact=True)
     remove.scroll_into_view_if_needed()
     scrolled = page.evaluate("window.scrollY")
     assert scrolled > 300
@@ -81,8 +87,8 @@ def test_removals_stay_out_across_shuffle_until_restored(
 ) -> None:
     page = sized_page
     before = make_preview(page, demo_server)
-    title = title_at(page, 2)
-    page.get_by_role("button", name=f"Remove {title}", exact=True).click()
+    song = song_at(page, 2)
+    page.get_by_role("button", name=f"Remove {song}", exact=True).click()
     wait_until_gone(page, before[2])
 
     page.get_by_role("button", name="Shuffle again").click()
@@ -90,7 +96,7 @@ def test_removals_stay_out_across_shuffle_until_restored(
     page.wait_for_selector("#removed-songs")
     assert before[2] not in shown(page)
     page.get_by_role("link", name="Show removed songs").click()
-    restore = page.get_by_role("button", name=f"Restore {title}")
+    restore = page.get_by_role("button", name=f"Restore {song}")
     restore.wait_for()
     restore.click()
     page.wait_for_selector(f"#track-{before[2]}")
@@ -103,15 +109,15 @@ def test_move_by_keyboard_and_drag_then_save_that_order(
 ) -> None:
     page = sized_page
     before = make_preview(page, demo_server, tracks="12")
-    title = title_at(page, 4)
-    up = page.get_by_role("button", name=f"Move {title} up")
+    title, song = title_at(page, 4), song_at(page, 4)
+    up = page.get_by_role("button", name=f"Move {song} up")
     up.focus()
     page.keyboard.press("Enter")
     page.wait_for_function(
         "id => document.querySelectorAll('#tracks li.track')[3].dataset.trackId === id",
         arg=before[4],
     )
-    assert page.evaluate("document.activeElement.getAttribute('aria-label')") == f"Move {title} up"
+    assert page.evaluate("document.activeElement.getAttribute('aria-label')") == f"Move {song} up"
     assert f"Moved “{title}” to number 4." in page.locator("#edit-status").inner_text()
 
     order = shown(page)
@@ -142,7 +148,7 @@ def test_the_same_edits_without_javascript(browser, demo_server) -> None:
         before = make_preview(page, demo_server, tracks="12")
         assert page.locator(".drag-handle").first.is_hidden()
         title = title_at(page, 6)
-        page.get_by_role("button", name=f"Remove {title}", exact=True).click()
+        page.get_by_role("button", name=f"Remove {song_at(page, 6)}", exact=True).click()
         page.wait_for_url(re.compile(r".*/preview/#track-[0-9A-Za-z]{22}$"))
         now = shown(page)
         assert page.url.endswith(f"#track-{now[6]}")  # the page opens at the replacement
@@ -150,7 +156,7 @@ def test_the_same_edits_without_javascript(browser, demo_server) -> None:
         page.get_by_role("button", name=f"Undo: bring back {title}").click()
         page.wait_for_url(re.compile(rf".*/preview/#track-{before[6]}$"))
         assert shown(page) == before
-        page.get_by_role("button", name=f"Move {title_at(page, 1)} down").click()
+        page.get_by_role("button", name=f"Move {song_at(page, 1)} down").click()
         page.wait_for_url(re.compile(r".*/preview/#track-"))
         assert shown(page) == [before[0], before[2], before[1], *before[3:]]
     finally:

@@ -9,7 +9,7 @@ import re
 import pytest
 from django.test import Client
 
-from playlists.views.editor import LIST_CHANGED, NOT_CHANGED
+from playlists.views.editor import LIST_CHANGED, NOT_CHANGED, NOT_REMOVED
 from tests.playlists.views.test_generator import VALID, digest_of, make_preview, owned_playlists
 
 
@@ -117,7 +117,7 @@ class TestRemovalsStick:
         text = listed.content.decode()
         [song] = listed.context["removed_songs"]
         assert song.id == victim
-        assert f'aria-label="Restore {song.name}"' in text
+        assert f'aria-label="Restore {song.name} by {song.artists[0].name}"' in text
         _, back = edit(connected_client, "restore", listed, track_id=victim)
         assert victim in shown_ids(back)
         assert "Removed songs" not in back.content.decode()
@@ -185,7 +185,7 @@ class TestBadEdits:
         before = shown_ids(make_preview(connected_client))
         response = connected_client.post(f"/preview/{action}/", fields, follow=True)
         assert response.status_code == 200
-        assert NOT_CHANGED in response.content.decode()
+        assert (NOT_REMOVED if action == "remove" else NOT_CHANGED) in response.content.decode()
         assert shown_ids(response) == before
 
     @pytest.mark.parametrize("action", ["remove", "restore", "move", "reorder"])
