@@ -21,7 +21,7 @@ from spotipy.oauth2 import RequestHandler, start_local_http_server
 
 from playlists.spotify.accounts import SignInRequest, exchange_code, start_sign_in
 from playlists.spotify.errors import SpotifyAuthError, SpotifyUnavailable
-from playlists.spotify.models import SpotifyApp, TokenSet
+from playlists.spotify.types import SpotifyApp, TokenSet
 
 
 class _Handler(RequestHandler):  # type: ignore[misc]  # spotipy is untyped
