@@ -211,18 +211,21 @@ if ENABLE_ADMIN:
         *INSTALLED_APPS,
     ]
 
+# The security headers and Cache-Control wrap everything after them, so that pages answered
+# early (the 400 for a refused Host, the 503 while the secret cannot be read) carry them too.
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    "playlists.csp.SpotifySourcesMiddleware",
+    "moodystream.private_pages.PrivatePagesMiddleware",
     "moodystream.middleware.ServiceUnavailableMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     *(["django.contrib.auth.middleware.AuthenticationMiddleware"] if ENABLE_ADMIN else []),
     "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "django.middleware.csp.ContentSecurityPolicyMiddleware",
-    "playlists.csp.SpotifySourcesMiddleware",
     "playlists.middleware.SpotifyErrorMiddleware",
 ]
 
