@@ -12,13 +12,13 @@ read: that user's generator simply starts fresh.
 from __future__ import annotations
 
 import random
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.sessions.backends.base import SessionBase
 
+from playlists.music import is_spotify_id
 from playlists.services.options import GenerationOptions, InvalidOptions
 
 SESSION_KEY = "generator"
@@ -32,8 +32,6 @@ MAX_UNDO_NAME = 100
 SAVED_KEY = "saved"
 MAX_REMOVED = 50
 MAX_SAVED_REMEMBERED = 5
-#: A Spotify id (base-62, 22 characters): tracks and playlists alike.
-SPOTIFY_ID = re.compile(r"^[0-9A-Za-z]{22}$")
 _OLD_SESSION_KEY = "gen"  # before the keys were named; dropped when met
 
 _ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
@@ -74,10 +72,6 @@ class GeneratorState:
     fresh: frozenset[str] = frozenset()
     #: The last removed song, (id, name), for Undo.
     undo: tuple[str, str] | None = None
-
-
-def is_spotify_id(value: object) -> bool:
-    return isinstance(value, str) and bool(SPOTIFY_ID.match(value))
 
 
 def load(session: SessionBase) -> GeneratorState | None:
