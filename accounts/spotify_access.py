@@ -1,0 +1,153 @@
+"""The one place a ``SpotifyApp`` and a Spotify gateway are built, for the web and the terminal.
+
+Which app: the operator's (a confidential client: id and secret, from
+``moodystream.credentials``) or a listener's own (a public client: Client ID only, PKCE). Where
+Spotify lives for a request is :mod:`accounts.demo_emulator`'s to say (the mounted emulator in
+demo mode); the terminal passes its own addresses.
+
+The tokens live in the (encrypted) cookie session (``accounts.session``), read and written
+through spotipy's cache handler, and only ever on the request thread: ``gateway_for`` refreshes
+them before the gateway starts if they expire within a minute, a refresh that a 401 forces later
+(on a look-up's worker thread) lands in the gateway's own ``TokenRefresher``, and the newest
+tokens are written back to the session when the ``with`` block ends. When Spotify says the
+grant is gone (revoked, or older than its six-month limit) the error middleware ends the session.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Any
+
+from django.conf import settings
+from django.http import HttpRequest
+from django.urls import reverse
+
+from accounts import demo_emulator
+from accounts.own_app import own_callback_url
+from accounts.session import keep_refreshed_tokens, own_client_id, session_tokens
+from moodystream import credentials
+from playlists.spotify.models import SpotifyApp, TokenSet
+
+if TYPE_CHECKING:  # imported where used: spotipy (and the redis it loads) cost cold start
+    from playlists.spotify.gateway import SpotifyGateway
+
+
+# -- which Spotify app ---------------------------------------------------------------------
+def operator_app(*, accounts_base_url: str, redirect_uri: str = "") -> SpotifyApp:
+    """The operator's app (in demo mode the emulator's demo client). ``redirect_uri`` is where
+    its sign-in comes back: "" for the one registered in the credentials (maybe "" too)."""
+    registered = credentials.spotify_app_credentials()
+    return SpotifyApp(
+        client_id=registered.client_id,
+        client_secret=registered.client_secret,
+        redirect_uri=redirect_uri or registered.redirect_uri,
+        accounts_base_url=accounts_base_url,
+    )
+
+
+def own_app(client_id: str, *, accounts_base_url: str, redirect_uri: str) -> SpotifyApp:
+    """A listener's own app: a public client (Client ID only, PKCE, no secret)."""
+    return SpotifyApp(
+        client_id=client_id,
+        client_secret="",
+        redirect_uri=redirect_uri,
+        accounts_base_url=accounts_base_url,
+    )
+
+
+def operator_app_for(request: HttpRequest) -> SpotifyApp:
+    """The operator's app for "Connect with Spotify", as seen from this request's host (no
+    registered redirect URI: this site's /callback/)."""
+    app = operator_app(accounts_base_url=demo_emulator.accounts_base_url(request))
+    if app.redirect_uri:
+        return app
+    callback = request.build_absolute_uri(reverse("playlists:callback"))
+    return dataclasses.replace(app, redirect_uri=callback)
+
+
+def own_app_for(request: HttpRequest, client_id: str) -> SpotifyApp:
+    """A listener's own app, coming back to this site's own-app callback."""
+    return own_app(
+        client_id,
+        accounts_base_url=demo_emulator.accounts_base_url(request),
+        redirect_uri=own_callback_url(request),
+    )
+
+
+def spotify_app_for(request: HttpRequest) -> SpotifyApp:
+    """The app this session signed in with: the listener's own, else the operator's."""
+    own = own_client_id(request)
+    if own:
+        return own_app_for(request, own)
+    return operator_app_for(request)
+
+
+# -- the gateway ---------------------------------------------------------------------------
+class TokenRefresher:
+    """Refreshes on whichever thread a 401 happens; keeps the newest tokens for the caller."""
+
+    def __init__(self, app: SpotifyApp, tokens: TokenSet) -> None:
+        self.app = app
+        self.tokens = tokens
+        self.refreshed = False
+        self._lock = threading.Lock()
+
+    def __call__(self) -> str:
+        with self._lock:
+            from playlists.spotify.accounts import refresh_tokens
+
+            self.tokens = refresh_tokens(self.app, self.tokens)
+            self.refreshed = True
+            return self.tokens.access_token
+
+
+def build_gateway(
+    access_token: str,
+    *,
+    api_base_url: str,
+    refresh_access_token: Callable[[], str] | None,
+    **overrides: Any,
+) -> SpotifyGateway:
+    """A gateway with the settings' timeout, API mode and worker count (web and terminal)."""
+    from playlists.spotify.gateway import SpotifyGateway
+
+    options: dict[str, Any] = {
+        "request_timeout": settings.SPOTIFY_REQUEST_TIMEOUT,
+        "api_mode": settings.SPOTIFY_API_MODE,
+        "max_workers": settings.SPOTIFY_MAX_WORKERS,
+        **overrides,
+    }
+    return SpotifyGateway(
+        access_token, api_base_url=api_base_url, refresh_access_token=refresh_access_token,
+        **options,
+    )
+
+
+def gateway_with(refresher: TokenRefresher, *, api_base_url: str) -> SpotifyGateway:
+    """A gateway acting with ``refresher``'s tokens (it refreshes them after a 401)."""
+    return build_gateway(
+        refresher.tokens.access_token, api_base_url=api_base_url, refresh_access_token=refresher
+    )
+
+
+@contextmanager
+def gateway_for(request: HttpRequest) -> Iterator[SpotifyGateway]:
+    """A Spotify gateway acting for the signed-in user of this request.
+
+    Raises ``SpotifyAuthError`` if there is no connection or Spotify refuses the refresh
+    token.  Tokens a 401 made the gateway refresh are written to the session on the way out.
+    """
+    from playlists.spotify.accounts import valid_tokens
+
+    app = spotify_app_for(request)
+    refresher = TokenRefresher(app, valid_tokens(app, session_tokens(request)))
+    gateway = gateway_with(refresher, api_base_url=demo_emulator.api_base_url(request))
+    try:
+        with gateway:
+            yield gateway
+    finally:
+        if refresher.refreshed:
+            keep_refreshed_tokens(request, refresher.tokens)
