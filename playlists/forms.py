@@ -22,6 +22,7 @@ from playlists.services.options import (
     MAX_PICKED,
     MESSAGES,
     TRACK_COUNT,
+    VERSION_LABELS,
     GenerationOptions,
     InvalidOptions,
     has_control_characters,
@@ -38,15 +39,7 @@ TIME_RANGES = [
     ("medium_term", "Last 6 months"),
     ("long_term", "All time"),
 ]
-VERSION_FILTERS = [
-    ("live", "Live recordings"),
-    ("remix", "Remixes"),
-    ("acoustic", "Acoustic versions"),
-    ("instrumental", "Instrumentals"),
-    ("karaoke", "Karaoke and tribute versions"),
-    ("demo", "Demos"),
-    ("commentary", "Commentary tracks"),
-]
+VERSION_FILTERS = list(VERSION_LABELS.items())
 VISIBILITY = [("private", "Private"), ("public", "Public (on your profile)")]
 TOO_BIG_TO_KEEP = (
     "That is more text than MoodyStream can keep between pages (your choices travel in a "

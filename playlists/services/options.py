@@ -21,9 +21,21 @@ from typing import Any, Literal, get_args
 ArtistSource = Literal["top", "followed", "picked"]
 TimeRange = Literal["short_term", "medium_term", "long_term"]
 VersionKind = Literal[
-    "live", "remix", "acoustic", "instrumental", "karaoke", "demo", "commentary"
+    "live", "remix", "acoustic", "instrumental", "karaoke", "demo", "commentary", "skit"
 ]
 VERSION_KINDS: tuple[VersionKind, ...] = get_args(VersionKind)
+#: What each kind is called where the user chooses what to leave out (all are left out by
+#: default).
+VERSION_LABELS: dict[VersionKind, str] = {
+    "live": "Live recordings",
+    "remix": "Remixes",
+    "acoustic": "Acoustic versions",
+    "instrumental": "Instrumentals",
+    "karaoke": "Karaoke and tribute versions",
+    "demo": "Demos",
+    "commentary": "Commentary tracks",
+    "skit": "Skits, intros, interludes, spoken word and very short tracks",
+}
 
 ARTIST_COUNT = (1, 50)
 TRACK_COUNT = (10, 200)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+import re
 import threading
 from collections import Counter
 from statistics import mean
@@ -125,6 +127,22 @@ def test_quality_of_the_picks_over_noisy_search(
                 deeps.append(report.deep_percentile)
     assert mean(tops) >= top_target - QUALITY_MARGIN["top"], tops
     assert mean(deeps) <= deep_target + QUALITY_MARGIN["deep"], deeps
+
+
+PIECE_TITLE = re.compile(r"\b(Intro|Outro|Interlude|Reprise|Skit)\b")
+
+
+def test_skits_intros_and_interludes_are_left_out_unless_asked_for(emulator) -> None:
+    """Every deep cut is a song by default; a listener who allows them gets the skits and
+    intros that sit at the bottom of their artists' catalogues."""
+    options = GenerationOptions(artist_count=20, deep_cut_percent=100, seed=4)
+    with sign_in(emulator).gateway() as gw:
+        default = generate_preview(gw, options)
+        allowed = generate_preview(gw, dataclasses.replace(
+            options, exclude_versions=options.exclude_versions - {"skit"}
+        ))
+    assert not [e.track.name for e in default.entries if PIECE_TITLE.search(e.track.name)]
+    assert [e.track.name for e in allowed.entries if PIECE_TITLE.search(e.track.name)]
 
 
 def test_a_new_account_gets_a_clear_message(emulator) -> None:
