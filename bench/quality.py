@@ -140,7 +140,7 @@ class _CsvSource(_Source):
     """A real crawl: the emulator's converter makes the drawn artists the listener's top ones."""
 
     def __init__(self, directory: Path) -> None:
-        from spotify_emulator.csv_import import import_csv_directory
+        from spotify_emulator.catalogue.csv_import import import_csv_directory
 
         self.directory = directory
         self.label = f"real sample {directory}"
@@ -159,7 +159,7 @@ def _listed_names(directory: Path) -> list[str]:
     names the other credited artists "Unlisted artist …")."""
     import csv
 
-    from spotify_emulator.csv_import import ARTIST_FILE
+    from spotify_emulator.catalogue.csv_import import ARTIST_FILE
 
     with open(directory / ARTIST_FILE, encoding="utf-8-sig", newline="") as f:
         return [row["artist_name"] for row in csv.DictReader(f)]
@@ -189,7 +189,7 @@ class _DocumentSource(_Source):
 
 
 def _source(args: argparse.Namespace) -> _Source:
-    from spotify_emulator.csv_import import CsvImportError
+    from spotify_emulator.catalogue.csv_import import CsvImportError
 
     if args.real_sample:
         if not args.real_sample.is_dir():
@@ -206,8 +206,8 @@ def _source(args: argparse.Namespace) -> _Source:
         return _DocumentSource(doc, f"catalogue {args.catalogue}")
     import datetime as dt
 
-    from spotify_emulator.catalogue import build_catalogue
-    from spotify_emulator.catalogue_file import catalogue_document
+    from spotify_emulator.catalogue.catalogue_file import catalogue_document
+    from spotify_emulator.catalogue.model import build_catalogue
 
     return _DocumentSource(
         catalogue_document(build_catalogue(42, dt.date.today())), "synthetic catalogue (seed 42)"

@@ -20,19 +20,22 @@ from typing import Any
 from werkzeug.exceptions import MethodNotAllowed, NotFound
 from werkzeug.wrappers import Request, Response
 
-from . import accounts, control, dashboard, images, webplayer
-from .catalogue import build_catalogue
-from .catalogue_file import load_catalogue_file
-from .clock import Clock
-from .config import ClientApp, EmulatorConfig, Mode
-from .faults import DEFAULT_MESSAGES, FaultInjector, FaultRule
-from .ratelimit import RateLimiter
-from .requestlog import RequestLog, RequestRecord
-from .responses import ApiError, error_response, json_response
-from .state import EmulatorState
-from .tokens import AccessToken, TokenStore
-from .web_api.context import ApiContext
-from .web_api.routes import build_map
+from spotify_emulator import control
+from spotify_emulator.accounts import dashboard
+from spotify_emulator.accounts import service as accounts_service
+from spotify_emulator.accounts.tokens import AccessToken, TokenStore
+from spotify_emulator.catalogue.catalogue_file import load_catalogue_file
+from spotify_emulator.catalogue.model import build_catalogue
+from spotify_emulator.clock import Clock
+from spotify_emulator.config import ClientApp, EmulatorConfig, Mode
+from spotify_emulator.faults import DEFAULT_MESSAGES, FaultInjector, FaultRule
+from spotify_emulator.ratelimit import RateLimiter
+from spotify_emulator.requestlog import RequestLog, RequestRecord
+from spotify_emulator.responses import ApiError, error_response, json_response
+from spotify_emulator.sites import images, web_player
+from spotify_emulator.state import EmulatorState
+from spotify_emulator.web_api.context import ApiContext
+from spotify_emulator.web_api.routes import build_map
 
 log = logging.getLogger("spotify_emulator")
 
@@ -168,13 +171,13 @@ class EmulatorApp:
                 return error_response(404, "Service not found")
             return control.handle(self, request)
         if path == "/static/consent.css":
-            return accounts.stylesheet(request)
+            return accounts_service.stylesheet(request)
         if path == "/static/favicon.svg":
-            return webplayer.favicon()
+            return web_player.favicon()
         if path.startswith(("/image/", "/mosaic/")):
             return images.serve(self, request)
         if path.startswith("/open/"):
-            return webplayer.handle(self, request)
+            return web_player.handle(self, request)
         if path == "/dashboard" or path.startswith("/dashboard/"):
             return dashboard.handle(self, request)
         delay = self.faults.latency_seconds()
@@ -209,11 +212,11 @@ class EmulatorApp:
         if path == "/authorize":
             if request.method not in ("GET", "POST"):
                 return error_response(405, "Method not allowed")
-            return accounts.authorize(self, request)
+            return accounts_service.authorize(self, request)
         if path == "/api/token":
             if request.method != "POST":
                 return error_response(405, "Method not allowed")
-            return accounts.token(self, request)
+            return accounts_service.token(self, request)
         if path == "/v1" or path.startswith("/v1/"):
             try:
                 return self._web_api(request, record)
@@ -222,10 +225,10 @@ class EmulatorApp:
         if path in ("/", ""):
             return json_response({
                 "emulator": "Spotify Web API emulator (demo, not the real Spotify)",
-                "authorize": f"{accounts.root_url(request)}/authorize",
-                "token": f"{accounts.root_url(request)}/api/token",
-                "api": f"{accounts.root_url(request)}/v1/",
-                "dashboard": f"{accounts.root_url(request)}/dashboard",
+                "authorize": f"{accounts_service.root_url(request)}/authorize",
+                "token": f"{accounts_service.root_url(request)}/api/token",
+                "api": f"{accounts_service.root_url(request)}/v1/",
+                "dashboard": f"{accounts_service.root_url(request)}/dashboard",
                 "mode": self.mode,
             })
         return error_response(404, "Service not found")
@@ -270,7 +273,7 @@ class EmulatorApp:
         route = self._api_routes[endpoint]
         if route.extended_only and self.mode != "extended":
             raise ApiError(403, "Forbidden")
-        ctx = ApiContext(self, request, token, client, user, accounts.root_url(request))
+        ctx = ApiContext(self, request, token, client, user, accounts_service.root_url(request))
         return route.handler(ctx, **args)
 
 

@@ -31,10 +31,10 @@ from typing import TYPE_CHECKING, Any
 
 from werkzeug.wrappers import Request, Response
 
-from .responses import error_response, json_response
+from spotify_emulator.responses import error_response, json_response
 
 if TYPE_CHECKING:
-    from .app import EmulatorApp
+    from spotify_emulator.app import EmulatorApp
 
 
 class ControlError(Exception):

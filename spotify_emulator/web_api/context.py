@@ -7,15 +7,15 @@ from typing import TYPE_CHECKING, Any
 
 from werkzeug.wrappers import Request
 
-from ..config import ClientApp
-from ..ids import is_base62_id
-from ..images import ImageUrls
-from ..responses import ApiError
-from ..tokens import AccessToken
-from ..users import DemoUser
+from spotify_emulator.accounts.tokens import AccessToken
+from spotify_emulator.catalogue.users import DemoUser
+from spotify_emulator.config import ClientApp
+from spotify_emulator.ids import is_base62_id
+from spotify_emulator.responses import ApiError
+from spotify_emulator.sites.images import ImageUrls
 
 if TYPE_CHECKING:
-    from ..app import EmulatorApp
+    from spotify_emulator.app import EmulatorApp
 
 #: Spotify's words for a malformed id (400) and for a well-formed one it does not know (404).
 INVALID_ID = "invalid id"

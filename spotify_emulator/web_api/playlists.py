@@ -13,13 +13,13 @@ import binascii
 
 from werkzeug.wrappers import Response
 
-from ..ids import is_base62_id, parse_uri
-from ..paging import offset_page, parse_limit, parse_offset
-from ..responses import ApiError, empty_response, json_response
-from ..state import Playlist, PlaylistEntry, iso_now
-from . import shapes
-from .context import INVALID_ID, NON_EXISTING_ID, ApiContext
-from .fields import filter_fields
+from spotify_emulator.ids import is_base62_id, parse_uri
+from spotify_emulator.responses import ApiError, empty_response, json_response
+from spotify_emulator.state import Playlist, PlaylistEntry, iso_now
+from spotify_emulator.web_api import shapes
+from spotify_emulator.web_api.context import INVALID_ID, NON_EXISTING_ID, ApiContext
+from spotify_emulator.web_api.fields import filter_fields
+from spotify_emulator.web_api.paging import offset_page, parse_limit, parse_offset
 
 MAX_URIS_PER_WRITE = 100
 MAX_IMAGE_BYTES = 256 * 1024

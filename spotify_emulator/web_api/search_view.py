@@ -15,13 +15,13 @@ from typing import Any
 
 from werkzeug.wrappers import Response
 
-from ..catalogue import normalize
-from ..paging import offset_page, parse_limit, parse_offset
-from ..responses import ApiError, json_response
-from ..search import Query, QueryError, SearchEngine, parse_query
-from ..state import Playlist
-from . import shapes
-from .context import ApiContext
+from spotify_emulator.catalogue.model import normalize
+from spotify_emulator.catalogue.search import Query, QueryError, SearchEngine, parse_query
+from spotify_emulator.responses import ApiError, json_response
+from spotify_emulator.state import Playlist
+from spotify_emulator.web_api import shapes
+from spotify_emulator.web_api.context import ApiContext
+from spotify_emulator.web_api.paging import offset_page, parse_limit, parse_offset
 
 SEARCH_TYPES = ("album", "artist", "playlist", "track", "show", "episode", "audiobook")
 MAX_OFFSET_PLUS_LIMIT = 1000
