@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 from django.http import HttpRequest
 
 from moodystream.session_schema import SessionSchema, is_dict, is_int, is_str, mapping_of, record
-from playlists.spotify.models import TokenSet
+from playlists.spotify.types import TokenSet
 
 if TYPE_CHECKING:  # imported where used: spotipy (and the redis it loads) cost cold start
     from playlists.spotify.accounts import TokenCache

@@ -29,7 +29,7 @@ from accounts import demo_emulator
 from accounts.own_app import own_callback_url
 from accounts.session import keep_refreshed_tokens, own_client_id, session_tokens
 from moodystream import credentials
-from playlists.spotify.models import SpotifyApp, TokenSet
+from playlists.spotify.types import SpotifyApp, TokenSet
 
 if TYPE_CHECKING:  # imported where used: spotipy (and the redis it loads) cost cold start
     from playlists.spotify.gateway import SpotifyGateway

@@ -10,9 +10,13 @@ schema lists are left to the code that owns them.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
+
+from django.contrib.messages.storage.base import Message
+from django.contrib.messages.storage.cookie import MessageDecoder
 
 Check = Callable[[Any], bool]
 
@@ -77,6 +81,21 @@ def list_of(items: Check) -> Check:
     return lambda value: isinstance(value, list) and all(items(item) for item in value)
 
 
-#: django.contrib.messages' SessionStorage keeps a JSON string under this key.
+def is_messages(value: object) -> bool:
+    """django.contrib.messages' SessionStorage keeps a JSON string of messages it can decode."""
+    if not isinstance(value, str):
+        return False
+    try:
+        messages = json.loads(value, cls=MessageDecoder)
+    except (ValueError, TypeError, IndexError, KeyError):
+        return False
+    return isinstance(messages, list) and all(
+        isinstance(m, Message) and is_int(m.level) and isinstance(m.message, str)
+        and isinstance(m.extra_tags, str | None)
+        for m in messages
+    )
+
+
+#: django.contrib.messages' SessionStorage keeps its messages under this key.
 MESSAGES_KEY = "_messages"
-MESSAGES = SessionSchema({MESSAGES_KEY: is_str}, disposable=frozenset({MESSAGES_KEY}))
+MESSAGES = SessionSchema({MESSAGES_KEY: is_messages}, disposable=frozenset({MESSAGES_KEY}))

@@ -8,7 +8,6 @@ itself is regenerated from them deterministically, because 200 tracks do not fit
 from __future__ import annotations
 
 import random
-import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -24,6 +23,7 @@ from moodystream.session_schema import (
     mapping_of,
     record,
 )
+from playlists.music import is_spotify_id
 from playlists.services.options import GenerationOptions, InvalidOptions
 
 SESSION_KEY = "generator"
@@ -33,8 +33,6 @@ REMOVED_FIELD = "removed_track_ids"
 SAVED_KEY = "saved"
 MAX_REMOVED = 50
 MAX_SAVED_REMEMBERED = 5
-#: A Spotify id (base-62, 22 characters): tracks and playlists alike.
-SPOTIFY_ID = re.compile(r"^[0-9A-Za-z]{22}$")
 
 SCHEMA = SessionSchema(
     {
@@ -65,10 +63,6 @@ _WORST_MESSAGES = '[["__json_message",0,30,"' + "m" * 200 + '"]]'
 class GeneratorState:
     options: GenerationOptions
     removed_track_ids: frozenset[str]
-
-
-def is_spotify_id(value: object) -> bool:
-    return isinstance(value, str) and bool(SPOTIFY_ID.match(value))
 
 
 def load(session: SessionBase) -> GeneratorState | None:

@@ -24,7 +24,7 @@ from accounts.session import ConnectedUser, connected_user, disconnect, store_co
 from accounts.sign_in_modes import operator_sign_in_enabled
 from accounts.spotify_access import TokenRefresher, gateway_with, operator_app_for
 from playlists.spotify.errors import SpotifyAuthError, SpotifyBadRequest
-from playlists.spotify.models import SpotifyApp
+from playlists.spotify.types import SpotifyApp
 
 if TYPE_CHECKING:
     from playlists.spotify.accounts import SignInRequest  # spotipy: not at start

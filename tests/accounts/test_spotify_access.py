@@ -13,7 +13,7 @@ from django.test import RequestFactory
 
 from accounts.session import SESSION_TOKENS
 from accounts.spotify_access import gateway_for
-from playlists.spotify.models import TokenSet
+from playlists.spotify.types import TokenSet
 from spotify_emulator import USER_TYPICAL
 from tests.playlists.spotify.emulator_support import sign_in
 
