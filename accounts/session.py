@@ -80,7 +80,3 @@ def session_tokens(request: HttpRequest) -> TokenCache:
     from playlists.spotify.accounts import TokenCache
 
     return TokenCache(request.session, SESSION_TOKENS)
-
-
-def keep_refreshed_tokens(request: HttpRequest, tokens: TokenSet) -> None:
-    request.session[SESSION_TOKENS] = tokens.to_dict()

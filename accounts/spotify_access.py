@@ -6,18 +6,16 @@ Spotify lives for a request is :mod:`accounts.demo_emulator`'s to say (the mount
 demo mode); the terminal passes its own addresses.
 
 The tokens live in the (encrypted) cookie session (``accounts.session``), read and written
-through spotipy's cache handler, and only ever on the request thread: ``gateway_for`` refreshes
-them before the gateway starts if they expire within a minute, a refresh that a 401 forces later
-(on a look-up's worker thread) lands in the gateway's own ``TokenRefresher``, and the newest
-tokens are written back to the session when the ``with`` block ends. When Spotify says the
-grant is gone (revoked, or older than its six-month limit) the error middleware ends the session.
+through spotipy's cache handler, and only ever on the request thread:
+``playlists.spotify.accounts.UserAuth`` refreshes them and writes them back to the session (see
+there). When Spotify says the grant is gone (revoked, or older than its six-month limit) the
+error middleware ends the session.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
@@ -27,11 +25,12 @@ from django.urls import reverse
 
 from accounts import demo_emulator
 from accounts.own_app import own_callback_url
-from accounts.session import keep_refreshed_tokens, own_client_id, session_tokens
+from accounts.session import own_client_id, session_tokens
 from moodystream import credentials
-from playlists.spotify.types import SpotifyApp, TokenSet
+from playlists.spotify.types import SpotifyApp
 
 if TYPE_CHECKING:  # imported where used: spotipy (and the redis it loads) cost cold start
+    from playlists.spotify.accounts import UserAuth
     from playlists.spotify.gateway import SpotifyGateway
 
 
@@ -86,29 +85,10 @@ def spotify_app_for(request: HttpRequest) -> SpotifyApp:
 
 
 # -- the gateway ---------------------------------------------------------------------------
-class TokenRefresher:
-    """Refreshes on whichever thread a 401 happens; keeps the newest tokens for the caller."""
-
-    def __init__(self, app: SpotifyApp, tokens: TokenSet) -> None:
-        self.app = app
-        self.tokens = tokens
-        self.refreshed = False
-        self._lock = threading.Lock()
-
-    def __call__(self) -> str:
-        with self._lock:
-            from playlists.spotify.accounts import refresh_tokens
-
-            self.tokens = refresh_tokens(self.app, self.tokens)
-            self.refreshed = True
-            return self.tokens.access_token
-
-
 def build_gateway(
-    access_token: str,
+    auth: str | UserAuth,
     *,
     api_base_url: str,
-    refresh_access_token: Callable[[], str] | None,
     **overrides: Any,
 ) -> SpotifyGateway:
     """A gateway with the settings' timeout, API mode and worker count (web and terminal)."""
@@ -120,17 +100,7 @@ def build_gateway(
         "max_workers": settings.SPOTIFY_MAX_WORKERS,
         **overrides,
     }
-    return SpotifyGateway(
-        access_token, api_base_url=api_base_url, refresh_access_token=refresh_access_token,
-        **options,
-    )
-
-
-def gateway_with(refresher: TokenRefresher, *, api_base_url: str) -> SpotifyGateway:
-    """A gateway acting with ``refresher``'s tokens (it refreshes them after a 401)."""
-    return build_gateway(
-        refresher.tokens.access_token, api_base_url=api_base_url, refresh_access_token=refresher
-    )
+    return SpotifyGateway(auth, api_base_url=api_base_url, **options)
 
 
 @contextmanager
@@ -140,14 +110,9 @@ def gateway_for(request: HttpRequest) -> Iterator[SpotifyGateway]:
     Raises ``SpotifyAuthError`` if there is no connection or Spotify refuses the refresh
     token.  Tokens a 401 made the gateway refresh are written to the session on the way out.
     """
-    from playlists.spotify.accounts import valid_tokens
+    from playlists.spotify.accounts import UserAuth
 
-    app = spotify_app_for(request)
-    refresher = TokenRefresher(app, valid_tokens(app, session_tokens(request)))
-    gateway = gateway_with(refresher, api_base_url=demo_emulator.api_base_url(request))
-    try:
-        with gateway:
-            yield gateway
-    finally:
-        if refresher.refreshed:
-            keep_refreshed_tokens(request, refresher.tokens)
+    with UserAuth(spotify_app_for(request), session_tokens(request)) as auth, build_gateway(
+        auth, api_base_url=demo_emulator.api_base_url(request)
+    ) as gateway:
+        yield gateway

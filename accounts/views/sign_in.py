@@ -22,7 +22,7 @@ from django.views.decorators.http import require_POST, require_safe
 from accounts import demo_emulator, pending_logins
 from accounts.session import ConnectedUser, connected_user, disconnect, store_connection
 from accounts.sign_in_modes import operator_sign_in_enabled
-from accounts.spotify_access import TokenRefresher, gateway_with, operator_app_for
+from accounts.spotify_access import build_gateway, operator_app_for
 from playlists.spotify.errors import SpotifyAuthError, SpotifyBadRequest
 from playlists.spotify.types import SpotifyApp
 
@@ -125,7 +125,11 @@ def finish_sign_in(
     if not code:
         return render(request, "auth/failed.html", failure_context, status=400)
 
-    from playlists.spotify.accounts import exchange_code  # spotipy on first use
+    from playlists.spotify.accounts import (  # spotipy on first use
+        TokenCache,
+        UserAuth,
+        exchange_code,
+    )
 
     try:
         tokens = exchange_code(app, code, pending.verifier)
@@ -138,12 +142,13 @@ def finish_sign_in(
     # The profile is read with the new tokens themselves; nothing is kept before it answers,
     # so a refusal (allow-list, app owner) or a failure leaves no tokens behind.
     disconnect(request)
-    refresher = TokenRefresher(app, tokens)
     api_base_url = demo_emulator.api_base_url(request)
-    with gateway_with(refresher, api_base_url=api_base_url) as gateway:
+    with UserAuth(app, TokenCache.holding(tokens)) as auth, build_gateway(
+        auth, api_base_url=api_base_url
+    ) as gateway:
         profile = gateway.current_user()
     user = ConnectedUser(id=profile.id, display_name=profile.display_name or "")
-    store_connection(request, refresher.tokens, user, own_client_id)
+    store_connection(request, auth.tokens or tokens, user, own_client_id)
     logger.info("Spotify account connected (%s sign-in)", label)
     return redirect(_safe_next(request, pending.next_url))
 

@@ -19,7 +19,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from accounts.client_id import InvalidClientId, parse_client_id, short_client_id
-from accounts.spotify_access import TokenRefresher, gateway_with, operator_app, own_app
+from accounts.spotify_access import build_gateway, operator_app, own_app
 from moodystream import credentials
 from playlists.management.terminal_sign_in import demo_sign_in, sign_in_with_browser
 from playlists.services.generation import Generation, generate
@@ -35,6 +35,7 @@ from playlists.services.options import (
 )
 from playlists.services.preview import Preview
 from playlists.services.saving import save_key, save_playlist
+from playlists.spotify.accounts import TokenCache, UserAuth
 from playlists.spotify.errors import SpotifyError, SpotifyUserNotRegistered
 from playlists.spotify.gateway import SpotifyGateway
 from playlists.spotify.types import SpotifyApp, TokenSet
@@ -167,9 +168,8 @@ class Command(BaseCommand):
                     )
                 tokens = self._browser_sign_in(app, scopes, opts)
                 api_base_url = settings.SPOTIFY_API_BASE_URL
-            gateway = stack.enter_context(
-                gateway_with(TokenRefresher(app, tokens), api_base_url=api_base_url)
-            )
+            auth = stack.enter_context(UserAuth(app, TokenCache.holding(tokens)))
+            gateway = stack.enter_context(build_gateway(auth, api_base_url=api_base_url))
             yield gateway
 
     def _own_app(self, opts: dict[str, Any]) -> SpotifyApp:
