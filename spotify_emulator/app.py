@@ -25,7 +25,7 @@ from spotify_emulator.accounts import dashboard
 from spotify_emulator.accounts import service as accounts_service
 from spotify_emulator.accounts.tokens import AccessToken, TokenStore
 from spotify_emulator.catalogue.catalogue_file import load_catalogue_file
-from spotify_emulator.catalogue.model import build_catalogue
+from spotify_emulator.catalogue.generation import build_catalogue
 from spotify_emulator.clock import Clock
 from spotify_emulator.config import ClientApp, EmulatorConfig, Mode
 from spotify_emulator.faults import DEFAULT_MESSAGES, FaultInjector, FaultRule
