@@ -23,7 +23,7 @@ from django.urls import reverse
 
 from moodystream import credentials
 from playlists.own_app import own_callback_url, own_client_id
-from playlists.spotify.models import SpotifyApp, TokenSet
+from playlists.spotify.types import SpotifyApp, TokenSet
 
 if TYPE_CHECKING:  # imported where used: spotipy (and the redis it loads) cost cold start
     from playlists.spotify.accounts import TokenCache

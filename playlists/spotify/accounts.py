@@ -19,7 +19,7 @@ from spotipy.cache_handler import CacheHandler
 from spotipy.oauth2 import SpotifyOauthError, SpotifyPKCE
 
 from .errors import SpotifyAuthError, SpotifyBadRequest, SpotifyError, SpotifyUnavailable
-from .models import SpotifyApp, TokenSet
+from .types import SpotifyApp, TokenSet
 
 logger = logging.getLogger(__name__)
 TOKEN_FIELDS = ("access_token", "refresh_token", "expires_at")  # each required in an answer

@@ -19,12 +19,9 @@ from playlists import music
 from . import parsing
 from .calls import CallPolicy
 from .errors import SpotifyBadRequest, SpotifyError, SpotifyForbidden
-from .models import ApiMode
+from .limits import BATCH_ALBUMS, BATCH_TRACKS, DEV_PAGE_LIMIT, ITEMS_PER_WRITE, PAGE_LIMIT
+from .types import ApiMode
 
-DEV_PAGE_LIMIT = 10  # /search and /artists/{id}/albums in Development Mode
-PAGE_LIMIT = 50  # everything else that pages by offset
-ITEMS_PER_WRITE = 100  # POST/PUT /playlists/{id}/items
-BATCH_ALBUMS, BATCH_TRACKS = 20, 50  # GET /albums?ids=, /tracks?ids= (Extended Quota only)
 ALL_GROUPS = ("album", "single", "compilation")
 PLAYLIST_FIELDS = "id,name,uri,external_urls,snapshot_id,description,public,owner(id),items(total)"
 

@@ -24,6 +24,8 @@ from playlists.management.terminal_sign_in import demo_sign_in, sign_in_with_bro
 from playlists.services.generation import Generation, generate
 from playlists.services.generation_error import GenerationError
 from playlists.services.options import (
+    ARTIST_SOURCES,
+    TIME_RANGES,
     VERSION_KINDS,
     ArtistSource,
     GenerationOptions,
@@ -35,7 +37,7 @@ from playlists.services.preview import Preview
 from playlists.services.saving import save_key, save_playlist
 from playlists.spotify.errors import SpotifyError, SpotifyUserNotRegistered
 from playlists.spotify.gateway import SpotifyGateway
-from playlists.spotify.models import SpotifyApp, TokenSet
+from playlists.spotify.types import SpotifyApp, TokenSet
 
 LOOPBACK_REDIRECT = "http://127.0.0.1:8888/callback"
 DEMO_BANNER = "DEMO — not your real Spotify: the built-in Spotify emulator with made-up music."
@@ -48,10 +50,9 @@ class Command(BaseCommand):
         parser.add_argument("--artists", type=int, default=10, help="how many artists (1-50)")
         parser.add_argument("--deep-cuts", type=int, default=40, help="deep-cut share, percent")
         parser.add_argument("--length", type=int, default=50, help="tracks (10-200)")
-        parser.add_argument("--source", choices=("top", "followed", "picked"), default=None)
+        parser.add_argument("--source", choices=tuple(ARTIST_SOURCES), default=None)
         parser.add_argument(
-            "--time-range", choices=("short_term", "medium_term", "long_term"),
-            default="medium_term",
+            "--time-range", choices=tuple(TIME_RANGES), default=GenerationOptions.time_range
         )
         parser.add_argument("--pick", action="append", default=[], metavar="ARTIST",
                             help="an artist name or Spotify id (repeat; implies --source picked)")

@@ -16,7 +16,7 @@ from playlists.spotify.accounts import (
     start_sign_in,
 )
 from playlists.spotify.gateway import SpotifyGateway
-from playlists.spotify.models import SpotifyApp, TokenSet
+from playlists.spotify.types import SpotifyApp, TokenSet
 from spotify_emulator import DEMO_CLIENT, USER_TYPICAL, EmulatorServer
 from spotify_emulator.testing import approve_consent
 

@@ -16,7 +16,7 @@ from playlists.spotify.accounts import (
     valid_tokens,
 )
 from playlists.spotify.errors import SpotifyAuthError, SpotifyBadRequest, SpotifyUnavailable
-from playlists.spotify.models import SpotifyApp, TokenSet
+from playlists.spotify.types import SpotifyApp, TokenSet
 from spotify_emulator import DEMO_CLIENT, USER_TYPICAL
 from spotify_emulator.testing import approve_consent
 

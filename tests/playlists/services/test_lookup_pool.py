@@ -8,8 +8,8 @@ import time
 import pytest
 
 from playlists.services.generation import generate
+from playlists.services.lookup_pool import Steps, both, fan_out, run_plan
 from playlists.services.options import GenerationOptions
-from playlists.services.plan import Steps, both, fan_out, run_plan
 
 from .fakes import FakeSpotify
 
