@@ -83,6 +83,38 @@ def test_sub_packages_and_top_level_modules_import_one_way(graph: grimp.ImportGr
     assert cycles(edges, lambda node: edges[node]) == []
 
 
+#: Top to bottom, as in the README's table: a module may import its own layer and those below.
+LAYERS = (
+    ("", "__main__", "cli_commands", "selfcheck", "testing"),
+    ("server",),
+    ("app",),
+    ("control",),
+    ("emulator",),
+    ("web_api",),
+    ("accounts",),
+    ("sites",),
+    ("state",),
+    ("catalogue",),
+    ("config", "faults", "ratelimit", "requestlog", "clock", "responses", "ids"),
+)
+
+
+def layer_of(node: str) -> int:
+    name = node.removeprefix(PACKAGE).removeprefix(".")
+    return next(i for i, layer in enumerate(LAYERS) if name in layer)
+
+
+def test_every_module_has_a_layer(graph: grimp.ImportGraph) -> None:
+    placed = {f"{PACKAGE}.{name}".rstrip(".") for layer in LAYERS for name in layer}
+    assert set(squashed(graph)) - placed == set()
+
+
+def test_imports_point_down_the_layers(graph: grimp.ImportGraph) -> None:
+    upward = sorted(f"{source} -> {target}" for source, targets in squashed(graph).items()
+                    for target in targets if layer_of(target) < layer_of(source))
+    assert upward == []
+
+
 def test_the_catalogue_is_plain_data(graph: grimp.ImportGraph) -> None:
     """The catalogue model, its generation, files and search use no web layer and no state."""
     assert squashed(graph)[f"{PACKAGE}.catalogue"] <= {f"{PACKAGE}.ids", f"{PACKAGE}.config"}
@@ -107,6 +139,7 @@ def test_no_private_name_is_imported_across_modules() -> None:
 
 def test_the_checks_see_a_cycle_and_a_private_import(tmp_path: Path) -> None:
     """The checks above can fail: a two-module circle and a private import are reported."""
+    assert layer_of(f"{PACKAGE}.app") < layer_of(f"{PACKAGE}.catalogue")
     edges = {"a": {"b"}, "b": {"a", "c"}, "c": set()}
     assert cycles(edges, lambda node: edges[node]) == [["a", "b"]]
     (tmp_path / "m.py").write_text(f"from {PACKAGE}.catalogue.model import _Hidden\n")
