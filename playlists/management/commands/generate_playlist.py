@@ -19,7 +19,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from moodystream import credentials
-from playlists.connection import TokenRefresher, build_gateway
+from playlists.connection import build_gateway
 from playlists.management.terminal_sign_in import demo_sign_in, sign_in_with_browser
 from playlists.services.generation import Generation, generate
 from playlists.services.generation_error import GenerationError
@@ -35,6 +35,7 @@ from playlists.services.options import (
 from playlists.services.own_app import InvalidClientId, parse_client_id, short_client_id
 from playlists.services.preview import Preview
 from playlists.services.saving import save_key, save_playlist
+from playlists.spotify.accounts import TokenCache, UserAuth
 from playlists.spotify.errors import SpotifyError, SpotifyUserNotRegistered
 from playlists.spotify.gateway import SpotifyGateway
 from playlists.spotify.types import SpotifyApp, TokenSet
@@ -166,10 +167,8 @@ class Command(BaseCommand):
                 )
                 tokens = self._browser_sign_in(app, scopes, opts)
                 api_base_url = settings.SPOTIFY_API_BASE_URL
-            gateway = stack.enter_context(build_gateway(
-                tokens.access_token, api_base_url=api_base_url,
-                refresh_access_token=TokenRefresher(app, tokens),
-            ))
+            auth = stack.enter_context(UserAuth(app, TokenCache.holding(tokens)))
+            gateway = stack.enter_context(build_gateway(auth, api_base_url=api_base_url))
             yield gateway
 
     def _own_app(self, opts: dict[str, Any]) -> SpotifyApp:
