@@ -19,9 +19,9 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from accounts.decorators import spotify_login_required
+from accounts.spotify_access import gateway_for
 from playlists import generator_session
-from playlists.connection import gateway_for
-from playlists.decorators import spotify_login_required
 from playlists.generator_session import GeneratorState
 from playlists.services.arrangement import carried_over, moved, order_of
 from playlists.services.generation import generate
