@@ -30,6 +30,7 @@ import json
 import logging
 import threading
 from collections.abc import Callable, Mapping
+from functools import partial
 from time import monotonic
 from typing import Any
 
@@ -92,7 +93,7 @@ class CachedAppSecret:
         clock: Callable[[], float] | None = None,
     ) -> None:
         self.name, self.region = name, region
-        self._fetch = fetch or fetch_app_secret
+        self._fetch = fetch or partial(fetch_app_secret, make_client=ReusedClient())
         self._clock = clock or monotonic
         self._condition = threading.Condition()
         self._values: dict[str, str] | None = None
@@ -171,7 +172,23 @@ def _make_client(region: str) -> Any:  # a botocore SecretsManager client
     return boto3.session.Session().client("secretsmanager", region_name=region, config=config)
 
 
-def fetch_app_secret(name: str, region: str) -> dict[str, str]:
+class ReusedClient:
+    """One Secrets Manager client per container (per ``CachedAppSecret``), made on first use: a
+    retry after a transient failure reuses its kept-alive connection and its set-up."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._client: Any = None
+
+    def __call__(self, region: str) -> Any:
+        with self._lock:
+            if self._client is None:
+                self._client = _make_client(region)
+            return self._client
+
+
+def fetch_app_secret(name: str, region: str, *,
+                     make_client: Callable[[str], Any] | None = None) -> dict[str, str]:
     """Read the secret now (no cache): its four values under their current names.
 
     Raises :class:`SecretUnavailable` with a clear, value-free message.
@@ -185,7 +202,7 @@ def fetch_app_secret(name: str, region: str) -> dict[str, str]:
     failure: SecretUnavailable | None = None
     response: Mapping[str, Any] = {}
     try:
-        response = _make_client(region).get_secret_value(SecretId=name)
+        response = (make_client or _make_client)(region).get_secret_value(SecretId=name)
     except Exception as exc:  # every failure is translated below; none escapes as is
         failure = _describe_failure(exc, where)
     if failure is not None:

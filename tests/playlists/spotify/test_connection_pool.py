@@ -1,0 +1,136 @@
+"""One pool of kept-alive connections per process, lent to every gateway and token request:
+reused across users, carrying nothing of theirs, and never a reason to repeat a write.
+
+The emulator is served here as Spotify serves its API: over HTTPS by a server that keeps
+connections alive (``bench.network``), so that connections are reused at all.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+import pytest
+
+from bench.network import SpotifyNetwork
+from playlists.spotify.accounts import refresh_tokens
+from playlists.spotify.errors import SpotifyWriteUnconfirmed
+from playlists.spotify.gateway import SpotifyGateway
+from playlists.spotify.models import SpotifyApp, TokenSet
+from spotify_emulator import ALL_SCOPES, DEMO_CLIENT, USER_ECLECTIC, USER_TYPICAL, EmulatorServer
+
+from .emulator_support import api_requests
+
+
+@pytest.fixture
+def network(emulator: EmulatorServer, monkeypatch: pytest.MonkeyPatch) -> Iterator[SpotifyNetwork]:
+    """The test's emulator over HTTPS with keep-alive; its certificate trusted for this test."""
+    with SpotifyNetwork(emulator.app) as served:
+        monkeypatch.setenv("REQUESTS_CA_BUNDLE", served.ca_file)
+        yield served
+
+
+@pytest.fixture
+def gateway_for(emulator: EmulatorServer, network: SpotifyNetwork
+                ) -> Callable[..., SpotifyGateway]:
+    """A new gateway for ``user``, as each web request builds one."""
+    def build(user: str = USER_TYPICAL, **kwargs: Any) -> SpotifyGateway:
+        token = emulator.app.issue_token(user, ALL_SCOPES)["access_token"]
+        return SpotifyGateway(token, api_base_url=network.api_url, **kwargs)
+    return build
+
+
+def test_every_gateway_sends_over_the_same_kept_alive_connection(
+    gateway_for: Callable[..., SpotifyGateway], network: SpotifyNetwork
+) -> None:
+    with gateway_for(USER_TYPICAL) as first:
+        assert first.current_user().id == USER_TYPICAL
+    with gateway_for(USER_ECLECTIC) as second:  # another user, another request
+        assert second.current_user().id == USER_ECLECTIC
+        assert second.current_user().id == USER_ECLECTIC
+
+    assert network.proxy.connections == 1
+
+
+def test_the_pool_keeps_a_connection_per_request_in_flight_for_the_next_gateway(
+    gateway_for: Callable[..., SpotifyGateway], network: SpotifyNetwork
+) -> None:
+    def burst(gateway: SpotifyGateway) -> None:
+        with gateway, ThreadPoolExecutor(8) as threads:
+            list(threads.map(lambda _: gateway.current_user(), range(16)))
+
+    burst(gateway_for(max_workers=8))
+    opened = network.proxy.connections
+    burst(gateway_for(USER_ECLECTIC, max_workers=8))
+
+    assert 1 <= opened <= 8  # at most one per request in flight
+    assert network.proxy.connections == opened  # all kept, all reused
+
+
+def test_no_cookie_travels_from_one_users_gateway_to_anothers(
+    emulator: EmulatorServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Spotify may set cookies; a session's jar is its own, only the connections are shared."""
+    seen: list[str | None] = []
+
+    def cookie_setting(environ: dict[str, Any], start_response: Callable[..., Any]) -> Any:
+        seen.append(environ.get("HTTP_COOKIE"))
+
+        def with_cookie(status: str, headers: list[tuple[str, str]], *exc: Any) -> Any:
+            user = environ.get("HTTP_AUTHORIZATION", "")[-6:]
+            return start_response(status, [*headers, ("Set-Cookie", f"visitor={user}; Path=/")],
+                                  *exc)
+        return emulator.app(environ, with_cookie)
+
+    with SpotifyNetwork(cookie_setting) as network:
+        monkeypatch.setenv("REQUESTS_CA_BUNDLE", network.ca_file)
+        tokens = [emulator.app.issue_token(user, ALL_SCOPES)["access_token"]
+                  for user in (USER_TYPICAL, USER_ECLECTIC)]
+        for token in tokens:
+            with SpotifyGateway(token, api_base_url=network.api_url) as gateway:
+                gateway.current_user()
+                gateway.current_user()
+        connections = network.proxy.connections
+
+    assert connections == 1
+    assert seen == [None, f"visitor={tokens[0][-6:]}", None, f"visitor={tokens[1][-6:]}"]
+
+
+def test_a_dropped_pooled_connection_repeats_a_read_but_never_a_write(
+    gateway_for: Callable[..., SpotifyGateway], emulator: EmulatorServer,
+    network: SpotifyNetwork
+) -> None:
+    faults = emulator.app.faults
+    with gateway_for() as gateway:
+        gateway.current_user()  # the connection is now in the pool
+        read_drop = faults.add_timeout("/v1/me/", 0, drop=True, count=1, method="GET")
+        write_drop = faults.add_timeout("/v1/me/playlists", 0, drop=True, count=1,
+                                        method="POST")
+
+        assert gateway.current_user().id == USER_TYPICAL  # the read, again on a new connection
+        with pytest.raises(SpotifyWriteUnconfirmed):
+            gateway.create_playlist("Dropped on the way back")
+
+    assert read_drop.fired == write_drop.fired == 1  # both reached the emulator once
+    assert [m for m, _, _ in api_requests(emulator)] == ["GET", "GET"]  # no POST got past it
+    assert all(p.name != "Dropped on the way back" for p in emulator.app.state.playlists.values())
+
+
+def test_token_requests_share_the_connections_but_not_the_client_secret(
+    emulator: EmulatorServer, network: SpotifyNetwork
+) -> None:
+    granted = emulator.app.issue_token(USER_TYPICAL, ALL_SCOPES)
+    tokens = TokenSet(granted["access_token"], granted["refresh_token"],
+                      int(granted["expires_in"]) + 10**9, granted["scope"])
+    app = SpotifyApp(DEMO_CLIENT.client_id, DEMO_CLIENT.client_secret,
+                     "http://127.0.0.1:8888/callback", accounts_base_url=network.base_url)
+
+    refreshed = refresh_tokens(app, tokens)
+    again = refresh_tokens(app, refreshed)
+    with SpotifyGateway(again.access_token, api_base_url=network.api_url) as gateway:
+        assert gateway.current_user().id == USER_TYPICAL
+        assert gateway.session.auth is None  # the token requests' Basic auth stayed theirs
+        assert "Authorization" not in gateway.session.headers
+
+    assert network.proxy.connections == 1
