@@ -26,6 +26,7 @@ import asyncio
 import contextlib
 import socket
 import ssl
+import subprocess
 import sys
 import tempfile
 import threading
@@ -38,6 +39,8 @@ from cheroot.ssl.builtin import BuiltinSSLAdapter
 
 LOOPBACK = "127.0.0.1"
 SERVER_THREADS = 40  # more than the app's 24 requests in flight, plus the bench's control calls
+LISTEN_BACKLOG = 128  # cheroot's 5 drops a burst of connects: the client retries a second later
+KEEP_ALIVE_LIMIT = 1000  # idle connections kept open (cheroot's default, 10, closes the rest)
 IDLE_TIMEOUT_S = 60  # how long the server keeps an idle connection (Spotify's is not published)
 
 
@@ -84,8 +87,10 @@ class KeepAliveServer:
 
     def __init__(self, app: Any, certificate: TestCertificate) -> None:
         self._server = wsgi.Server((LOOPBACK, 0), app, numthreads=SERVER_THREADS,
-                                   timeout=IDLE_TIMEOUT_S, server_name="moodystream-bench")
+                                   request_queue_size=LISTEN_BACKLOG, timeout=IDLE_TIMEOUT_S,
+                                   server_name="moodystream-bench")
         self._server.gateway = _GatewayWithSocket
+        self._server.keep_alive_conn_limit = KEEP_ALIVE_LIMIT
         self._server.error_log = _quiet  # dropped connections are the point of some tests
         self._server.ssl_adapter = _HandshakeInWorker(certificate.server_file,
                                                       certificate.server_file)
@@ -222,10 +227,44 @@ class SpotifyNetwork:
         self.stop()
 
 
+class ProxyProcess:
+    """A ``LatencyProxy`` in a process of its own (``python -m bench.network``)."""
+
+    def __init__(self, upstream_port: int, rtt_ms: float) -> None:
+        self.rtt_ms = rtt_ms
+        self._process = subprocess.Popen(
+            [sys.executable, "-m", "bench.network", str(upstream_port), str(rtt_ms)],
+            cwd=Path(__file__).resolve().parents[1], stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE, text=True)
+        assert self._process.stdout is not None
+        self.port = int(self._process.stdout.readline())
+
+    @property
+    def base_url(self) -> str:
+        return f"https://{LOOPBACK}:{self.port}"
+
+    @property
+    def connections(self) -> int:
+        """Connections opened through the proxy so far."""
+        assert self._process.stdin is not None and self._process.stdout is not None
+        self._process.stdin.write("count\n")
+        self._process.stdin.flush()
+        return int(self._process.stdout.readline())
+
+    def stop(self) -> None:
+        if self._process.stdin:
+            self._process.stdin.close()
+        try:
+            self._process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self._process.kill()
+
+
 def serve_proxy(upstream_port: int, rtt_ms: float) -> None:
     proxy = LatencyProxy(upstream_port, rtt_ms)
     print(proxy.port, flush=True)
-    sys.stdin.read()  # until the bench closes our stdin
+    for _line in sys.stdin:  # "count" until the bench closes our stdin
+        print(proxy.connections, flush=True)
     proxy.stop()
 
 
