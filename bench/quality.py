@@ -4,7 +4,7 @@ scored against the catalogue's hidden popularity.
     python -m bench.quality [--catalogue FILE | --real-sample DIR] [--search-noise SD ...]
         [--artists K] [--tracks N] [--seeds S ...] [--draws N] [--mode development|extended]
 
-Previews are generated through the app's own service path: ``generate_preview`` over the
+Previews are generated through the app's own service path: ``generate`` over the
 real ``SpotifyGateway`` (HTTP) against the emulator serving the catalogue — the synthetic
 one by default, a catalogue file, or a real crawl in the CSV format of
 ``../shared/real-catalogue-sample/`` converted with the emulator's ``import-csv``.  For each
@@ -35,6 +35,7 @@ from statistics import mean
 from typing import Any
 
 from bench.environment import setup_django
+from bench.minimum import minimal_plan
 from bench.percentiles import (
     DEV_DEEP_TARGET,
     DEV_TOP_TARGET,
@@ -48,6 +49,11 @@ from bench.percentiles import (
 NOISE_LEVELS = (0.0, 5.0, 10.0, 15.0)
 SEEDS = (1, 2, 3, 4, 5)
 MIN_SONGS = 8
+TOP_FIFTH = 80.0  # percentile from which a song is one of its artist's top fifth
+# Issue 23: what a fan notices (averaged over all runs, top picks per noise level).
+FAN_SHARE_TARGET = 2.0  # % of deep cuts skit-like, and % a top-fifth song in any version
+DISTINCT_TARGET = 3.0  # different deep cuts per deep slot over five shuffles
+REQUEST_RATIO_TARGET = 1.3  # generate + save against the smallest plan for the same playlist
 LISTENER = "quality-listener"
 
 
@@ -62,6 +68,12 @@ class Setting:
     best_top: list[float] = field(default_factory=list)
     best_deep: list[float] = field(default_factory=list)
     requests: list[int] = field(default_factory=list)
+    deep_picks: int = 0
+    skit_like: int = 0  # deep cuts titled as a skit, intro, interlude, reprise, spoken piece
+    top_fifth: int = 0  # deep cuts that are one of the artist's top-fifth songs or a version
+    distinct_per_slot: list[float] = field(default_factory=list)  # per draw, over the seeds
+    earlier_reads: list[int] = field(default_factory=list)  # reads of earlier playlists
+    request_ratio: list[float] = field(default_factory=list)  # generate + save / the smallest
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -128,7 +140,7 @@ class _CsvSource(_Source):
     """A real crawl: the emulator's converter makes the drawn artists the listener's top ones."""
 
     def __init__(self, directory: Path) -> None:
-        from spotify_emulator.csv_import import import_csv_directory
+        from spotify_emulator.catalogue.csv_import import import_csv_directory
 
         self.directory = directory
         self.label = f"real sample {directory}"
@@ -147,7 +159,7 @@ def _listed_names(directory: Path) -> list[str]:
     names the other credited artists "Unlisted artist …")."""
     import csv
 
-    from spotify_emulator.csv_import import ARTIST_FILE
+    from spotify_emulator.catalogue.csv_import import ARTIST_FILE
 
     with open(directory / ARTIST_FILE, encoding="utf-8-sig", newline="") as f:
         return [row["artist_name"] for row in csv.DictReader(f)]
@@ -177,7 +189,7 @@ class _DocumentSource(_Source):
 
 
 def _source(args: argparse.Namespace) -> _Source:
-    from spotify_emulator.csv_import import CsvImportError
+    from spotify_emulator.catalogue.csv_import import CsvImportError
 
     if args.real_sample:
         if not args.real_sample.is_dir():
@@ -194,8 +206,8 @@ def _source(args: argparse.Namespace) -> _Source:
         return _DocumentSource(doc, f"catalogue {args.catalogue}")
     import datetime as dt
 
-    from spotify_emulator.catalogue import build_catalogue
-    from spotify_emulator.catalogue_file import catalogue_document
+    from spotify_emulator.catalogue.catalogue_file import catalogue_document
+    from spotify_emulator.catalogue.generation import build_catalogue
 
     return _DocumentSource(
         catalogue_document(build_catalogue(42, dt.date.today())), "synthetic catalogue (seed 42)"
@@ -228,7 +240,7 @@ def _draw(names: list[tuple[str, str]], draw: int, k: int) -> list[tuple[str, st
 # -- one catalogue, one noise level -----------------------------------------------------------
 def _run(path: Path, setting: Setting, args: argparse.Namespace) -> None:
     from bench.environment import app_gateway_settings
-    from playlists.services.generation import generate_preview
+    from playlists.services.generation import generate
     from playlists.services.options import GenerationOptions
     from playlists.spotify.gateway import SpotifyGateway
     from spotify_emulator import ALL_SCOPES, EmulatorConfig, create_app, serve_in_thread
@@ -240,7 +252,10 @@ def _run(path: Path, setting: Setting, args: argparse.Namespace) -> None:
     try:
         token = app.issue_token(LISTENER, ALL_SCOPES)["access_token"]
         truth = truth_from_tracks(app.catalogue.tracks.values())
+        known = _top_fifth_titles(app.catalogue.tracks.values(), truth)
         gateway_settings = {**app_gateway_settings(), "api_mode": args.mode}
+        shuffles: list[Any] = []
+        top_ids = [t.id for t in gateway_top_tracks(server.api_url, token)]
         for seed in args.seeds:
             options = GenerationOptions(
                 artist_count=args.artists, track_count=args.tracks, seed=seed
@@ -249,16 +264,68 @@ def _run(path: Path, setting: Setting, args: argparse.Namespace) -> None:
                 token, api_base_url=server.api_url,
                 **gateway_settings,
             ) as gateway:
-                preview = generate_preview(gateway, options)
+                preview = generate(gateway, options).preview
                 setting.requests.append(gateway.request_count)
+            shuffles.append(preview)
+            plan = minimal_plan(preview, app.catalogue, top_ids, search_noise=setting.noise)
+            setting.request_ratio.append((setting.requests[-1] + plan.writes) / plan.requests)
+            _fan_view(preview, known, setting)
             report = measure(preview, truth)
             if report.top_percentile is not None:
                 setting.top.append(report.top_percentile)
             if report.deep_percentile is not None:
                 setting.deep.append(report.deep_percentile)
             _references(preview, truth, setting)
+        setting.distinct_per_slot.append(_distinct_per_slot(shuffles))
     finally:
         server.stop()
+
+
+def gateway_top_tracks(api_url: str, token: str) -> Any:
+    """The listener's top tracks, as the minimum's plan may use them (read apart from the
+    counted requests)."""
+    from bench.environment import app_gateway_settings
+    from playlists.spotify.gateway import SpotifyGateway
+
+    with SpotifyGateway(token, api_base_url=api_url, **app_gateway_settings()) as gateway:
+        return gateway.user_top_tracks("medium_term", 50)
+
+
+def _top_fifth_titles(tracks: Any, truth: PopularityTruth) -> set[tuple[str, str]]:
+    """(artist id, folded bare title) of every artist's top-fifth songs (percentile ≥ 80)."""
+    from playlists.services.titles import bare_title, fold
+
+    return {
+        (truth.lead_artist_of_song[truth.song_of_track[t.id]], fold(bare_title(t.name)))
+        for t in tracks if truth.percentile(t.id) >= TOP_FIFTH
+    }
+
+
+def _fan_view(preview: Any, known: set[tuple[str, str]], setting: Setting) -> None:
+    """What a fan would notice in the deep cuts: skits and the like, and known songs in
+    another version (judged from the title alone, whatever its length)."""
+    from playlists.services.titles import bare_title, fold, skit_words
+
+    for entry in preview.entries:
+        if entry.role != "deep":
+            continue
+        setting.deep_picks += 1
+        setting.skit_like += skit_words(entry.track.name) is not None
+        setting.top_fifth += (entry.artist.id, fold(bare_title(entry.track.name))) in known
+
+
+def _distinct_per_slot(shuffles: Sequence[Any]) -> float:
+    """Different deep cuts a deep slot saw over the shuffles (the seeds): per artist, the
+    distinct deep cuts over its mean number of deep slots, weighted by slots."""
+    seen: dict[str, set[str]] = defaultdict(set)
+    slots: dict[str, int] = defaultdict(int)
+    for preview in shuffles:
+        for entry in preview.entries:
+            if entry.role == "deep":
+                seen[entry.artist.id].add(entry.track.id)
+                slots[entry.artist.id] += 1
+    total_slots = sum(slots.values()) / max(1, len(shuffles))
+    return sum(len(v) for v in seen.values()) / total_slots if total_slots else float("nan")
 
 
 def _references(preview: Any, truth: PopularityTruth, setting: Setting) -> None:
@@ -292,23 +359,46 @@ def _report(settings: list[Setting], args: argparse.Namespace, label: str) -> No
           f"({runs} previews per setting)")
     print()
     print("| search noise sd | top picks | deep cuts | random deep cut | best top | best deep "
-          "| requests per preview |")
-    print("|---|---|---|---|---|---|---|")
+          "| skit-like deep | top-fifth song as deep | distinct per deep slot, "
+          f"{len(args.seeds)} shuffles | requests per preview |")
+    print("|---|---|---|---|---|---|---|---|---|---|")
     for s in settings:
         print(f"| {s.noise:g} | {_m(s.top)} | {_m(s.deep)} | {_m(s.random_deep)} | "
-              f"{_m(s.best_top)} | {_m(s.best_deep)} | {_m(s.requests)} |")
+              f"{_m(s.best_top)} | {_m(s.best_deep)} | {_share(s.skit_like, s.deep_picks)} | "
+              f"{_share(s.top_fifth, s.deep_picks)} | {_m(s.distinct_per_slot, 2)} | "
+              f"{_m(s.requests)} |")
     tops = [x for s in settings for x in s.top]
     deeps = [x for s in settings for x in s.deep]
     top, deep = (mean(tops) if tops else float("nan")), (mean(deeps) if deeps else float("nan"))
     verdict = "PASS" if top >= top_target and deep <= deep_target else "MISS"
+    picks = sum(s.deep_picks for s in settings)
+    skit = 100 * sum(s.skit_like for s in settings) / picks if picks else float("nan")
+    known = 100 * sum(s.top_fifth for s in settings) / picks if picks else float("nan")
+    distinct = mean(x for s in settings for x in s.distinct_per_slot)
+    ratio = mean(x for s in settings for x in s.request_ratio)
+    lowest_top = min((mean(s.top) for s in settings if s.top), default=float("nan"))
+    fan = (skit <= FAN_SHARE_TARGET and known <= FAN_SHARE_TARGET
+           and distinct >= DISTINCT_TARGET and ratio <= REQUEST_RATIO_TARGET
+           and lowest_top >= top_target)
     print()
     print(f"Targets ({args.mode}): top picks ≥ {top_target:.0f}, deep cuts ≤ {deep_target:.0f}: "
           f"{verdict}")
+    print(f"Fan targets: skit-like ≤ {FAN_SHARE_TARGET:.0f} %, top-fifth songs ≤ "
+          f"{FAN_SHARE_TARGET:.0f} %, ≥ {DISTINCT_TARGET:.0f} distinct per deep slot, top picks "
+          f"≥ {top_target:.0f} at every noise level, requests ≤ {REQUEST_RATIO_TARGET}× the "
+          f"smallest: {'PASS' if fan else 'MISS'}")
+    print(f"skit-like {skit:.1f} % · top-fifth songs {known:.1f} % · distinct per deep slot "
+          f"{distinct:.2f} · lowest top picks {lowest_top:.1f} · requests {ratio:.2f}× the "
+          "smallest")
     print(f"top picks {top:.1f} · deep cuts {deep:.1f}")
 
 
-def _m(values: Sequence[float]) -> str:
-    return f"{mean(values):.1f}" if values else "–"
+def _m(values: Sequence[float], digits: int = 1) -> str:
+    return f"{mean(values):.{digits}f}" if values else "–"
+
+
+def _share(part: int, whole: int) -> str:
+    return f"{100 * part / whole:.1f} %" if whole else "–"
 
 
 if __name__ == "__main__":

@@ -19,8 +19,10 @@ is not set (see ``OLD_NAMES`` and the README's configuration table).
 
 from __future__ import annotations
 
+import ipaddress
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import environ
 from django.core.exceptions import ImproperlyConfigured
@@ -136,6 +138,20 @@ SPOTIFY_SCOPES = (
 SPOTIFY_REQUEST_TIMEOUT = env.float("SPOTIFY_REQUEST_TIMEOUT", default=8.0)
 
 # --- Core Django --------------------------------------------------------------------------
+def _is_loopback_or_mounted(url: str) -> bool:
+    """Empty (the emulator mounted in this process) or an http(s) URL on a loopback address."""
+    if not url:
+        return True
+    try:
+        parts = urlsplit(url)
+        host = parts.hostname or ""
+        return parts.scheme in {"http", "https"} and (
+            host == "localhost" or ipaddress.ip_address(host).is_loopback
+        )
+    except ValueError:
+        return False
+
+
 def _secret_key_from_credentials() -> str:
     from moodystream.credentials import secret_key
 
@@ -149,6 +165,17 @@ if _from_secret:
 else:
     SECRET_KEY = env.str("DJANGO_SECRET_KEY", default="")
     if not SECRET_KEY:
+        if DEMO_MODE and not (
+            _is_loopback_or_mounted(SPOTIFY_API_BASE_URL)
+            and _is_loopback_or_mounted(SPOTIFY_ACCOUNTS_BASE_URL)
+        ):
+            # A token from anywhere but an emulator on this machine would be sealed with the
+            # public key below (an own-app sign-in against real Spotify, say).
+            raise ImproperlyConfigured(
+                "Demo mode with SPOTIFY_API_BASE_URL or SPOTIFY_ACCOUNTS_BASE_URL pointing away "
+                "from this machine needs DJANGO_SECRET_KEY: the built-in demo key is public and "
+                "only seals the emulator's made-up tokens."
+            )
         if DEMO_MODE:
             # Only the emulator's made-up tokens are ever sealed with this public key.
             SECRET_KEY = "django-insecure-moodystream-local-demo-key-not-for-production"  # noqa: S105
@@ -184,18 +211,21 @@ if ENABLE_ADMIN:
         *INSTALLED_APPS,
     ]
 
+# The security headers and Cache-Control wrap everything after them, so that pages answered
+# early (the 400 for a refused Host, the 503 while the secret cannot be read) carry them too.
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    "playlists.csp.SpotifySourcesMiddleware",
+    "moodystream.private_pages.PrivatePagesMiddleware",
     "moodystream.middleware.ServiceUnavailableMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     *(["django.contrib.auth.middleware.AuthenticationMiddleware"] if ENABLE_ADMIN else []),
     "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "django.middleware.csp.ContentSecurityPolicyMiddleware",
-    "playlists.csp.SpotifySourcesMiddleware",
     "playlists.middleware.SpotifyErrorMiddleware",
 ]
 

@@ -1,18 +1,15 @@
 """The user's Spotify connection, and the one place a gateway is built.
 
 The tokens live in the (encrypted) cookie session, read and written through spotipy's cache
-handler (``accounts.TokenCache``), and only ever on the request thread: ``gateway_for``
-refreshes them before the gateway starts if they expire within a minute, a refresh that a 401
-forces later (on a look-up's worker thread) lands in the gateway's own holder, and the newest
-tokens are written back to the session when the ``with`` block ends.  When Spotify says the
+handler (``accounts.TokenCache``), and only ever on the request thread: ``accounts.UserAuth``
+refreshes them and writes them back to the session (see there).  When Spotify says the
 grant is gone (revoked, or older than its six-month limit) the error middleware ends the
 session.  ``build_gateway`` serves the terminal command with the same settings.
 """
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -23,10 +20,10 @@ from django.urls import reverse
 
 from moodystream import credentials
 from playlists.own_app import own_callback_url, own_client_id
-from playlists.spotify.models import SpotifyApp, TokenSet
+from playlists.spotify.types import SpotifyApp, TokenSet
 
 if TYPE_CHECKING:  # imported where used: spotipy (and the redis it loads) cost cold start
-    from playlists.spotify.accounts import TokenCache
+    from playlists.spotify.accounts import TokenCache, UserAuth
     from playlists.spotify.gateway import SpotifyGateway
 
 SESSION_TOKENS = "sp_tokens"
@@ -134,29 +131,10 @@ def session_tokens(request: HttpRequest) -> TokenCache:
     return TokenCache(request.session, SESSION_TOKENS)
 
 
-class TokenRefresher:
-    """Refreshes on whichever thread a 401 happens; keeps the newest tokens for the caller."""
-
-    def __init__(self, app: SpotifyApp, tokens: TokenSet) -> None:
-        self.app = app
-        self.tokens = tokens
-        self.refreshed = False
-        self._lock = threading.Lock()
-
-    def __call__(self) -> str:
-        with self._lock:
-            from playlists.spotify.accounts import refresh_tokens
-
-            self.tokens = refresh_tokens(self.app, self.tokens)
-            self.refreshed = True
-            return self.tokens.access_token
-
-
 def build_gateway(
-    access_token: str,
+    auth: str | UserAuth,
     *,
     api_base_url: str,
-    refresh_access_token: Callable[[], str] | None,
     **overrides: Any,
 ) -> SpotifyGateway:
     """A gateway with the settings' timeout, API mode and worker count (web and terminal)."""
@@ -168,10 +146,7 @@ def build_gateway(
         "max_workers": settings.SPOTIFY_MAX_WORKERS,
         **overrides,
     }
-    return SpotifyGateway(
-        access_token, api_base_url=api_base_url, refresh_access_token=refresh_access_token,
-        **options,
-    )
+    return SpotifyGateway(auth, api_base_url=api_base_url, **options)
 
 
 @contextmanager
@@ -181,17 +156,9 @@ def gateway_for(request: HttpRequest) -> Iterator[SpotifyGateway]:
     Raises ``SpotifyAuthError`` if there is no connection or Spotify refuses the refresh
     token.  Tokens a 401 made the gateway refresh are written to the session on the way out.
     """
-    from playlists.spotify.accounts import valid_tokens
+    from playlists.spotify.accounts import UserAuth
 
-    app = spotify_app(request)
-    refresher = TokenRefresher(app, valid_tokens(app, session_tokens(request)))
-    gateway = build_gateway(
-        refresher.tokens.access_token, api_base_url=api_base_url(request),
-        refresh_access_token=refresher,
-    )
-    try:
-        with gateway:
-            yield gateway
-    finally:
-        if refresher.refreshed:
-            request.session[SESSION_TOKENS] = refresher.tokens.to_dict()
+    with UserAuth(spotify_app(request), session_tokens(request)) as auth, build_gateway(
+        auth, api_base_url=api_base_url(request)
+    ) as gateway:
+        yield gateway

@@ -10,12 +10,12 @@ read: that user's generator simply starts fresh.
 from __future__ import annotations
 
 import random
-import re
 from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.sessions.backends.base import SessionBase
 
+from playlists.music import is_spotify_id
 from playlists.services.options import GenerationOptions, InvalidOptions
 
 SESSION_KEY = "generator"
@@ -25,8 +25,6 @@ REMOVED_FIELD = "removed_track_ids"
 SAVED_KEY = "saved"
 MAX_REMOVED = 50
 MAX_SAVED_REMEMBERED = 5
-#: A Spotify id (base-62, 22 characters): tracks and playlists alike.
-SPOTIFY_ID = re.compile(r"^[0-9A-Za-z]{22}$")
 _OLD_SESSION_KEY = "gen"  # before the keys were named; dropped when met
 
 _ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
@@ -51,10 +49,6 @@ _WORST_MESSAGES = '[["__json_message",0,30,"' + "m" * 200 + '"]]'
 class GeneratorState:
     options: GenerationOptions
     removed_track_ids: frozenset[str]
-
-
-def is_spotify_id(value: object) -> bool:
-    return isinstance(value, str) and bool(SPOTIFY_ID.match(value))
 
 
 def load(session: SessionBase) -> GeneratorState | None:

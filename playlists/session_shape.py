@@ -8,8 +8,12 @@ user starts a fresh session. Keys not listed here are left to the code that owns
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Mapping
 from typing import Any
+
+from django.contrib.messages.storage.base import Message
+from django.contrib.messages.storage.cookie import MessageDecoder
 
 from playlists import generator_session
 from playlists.connection import SESSION_PENDING_LOGIN, SESSION_TOKENS, SESSION_USER
@@ -24,6 +28,21 @@ def _is_str(value: object) -> bool:
 
 def _is_int(value: object) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _is_messages(value: object) -> bool:
+    """django.contrib.messages' SessionStorage keeps a JSON string of messages it can decode."""
+    if not isinstance(value, str):
+        return False
+    try:
+        messages = json.loads(value, cls=MessageDecoder)
+    except (ValueError, TypeError, IndexError, KeyError):
+        return False
+    return isinstance(messages, list) and all(
+        isinstance(m, Message) and _is_int(m.level) and isinstance(m.message, str)
+        and isinstance(m.extra_tags, str | None)
+        for m in messages
+    )
 
 
 def _record(**fields: Check) -> Check:
@@ -60,7 +79,7 @@ SHAPES: Mapping[str, Check] = {
     ),
     generator_session.SAVED_KEY: _mapping_of(_is_str, _is_str),
     SESSION_OWN_CLIENT_ID: _is_str,
-    "_messages": _is_str,  # django.contrib.messages' SessionStorage keeps a JSON string
+    "_messages": _is_messages,
 }
 
 

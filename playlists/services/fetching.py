@@ -10,10 +10,10 @@ Per artist, one chain of two round trips, all artists concurrently:
 
 Only when the deep end cannot supply the artist's deep cuts (few results by the artist there,
 or all of them excluded versions), or the top picks need more songs than search gave, are
-albums fetched: the release list, then albums with no hits first (``catalogue_plan``), with
+albums fetched: the release list, then albums with no hits first (``catalogue_needs``), with
 their tracks' popularity in Extended Quota.
 
-The chain is a plan (``plan.py``): each step returns the steps that follow it, so every
+The chain is a plan (``lookup_pool.py``): each step returns the steps that follow it, so every
 artist's look-ups run on the generation's one pool without any step waiting for another.
 """
 
@@ -25,7 +25,7 @@ from functools import partial
 
 from playlists.music import Album, AlbumTracks, Artist, Page, Track
 
-from .catalogue_plan import (
+from .catalogue_needs import (
     EXTENDED_SEARCH_PAGE,
     EXTENDED_TOP_COVER,
     FALLBACK_GROUPS,
@@ -40,8 +40,8 @@ from .catalogue_plan import (
     needs_fallback,
     usable_deep_end,
 )
+from .lookup_pool import Step, Steps, fan_out, join, run_plan
 from .options import GenerationOptions
-from .plan import Step, Steps, fan_out, join, run_plan
 from .ports import CatalogueReader
 from .ranking import ArtistMaterial
 

@@ -1,6 +1,6 @@
 """Generate a preview: choose artists, fetch what ranking needs, rank, filter, mix.
 
-Pure orchestration over a ``ports.CatalogueReader``: one plan (``plan.py``) on one pool of
+Pure orchestration over a ``ports.CatalogueReader``: one plan (``lookup_pool.py``) on one pool of
 ``gateway.max_workers`` threads fetches the user's artists and then every artist's catalogue
 (``fetching``), and meanwhile the user's top tracks, newest playlists and (if asked) saved
 tracks; then ranking and mixing in memory.  The playlists come back beside the preview
@@ -16,25 +16,26 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import partial
 
-from playlists.music import Artist, PlaylistSummary, Track
+from playlists.music import SPOTIFY_ID, Artist, PlaylistSummary, Track
 from playlists.spotify.errors import SpotifyForbidden, SpotifyNotFound
+from playlists.spotify.limits import PAGE_LIMIT
 
-from .catalogue_plan import ArtistNeed
+from .catalogue_needs import ArtistNeed
 from .fetching import material_steps
 from .filters import SavedLibrary, TrackFilter
 from .generation_error import GenerationError
+from .lookup_pool import Step, Steps, fan_out, run_plan
 from .mixing import deep_cut_target, mix, shares
 from .options import GenerationOptions, default_description, default_playlist_name
-from .plan import Step, Steps, fan_out, run_plan
 from .ports import CatalogueReader
 from .preview import Preview
 from .ranking import ArtistMaterial, rank_artist
 
 USER_TOP_TRACKS = 50
 MAX_SAVED_TRACKS = 2500
-SAVED_PAGE = 50
-_SPOTIFY_ID = re.compile(
-    r"^(?:spotify:artist:|https://open\.spotify\.com/artist/)?([0-9A-Za-z]{22})(?:\?\S*)?$"
+#: A picked artist given by id, URI or link (with or without a query) rather than by name.
+_ARTIST_REFERENCE = re.compile(
+    rf"^(?:spotify:artist:|https://open\.spotify\.com/artist/)?({SPOTIFY_ID})(?:\?\S*)?$"
 )
 
 
@@ -56,17 +57,6 @@ class _Fetched:
     user_top: Sequence[Track] = ()
     saved: list[Track] = field(default_factory=list)
     playlists: tuple[PlaylistSummary, ...] | None = None
-
-
-def generate_preview(
-    gateway: CatalogueReader,
-    options: GenerationOptions,
-    *,
-    removed_track_ids: frozenset[str] = frozenset(),
-    today: dt.date | None = None,
-) -> Preview:
-    """The playlist for ``options`` (same options and seed → same preview)."""
-    return generate(gateway, options, removed_track_ids=removed_track_ids, today=today).preview
 
 
 def generate(
@@ -195,7 +185,7 @@ def _picked(
 
 
 def _find_artist(gateway: CatalogueReader, entry: str) -> Artist | None:
-    match = _SPOTIFY_ID.match(entry)
+    match = _ARTIST_REFERENCE.match(entry)
     if match:
         try:
             return gateway.artist(match.group(1))
@@ -226,7 +216,7 @@ def _saved_steps(gateway: CatalogueReader, into: list[Track]) -> Steps:
             "MoodyStream may not read your saved songs. Connect Spotify again to allow it, or "
             "switch off “leave out songs I've saved”."
         ) from None
-    offsets = range(len(first.items), min(first.total, MAX_SAVED_TRACKS), SAVED_PAGE)
+    offsets = range(len(first.items), min(first.total, MAX_SAVED_TRACKS), PAGE_LIMIT)
     if not first.items:
         offsets = range(0)
 

@@ -240,6 +240,7 @@ _REASON_LABEL = {
     "karaoke": "karaoke or tribute",
     "demo": "demos",
     "commentary": "commentary",
+    "skit": "skits, intros or interludes",
 }
 
 

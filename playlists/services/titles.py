@@ -40,6 +40,27 @@ _ALBUM_WORDS: dict[VersionKind, re.Pattern[str]] = {
         r"\bkaraoke\b|\btribute to\b|\blullaby renditions?\b|\bon piano\b|\bcovers? of\b"
     ),
 }
+# Pieces between songs rather than songs (kind "skit"; measured on the real crawl, see README
+# "How the playlist is made"), matched as words of the folded title, annotations included
+# ("Intro", "Skepta Interlude", "Solo (Reprise)", "Interlude: Talk Radio").  Spoken pieces
+# are never songs; the others only when short (a three-minute "Intro: Singularity" is a song).
+_SPOKEN_PIECE = re.compile(
+    r"\b(skits?|interview|spoken word|monologue|voicemail|voice memo|phone call)\b"
+    r"|\b(скит|интервью)\b|スキット|インタビュー|스킷|인터뷰"
+)
+_BETWEEN_SONGS = re.compile(
+    r"\b(intro|introduction|introduccion|introducao|outro|interlude|interludio|intermission|"
+    r"intermezzo|entr acte|prelude|preludio|prologue|epilogue|overture|reprise|segue|"
+    r"zwischenspiel|интро|аутро|интерлюдия)\b|イントロ|アウトロ|インタールード|インタルード|"
+    r"インターリュード|인트로|아웃트로|인터루드|인털루드"
+)
+# "Overture / The First Noel", "Bonita Applebum - includes 'Can I Kick It' Intro": a medley
+# or a song with its intro is a song.
+_MEDLEY = re.compile(r"\s*/\s*|\s*;\s*|\bincludes?\b|\bincluding\b", re.IGNORECASE)
+#: A piece named like an intro is a song from this length on (ms).
+SHORT_PIECE_MS = 150_000
+#: Any track shorter than this is not a song to offer on its own (ms).
+VERY_SHORT_MS = 60_000
 # Credits that are never the real artist.
 _COVER_ARTISTS = re.compile(r"\bkaraoke\b|\btribute\b|\bcover(s| band)\b|\blullaby\b")
 
@@ -118,9 +139,40 @@ def album_versions(name: str) -> frozenset[VersionKind]:
     return frozenset(found) | title_versions(name)
 
 
+@lru_cache(maxsize=65536)
+def skit_words(title: str) -> str | None:
+    """"spoken" for a skit, interview or spoken piece; "between" for an intro, outro,
+    interlude, reprise and the like; ``None`` for a song (a medley naming another piece
+    is one)."""
+    parts = [fold(p) for p in _MEDLEY.split(title) if fold(p).strip()]
+    kinds = []
+    for part in parts or [fold(title)]:
+        if _SPOKEN_PIECE.search(part):
+            kinds.append("spoken")
+        elif _BETWEEN_SONGS.search(part):
+            kinds.append("between")
+        else:
+            return None
+    return "spoken" if "spoken" in kinds else "between"
+
+
+def is_skit(track: Track) -> bool:
+    """A skit, intro, outro, interlude, reprise, spoken piece or very short track: not a song
+    a listener plays on its own (``duration_ms`` 0 means unknown)."""
+    words = skit_words(track.name)
+    duration = track.duration_ms
+    if words == "spoken":
+        return True
+    if words == "between":
+        return not duration or duration < SHORT_PIECE_MS
+    return 0 < duration < VERY_SHORT_MS
+
+
 def track_versions(track: Track) -> frozenset[VersionKind]:
     """Which kinds of alternative version this track is (empty for the original)."""
     found = set(title_versions(track.name))
+    if is_skit(track):
+        found.add("skit")
     if track.album is not None:
         found |= album_versions(track.album.name)
     if any(_COVER_ARTISTS.search(a.name.lower()) for a in track.artists[:1]):

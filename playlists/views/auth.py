@@ -27,7 +27,7 @@ from playlists.connection import (
 )
 from playlists.own_app import operator_sign_in_enabled
 from playlists.spotify.errors import SpotifyAuthError, SpotifyBadRequest, SpotifyForbidden
-from playlists.spotify.models import SpotifyApp, TokenSet
+from playlists.spotify.types import SpotifyApp, TokenSet
 
 if TYPE_CHECKING:
     from playlists.spotify.accounts import SignInRequest  # spotipy: not at start

@@ -49,7 +49,7 @@ from playlists.spotify.errors import (
     SpotifyOwnerNeedsPremium,
     SpotifyUserNotRegistered,
 )
-from playlists.spotify.models import TokenSet
+from playlists.spotify.types import TokenSet
 from playlists.views.auth import await_callback, finish_sign_in
 
 logger = logging.getLogger(__name__)

@@ -678,10 +678,10 @@ def test_custom_domain_serves_without_prefix(unpacked: Path, extra_paths) -> Non
 
 def test_sign_in_flow_cookies_and_csrf(unpacked: Path, extra_paths) -> None:
     from spotify_emulator import create_app
+    from spotify_emulator.catalogue.users import USER_TYPICAL
     from spotify_emulator.config import ClientApp, EmulatorConfig
     from spotify_emulator.server import serve_in_thread
     from spotify_emulator.testing import approve_consent
-    from spotify_emulator.users import USER_TYPICAL
 
     secret = make_secret()
     client = ClientApp(

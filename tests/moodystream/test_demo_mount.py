@@ -145,3 +145,14 @@ def test_the_own_app_sign_in_never_calls_a_forged_host_either(demo, listener, se
     )
     assert start.status_code in (302, 400), start.text[:300]
     assert listener.seen == []  # the authorize-page check went to this server's own address
+
+
+@pytest.mark.parametrize("path", ["/demo-spotify/dashboard", "/demo-spotify/open/"])
+def test_head_on_the_emulators_pages_is_a_get_without_a_body(demo, path: str) -> None:
+    get = requests.get(demo.base_url + path, timeout=10)
+    head = requests.head(demo.base_url + path, timeout=10)
+    assert head.status_code == get.status_code
+    assert head.status_code != 405
+    assert head.content == b""
+    assert head.headers["Content-Security-Policy"] == get.headers["Content-Security-Policy"]
+    assert head.headers["X-Frame-Options"] == get.headers["X-Frame-Options"]

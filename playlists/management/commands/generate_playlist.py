@@ -19,11 +19,13 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from moodystream import credentials
-from playlists.connection import TokenRefresher, build_gateway
+from playlists.connection import build_gateway
 from playlists.management.terminal_sign_in import demo_sign_in, sign_in_with_browser
 from playlists.services.generation import Generation, generate
 from playlists.services.generation_error import GenerationError
 from playlists.services.options import (
+    ARTIST_SOURCES,
+    TIME_RANGES,
     VERSION_KINDS,
     ArtistSource,
     GenerationOptions,
@@ -33,9 +35,10 @@ from playlists.services.options import (
 from playlists.services.own_app import InvalidClientId, parse_client_id, short_client_id
 from playlists.services.preview import Preview
 from playlists.services.saving import save_key, save_playlist
+from playlists.spotify.accounts import TokenCache, UserAuth
 from playlists.spotify.errors import SpotifyError, SpotifyUserNotRegistered
 from playlists.spotify.gateway import SpotifyGateway
-from playlists.spotify.models import SpotifyApp, TokenSet
+from playlists.spotify.types import SpotifyApp, TokenSet
 
 LOOPBACK_REDIRECT = "http://127.0.0.1:8888/callback"
 DEMO_BANNER = "DEMO — not your real Spotify: the built-in Spotify emulator with made-up music."
@@ -48,10 +51,9 @@ class Command(BaseCommand):
         parser.add_argument("--artists", type=int, default=10, help="how many artists (1-50)")
         parser.add_argument("--deep-cuts", type=int, default=40, help="deep-cut share, percent")
         parser.add_argument("--length", type=int, default=50, help="tracks (10-200)")
-        parser.add_argument("--source", choices=("top", "followed", "picked"), default=None)
+        parser.add_argument("--source", choices=tuple(ARTIST_SOURCES), default=None)
         parser.add_argument(
-            "--time-range", choices=("short_term", "medium_term", "long_term"),
-            default="medium_term",
+            "--time-range", choices=tuple(TIME_RANGES), default=GenerationOptions.time_range
         )
         parser.add_argument("--pick", action="append", default=[], metavar="ARTIST",
                             help="an artist name or Spotify id (repeat; implies --source picked)")
@@ -165,10 +167,8 @@ class Command(BaseCommand):
                 )
                 tokens = self._browser_sign_in(app, scopes, opts)
                 api_base_url = settings.SPOTIFY_API_BASE_URL
-            gateway = stack.enter_context(build_gateway(
-                tokens.access_token, api_base_url=api_base_url,
-                refresh_access_token=TokenRefresher(app, tokens),
-            ))
+            auth = stack.enter_context(UserAuth(app, TokenCache.holding(tokens)))
+            gateway = stack.enter_context(build_gateway(auth, api_base_url=api_base_url))
             yield gateway
 
     def _own_app(self, opts: dict[str, Any]) -> SpotifyApp:

@@ -124,3 +124,46 @@ def test_saved_and_removed_songs_are_out_whatever_the_release() -> None:
     assert TrackFilter(saved=saved).song_reason(group) == "saved"
     removed = TrackFilter(removed_track_ids=frozenset({single_version.id}))
     assert removed.song_reason(group) == "removed"
+
+
+# -- skits, intros, interludes: not songs ------------------------------------------------------
+@pytest.mark.parametrize(
+    ("title", "seconds"),
+    [
+        ("Intro", 62), ("Outro (feat. Chilly Gonzales)", 95), ("Skepta Interlude", 80),
+        ("Solo (Reprise)", 79), ("Interlude: Talk Radio", 70), ("INTRO : Calling", 110),
+        ("Meet My Crazy Uncle (Skit)", 40), ("Stompdown - Skit 1", 30),
+        ("Interview Part 1", 600), ("Skit", 260),  # spoken: never a song, however long
+        ("Confident Outro/For You Intro", 90), ("Entr'Acte", 100),
+        ("Interludio", 70), ("Introducción", 60), ("イントロ", 80), ("인트로", 70),
+        ("Интро", 75), ("Untitled", 41),  # very short, whatever the title
+    ],
+)
+def test_skits_intros_interludes_and_very_short_tracks_are_their_own_kind(
+    title: str, seconds: int
+) -> None:
+    assert "skit" in track_versions(track(title, duration_ms=seconds * 1000))
+
+
+@pytest.mark.parametrize(
+    ("title", "seconds"),
+    [
+        ("Intro: Singularity", 197),  # named like an intro, as long as a song: a song
+        ("1985 - Intro to “The Fall Off”", 238),
+        ("Overture / The First Noel", 120),  # a medley naming a song
+        ("Bonita Applebum - includes 'Can I Kick It' Intro", 100),
+        ("Introducing Me", 120), ("Outrageous", 100), ("Reprisal", 90),
+        ("Song", 0),  # length unknown
+        ("Song", 95),
+    ],
+)
+def test_songs_named_near_those_words_stay_songs(title: str, seconds: int) -> None:
+    assert "skit" not in track_versions(track(title, duration_ms=seconds * 1000))
+
+
+def test_a_skit_is_left_out_by_default_and_kept_when_allowed() -> None:
+    skit = track("Grandma (Skit)", duration_ms=45_000)
+    assert TrackFilter(exclude_versions=frozenset(VERSION_KINDS)).track_reasons(skit) == (
+        "skit",
+    )
+    assert TrackFilter(exclude_versions=frozenset(VERSION_KINDS) - {"skit"}).allows(skit)

@@ -68,6 +68,14 @@ class TestOptionsForm:
         assert 'value="10"' in text  # artists
         assert 'value="50"' in text  # tracks
 
+    def test_skits_intros_and_interludes_are_left_out_by_default(
+        self, connected_client: Client
+    ) -> None:
+        text = connected_client.get("/generate/").content.decode()
+        choice = re.search(r'<input[^>]*name="exclude_versions"[^>]*value="skit"[^>]*>', text)
+        assert choice and "checked" in choice.group(0)
+        assert "Skits, intros, interludes" in text
+
     def test_remembers_the_last_options(self, connected_client: Client) -> None:
         connected_client.post("/generate/", {**VALID, "track_count": "33", "name": "Sunday"})
         page = connected_client.get("/generate/")
