@@ -15,10 +15,10 @@ from typing import Any
 import pytest
 
 from bench.network import SpotifyNetwork
-from playlists.spotify.accounts import refresh_tokens
+from playlists.spotify.accounts import TokenCache, UserAuth
 from playlists.spotify.errors import SpotifyWriteUnconfirmed
 from playlists.spotify.gateway import SpotifyGateway
-from playlists.spotify.models import SpotifyApp, TokenSet
+from playlists.spotify.types import SpotifyApp, TokenSet
 from spotify_emulator import ALL_SCOPES, DEMO_CLIENT, USER_ECLECTIC, USER_TYPICAL, EmulatorServer
 
 from .emulator_support import api_requests
@@ -42,13 +42,16 @@ def gateway_for(emulator: EmulatorServer, network: SpotifyNetwork
     return build
 
 
-def operator_app(emulator: EmulatorServer, network: SpotifyNetwork) -> tuple[SpotifyApp, TokenSet]:
-    """A confidential client whose token requests go over the network, and a user's tokens."""
+def operator_app(emulator: EmulatorServer, network: SpotifyNetwork
+                 ) -> tuple[SpotifyApp, TokenCache]:
+    """A confidential client whose token requests go over the network, and a user's tokens,
+    expired (so that the next gateway's ``UserAuth`` refreshes them first)."""
     granted = emulator.app.issue_token(USER_TYPICAL, ALL_SCOPES)
-    tokens = TokenSet(granted["access_token"], granted["refresh_token"],
-                      int(granted["expires_in"]) + 10**9, granted["scope"])
-    return SpotifyApp(DEMO_CLIENT.client_id, DEMO_CLIENT.client_secret,
-                      "http://127.0.0.1:8888/callback", accounts_base_url=network.base_url), tokens
+    expired = TokenSet(granted["access_token"], granted["refresh_token"], int(time.time()) - 1,
+                       granted["scope"])
+    app = SpotifyApp(DEMO_CLIENT.client_id, DEMO_CLIENT.client_secret,
+                     "http://127.0.0.1:8888/callback", accounts_base_url=network.base_url)
+    return app, TokenCache.holding(expired)
 
 
 def settled_connections(network: SpotifyNetwork, at_least: int) -> int:
@@ -83,7 +86,9 @@ def test_a_token_request_opens_no_connection_ahead(
 ) -> None:
     app, tokens = operator_app(emulator, network)
 
-    refresh_tokens(app, refresh_tokens(app, tokens))
+    with UserAuth(app, tokens) as auth:  # a token request: the expired tokens refreshed
+        auth.get_access_token()
+        assert auth.refused()  # and a second one (Spotify refused the new token)
 
     assert settled_connections(network, at_least=2) == 1  # one, kept for the second
 
@@ -138,15 +143,22 @@ def test_a_dropped_pooled_connection_repeats_a_read_but_never_a_write(
 
 
 def test_token_requests_share_the_connections_but_not_the_client_secret(
-    emulator: EmulatorServer, network: SpotifyNetwork
+    emulator: EmulatorServer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    app, tokens = operator_app(emulator, network)
+    seen: list[tuple[str, str]] = []
 
-    refreshed = refresh_tokens(app, tokens)
-    with SpotifyGateway(refreshed.access_token, api_base_url=network.api_url,
-                        max_workers=1) as gateway:
-        assert gateway.current_user().id == USER_TYPICAL
-        assert gateway.session.auth is None  # the token request's Basic auth stayed its own
-        assert "Authorization" not in gateway.session.headers
+    def recording(environ: dict[str, Any], start_response: Callable[..., Any]) -> Any:
+        scheme = environ.get("HTTP_AUTHORIZATION", "none").split(" ")[0]
+        seen.append((environ["PATH_INFO"].rstrip("/"), scheme))
+        return emulator.app(environ, start_response)
 
-    assert network.proxy.connections == 1
+    with SpotifyNetwork(recording) as network:
+        monkeypatch.setenv("REQUESTS_CA_BUNDLE", network.ca_file)
+        app, tokens = operator_app(emulator, network)
+        with UserAuth(app, tokens) as auth, SpotifyGateway(
+                auth, api_base_url=network.api_url, max_workers=1) as gateway:
+            assert gateway.current_user().id == USER_TYPICAL
+        connections = network.proxy.connections
+
+    assert seen == [("/api/token", "Basic"), ("/v1/me", "Bearer")]
+    assert connections == 1
