@@ -67,6 +67,14 @@ class CpuQuota:
             raise QuotaUnavailable(f"cannot set a CPU quota in {self.path} "
                                    f"({exc.strerror}; the bench needs root)") from None
 
+    def throttled_s(self) -> float:
+        """Time the kernel held this cgroup's processes back, so far (``cpu.stat``)."""
+        stat = dict(line.split() for line in (self.path / "cpu.stat").read_text().splitlines()
+                    if len(line.split()) == 2)
+        if "throttled_usec" in stat:  # v2
+            return int(stat["throttled_usec"]) / 1e6
+        return int(stat.get("throttled_time", 0)) / 1e9  # v1: nanoseconds
+
     def add(self, pid: int) -> None:
         (self.path / "cgroup.procs").write_text(str(pid))
 

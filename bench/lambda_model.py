@@ -44,6 +44,7 @@ class Run:
     max_rss_kib: int
     new_connections: int
     emulator_ms: float
+    throttled_s: float  # how long the CPU quota held the container back during the run
 
 
 @dataclass
@@ -171,11 +172,13 @@ def measure(emulator: Emulator, *, containers: int, plain_runs: int, smallest_ro
                         for i, kind in enumerate(kinds):
                             emulator.fresh_state()
                             before = proxy.connections
+                            held = quota.throttled_s() if quota else 0.0
                             answer = container.run(kind)
                             run = Run(answer["seconds"], answer["generate_seconds"],
                                       answer["requests"], answer["cpu_seconds"],
                                       answer["max_rss_kib"], proxy.connections - before,
-                                      emulator_ms(emulator))
+                                      emulator_ms(emulator),
+                                      (quota.throttled_s() if quota else 0.0) - held)
                             (size.plain if kind == "plain" else
                              size.fresh if i == 0 else size.warm).append(run)
                     finally:
@@ -225,6 +228,9 @@ def print_report(out: Any, net: NetworkFigures) -> None:
          lambda z: f"{z.med(z.fresh, 'new_connections'):.0f} / "
          f"{z.med(z.warm, 'new_connections'):.0f}"),
         ("client CPU per preview + save (all threads)", lambda z: s(z.med(z.warm, "cpu_seconds"))),
+        ("held back by the CPU quota during a warm run / the fresh run",
+         lambda z: "no quota" if z.quota_note else
+         f"{s(z.med(z.warm, 'throttled_s'))} / {s(z.med(z.fresh, 'throttled_s'))}"),
         ("emulator's handling time, summed over the requests",
          lambda z: s(z.med(z.warm, "emulator_ms") / 1000)),
         ("Django set-up in the container (init phase, not billed here)",

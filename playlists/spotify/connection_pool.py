@@ -46,6 +46,14 @@ class WarmingHTTPSConnectionPool(HTTPSConnectionPool):
                 threading.Thread(target=self._open_one, name="spotify-connect", daemon=True
                                  ).start()
 
+    def _put_conn(self, conn: Any) -> None:
+        """A connection beyond the pool's size (a burst while it warms up, or a gateway planning
+        more requests in flight) is closed quietly: expected here, not urllib3's warning."""
+        if conn is not None and self.pool is not None and self.pool.full():
+            conn.close()
+            return
+        super()._put_conn(conn)
+
     def _open_one(self) -> None:
         """Take a free slot of the pool, connect it, put it back (as ``urlopen`` does)."""
         if self.pool is None:
@@ -108,6 +116,13 @@ def process_pool(size: int) -> PoolManager:
             if old is not None:
                 old.clear()  # idle connections close now; ones in use close when returned
         return _manager
+
+
+def close_all() -> None:
+    """Close every pooled connection: the process starts over as a fresh container would."""
+    with _lock:
+        if _manager is not None:
+            _manager.clear()
 
 
 class SharedPoolAdapter(HTTPAdapter):

@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 
 from bench.network import SpotifyNetwork
+from playlists.spotify import connection_pool
 from playlists.spotify.accounts import TokenCache, UserAuth
 from playlists.spotify.errors import SpotifyWriteUnconfirmed
 from playlists.spotify.gateway import SpotifyGateway
@@ -22,6 +23,14 @@ from playlists.spotify.types import SpotifyApp, TokenSet
 from spotify_emulator import ALL_SCOPES, DEMO_CLIENT, USER_ECLECTIC, USER_TYPICAL, EmulatorServer
 
 from .emulator_support import api_requests
+
+
+@pytest.fixture(autouse=True)
+def fresh_container() -> Iterator[None]:
+    """Each test starts with no pooled connection (a port may be reused by the next server)."""
+    connection_pool.close_all()
+    yield
+    connection_pool.close_all()
 
 
 @pytest.fixture
