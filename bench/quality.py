@@ -207,7 +207,7 @@ def _source(args: argparse.Namespace) -> _Source:
     import datetime as dt
 
     from spotify_emulator.catalogue.catalogue_file import catalogue_document
-    from spotify_emulator.catalogue.model import build_catalogue
+    from spotify_emulator.catalogue.generation import build_catalogue
 
     return _DocumentSource(
         catalogue_document(build_catalogue(42, dt.date.today())), "synthetic catalogue (seed 42)"
