@@ -6,8 +6,9 @@ then serves one preview + save after another, keeping what the app keeps between
     python -m bench.container API_URL TOKEN
 
 prints ``@@READY@@{...}`` after set-up, then for each JSON line read (``{"kind": "ours" |
-"plain", "key": ...}``) one ``@@RUN@@{...}`` line: wall time, generation time, requests sent
-and CPU seconds used by the whole process (all threads).  The certificate the client trusts
+"plain", "key": ...}``) one ``@@RUN@@{...}`` line: wall time of preview + save, of the preview's
+generation, of rendering the preview page (after the save: timed apart), requests sent and CPU
+seconds used by the whole process (all threads).  The certificate the client trusts
 comes from ``REQUESTS_CA_BUNDLE``, set by the bench for this process.
 """
 
@@ -27,6 +28,7 @@ def cpu_seconds() -> float:
 def serve(api_url: str, token: str) -> None:
     started = time.perf_counter()
     from bench import environment
+    from bench.rendering import render_preview
 
     environment.setup_django()
     from django.urls import get_resolver
@@ -43,8 +45,10 @@ def serve(api_url: str, token: str) -> None:
         with environment.gateway_at(api_url, token, **workers) as gw:
             result = environment.generate_and_save(gw, environment.default_options(),
                                                    command["key"])
+        render_seconds, _ = render_preview(result.preview)  # the preview page, as its view does
         print("@@RUN@@" + json.dumps({
             "seconds": result.seconds, "generate_seconds": result.generate_seconds,
+            "render_seconds": render_seconds,
             "requests": result.requests, "cpu_seconds": cpu_seconds() - cpu_before,
             "max_rss_kib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
         }), flush=True)

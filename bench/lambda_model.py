@@ -39,6 +39,7 @@ INVOCATIONS_PER_PREVIEW = 2  # the preview page, then the save
 class Run:
     seconds: float
     generate_seconds: float
+    render_seconds: float
     requests: int
     cpu_seconds: float
     max_rss_kib: int
@@ -75,8 +76,14 @@ class SizeFigures:
     def plain_s(self) -> float:
         return self.med(self.plain, "seconds")
 
+    @property
+    def billed_s(self) -> float:
+        """A warm preview (generation and its page) and its save: what Lambda bills."""
+        return self.warm_s + self.med(self.warm, "render_seconds")
+
     def cost(self) -> tuple[float, float]:
-        return lambda_cpu.cost_per_thousand(self.warm_s, self.memory_mb, INVOCATIONS_PER_PREVIEW)
+        return lambda_cpu.cost_per_thousand(self.billed_s, self.memory_mb,
+                                            INVOCATIONS_PER_PREVIEW)
 
 
 @dataclass
@@ -154,44 +161,49 @@ def measure(emulator: Emulator, *, containers: int, plain_runs: int, smallest_ro
     server = KeepAliveServer(emulator.app, certificate)
     proxy = ProxyProcess(server.port, RTT_MS)
     api_url = f"{proxy.base_url}/v1/"
-    figures = []
+    quotas = {memory_mb: lambda_cpu.quota_for(memory_mb) for memory_mb in sizes}
+    figures = {memory_mb: SizeFigures(memory_mb, quotas[memory_mb][1]) for memory_mb in sizes}
     try:
-        for memory_mb in sizes:
-            progress(f"… {memory_mb} MB container, {RTT_MS} ms round trip")
-            quota, note = lambda_cpu.quota_for(memory_mb)
-            size = SizeFigures(memory_mb, note)
-            try:
-                count = containers if memory_mb == TARGET_MEMORY_MB else max(1, containers // 2)
-                for n in range(count):
-                    container = Container(api_url, emulator.token, certificate.ca_file, quota)
-                    size.setup_s.append(container.setup_s)
-                    try:
-                        kinds = ["ours"] * (1 + WARM_RUNS_PER_CONTAINER)
-                        if n == 0 and memory_mb == TARGET_MEMORY_MB:
-                            kinds += ["plain"] * plain_runs
-                        for i, kind in enumerate(kinds):
-                            emulator.fresh_state()
-                            before = proxy.connections
-                            held = quota.throttled_s() if quota else 0.0
-                            answer = container.run(kind)
-                            run = Run(answer["seconds"], answer["generate_seconds"],
-                                      answer["requests"], answer["cpu_seconds"],
-                                      answer["max_rss_kib"], proxy.connections - before,
-                                      emulator_ms(emulator),
-                                      (quota.throttled_s() if quota else 0.0) - held)
-                            (size.plain if kind == "plain" else
-                             size.fresh if i == 0 else size.warm).append(run)
-                    finally:
-                        container.stop()
-            finally:
-                if quota is not None:
-                    quota.remove()
-            figures.append(size)
+        # The sizes take turns, container by container: a shared machine's load then weighs on
+        # each size alike.
+        for n in range(containers):
+            for memory_mb in sizes:
+                if memory_mb != TARGET_MEMORY_MB and n >= max(1, containers // 2):
+                    continue
+                progress(f"… container {n + 1} at {memory_mb} MB, {RTT_MS} ms round trip")
+                plain = plain_runs if n == 0 and memory_mb == TARGET_MEMORY_MB else 0
+                run_container(emulator, proxy, api_url, certificate.ca_file,
+                              quotas[memory_mb][0], figures[memory_mb], plain)
     finally:
         proxy.stop()
         server.stop()
         certificate.cleanup()
-    return NetworkFigures(RTT_MS, figures, smallest_round_trips + int(page_above), page_above)
+        for quota, _ in quotas.values():
+            if quota is not None:
+                quota.remove()
+    return NetworkFigures(RTT_MS, list(figures.values()),
+                          smallest_round_trips + int(page_above), page_above)
+
+
+def run_container(emulator: Emulator, proxy: ProxyProcess, api_url: str, ca_file: str,
+                  quota: lambda_cpu.CpuQuota | None, size: SizeFigures, plain_runs: int) -> None:
+    """One fresh container: its first run, its warm runs, then ``plain_runs`` the plain way."""
+    container = Container(api_url, emulator.token, ca_file, quota)
+    size.setup_s.append(container.setup_s)
+    try:
+        kinds = ["ours"] * (1 + WARM_RUNS_PER_CONTAINER) + ["plain"] * plain_runs
+        for i, kind in enumerate(kinds):
+            emulator.fresh_state()
+            before = proxy.connections
+            held = quota.throttled_s() if quota else 0.0
+            answer = container.run(kind)
+            run = Run(answer["seconds"], answer["generate_seconds"], answer["render_seconds"],
+                      answer["requests"], answer["cpu_seconds"], answer["max_rss_kib"],
+                      proxy.connections - before, emulator_ms(emulator),
+                      (quota.throttled_s() if quota else 0.0) - held)
+            (size.plain if kind == "plain" else size.fresh if i == 0 else size.warm).append(run)
+    finally:
+        container.stop()
 
 
 # --- report --------------------------------------------------------------------------------
@@ -221,13 +233,16 @@ def print_report(out: Any, net: NetworkFigures) -> None:
     rows = [
         ("warm container: preview + save", lambda z: s(z.warm_s)),
         ("… of which the preview", lambda z: s(z.med(z.warm, "generate_seconds"))),
+        ("rendering the preview page (50 tracks): warm / fresh",
+         lambda z: f"{s(z.med(z.warm, 'render_seconds'))} / {s(z.med(z.fresh, 'render_seconds'))}"),
         ("fresh container: first preview + save", lambda z: s(z.fresh_s)),
         ("fresh − warm, in round trips",
          lambda z: f"{(z.fresh_s - z.warm_s) * 1000 / net.rtt_ms:.1f}"),
         ("new connections: first run / warm run",
          lambda z: f"{z.med(z.fresh, 'new_connections'):.0f} / "
          f"{z.med(z.warm, 'new_connections'):.0f}"),
-        ("client CPU per preview + save (all threads)", lambda z: s(z.med(z.warm, "cpu_seconds"))),
+        ("client CPU per preview + save + page (all threads)",
+         lambda z: s(z.med(z.warm, "cpu_seconds"))),
         ("held back by the CPU quota during a warm run / the fresh run",
          lambda z: "no quota" if z.quota_note else
          f"{s(z.med(z.warm, 'throttled_s'))} / {s(z.med(z.fresh, 'throttled_s'))}"),
@@ -237,6 +252,7 @@ def print_report(out: Any, net: NetworkFigures) -> None:
          lambda z: s(median(z.setup_s))),
         ("max RSS of the container after its runs",
          lambda z: f"{max(r.max_rss_kib for r in z.warm + z.fresh) / 1024:.0f} MiB"),
+        ("billed per preview + save: both, and the page (warm)", lambda z: s(z.billed_s)),
         ("GB-seconds per 1,000 previews + saves (warm)", lambda z: f"{z.cost()[0]:.1f}"),
         ("$ per 1,000 previews + saves (warm; 2 invocations each)",
          lambda z: f"${z.cost()[1]:.4f}"),
@@ -244,8 +260,9 @@ def print_report(out: Any, net: NetworkFigures) -> None:
     for label, cell in rows:
         out(f"| {label} | " + " | ".join(cell(z) for z in sizes) + " |")
     out()
-    out(f"Price: {lambda_cpu.PRICE_SOURCE}. Billed: the warm wall time of the preview and of the "
-        "save (two invocations); not included: API Gateway, the page's rendering, data transfer.")
+    out(f"Price: {lambda_cpu.PRICE_SOURCE}. Billed: the warm wall time of the preview (its "
+        "generation and its page) and of the save, two invocations; not included: API Gateway, "
+        "Django's request handling around the view, data transfer, the init phase.")
     out()
     out(f"At {target.memory_mb} MB: the plain way takes {s(target.plain_s)} "
         f"({target.med(target.plain, 'requests'):.0f} requests, one at a time over one "
