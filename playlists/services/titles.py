@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 from functools import lru_cache
 
 from playlists.music import Album, Track
@@ -205,17 +206,29 @@ def is_edition_album(album: Album) -> bool:
     return bool(_EDITION_ALBUM.search(album.name.lower()))
 
 
-def is_release_copy(track: Track) -> bool:
+def is_release_copy(track: Track, played_editions: frozenset[str] = frozenset()) -> bool:
     """A copy whose plays mostly sit on another release of the song: on a reissue (deluxe,
-    remaster), a best-of, a single named after it, or titled as a reissue ("- Remastered")."""
+    remaster), a best-of, a single named after it, or titled as a reissue ("- Remastered") —
+    or on the original of an album whose reissue is the one people play (``played_editions``,
+    from ``played_editions()``)."""
     album = track.album
     if is_reissue_title(track.name):
         return True
     if album is None:
         return False
+    if album_base_key(album) in played_editions and not is_edition_album(album):
+        return True
     if album.group == "compilation" or is_edition_album(album):
         return True
     return album.group == "single" and fold(bare_title(album.name)) == fold(bare_title(track.name))
+
+
+def played_editions(hits: Iterable[Track]) -> frozenset[str]:
+    """The albums (base keys) whose deluxe or remastered edition is among the best-known
+    tracks: that edition carries the plays, the original's listing is a quiet copy."""
+    return frozenset(
+        album_base_key(t.album) for t in hits if t.album and is_edition_album(t.album)
+    )
 
 
 def album_base_key(album: Album) -> str:

@@ -167,3 +167,14 @@ def test_a_skit_is_left_out_by_default_and_kept_when_allowed() -> None:
         "skit",
     )
     assert TrackFilter(exclude_versions=frozenset(VERSION_KINDS) - {"skit"}).allows(skit)
+
+
+def test_the_original_of_an_album_people_play_as_its_deluxe_edition_is_a_quiet_copy() -> None:
+    """A hit on "X (Deluxe Edition)": the plays sit there, so X's own listing of any of its
+    songs, deep in search, says nothing about how deep that song is."""
+    from playlists.services.titles import is_release_copy, played_editions
+
+    played = played_editions([track("Hit", album("Harbor Lights (Deluxe Edition)"))])
+    assert is_release_copy(track("Album Song", album("Harbor Lights")), played)
+    assert not is_release_copy(track("Album Song", album("Other Record")), played)
+    assert not is_release_copy(track("Album Song", album("Harbor Lights")))

@@ -231,7 +231,7 @@ def test_extended_mode_ranks_by_popularity() -> None:
     p = preview(fake, track_count=15, deep_cut_percent=40, seed=14)
     tops = [song_rank(fake, e.track.id) for e in p.entries if e.role == "top"]
     deeps = [song_rank(fake, e.track.id) for e in p.entries if e.role == "deep"]
-    assert max(tops) <= 2 and min(deeps) >= 15  # the least popular of all 20 songs
+    assert max(tops) <= 2 and min(deeps) >= 14  # the quiet part: the least played 30 %
     assert Counter(fake.names())["artist_top_tracks"] == 3
     assert "albums" not in fake.names()  # a 50-result search page holds all 20 songs
 
