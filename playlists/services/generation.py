@@ -20,6 +20,7 @@ from playlists.music import Artist, PlaylistSummary, Track
 from playlists.spotify.errors import SpotifyForbidden, SpotifyNotFound
 
 from .catalogue_plan import ArtistNeed
+from .earlier import earlier_steps
 from .fetching import material_steps
 from .filters import SavedLibrary, TrackFilter
 from .generation_error import GenerationError
@@ -56,6 +57,7 @@ class _Fetched:
     user_top: Sequence[Track] = ()
     saved: list[Track] = field(default_factory=list)
     playlists: tuple[PlaylistSummary, ...] | None = None
+    earlier: frozenset[str] = frozenset()  # track ids in earlier MoodyStream playlists
 
 
 def generate_preview(
@@ -98,7 +100,12 @@ def generate(
             got.playlists = tuple(gateway.current_user_playlists())
         except SpotifyForbidden:
             got.playlists = None
-        return ()
+        if not options.exclude_earlier or not got.playlists:
+            return ()
+        return earlier_steps(gateway, got.playlists, keep_earlier)
+
+    def keep_earlier(track_ids: frozenset[str]) -> None:
+        got.earlier = track_ids
 
     steps: list[Step] = [
         *_artist_steps(gateway, options, notes, with_artists), keep_user_top, keep_playlists,
@@ -114,6 +121,7 @@ def generate(
         allow_explicit=options.allow_explicit,
         saved=SavedLibrary.from_tracks(got.saved) if options.exclude_saved else None,
         removed_track_ids=frozenset(removed_track_ids),
+        earlier_track_ids=got.earlier,
     )
     result = mix(
         rankings,

@@ -68,13 +68,15 @@ class _ArtistPool:
     deep: list[tuple[RankedSong, Track]] = field(default_factory=list)
     picks: list[tuple[RankedSong, Track, Role]] = field(default_factory=list)
     used: set[str] = field(default_factory=set)
+    heard: set[str] = field(default_factory=set)  # earlier playlists' songs: never deep again
 
     def take(self, role: Role) -> bool:
         """Pick the next unused song for ``role``; deep falls back to the least known hits."""
         sources = [self.top] if role == "top" else [self.deep, self.top[::-1]]
+        skip = self.used if role == "top" else self.used | self.heard
         for source in sources:
             for song, track in source:
-                if song.group.key not in self.used:
+                if song.group.key not in skip:
                     self.used.add(song.group.key)
                     self.picks.append((song, track, role))
                     return True
@@ -105,7 +107,10 @@ def mix(
         pool = _ArtistPool(ranking, _seeded(seed, ranking.artist.id))
         # Before the user's removals, so removing a song moves nothing else.
         playable = [s for s in ranking.deep if not kept.song_reason(s.group)]
-        deep_order = _seeded_deepest(playable, deep, pool.rng)
+        fresh = [s for s in playable if not track_filter.heard_before(s.group)]
+        left_out["earlier"] += len(playable) - len(fresh)
+        pool.heard = {s.group.key for s in ranking.songs if track_filter.heard_before(s.group)}
+        deep_order = _seeded_deepest(fresh, deep, pool.rng)
         deep_keys = {s.group.key for s in deep_order}
         for song in ranking.top:
             reason = track_filter.song_reason(song.group)
@@ -222,6 +227,13 @@ def _summary_notes(
     deep_target: int,
 ) -> list[str]:
     notes = []
+    earlier = left_out.pop("earlier", 0)
+    if earlier:
+        notes.append(
+            f"{earlier} song{'s' if earlier != 1 else ''} from your earlier MoodyStream "
+            f"playlists {'were' if earlier != 1 else 'was'} left out of the deep cuts, so "
+            "these are new ones."
+        )
     removed = left_out.pop("removed", 0)
     if removed:
         notes.append(
