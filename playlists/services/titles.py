@@ -22,7 +22,14 @@ _ANNOTATION = re.compile(r"\(([^()]*)\)|\[([^\[\]]*)\]|\s[-–—]\s(.*)$")
 
 _VERSION_WORDS: dict[VersionKind, re.Pattern[str]] = {
     "live": re.compile(r"\blive\b|\bin concert\b|\bunplugged\b|\bbbc session"),
-    "remix": re.compile(r"\bre-?mix(es|ed)?\b|\brmx\b|\b(club|extended|dub|vip) mix\b|\brework\b"),
+    # Radio and club mixes, a DJ's edit ("Dave Audé Radio", "Tiësto Edit"): a remix, whereas
+    # a "Radio Edit" or "Single Edit" is the song's own recording, shortened.
+    "remix": re.compile(
+        r"\bre-?mix(es|ed)?\b|\brmx\b|\brework\b|"
+        r"\b(club|extended|dub|vip|radio|dance|house|disco|12|7) mix\b|"
+        r"\w \bradio$|"
+        r"\b(?!(radio|single|album|clean|short|explicit|original|version|edit)\b)\w+ edit\b"
+    ),
     "acoustic": re.compile(r"\bacoustic\b|\bunplugged\b|\bstripped\b"),
     "instrumental": re.compile(r"\binstrumental\b|\bpiano version\b|\borchestral version\b"),
     "karaoke": re.compile(
