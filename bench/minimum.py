@@ -107,8 +107,8 @@ def minimal_plan(
     ``0`` gives the oracle's bound, as if the picks were known in advance.
     ``search_noise``: the emulator's (its default when None), so positions are the ones served.
     """
+    from spotify_emulator.catalogue.search import SearchEngine
     from spotify_emulator.config import DEFAULT_SEARCH_NOISE
-    from spotify_emulator.search import SearchEngine
 
     engine = SearchEngine(catalogue, DEFAULT_SEARCH_NOISE if search_noise is None else search_noise)
     without = _plan(preview, catalogue, engine, frozenset(), min_search_pages)
@@ -122,7 +122,7 @@ def minimal_plan(
 def _plan(
     preview: Any, catalogue: Any, engine: Any, known: frozenset[str], min_search_pages: int
 ) -> MinimalPlan:
-    from spotify_emulator.search import parse_query
+    from spotify_emulator.catalogue.search import parse_query
 
     by_artist: dict[str, list[Any]] = defaultdict(list)
     names: dict[str, str] = {}

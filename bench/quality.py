@@ -4,7 +4,7 @@ scored against the catalogue's hidden popularity.
     python -m bench.quality [--catalogue FILE | --real-sample DIR] [--search-noise SD ...]
         [--artists K] [--tracks N] [--seeds S ...] [--draws N] [--mode development|extended]
 
-Previews are generated through the app's own service path: ``generate_preview`` over the
+Previews are generated through the app's own service path: ``generate`` over the
 real ``SpotifyGateway`` (HTTP) against the emulator serving the catalogue — the synthetic
 one by default, a catalogue file, or a real crawl in the CSV format of
 ``../shared/real-catalogue-sample/`` converted with the emulator's ``import-csv``.  For each
@@ -141,7 +141,7 @@ class _CsvSource(_Source):
     """A real crawl: the emulator's converter makes the drawn artists the listener's top ones."""
 
     def __init__(self, directory: Path) -> None:
-        from spotify_emulator.csv_import import import_csv_directory
+        from spotify_emulator.catalogue.csv_import import import_csv_directory
 
         self.directory = directory
         self.label = f"real sample {directory}"
@@ -160,7 +160,7 @@ def _listed_names(directory: Path) -> list[str]:
     names the other credited artists "Unlisted artist …")."""
     import csv
 
-    from spotify_emulator.csv_import import ARTIST_FILE
+    from spotify_emulator.catalogue.csv_import import ARTIST_FILE
 
     with open(directory / ARTIST_FILE, encoding="utf-8-sig", newline="") as f:
         return [row["artist_name"] for row in csv.DictReader(f)]
@@ -190,7 +190,7 @@ class _DocumentSource(_Source):
 
 
 def _source(args: argparse.Namespace) -> _Source:
-    from spotify_emulator.csv_import import CsvImportError
+    from spotify_emulator.catalogue.csv_import import CsvImportError
 
     if args.real_sample:
         if not args.real_sample.is_dir():
@@ -207,8 +207,8 @@ def _source(args: argparse.Namespace) -> _Source:
         return _DocumentSource(doc, f"catalogue {args.catalogue}")
     import datetime as dt
 
-    from spotify_emulator.catalogue import build_catalogue
-    from spotify_emulator.catalogue_file import catalogue_document
+    from spotify_emulator.catalogue.catalogue_file import catalogue_document
+    from spotify_emulator.catalogue.generation import build_catalogue
 
     return _DocumentSource(
         catalogue_document(build_catalogue(42, dt.date.today())), "synthetic catalogue (seed 42)"
@@ -241,7 +241,7 @@ def _draw(names: list[tuple[str, str]], draw: int, k: int) -> list[tuple[str, st
 # -- one catalogue, one noise level -----------------------------------------------------------
 def _run(path: Path, setting: Setting, args: argparse.Namespace) -> None:
     from bench.environment import app_gateway_settings
-    from playlists.services.generation import generate_preview
+    from playlists.services.generation import generate
     from playlists.services.options import GenerationOptions
     from playlists.spotify.gateway import SpotifyGateway
     from spotify_emulator import ALL_SCOPES, EmulatorConfig, create_app, serve_in_thread
@@ -265,7 +265,7 @@ def _run(path: Path, setting: Setting, args: argparse.Namespace) -> None:
                 token, api_base_url=server.api_url,
                 **gateway_settings,
             ) as gateway:
-                preview = generate_preview(gateway, options)
+                preview = generate(gateway, options).preview
                 setting.requests.append(gateway.request_count)
             shuffles.append(preview)
             plan = minimal_plan(preview, app.catalogue, top_ids, search_noise=setting.noise)
@@ -289,14 +289,14 @@ def _fresh_after_saving(
     """Save the first shuffle, make it again: the reads of the earlier playlists it costs
     (apart from the counted requests) and how many of its deep cuts the listener has had."""
     from bench.environment import app_gateway_settings
-    from playlists.services.generation import generate_preview
+    from playlists.services.generation import generate
     from playlists.services.saving import save_playlist
     from playlists.spotify.gateway import SpotifyGateway
 
     with SpotifyGateway(token, api_base_url=api_url, **app_gateway_settings()) as gateway:
         save_playlist(gateway, saved, idempotency_key=f"{LISTENER}:{setting.noise}")
         before = len(app.request_log.entries("/v1/"))
-        again = generate_preview(gateway, saved.options)
+        again = generate(gateway, saved.options).preview
     reads = [r for r in app.request_log.entries("/v1/")[before:]
              if r.method == "GET" and r.path.rstrip("/").endswith("/items")]
     heard = {e.track.id for e in saved.entries if e.role == "deep"}

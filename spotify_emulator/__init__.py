@@ -34,7 +34,8 @@ developer account (``ClientApp.developer_account``), so every app of one owner s
 budget; in development mode the owner is automatically one of the app's users, and an owner
 without Premium gets every request refused (403, Spotify's wording). A demo dashboard at
 ``{root}/dashboard`` lets a visitor create such an app (name, redirect URIs) and get its
-32-hex Client ID; see :mod:`spotify_emulator.dashboard`. Public clients (PKCE, no secret) send
+32-hex Client ID; see :mod:`spotify_emulator.accounts.dashboard`. Public clients (PKCE, no
+secret) send
 ``client_id`` in the body of the code exchange and every refresh; their refresh tokens are
 single use, as Spotify's are; a grant obtained with the secret is refused without it.
 
@@ -48,10 +49,10 @@ The app object's knobs for in-process tests: ``app.clock.advance(s)``,
 ``app.reset()``, ``app.errors`` (unexpected exceptions). The same knobs over HTTP are
 documented in :mod:`spotify_emulator.control`.
 
-Catalogues. By default the catalogue is generated from ``seed`` (:mod:`.catalogue`, with
-each artist's releases from the generative model in :mod:`.discography`, calibrated on a
-real crawl) with six demo users (:mod:`.users`). A *catalogue file* (JSON, format in
-:mod:`.catalogue_file`: artists; albums with type, date, edition and tracks; tracks with
+Catalogues. By default the catalogue is generated from ``seed`` (:mod:`.catalogue.generation`, with
+each artist's releases from the generative model in :mod:`.catalogue.discography`, calibrated on a
+real crawl) with six demo users (:mod:`.catalogue.users`). A *catalogue file* (JSON, format in
+:mod:`.catalogue.catalogue_file`: artists; albums with type, date, edition and tracks; tracks with
 ISRC, disc/track number, duration, explicit, credits, version and hidden popularity; users
 with top artists/tracks per time range, follows, saved tracks, playlists) replaces both:
 ``EmulatorConfig(catalogue_file=PATH)``. Search ranks by hidden popularity plus a fixed
@@ -65,16 +66,14 @@ Commands::
     python -m spotify_emulator.selfcheck                    # start-up time and memory
 
 ``import-csv`` reads a crawl in the CSV format of ``../shared/real-catalogue-sample/``
-(:mod:`.csv_import`); ``stats`` is described in :mod:`.stats`.
+(:mod:`.catalogue.csv_import`); ``stats`` is described in :mod:`.catalogue.stats`.
 
 Tests: ``spotify_emulator.testing`` holds pytest fixtures (``emulator``, ``emulator_app``,
 ``make_emulator``) and ``approve_consent(authorize_url, user_id)``.
 """
 
-from .app import EmulatorApp, create_app
-from .config import DEMO_CLIENT, ClientApp, EmulatorConfig
-from .server import EmulatorServer, serve_in_thread
-from .users import (
+from spotify_emulator.app import EmulatorApp, create_app
+from spotify_emulator.catalogue.users import (
     DEFAULT_ALLOW_LIST,
     DEMO_USERS,
     USER_ECLECTIC,
@@ -84,6 +83,8 @@ from .users import (
     USER_NOT_ALLOWLISTED,
     USER_TYPICAL,
 )
+from spotify_emulator.config import DEMO_CLIENT, ClientApp, EmulatorConfig
+from spotify_emulator.server import EmulatorServer, serve_in_thread
 
 #: Every scope the MoodyStream app may ask for (handy for tests).
 ALL_SCOPES = (

@@ -5,8 +5,9 @@
     python -m spotify_emulator import-csv DIR --user-top-artists "Name, Name, ..." > FILE
     python -m spotify_emulator stats [--catalogue FILE] [--seed N]
 
-The file format is documented in :mod:`spotify_emulator.catalogue_file`; ``stats`` in
-:mod:`spotify_emulator.stats`; ``import-csv`` in :mod:`spotify_emulator.csv_import`.
+The file format is documented in :mod:`spotify_emulator.catalogue.catalogue_file`; ``stats`` in
+:mod:`spotify_emulator.catalogue.stats`; ``import-csv`` in
+:mod:`spotify_emulator.catalogue.csv_import`.
 """
 
 from __future__ import annotations
@@ -16,11 +17,11 @@ import sys
 
 from werkzeug.serving import make_server
 
-from . import cli_commands
-from .app import create_app
-from .catalogue_file import CatalogueFileError
-from .config import DEFAULT_SEARCH_NOISE, DEMO_CLIENT, EmulatorConfig
-from .server import QuietRequestHandler, mount
+from spotify_emulator import cli_commands
+from spotify_emulator.app import create_app
+from spotify_emulator.catalogue.catalogue_file import CatalogueFileError
+from spotify_emulator.config import DEFAULT_SEARCH_NOISE, DEMO_CLIENT, EmulatorConfig
+from spotify_emulator.server import QuietRequestHandler, mount
 
 
 def _latency(value: str) -> int | tuple[int, int]:

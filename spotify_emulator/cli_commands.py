@@ -46,7 +46,7 @@ def _parser(command: str) -> argparse.ArgumentParser:
 
 def run(command: str, argv: list[str]) -> int:
     args = _parser(command).parse_args(argv)
-    from .catalogue_file import CatalogueFileError
+    from spotify_emulator.catalogue.catalogue_file import CatalogueFileError
 
     try:
         if command == "export":
@@ -60,8 +60,8 @@ def run(command: str, argv: list[str]) -> int:
 
 
 def _export(args: argparse.Namespace) -> int:
-    from .catalogue import build_catalogue
-    from .catalogue_file import catalogue_document, write_catalogue
+    from spotify_emulator.catalogue.catalogue_file import catalogue_document, write_catalogue
+    from spotify_emulator.catalogue.generation import build_catalogue
 
     cat = build_catalogue(args.seed, args.today or dt.date.today())
     write_catalogue(catalogue_document(cat), sys.stdout)
@@ -69,8 +69,8 @@ def _export(args: argparse.Namespace) -> int:
 
 
 def _import_csv(args: argparse.Namespace) -> int:
-    from .catalogue_file import write_catalogue
-    from .csv_import import CsvImportError, import_csv_directory
+    from spotify_emulator.catalogue.catalogue_file import write_catalogue
+    from spotify_emulator.catalogue.csv_import import CsvImportError, import_csv_directory
 
     names = [n.strip() for n in args.user_top_artists.split(",") if n.strip()]
     try:
@@ -83,10 +83,10 @@ def _import_csv(args: argparse.Namespace) -> int:
 
 
 def _stats(args: argparse.Namespace) -> int:
-    from .catalogue import build_catalogue
-    from .catalogue_file import load_catalogue_file
-    from .config import DEFAULT_SEARCH_NOISE
-    from .stats import catalogue_stats
+    from spotify_emulator.catalogue.catalogue_file import load_catalogue_file
+    from spotify_emulator.catalogue.generation import build_catalogue
+    from spotify_emulator.catalogue.stats import catalogue_stats
+    from spotify_emulator.config import DEFAULT_SEARCH_NOISE
 
     if args.catalogue:
         cat = load_catalogue_file(args.catalogue).catalogue

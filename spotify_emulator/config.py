@@ -140,8 +140,8 @@ class EmulatorConfig:
     quota_retry_after: int = 4 * 3600
     #: "Today" for release dates of the newest albums (``tag:new``); None = the clock's date.
     catalogue_date: dt.date | None = None
-    #: Serve this catalogue file (see :mod:`spotify_emulator.catalogue_file`) with its users
-    #: instead of the synthetic catalogue generated from ``seed``.
+    #: Serve this catalogue file (see :mod:`spotify_emulator.catalogue.catalogue_file`) with
+    #: its users instead of the synthetic catalogue generated from ``seed``.
     catalogue_file: str | Path | None = None
     #: Search ranks by hidden popularity plus a fixed per-track Gaussian offset with this
     #: standard deviation (popularity points): popularity-led but noisy, like Spotify's.

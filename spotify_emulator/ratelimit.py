@@ -16,8 +16,8 @@ import math
 import threading
 from collections import deque
 
-from .clock import Clock
-from .responses import ApiError
+from spotify_emulator.clock import Clock
+from spotify_emulator.responses import ApiError
 
 WINDOW_SECONDS = 30
 

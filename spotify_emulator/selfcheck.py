@@ -37,7 +37,7 @@ def cold_start() -> tuple[float, float]:
 def main() -> int:
     from werkzeug.test import Client
 
-    from . import ALL_SCOPES, USER_TYPICAL, create_app
+    from spotify_emulator import ALL_SCOPES, USER_TYPICAL, create_app
 
     t_import, t_create = cold_start()
     app = create_app()

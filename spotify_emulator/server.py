@@ -12,7 +12,7 @@ from werkzeug.middleware.dispatcher import DispatcherMiddleware
 from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
 from werkzeug.wrappers import Response
 
-from .app import EmulatorApp
+from spotify_emulator.app import EmulatorApp
 
 
 class QuietRequestHandler(WSGIRequestHandler):

@@ -11,10 +11,10 @@ import hashlib
 import threading
 from dataclasses import dataclass, field
 
-from . import ids
-from .catalogue import Catalogue
-from .clock import Clock
-from .users import DemoUser, UserBase, demo_user_base
+from spotify_emulator import ids
+from spotify_emulator.catalogue.model import Catalogue
+from spotify_emulator.catalogue.users import DemoUser, UserBase, demo_user_base
+from spotify_emulator.clock import Clock
 
 
 def iso_now(clock: Clock) -> str:

@@ -41,18 +41,17 @@ from playlists.spotify.errors import (
     SpotifyUnavailable,
     SpotifyWriteUnconfirmed,
 )
+from playlists.spotify.limits import ITEMS_PER_WRITE
 
 from .generation_error import GenerationError
+from .lookup_pool import both
 from .options import SPOTIFY_MAX_DESCRIPTION
-from .plan import both
 from .ports import PlaylistWriter
 from .preview import Preview
 
 logger = logging.getLogger("playlists.services.saving")
 
-ITEMS_PER_REQUEST = 100
 MAX_ITEMS = 10_000
-MAX_DESCRIPTION = SPOTIFY_MAX_DESCRIPTION
 MARKER_PAGES = 2  # pages of 50 playlists searched for the marker (new ones come first)
 # A write we cannot see yet (a create whose answer was lost, a marked playlist another save is
 # still filling) is looked for again for this many request time-outs, with pauses growing from
@@ -113,7 +112,7 @@ def is_moodystream_playlist(playlist: PlaylistSummary) -> bool:
 
 def description_with_marker(description: str, marker: str) -> str:
     text = _MARKER.sub("", description).strip()
-    room = MAX_DESCRIPTION - len(marker) - 1
+    room = SPOTIFY_MAX_DESCRIPTION - len(marker) - 1
     if len(text) > room:
         text = text[: room - 1].rstrip() + "…"
     return f"{text} {marker}".strip()
@@ -196,11 +195,11 @@ def save_playlist(
             )
             if winner.id == created.id:
                 if on_progress:
-                    on_progress(min(len(uris), ITEMS_PER_REQUEST), len(uris))
-                if len(uris) > ITEMS_PER_REQUEST:
+                    on_progress(min(len(uris), ITEMS_PER_WRITE), len(uris))
+                if len(uris) > ITEMS_PER_WRITE:
                     snapshot = _write(
                         gateway, created.id, uris, replace=False, on_progress=on_progress,
-                        offset=ITEMS_PER_REQUEST,
+                        offset=ITEMS_PER_WRITE,
                     )
                 return dataclasses.replace(created, item_count=len(uris), snapshot_id=snapshot)
         except BaseException:
@@ -408,13 +407,13 @@ def _write(
 ) -> str | None:
     """Items in order from ``offset``, 100 per request; ``replace`` makes the first a PUT."""
     snapshot = None
-    for at in range(offset, len(uris), ITEMS_PER_REQUEST):
+    for at in range(offset, len(uris), ITEMS_PER_WRITE):
         if replace and at == 0:
-            snapshot = gateway.replace_items(playlist_id, uris[:ITEMS_PER_REQUEST])
+            snapshot = gateway.replace_items(playlist_id, uris[:ITEMS_PER_WRITE])
         else:
             snapshot = _add(gateway, playlist_id, uris, at)
         if on_progress:
-            on_progress(min(at + ITEMS_PER_REQUEST, len(uris)), len(uris))
+            on_progress(min(at + ITEMS_PER_WRITE, len(uris)), len(uris))
     return snapshot
 
 
@@ -426,7 +425,7 @@ def _add(gateway: PlaylistWriter, playlist_id: str, uris: list[str], at: int) ->
     if they are exactly this chunk (once, nothing after it) the save goes on; otherwise the
     error stands.
     """
-    chunk = uris[at : at + ITEMS_PER_REQUEST]
+    chunk = uris[at : at + ITEMS_PER_WRITE]
     try:
         return gateway.add_items(playlist_id, chunk)
     except SpotifyUnavailable as exc:

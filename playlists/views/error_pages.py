@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from playlists.services.own_app import short_client_id
+from accounts.client_id import short_client_id
 from playlists.spotify.errors import SpotifyRateLimited
+
+logger = logging.getLogger("playlists.views.error_pages")
 
 
 def rate_limited_context(
@@ -44,8 +47,24 @@ def page_not_found(request: HttpRequest, exception: Exception | None = None) -> 
     return render(request, "errors/404.html", status=404)
 
 
+#: What the 500 page says when even the page cannot be rendered (no template, no context).
+PLAIN_SERVER_ERROR = (
+    "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">"
+    "<title>Something went wrong on our side · MoodyStream</title></head><body>"
+    "<h1>Something went wrong on our side</h1><p>We could not finish that request. Nothing "
+    "was changed in your Spotify account. Please try again in a moment.</p>"
+    "<p><a href=\"/\">Back to MoodyStream</a></p></body></html>"
+)
+
+
 def server_error(request: HttpRequest) -> HttpResponse:
-    return render(request, "errors/500.html", status=500)
+    """The 500 page, which must not fail itself: whatever broke the request (an odd session,
+    say) may break the page's context too, and then a plain page says the same."""
+    try:
+        return render(request, "errors/500.html", status=500)
+    except Exception:
+        logger.exception("the 500 page could not be rendered; sending the plain one")
+        return HttpResponse(PLAIN_SERVER_ERROR, status=500)
 
 
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from werkzeug.wrappers import Response
 
-from ..catalogue import GROUP_ORDER
-from ..paging import offset_page, parse_limit, parse_offset
-from ..responses import ApiError, json_response
-from . import shapes
-from .context import NON_EXISTING_ID, ApiContext
+from spotify_emulator.catalogue.model import GROUP_ORDER
+from spotify_emulator.responses import ApiError, json_response
+from spotify_emulator.web_api import shapes
+from spotify_emulator.web_api.context import NON_EXISTING_ID, ApiContext
+from spotify_emulator.web_api.paging import offset_page, parse_limit, parse_offset
 
 #: Spotify's caps on the "Get Several ..." endpoints.
 BATCH_LIMITS = {"tracks": 50, "albums": 20, "artists": 50}

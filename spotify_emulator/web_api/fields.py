@@ -18,7 +18,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..responses import ApiError
+from spotify_emulator.responses import ApiError
 
 _NAME = re.compile(r"[A-Za-z0-9_]+")
 

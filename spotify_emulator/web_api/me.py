@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from werkzeug.wrappers import Response
 
-from ..ids import is_base62_id, parse_uri
-from ..paging import cursor_page, offset_page, parse_limit, parse_offset
-from ..responses import ApiError, empty_response, json_response
-from ..state import iso_now
-from ..users import TIME_RANGES
-from . import shapes
-from .context import INVALID_ID, ApiContext
+from spotify_emulator.catalogue.users import TIME_RANGES
+from spotify_emulator.ids import is_base62_id, parse_uri
+from spotify_emulator.responses import ApiError, empty_response, json_response
+from spotify_emulator.state import iso_now
+from spotify_emulator.web_api import shapes
+from spotify_emulator.web_api.context import INVALID_ID, ApiContext
+from spotify_emulator.web_api.paging import cursor_page, offset_page, parse_limit, parse_offset
 
 LIBRARY_MAX_URIS = 40
 #: URI type -> scope needed to save/remove it through /me/library.
@@ -119,7 +119,7 @@ def put_library(ctx: ApiContext) -> Response:
         ctx.require_scope(LIBRARY_SCOPES[kind])
     for uri, kind, item_id in parsed:
         _check_exists(ctx, kind, item_id, uri)
-    now = iso_now(ctx.app.clock)
+    now = iso_now(ctx.clock)
     with ctx.state.lock:
         lib = ctx.state.libraries[ctx.user.id]
         for uri, kind, item_id in parsed:

@@ -13,13 +13,13 @@ import binascii
 
 from werkzeug.wrappers import Response
 
-from ..ids import is_base62_id, parse_uri
-from ..paging import offset_page, parse_limit, parse_offset
-from ..responses import ApiError, empty_response, json_response
-from ..state import Playlist, PlaylistEntry, iso_now
-from . import shapes
-from .context import INVALID_ID, NON_EXISTING_ID, ApiContext
-from .fields import filter_fields
+from spotify_emulator.ids import is_base62_id, parse_uri
+from spotify_emulator.responses import ApiError, empty_response, json_response
+from spotify_emulator.state import Playlist, PlaylistEntry, iso_now
+from spotify_emulator.web_api import shapes
+from spotify_emulator.web_api.context import INVALID_ID, NON_EXISTING_ID, ApiContext
+from spotify_emulator.web_api.fields import filter_fields
+from spotify_emulator.web_api.paging import offset_page, parse_limit, parse_offset
 
 MAX_URIS_PER_WRITE = 100
 MAX_IMAGE_BYTES = 256 * 1024
@@ -203,7 +203,7 @@ def post_items(ctx: ApiContext, playlist_id: str) -> Response:
         if pos_raw is None and isinstance(body, dict):
             pos_raw = body.get("position")
         position = _position(pos_raw, len(pl.entries))
-        now = iso_now(ctx.app.clock)
+        now = iso_now(ctx.clock)
         new = [PlaylistEntry(u, now, ctx.user.id) for u in uris]
         at = len(pl.entries) if position is None else position
         pl.entries[at:at] = new
@@ -233,7 +233,7 @@ def put_items(ctx: ApiContext, playlist_id: str) -> Response:
             pl.entries = rest[:target] + moved + rest[target:]
         else:
             uris = _uris(ctx, body, required=True) or []
-            now = iso_now(ctx.app.clock)
+            now = iso_now(ctx.clock)
             pl.entries = [PlaylistEntry(u, now, ctx.user.id) for u in uris]
         pl.touch()
         return json_response({"snapshot_id": pl.snapshot_id})

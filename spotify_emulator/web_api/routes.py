@@ -8,8 +8,8 @@ from functools import partial
 
 from werkzeug.routing import Map, Rule
 
-from . import catalogue_endpoints as cv
-from . import me, playlists, search_view
+from spotify_emulator.web_api import catalogue_endpoints as cv
+from spotify_emulator.web_api import me, playlists, search_view
 
 
 @dataclass(frozen=True)

@@ -12,17 +12,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..catalogue import (
-    ALBUM_MARKETS,
-    Album,
-    Artist,
-    Track,
-)
-from ..ids import base62_id
-from ..paging import offset_page
-from ..state import Playlist, PlaylistEntry
-from ..users import DemoUser
-from .context import ApiContext
+from spotify_emulator.catalogue.model import ALBUM_MARKETS, Album, Artist, Track
+from spotify_emulator.catalogue.users import DemoUser
+from spotify_emulator.ids import base62_id
+from spotify_emulator.state import Playlist, PlaylistEntry
+from spotify_emulator.web_api.context import ApiContext
+from spotify_emulator.web_api.paging import offset_page
 
 OPEN = "https://open.spotify.com"
 

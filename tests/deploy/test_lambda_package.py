@@ -482,7 +482,9 @@ def test_package_leaves_out_what_lambda_must_not_get(unpacked: Path, lambda_zip:
         "troposphere",
     ):
         assert absent not in names
-    for present in ("handler.py", "zappa_settings.py", "moodystream", "playlists", "templates"):
+    for present in (
+        "handler.py", "zappa_settings.py", "moodystream", "accounts", "playlists", "templates"
+    ):
         assert present in names
     # Bytecode for every module, compiled from the zipped sources (deploy/add_bytecode.py).
     for module in ("moodystream/settings.py", "django/__init__.py", "zappa/handler.py"):
@@ -678,10 +680,10 @@ def test_custom_domain_serves_without_prefix(unpacked: Path, extra_paths) -> Non
 
 def test_sign_in_flow_cookies_and_csrf(unpacked: Path, extra_paths) -> None:
     from spotify_emulator import create_app
+    from spotify_emulator.catalogue.users import USER_TYPICAL
     from spotify_emulator.config import ClientApp, EmulatorConfig
     from spotify_emulator.server import serve_in_thread
     from spotify_emulator.testing import approve_consent
-    from spotify_emulator.users import USER_TYPICAL
 
     secret = make_secret()
     client = ClientApp(

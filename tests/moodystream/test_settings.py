@@ -261,3 +261,26 @@ def test_the_mounted_emulators_control_api_is_off_unless_asked_for(load_settings
     on = {"MOODYSTREAM_DEMO_EMULATOR_CONTROL_API": "1"}
     assert load_settings(**on)["DEMO_EMULATOR_CONTROL_API"] is True
     assert load_settings(**on, **REAL_CREDENTIALS)["DEMO_EMULATOR_CONTROL_API"] is False
+
+
+@pytest.mark.parametrize(
+    "variable", ["SPOTIFY_API_BASE_URL", "SPOTIFY_ACCOUNTS_BASE_URL"]
+)
+def test_the_public_demo_key_is_refused_when_spotify_is_not_on_this_machine(
+    load_settings, variable: str
+) -> None:
+    """Demo mode with real Spotify's addresses would seal real tokens with a public key."""
+    real = {"SPOTIFY_API_BASE_URL": "https://api.spotify.com/v1/",
+            "SPOTIFY_ACCOUNTS_BASE_URL": "https://accounts.spotify.com/"}[variable]
+    with pytest.raises(ImproperlyConfigured, match="needs DJANGO_SECRET_KEY"):
+        load_settings(**{variable: real})
+    assert load_settings(**{variable: real}, DJANGO_SECRET_KEY="k" * 50)["SECRET_KEY"] == "k" * 50
+
+
+@pytest.mark.parametrize(
+    "url", ["", "http://127.0.0.1:8765/v1/", "http://[::1]:8765/", "http://localhost:9/"]
+)
+def test_the_demo_key_still_serves_an_emulator_on_this_machine(load_settings, url: str) -> None:
+    values = load_settings(SPOTIFY_API_BASE_URL=url, SPOTIFY_ACCOUNTS_BASE_URL=url)
+    assert values["DEMO_MODE"] is True
+    assert values["SECRET_KEY"].startswith("django-insecure-moodystream-local-demo-key")

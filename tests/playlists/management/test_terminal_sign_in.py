@@ -9,7 +9,7 @@ import requests
 
 from playlists.management.terminal_sign_in import demo_sign_in, sign_in_with_browser
 from playlists.spotify.errors import SpotifyAuthError
-from playlists.spotify.models import SpotifyApp
+from playlists.spotify.types import SpotifyApp
 from spotify_emulator import DEMO_CLIENT, USER_TYPICAL
 from spotify_emulator.testing import approve_consent
 from tests.playlists.spotify.emulator_support import SCOPES
@@ -88,3 +88,34 @@ def test_demo_sign_in_approves_as_a_demo_user(emulator) -> None:
     assert emulator.app.tokens.lookup(tokens.access_token).user_id == "maya"
     with pytest.raises(SpotifyAuthError):
         demo_sign_in(demo_app(emulator, 8888), SCOPES, "nobody")
+
+
+@pytest.mark.parametrize(
+    "stray",
+    ["/callback?error=access_denied", "/callback?code=forged&state=guessed",
+     "/callback?error=access_denied&state=guessed", "/callback?code=forged"],
+)
+def test_an_answer_without_this_sign_ins_state_is_ignored(emulator, stray: str) -> None:
+    """Anyone on this machine can reach the loopback port: without our state, not the answer."""
+    port = free_port()
+
+    def open_url(url: str) -> None:
+        assert requests.get(f"http://127.0.0.1:{port}{stray}", timeout=5).text.endswith(
+            "Not here.")
+        browser()(url)
+
+    tokens = sign_in_with_browser(demo_app(emulator, port), SCOPES, open_browser=open_url,
+                                  echo=lambda m: None)
+    assert emulator.app.tokens.lookup(tokens.access_token) is not None
+
+
+def test_waiting_is_bounded_by_the_time_out_whatever_strays_arrive(emulator) -> None:
+    port = free_port()
+
+    def strays(url: str) -> None:
+        for _ in range(3):
+            requests.get(f"http://127.0.0.1:{port}/callback?error=access_denied", timeout=5)
+
+    with pytest.raises(SpotifyAuthError, match="in time"):
+        sign_in_with_browser(demo_app(emulator, port), SCOPES, open_browser=strays,
+                             echo=lambda m: None, timeout=0.5)

@@ -95,6 +95,10 @@ class TestOddCookie:
         {"saved": {"digest": 5}},
         {"sp_login": ["state"]},
         {"_messages": [["__json_message", 0, 20, "hi"]]},
+        {"_messages": "not json"},
+        {"_messages": '[["__json_message",0]]'},
+        {"_messages": "5"},
+        {"_messages": '[["__json_message",0,"loud","hi"]]'},
     ]
 
     @pytest.fixture(params=range(len(ODD)), ids=lambda n: f"odd-{n}")
@@ -121,6 +125,20 @@ class TestOddCookie:
         response = odd_client.get("/")
         assert response.status_code == 500
         assert "MoodyStream" in text_of(response)
+
+    def test_the_500_page_answers_even_when_it_cannot_be_rendered(
+        self, odd_client: Client, monkeypatch
+    ) -> None:
+        from playlists.views import error_pages, pages
+
+        def broken(*args, **kwargs):
+            raise RuntimeError("a bug somewhere")
+
+        monkeypatch.setattr(pages, "render", broken)
+        monkeypatch.setattr(error_pages, "render", broken)
+        response = odd_client.get("/")
+        assert response.status_code == 500
+        assert "Something went wrong on our side" in text_of(response)
 
     def test_signing_in_again_works(self, odd_client: Client, sign_in) -> None:
         client = sign_in(odd_client)
