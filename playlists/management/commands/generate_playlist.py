@@ -76,6 +76,8 @@ class Command(BaseCommand):
         parser.add_argument("--no-explicit", action="store_true", help="leave out explicit songs")
         parser.add_argument("--exclude-saved", action="store_true",
                             help="leave out songs already in your library")
+        parser.add_argument("--repeat-earlier", action="store_true",
+                            help="allow deep cuts already in your earlier MoodyStream playlists")
         parser.add_argument("--allow-version", action="append", default=[],
                             choices=VERSION_KINDS, help="keep live, remix, ... versions")
         parser.add_argument("--dry-run", action="store_true", help="preview only, save nothing")
@@ -128,6 +130,7 @@ class Command(BaseCommand):
                 exclude_versions=frozenset(VERSION_KINDS) - set(opts["allow_version"]),
                 allow_explicit=not opts["no_explicit"],
                 exclude_saved=opts["exclude_saved"],
+                exclude_earlier=not opts["repeat_earlier"],
                 public=opts["public"],
                 name=opts["name"],
                 description=opts["description"],
