@@ -1,95 +1,114 @@
-"""Run a plan of Spotify look-ups on one bounded pool: steps that return the steps after them.
+"""Run a generation's Spotify look-ups on one bounded pool, as chains of waves.
 
-A step makes one look-up (or a short fixed sequence of them), keeps what it got, and returns
-the steps that depend on it; ``fan_out`` runs several at once and continues when the last one
-is done.  No step ever waits for another, so one pool of ``max_workers`` threads runs the whole
-plan: never more threads than that, no nesting, no deadlock.  The caller's thread only hands
-out steps.  The first failure ends the plan: steps not started are dropped and its error is
-raised.  With ``max_workers=1`` the steps run one after another on the caller's thread.
+A *chain* is a generator that reads as the round trips it makes: each ``yield`` hands over a
+*wave* — the look-ups that can run at once (functions of no arguments, each one request or a
+short fixed sequence of them) and chains to run beside them — and gets back their results in
+the same order once the last of them is done (a chain's result is what it returns).  Chains
+compose with ``yield from``.
+
+Only look-ups run on the pool; the caller's thread advances the chains between waves and hands
+out the look-ups.  No look-up ever waits for another, so one pool of ``max_workers`` threads
+runs everything: never more threads than that, no nesting, no deadlock.  The first failure ends
+the run: look-ups not started are dropped and its error is raised (look-ups still running
+finish on their own; nothing waits for them).  With ``max_workers=1`` the look-ups run one
+after another on the caller's thread.
 """
 
 from __future__ import annotations
 
-import threading
 from collections import deque
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Generator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from typing import Any
 
-Steps = Iterable["Step"]
-Step = Callable[[], Steps]
+type Lookup = Callable[[], Any]
+type Wave = Sequence[Lookup | Chain[Any]]
+type Chain[R] = Generator[Wave, list[Any], R]
 
 
-def run_plan(steps: Steps, max_workers: int, *, name: str = "spotify") -> None:
-    """Run ``steps`` and everything they lead to; returns when all are done."""
+class _Running:
+    """A chain waiting for its wave: the results so far, and where its own result goes."""
+
+    def __init__(self, chain: Chain[Any], parent: _Running | None, slot: int) -> None:
+        self.chain, self.parent, self.slot = chain, parent, slot
+        self.results: list[Any] = []
+        self.left = 0
+
+
+class _Run:
+    """One run: the chains in progress and the look-ups handed out, all on the caller's thread."""
+
+    def __init__(self, submit: Callable[[Lookup, _Running, int], None]) -> None:
+        self.submit = submit
+        self.result: Any = None
+
+    def start(self, chain: Chain[Any], parent: _Running | None = None, slot: int = 0) -> None:
+        self.advance(_Running(chain, parent, slot), None)
+
+    def advance(self, running: _Running, sent: list[Any] | None) -> None:
+        """Send ``running`` its wave's results and hand out its next wave."""
+        while True:
+            try:
+                wave = next(running.chain) if sent is None else running.chain.send(sent)
+            except StopIteration as finished:
+                self.done(running.parent, running.slot, finished.value)
+                return
+            if wave:
+                break
+            sent = []  # an empty wave has nothing to wait for
+        running.results, running.left = [None] * len(wave), len(wave)
+        for slot, item in enumerate(wave):
+            if isinstance(item, Generator):
+                self.start(item, running, slot)
+            else:
+                self.submit(item, running, slot)
+
+    def done(self, running: _Running | None, slot: int, value: Any) -> None:
+        """A look-up's or a chain's result, for the chain waiting for it (``None``: the run)."""
+        if running is None:
+            self.result = value
+            return
+        running.results[slot] = value
+        running.left -= 1
+        if running.left == 0:
+            self.advance(running, running.results)
+
+
+def run[R](chain: Chain[R], max_workers: int, *, name: str = "spotify") -> R:
+    """Run ``chain`` and every look-up and chain it leads to; its result."""
     if max_workers <= 1:
-        todo = deque(steps)
+        todo: deque[tuple[Lookup, _Running, int]] = deque()
+        in_turn = _Run(lambda lookup, running, slot: todo.append((lookup, running, slot)))
+        in_turn.start(chain)
         while todo:
-            todo.extend(todo.popleft()())
-        return
+            lookup, running, slot = todo.popleft()
+            in_turn.done(running, slot, lookup())
+        result: R = in_turn.result
+        return result
     pool = ThreadPoolExecutor(max_workers=max_workers, thread_name_prefix=name)
-    running: set[Future[Steps]] = set()
+    waiting: dict[Future[Any], tuple[_Running, int]] = {}
+
+    def submit(lookup: Lookup, running: _Running, slot: int) -> None:
+        waiting[pool.submit(lookup)] = (running, slot)
+
+    at_once = _Run(submit)
     try:
-        running = {pool.submit(_listed, step) for step in steps}
-        while running:
-            done, running = wait(running, return_when=FIRST_COMPLETED)
-            for future in done:
-                running.update(pool.submit(_listed, step) for step in future.result())
+        at_once.start(chain)
+        while waiting:
+            finished, _ = wait(waiting, return_when=FIRST_COMPLETED)
+            for future in finished:
+                at_once.done(*waiting.pop(future), future.result())
     finally:
-        # On failure the look-ups still running finish on their own; nothing waits for them.
-        pool.shutdown(wait=not running, cancel_futures=True)
-
-
-def _listed(step: Step) -> Steps:
-    return list(step())
-
-
-def join(branches: int, then: Callable[[], Steps]) -> Callable[[], Steps]:
-    """What each of ``branches`` parallel branches calls when it is done: the last call
-    continues with ``then()``, the others with nothing."""
-    left = branches
-    lock = threading.Lock()
-
-    def branch_done() -> Steps:
-        nonlocal left
-        with lock:
-            left -= 1
-            last = left == 0
-        return then() if last else ()
-
-    return branch_done
-
-
-def fan_out[T](
-    thunks: Sequence[Callable[[], T]], then: Callable[[list[T]], Steps] = lambda _: ()
-) -> list[Step]:
-    """Steps running ``thunks`` at once; the last to finish continues with ``then(results)``
-    (results in the order of ``thunks``)."""
-    results: list[Any] = [None] * len(thunks)
-    if not thunks:
-        return [lambda: then(results)]
-    branch_done = join(len(thunks), lambda: then(results))
-
-    def step(index: int) -> Step:
-        def run() -> Steps:
-            results[index] = thunks[index]()
-            return branch_done()
-
-        return run
-
-    return [step(i) for i in range(len(thunks))]
+        pool.shutdown(wait=not waiting, cancel_futures=True)
+    result = at_once.result
+    return result
 
 
 def both[A, B](first: Callable[[], A], second: Callable[[], B]) -> tuple[A, B]:
     """``first()`` and ``second()`` at once, on two threads of their own."""
-    results: list[Any] = [None, None]
 
-    def keep(index: int, thunk: Callable[[], object]) -> Step:
-        def run() -> Steps:
-            results[index] = thunk()
-            return ()
+    def pair() -> Chain[tuple[A, B]]:
+        a, b = yield [first, second]
+        return a, b
 
-        return run
-
-    run_plan([keep(0, first), keep(1, second)], 2)
-    return results[0], results[1]
+    return run(pair(), 2)

@@ -2,7 +2,7 @@
 
 ``SpotifyGateway`` satisfies both (mypy checks it, and the test fakes, against them); unit
 tests pass an in-memory fake, so the services run without HTTP or Django.  Each method makes
-its requests one after another; running look-ups concurrently is the services' plan
+its requests one after another; running look-ups concurrently is the services' job
 (``lookup_pool.py``), within ``max_workers``.
 """
 
@@ -83,6 +83,8 @@ class CatalogueReader(Protocol):
     def current_user_playlists(
         self, *, limit: int = ..., offset: int = ...
     ) -> Sequence[PlaylistSummary]: ...
+
+    def playlist_item_uris(self, playlist_id: str, *, offset: int = ...) -> list[str | None]: ...
 
 
 class PlaylistWriter(Protocol):

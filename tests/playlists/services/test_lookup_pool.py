@@ -1,4 +1,5 @@
-"""The fetch plan: steps on one bounded pool, never more threads than ``max_workers``."""
+"""The look-up pool: chains of waves on one bounded pool, never more threads than
+``max_workers``."""
 
 from __future__ import annotations
 
@@ -8,87 +9,100 @@ import time
 import pytest
 
 from playlists.services.generation import generate
-from playlists.services.lookup_pool import Steps, both, fan_out, run_plan
+from playlists.services.lookup_pool import Chain, both, run
 from playlists.services.options import GenerationOptions
 
 from .fakes import FakeSpotify
 
 
-def plan_threads() -> int:
+def pool_threads() -> int:
     return sum(t.name.startswith("spotify") for t in threading.enumerate())
 
 
-def test_a_plan_never_runs_on_more_threads_than_max_workers() -> None:
-    """Steps fan out three levels deep (like artists → searches → albums): every step runs,
-    on at most ``max_workers`` threads, and no step waits for another."""
+def test_a_run_never_uses_more_threads_than_max_workers() -> None:
+    """Chains three waves deep (like artists → searches → albums), ten at once: every look-up
+    runs, on at most ``max_workers`` threads, and no look-up waits for another."""
     seen_threads: set[str] = set()
     most = 0
-    ran: list[int] = []
     lock = threading.Lock()
 
     def look_up(n: int) -> int:
         nonlocal most
         with lock:
             seen_threads.add(threading.current_thread().name)
-            most = max(most, plan_threads())
+            most = max(most, pool_threads())
         time.sleep(0.002)
         return n
 
-    def level(depth: int) -> Steps:
-        if depth == 3:
-            ran.append(look_up(depth))
-            return ()
-        return fan_out([lambda d=depth: look_up(d)] * 6, lambda _: [lambda: level(depth + 1)])
+    def chain(depth: int = 0) -> Chain[int]:
+        results = yield [lambda d=depth: look_up(d)] * 6
+        if depth == 2:
+            return sum(results)
+        return (yield from chain(depth + 1))
 
-    before = plan_threads()
-    run_plan([lambda: level(0) for _ in range(10)], max_workers=4, name="spotify-ceiling")
-    assert len(ran) == 10
+    def everything() -> Chain[list[int]]:
+        return (yield [chain() for _ in range(10)])
+
+    before = pool_threads()
+    assert run(everything(), max_workers=4, name="spotify-ceiling") == [12] * 10
     assert len(seen_threads) <= 4 and most - before <= 4
-    assert plan_threads() == before  # the pool is gone with the plan
+    assert pool_threads() == before  # the pool is gone with the run
 
 
-def test_fan_out_continues_once_with_every_result_in_order() -> None:
-    got: list[list[int]] = []
+def test_a_wave_gives_every_result_once_in_its_order() -> None:
+    waves: list[list[object]] = []
 
-    def keep(results: list[int]) -> Steps:
-        got.append(results)
-        return ()
+    def chain() -> Chain[str]:
+        slow_first = [lambda i=i: (time.sleep(0.01 * (5 - i)), i)[1] for i in range(5)]
+        waves.append((yield slow_first))
+        waves.append((yield []))  # nothing to wait for
+        waves.append((yield [inner()]))
+        return "done"
 
-    run_plan(fan_out([lambda i=i: (time.sleep(0.01 * (5 - i)), i)[1] for i in range(5)], keep),
-             max_workers=5)
-    assert got == [[0, 1, 2, 3, 4]]
+    def inner() -> Chain[str]:
+        (one,) = yield [lambda: 1]
+        return f"inner {one}"
+
+    assert run(chain(), max_workers=5) == "done"
+    assert waves == [[0, 1, 2, 3, 4], [], ["inner 1"]]
 
 
-def test_the_first_failure_ends_the_plan_without_waiting_for_the_rest() -> None:
+def test_the_first_failure_ends_the_run_without_waiting_for_the_rest() -> None:
     started: list[int] = []
 
-    def slow() -> Steps:
+    def slow() -> None:
         time.sleep(0.5)
-        return ()
 
-    def failing() -> Steps:
+    def failing() -> None:
         raise RuntimeError("Spotify said no")
 
-    def more() -> Steps:
-        started.append(1)
-        return ()
+    def chain() -> Chain[None]:
+        yield [slow, failing]
+        yield [lambda: started.append(1)] * 20
 
     began = time.monotonic()
     with pytest.raises(RuntimeError, match="said no"):
-        run_plan([slow, failing, *[more] * 20], max_workers=2)
+        run(chain(), max_workers=2)
     assert time.monotonic() - began < 0.45
-    assert len(started) < 20  # steps not started yet were dropped
+    assert started == []  # the wave after the failure never started
 
 
-def test_one_worker_runs_the_plan_in_order_on_the_callers_thread() -> None:
+def test_one_worker_runs_the_look_ups_in_turn_on_the_callers_thread() -> None:
     order: list[str] = []
 
-    def step(name: str, *then: str) -> Steps:
+    def look_up(name: str) -> str:
         order.append(f"{name}@{threading.current_thread() is threading.main_thread()}")
-        return [lambda t=t: step(t) for t in then]
+        return name
 
-    run_plan([lambda: step("a", "c"), lambda: step("b")], max_workers=1)
-    assert order == ["a@True", "b@True", "c@True"]
+    def chain(first: str, then: str) -> Chain[None]:
+        yield [lambda: look_up(first)]
+        yield [lambda: look_up(then)]
+
+    def everything() -> Chain[None]:
+        yield [chain("a", "c"), chain("b", "d")]
+
+    run(everything(), max_workers=1)
+    assert order == ["a@True", "b@True", "c@True", "d@True"]
 
 
 def test_both_returns_both_results() -> None:
