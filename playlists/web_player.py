@@ -1,6 +1,7 @@
-"""Links to a playlist on Spotify's web player and its embed player.
+"""Links to a playlist or a track on Spotify's web player and its embed player.
 
-One rule for every page: ``{base}/playlist/<id>`` and ``{base}/embed/playlist/<id>``, where
+One rule for every page: ``{base}/playlist/<id>`` and ``{base}/embed/playlist/<id>`` (likewise
+``track``), where
 the base is ``SPOTIFY_WEB_BASE_URL`` when set, else (demo mode) the web-player stand-in of the
 emulator mounted on the host serving the request, else https://open.spotify.com. Spotify's
 own ``external_urls`` are not used: the demo emulator answers like Spotify, with
@@ -31,3 +32,11 @@ def playlist_url(request: HttpRequest, playlist_id: str) -> str:
 
 def playlist_embed_url(request: HttpRequest, playlist_id: str) -> str:
     return f"{web_base(request)}/embed/playlist/{playlist_id}"
+
+
+def track_url(request: HttpRequest, track_id: str) -> str:
+    return f"{web_base(request)}/track/{track_id}"
+
+
+def track_embed_url(request: HttpRequest, track_id: str) -> str:
+    return f"{web_base(request)}/embed/track/{track_id}"

@@ -33,7 +33,7 @@ from playlists.services.saving import (
     save_playlist,
 )
 from playlists.spotify.errors import SpotifyError, SpotifyNotFound
-from playlists.web_player import playlist_embed_url, playlist_url
+from playlists.web_player import playlist_embed_url, playlist_url, track_embed_url, track_url
 
 logger = logging.getLogger(__name__)
 
@@ -94,6 +94,9 @@ def preview(request: HttpRequest) -> HttpResponse:
         {
             "preview": result,
             "order_ids": ",".join(e.track.id for e in result.entries),
+            # Listen in place: "{base}<id>" for a track's page and its embed player.
+            "track_page_base": track_url(request, ""),
+            "track_embed_base": track_embed_url(request, ""),
             "fresh": state.fresh,
             "undo": state.undo,
             "removed_count": len(state.removed),

@@ -161,3 +161,24 @@ def test_the_same_edits_without_javascript(browser, demo_server) -> None:
         assert shown(page) == [before[0], before[2], before[1], *before[3:]]
     finally:
         context.close()
+
+
+def test_listen_in_place_one_player_at_a_time(sized_page, demo_server, console) -> None:
+    page = sized_page
+    ids = make_preview(page, demo_server, tracks="12")
+    assert page.locator("iframe").count() == 0  # no frame until asked
+    first, third = song_at(page, 0), song_at(page, 2)
+    page.get_by_role("button", name=f"Play {first} on Spotify").click()
+    frame = page.locator("#tracks iframe")
+    assert frame.count() == 1
+    assert frame.get_attribute("src").endswith(f"/demo-spotify/open/embed/track/{ids[0]}")
+    assert page.frame_locator("#tracks iframe").locator("body").inner_text().strip()
+    close = page.get_by_role("button", name=re.compile("^Close the player for "))
+    assert close.get_attribute("aria-expanded") == "true"
+
+    page.get_by_role("button", name=f"Play {third} on Spotify").press("Enter")
+    assert page.locator("#tracks iframe").count() == 1  # one at a time
+    assert page.locator(f"#track-{ids[2]} iframe").count() == 1
+    page.get_by_role("button", name=re.compile("^Close the player for ")).press(" ")
+    assert page.locator("iframe").count() == 0
+    assert console.csp_violations == []

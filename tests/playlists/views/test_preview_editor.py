@@ -213,3 +213,15 @@ def test_the_options_post_keeps_nothing_it_should_not(connected_client: Client) 
     picked = make_preview(connected_client, **{**VALID, "artist_source": "picked",
                                                "picked_artists": "Neon Tapir"})
     assert "Removed songs" not in picked.content.decode()
+
+
+def test_each_track_links_to_its_player_and_the_csp_frames_exactly_that_origin(
+    connected_client: Client,
+) -> None:
+    page = make_preview(connected_client)
+    text = page.content.decode()
+    [first] = shown_ids(page)[:1]
+    embed = re.search(rf'data-embed="([^"]+/embed/track/{first})"', text)
+    assert embed and f'/track/{first}" target="_blank"' in text
+    frame_src = re.search(r"frame-src ([^;]+)", page["Content-Security-Policy"])[1].split()
+    assert len(frame_src) == 1 and embed[1].startswith(frame_src[0])
