@@ -243,7 +243,7 @@ def _summary_notes(
         )
     if left_out:
         total = sum(left_out.values())
-        parts = ", ".join(f"{n} {_REASON_LABEL.get(r, r)}" for r, n in left_out.most_common())
+        parts = ", ".join(f"{n} {_label(r, n)}" for r, n in left_out.most_common())
         notes.append(f"{total} song{'s' if total != 1 else ''} left out by your filters ({parts}).")
     if picked < track_count:
         notes.append(
@@ -272,6 +272,13 @@ _REASON_LABEL = {
     "commentary": "commentary",
     "skit": "skits, intros or interludes",
 }
+#: The labels that change for one song ("1 demo", not "1 demos").
+_ONE_LABEL = {"remix": "remix", "demo": "demo", "skit": "skit, intro or interlude"}
+
+
+def _label(reason: str, count: int) -> str:
+    label = _REASON_LABEL.get(reason, reason)
+    return _ONE_LABEL.get(reason, label) if count == 1 else label
 
 
 def _seeded(seed: int, salt: str) -> random.Random:

@@ -128,3 +128,17 @@ def test_shuffle_again_draws_from_the_whole_quiet_part_weighted_toward_the_deepe
     assert not counts.keys() & {"quiet 9", "quiet 10"}  # at the 60th and 45th percentile
     deepest, shallowest = ("quiet 16", "quiet 15"), ("quiet 12", "quiet 11")  # 2, 6; 20, 24
     assert sum(counts[s] for s in deepest) > 1.5 * sum(counts[s] for s in shallowest) > 0
+
+
+@pytest.mark.parametrize(("demos", "said"), [(1, "(1 demo)"), (2, "(2 demos)")])
+def test_the_filter_note_counts_in_correct_grammar(demos: int, said: str) -> None:
+    base = ranking("Wren", 6, 4)
+    songs = list(base.songs)
+    for i in range(demos):
+        song = songs[i]
+        track = dataclasses.replace(song.group.members[0], name=f"Song {i} (Demo)")
+        songs[i] = dataclasses.replace(song, group=group_songs([track])[0])
+    result = mix([dataclasses.replace(base, songs=tuple(songs))], track_count=5,
+                 deep_cut_percent=0, seed=1,
+                 track_filter=TrackFilter(exclude_versions=frozenset({"demo"})))
+    assert any(said in note for note in result.notes), result.notes
