@@ -57,6 +57,10 @@ fieldset { border: 1px solid #444; border-radius: 4px; margin: .75rem 0; }
 code#client-id { font-size: 1.1rem; color: #1ed760; }
 form.developer button, .buttons button { background: #1ed760; color: #000; }
 .note { color: #aaa; font-size: .85rem; }
+a { color: #8ab4ff; }
+main { overflow-wrap: anywhere; }
+code { word-break: break-all; }
+@media (max-width: 480px) { body { padding: 1rem .5rem; } main { padding: 1rem; } }
 """
 
 _PAGE = Template("""<!DOCTYPE html>
