@@ -10,7 +10,7 @@ breaks one is no session at all.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from django.http import HttpRequest
 
@@ -56,19 +56,19 @@ def store_connection(
 
 
 def connected_user(request: HttpRequest) -> ConnectedUser | None:
-    data: Any = request.session.get(SESSION_USER)
-    if not isinstance(data, dict) or SESSION_TOKENS not in request.session:
+    """Who is signed in, if anyone (the session engine holds the keys to ``SCHEMA``)."""
+    data: dict[str, str] | None = request.session.get(SESSION_USER)
+    if data is None or SESSION_TOKENS not in request.session:
         return None
-    user_id, name = data.get("id"), data.get("name")
-    if not isinstance(user_id, str) or not isinstance(name, str):
-        return None
-    return ConnectedUser(id=user_id, display_name=name)
+    return ConnectedUser(id=data["id"], display_name=data["name"])
 
 
 def own_client_id(request: HttpRequest) -> str | None:
     """The Client ID of the listener's own app this session signed in with, if any."""
-    value = request.session.get(SESSION_OWN_CLIENT_ID) if hasattr(request, "session") else None
-    return value if isinstance(value, str) and value else None
+    value: str | None = (
+        request.session.get(SESSION_OWN_CLIENT_ID) if hasattr(request, "session") else None
+    )
+    return value or None
 
 
 def disconnect(request: HttpRequest) -> None:
