@@ -37,6 +37,7 @@ REQUIRED = (
     "moodystream/storage.py",  # production's STORAGES["staticfiles"]
     "moodystream/urls.py",
     "playlists/__init__.py",
+    "shared_state/dynamodb.py",  # production's shared state (MOODYSTREAM_STATE_BACKEND)
     "templates/base.html",
     "staticfiles/staticfiles.json",
     "django/__init__.py",
