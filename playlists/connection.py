@@ -38,6 +38,13 @@ SESSION_PENDING_LOGIN = "sp_login"
 class ConnectedUser:
     id: str
     display_name: str
+    account_id: str = ""  # /me's account_id, when Spotify sent one
+
+    @property
+    def key(self) -> str:
+        """Who this is for budgets and save records: Spotify's account_id (the identifier it
+        asks apps to link accounts with), else the user id. The store keeps only its hash."""
+        return f"account:{self.account_id}" if self.account_id else f"user:{self.id}"
 
 
 def _demo_internal_base(request: HttpRequest) -> str:
@@ -110,17 +117,18 @@ def store_connection(request: HttpRequest, tokens: TokenSet, user: ConnectedUser
     # A new login gets a new session (no fixation), keeping nothing from before.
     request.session.flush()
     request.session[SESSION_TOKENS] = tokens.to_dict()
-    request.session[SESSION_USER] = {"id": user.id, "name": user.display_name}
+    request.session[SESSION_USER] = {"id": user.id, "name": user.display_name,
+                                     **({"acct": user.account_id} if user.account_id else {})}
 
 
 def connected_user(request: HttpRequest) -> ConnectedUser | None:
     data: Any = request.session.get(SESSION_USER)
     if not isinstance(data, dict) or SESSION_TOKENS not in request.session:
         return None
-    user_id, name = data.get("id"), data.get("name")
-    if not isinstance(user_id, str) or not isinstance(name, str):
+    user_id, name, account = data.get("id"), data.get("name"), data.get("acct", "")
+    if not isinstance(user_id, str) or not isinstance(name, str) or not isinstance(account, str):
         return None
-    return ConnectedUser(id=user_id, display_name=name)
+    return ConnectedUser(id=user_id, display_name=name, account_id=account)
 
 
 def disconnect(request: HttpRequest) -> None:

@@ -47,6 +47,17 @@ SignIn = Callable[..., Client]
 
 
 @pytest.fixture(autouse=True)
+def fresh_shared_state() -> Iterator[None]:
+    """Each test starts with an empty shared store (save records, budgets, pauses)."""
+    from shared_state.memory import MemoryState
+    from shared_state.stores import use
+
+    use(MemoryState())
+    yield
+    use(None)
+
+
+@pytest.fixture(autouse=True)
 def _empty_django_cache() -> None:
     """Each test starts with no cached suggestions and unspent suggestion budgets."""
     from django.core.cache import cache

@@ -159,7 +159,8 @@ def finish_sign_in(
         # Spotify down, ...: keep no tokens either.
         disconnect(request)
         raise
-    store(tokens, ConnectedUser(id=profile.id, display_name=profile.display_name or ""))
+    store(tokens, ConnectedUser(id=profile.id, display_name=profile.display_name or "",
+                                account_id=profile.account_id or ""))
     logger.info("Spotify account connected (%s sign-in)", label)
     return redirect(_safe_next(request, pending.next_url))
 

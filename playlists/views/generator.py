@@ -22,12 +22,14 @@ from playlists.services.generation_error import GenerationError
 from playlists.services.saving import (
     CHOOSE_A_MOODYSTREAM_PLAYLIST,
     RefreshRefused,
+    SaveElsewhere,
     is_moodystream_playlist,
     save_key,
     save_playlist,
 )
 from playlists.spotify.errors import SpotifyNotFound
 from playlists.web_player import playlist_embed_url, playlist_url
+from shared_state.stores import shared_state
 
 logger = logging.getLogger(__name__)
 
@@ -145,12 +147,13 @@ def save(request: HttpRequest) -> HttpResponse:
             saved = save_playlist(
                 gateway,
                 result,
-                idempotency_key=save_key(user.id, result),
+                idempotency_key=save_key(user.key, result),
+                state=shared_state(),
                 replace_playlist_id=replace_id,
                 user_id=user.id,
                 recent_playlists=generation.playlists,
             )
-        except RefreshRefused as exc:  # not one of the user's MoodyStream playlists
+        except (RefreshRefused, SaveElsewhere) as exc:  # not ours; another save of it
             messages.warning(request, exc.user_message)
             return redirect("playlists:preview")
     generator_session.remember_saved(request.session, digest, saved.id)

@@ -7,7 +7,7 @@ several sessions share a Spotify account, as when one person uses two browsers).
 gets an error page tries the save again, at most twice, as people do.
 
 Checks: no 500 anywhere; every page is one of the expected ones; every saved playlist is
-complete and unique: no two MoodyStream playlists share a marker and each holds exactly the
+complete and unique: no MoodyStream playlist but the ones saves reported, each holding exactly the
 previewed items, in order; nothing is left behind by the saves that failed.
 """
 

@@ -219,7 +219,7 @@ class TestTimeoutsAndMalformedBodies:
         self, client: Client, emulator
     ) -> None:
         """Spotify applies the create 0.5 s after the client gave up (one time-out late); the
-        save keeps looking for its marker a little longer than that, finds the playlist and
+        save keeps looking for its playlist a little longer than that, finds the playlist and
         fills it, so nothing empty is left and the user gets the result."""
         page = make_preview(client)
         emulator.app.faults.add_timeout("/v1/me/playlists", seconds=1.0, count=1, method="POST")
@@ -447,11 +447,11 @@ class TestFillingFailures:
         saved = save_completely(client, emulator, page)
         assert_consistent(emulator, saved)
 
-    def test_marker_check_after_create_failing_leaves_nothing(
+    def test_a_failing_look_at_the_library_around_the_create_leaves_nothing(
         self, client: Client, emulator, placed_faults
     ) -> None:
-        """The save looks for its marker before and after creating; the second look failing
-        must not strand the new, empty playlist."""
+        """The save reads the user's newest playlists with the preview and after a lost
+        create; a look failing must not strand a new, empty playlist."""
         page = make_preview(client)
         placed_faults.append(NthRequestFault("GET", "/v1/me/playlists", ok=1, status=503))
         response = save(client, page)

@@ -19,7 +19,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from moodystream import credentials
-from playlists.connection import TokenRefresher, build_gateway
+from playlists.connection import ConnectedUser, TokenRefresher, build_gateway
 from playlists.management.terminal_sign_in import demo_sign_in, sign_in_with_browser
 from playlists.services.generation import Generation, generate
 from playlists.services.generation_error import GenerationError
@@ -36,6 +36,7 @@ from playlists.services.saving import save_key, save_playlist
 from playlists.spotify.errors import SpotifyError, SpotifyUserNotRegistered
 from playlists.spotify.gateway import SpotifyGateway
 from playlists.spotify.models import SpotifyApp, TokenSet
+from shared_state.stores import shared_state
 
 LOOPBACK_REDIRECT = "http://127.0.0.1:8888/callback"
 DEMO_BANNER = "DEMO — not your real Spotify: the built-in Spotify emulator with made-up music."
@@ -226,7 +227,10 @@ class Command(BaseCommand):
         user = gateway.current_user()
         with _progress(preview.track_count, getattr(self.stderr, "_out", sys.stderr)) as advance:
             saved = save_playlist(
-                gateway, preview, idempotency_key=save_key(user.id, preview), on_progress=advance,
+                gateway, preview,
+                idempotency_key=save_key(ConnectedUser(user.id, "", user.account_id or "").key,
+                                         preview),
+                state=shared_state(), user_id=user.id, on_progress=advance,
                 recent_playlists=generation.playlists,
             )
         visibility = "public" if saved.public else "private"
