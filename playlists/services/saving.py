@@ -26,6 +26,7 @@
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import logging
 import secrets
 import time
@@ -111,9 +112,13 @@ MAX_LIBRARY_PAGES = 40
 def save_key(user_id: str, preview: Preview) -> str:
     """The idempotency key of saving ``preview`` for this user, from the web or the terminal.
 
-    The same user saving the same tracks from the same options and seed gets one playlist.
+    The same user saving the same tracks, name, description and visibility from the same seed
+    gets one playlist (the store keeps only a hash of the key).
     """
-    return f"{user_id}:{preview.digest}:{preview.options.seed}"
+    what = hashlib.sha256(
+        f"{preview.name}\n{preview.description}\n{preview.options.public}".encode()
+    ).hexdigest()[:16]
+    return f"{user_id}:{preview.digest}:{preview.options.seed}:{what}"
 
 
 def is_moodystream_playlist(
@@ -188,8 +193,12 @@ def save_playlist(
             break
         found = record.wait_for_other()
         if isinstance(found, str):
+            try:
+                playlist = gateway.get_playlist(found)
+            except SpotifyNotFound:  # deleted since: this save makes a new one
+                state.release(key, expect={"state": "done", "playlist": found})
+                continue
             logger.info("this save was made by another request (%s)", found)
-            playlist = gateway.get_playlist(found)
             if on_progress:
                 on_progress(len(uris), len(uris))
             return playlist

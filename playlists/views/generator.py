@@ -24,6 +24,7 @@ from playlists.services.saving import (
     RefreshRefused,
     SaveElsewhere,
     is_moodystream_playlist,
+    recently_saved_ids,
     save_key,
     save_playlist,
 )
@@ -72,7 +73,10 @@ def preview(request: HttpRequest) -> HttpResponse:
                 status=422,
             )
     result = generation.preview
-    earlier = [p for p in generation.playlists or () if is_moodystream_playlist(p)]
+    user = connected_user(request)
+    ours = recently_saved_ids(shared_state(), user.id) if user else set()
+    earlier = [p for p in generation.playlists or ()
+               if is_moodystream_playlist(p, recently_saved=ours)]
     return render(
         request,
         "generator/preview.html",

@@ -21,7 +21,8 @@ import pytest
 from django.test import Client
 
 from playlists.music import PlaylistSummary
-from playlists.services.saving import is_moodystream_playlist
+from playlists.services.saving import is_moodystream_playlist, recently_saved_ids
+from shared_state.stores import shared_state
 from spotify_emulator import USER_TYPICAL, EmulatorServer
 from spotify_emulator.faults import FaultRule
 from tests.playlists.views.test_generator import VALID
@@ -78,8 +79,10 @@ def marked_playlists(emulator: EmulatorServer, user_id: str = USER_TYPICAL) -> l
     """The user's MoodyStream playlists (what a save can leave behind), by the app's own rule."""
     return [
         p for p in emulator.app.state.user_playlists(user_id)
-        if is_moodystream_playlist(PlaylistSummary(id=p["id"], name=p["name"], uri="",
-                                                   description=p["description"]))
+        if is_moodystream_playlist(
+            PlaylistSummary(id=p["id"], name=p["name"], uri="", description=p["description"]),
+            recently_saved=recently_saved_ids(shared_state(), user_id),
+        )
     ]
 
 

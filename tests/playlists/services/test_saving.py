@@ -165,6 +165,14 @@ def test_saving_twice_gives_one_playlist() -> None:
     assert fake.names().count("create_playlist") == 1
 
 
+def test_saving_again_after_the_playlist_was_deleted_makes_a_new_one() -> None:
+    fake = FakeSpotify()
+    first = save(fake)
+    fake.playlists.clear()  # deleted in Spotify (here: gone altogether)
+    second = save(fake)
+    assert second.id != first.id and fake.playlists[0]["items"] == URIS
+
+
 def test_failure_while_filling_removes_the_half_made_playlist() -> None:
     fake = FakeSpotify()
     fake.fail_add_on_call = 2
@@ -214,7 +222,9 @@ def test_the_preview_says_what_is_saved() -> None:
 
 def test_the_save_key_is_the_user_the_tracks_and_the_seed() -> None:
     preview = preview_of(URIS[:30])
-    assert save_key("alex", preview) == f"alex:{preview.digest}:{preview.options.seed}"
+    assert save_key("alex", preview).startswith(f"alex:{preview.digest}:{preview.options.seed}:")
+    assert save_key("alex", preview) != save_key("alex", preview_of(URIS[:30], public=True))
+    assert save_key("alex", preview) != save_key("alex", preview_of(URIS[:30], name="Other"))
     assert save_key("sam", preview) != save_key("alex", preview)
     assert save_key("alex", preview_of(URIS[1:31])) != save_key("alex", preview)
 
