@@ -134,7 +134,7 @@ started = time.perf_counter()
 import django
 django.setup()
 set_up = time.perf_counter()
-import moodystream.urls, playlists.views.generator, playlists.views.auth, playlists.views.pages
+import moodystream.urls, playlists.views.generator, accounts.views.sign_in, playlists.views.pages
 from django.urls import resolve
 resolve("/generate/")
 done = time.perf_counter()

@@ -64,7 +64,7 @@ def default_options(track_count: int = TRACKS, seed: int = 1) -> Any:
 
 
 def app_gateway_settings() -> dict[str, Any]:
-    """The arguments ``playlists.connection.gateway_for`` takes from the settings."""
+    """The arguments ``accounts.spotify_access.gateway_for`` takes from the settings."""
     from django.conf import settings
 
     found = {
@@ -76,7 +76,7 @@ def app_gateway_settings() -> dict[str, Any]:
 
 
 def gateway(emulator: Emulator, **kwargs: Any) -> Any:
-    """A fresh gateway as ``playlists.connection.gateway_for`` builds it (the same settings);
+    """A fresh gateway as ``accounts.spotify_access.gateway_for`` builds it (the same settings);
     ``kwargs`` override."""
     from playlists.spotify.gateway import SpotifyGateway
 

@@ -20,7 +20,7 @@ def main(api_url: str, token: str, tracks: int) -> dict:
     setup_django()
     from django.conf import settings
 
-    from playlists.services.generation import generate_preview
+    from playlists.services.generation import generate
     from playlists.services.saving import save_playlist
     from playlists.spotify.gateway import SpotifyGateway
 
@@ -32,7 +32,7 @@ def main(api_url: str, token: str, tracks: int) -> dict:
         api_base_url=api_url,
         request_timeout=settings.SPOTIFY_REQUEST_TIMEOUT,
     ) as gw:
-        preview = generate_preview(gw, options)
+        preview = generate(gw, options).preview
         save_playlist(gw, preview, idempotency_key=f"bench:memory:{time.time()}")
     _current, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()

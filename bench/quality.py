@@ -4,7 +4,7 @@ scored against the catalogue's hidden popularity.
     python -m bench.quality [--catalogue FILE | --real-sample DIR] [--search-noise SD ...]
         [--artists K] [--tracks N] [--seeds S ...] [--draws N] [--mode development|extended]
 
-Previews are generated through the app's own service path: ``generate_preview`` over the
+Previews are generated through the app's own service path: ``generate`` over the
 real ``SpotifyGateway`` (HTTP) against the emulator serving the catalogue — the synthetic
 one by default, a catalogue file, or a real crawl in the CSV format of
 ``../shared/real-catalogue-sample/`` converted with the emulator's ``import-csv``.  For each
@@ -207,7 +207,7 @@ def _source(args: argparse.Namespace) -> _Source:
     import datetime as dt
 
     from spotify_emulator.catalogue.catalogue_file import catalogue_document
-    from spotify_emulator.catalogue.model import build_catalogue
+    from spotify_emulator.catalogue.generation import build_catalogue
 
     return _DocumentSource(
         catalogue_document(build_catalogue(42, dt.date.today())), "synthetic catalogue (seed 42)"
@@ -240,7 +240,7 @@ def _draw(names: list[tuple[str, str]], draw: int, k: int) -> list[tuple[str, st
 # -- one catalogue, one noise level -----------------------------------------------------------
 def _run(path: Path, setting: Setting, args: argparse.Namespace) -> None:
     from bench.environment import app_gateway_settings
-    from playlists.services.generation import generate_preview
+    from playlists.services.generation import generate
     from playlists.services.options import GenerationOptions
     from playlists.spotify.gateway import SpotifyGateway
     from spotify_emulator import ALL_SCOPES, EmulatorConfig, create_app, serve_in_thread
@@ -264,7 +264,7 @@ def _run(path: Path, setting: Setting, args: argparse.Namespace) -> None:
                 token, api_base_url=server.api_url,
                 **gateway_settings,
             ) as gateway:
-                preview = generate_preview(gateway, options)
+                preview = generate(gateway, options).preview
                 setting.requests.append(gateway.request_count)
             shuffles.append(preview)
             plan = minimal_plan(preview, app.catalogue, top_ids, search_noise=setting.noise)

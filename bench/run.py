@@ -253,7 +253,7 @@ def measure_quality(emulator: Emulator) -> QualityFigures:
     from statistics import mean
 
     from bench.percentiles import measure, truth_from_tracks
-    from playlists.services.generation import generate_preview
+    from playlists.services.generation import generate
     from spotify_emulator import ALL_SCOPES, create_app, serve_in_thread
 
     per_noise = []
@@ -267,7 +267,7 @@ def measure_quality(emulator: Emulator) -> QualityFigures:
             reports = []
             for seed in QUALITY_SEEDS:
                 with gateway(at_noise) as gw:
-                    reports.append(measure(generate_preview(gw, default_options(seed=seed)), truth))
+                    reports.append(measure(generate(gw, default_options(seed=seed)).preview, truth))
         finally:
             server.stop()
         tops = [r.top_percentile for r in reports if r.top_percentile is not None]
@@ -293,10 +293,10 @@ def measure_memory(emulator: Emulator) -> dict[str, Any]:
 
 
 def measure_render(emulator: Emulator) -> tuple[float, int, int]:
-    from playlists.services.generation import generate_preview
+    from playlists.services.generation import generate
 
     with gateway(emulator) as gw:
-        preview = generate_preview(gw, default_options(track_count=200))
+        preview = generate(gw, default_options(track_count=200)).preview
     seconds, size = render_times(preview)
     return seconds, size, preview.track_count
 

@@ -36,6 +36,7 @@ REQUIRED = (
     "moodystream/lambda_handler.py",  # the function's handler (zappa_settings.json)
     "moodystream/storage.py",  # production's STORAGES["staticfiles"]
     "moodystream/urls.py",
+    "accounts/__init__.py",
     "playlists/__init__.py",
     "shared_state/dynamodb.py",  # production's shared state (MOODYSTREAM_STATE_BACKEND)
     "templates/base.html",

@@ -20,13 +20,14 @@ from dataclasses import dataclass, field
 from django.conf import settings
 
 from moodystream.aws_secrets import CachedAppSecret, SecretUnavailable
+from moodystream.config_rules import credentials_from_secret
 
 __all__ = [
     "SecretUnavailable",
     "SpotifyAppCredentials",
     "forget_secret",
     "secret_key",
-    "spotify_app",
+    "spotify_app_credentials",
     "unavailable",
     "uses_secret",
 ]
@@ -46,12 +47,13 @@ _secret: CachedAppSecret | None = None
 
 
 def uses_secret() -> bool:
-    """Whether the credentials come from Secrets Manager (else from settings).
-
-    Always in production (a missing secret name is then reported as unavailable), locally when
-    a secret name is given; never in demo mode.
-    """
-    return (settings.IS_PRODUCTION or bool(settings.SPOTIFY_SECRET_NAME)) and not settings.DEMO_MODE
+    """Whether the credentials come from Secrets Manager (else from settings): the rule the
+    settings applied, ``moodystream.config_rules.credentials_from_secret``."""
+    return credentials_from_secret(
+        is_production=settings.IS_PRODUCTION,
+        secret_name=settings.SPOTIFY_SECRET_NAME,
+        demo_mode=settings.DEMO_MODE,
+    )
 
 
 def _secret_values() -> dict[str, str]:
@@ -93,7 +95,7 @@ def unavailable() -> SecretUnavailable | None:
     return None
 
 
-def spotify_app() -> SpotifyAppCredentials:
+def spotify_app_credentials() -> SpotifyAppCredentials:
     """The Spotify app's client id, client secret and registered redirect URI."""
     if uses_secret():
         values = _secret_values()

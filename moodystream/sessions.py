@@ -18,7 +18,9 @@ What bounds a copy instead is sealed into the cookie and checked on every reques
   the cookie is re-sealed (same ``_born``) at most every ``RENEW_AFTER_SECONDS``.
 
 A cookie whose content decrypts but has an unexpected structure (a key the app reads holding
-the wrong kind of value) is treated as tampered with: a fresh, empty session.
+the wrong kind of value) is treated as tampered with: a fresh, empty session. What each key
+must hold is declared by its owner and named in ``settings.SESSION_SCHEMAS``
+(:mod:`moodystream.session_schema`): this engine imports no app.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ import functools
 import json
 import time
 import zlib
+from collections.abc import Mapping
 from typing import Any
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
@@ -35,8 +38,10 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from django.conf import settings
 from django.contrib.sessions.backends.signed_cookies import SessionStore as SignedCookieStore
+from django.utils.module_loading import import_string
 
 from moodystream import credentials
+from moodystream.session_schema import SessionSchema, merged
 
 _KDF_INFO = b"moodystream.sessions.v1"
 
@@ -49,8 +54,10 @@ BORN_KEY = "_born"
 #: The most characters the cookie's value may take (it is ASCII: characters are bytes).
 #: Browsers silently drop a cookie whose name, value and attributes pass 4,096 bytes; the name
 #: and attributes take about 130. The generator refuses options that would not leave room
-#: (``playlists.generator_session.fits``); past it, what can be lost is dropped first.
+#: (see :func:`fits`); past it, what can be lost is dropped first.
 MAX_COOKIE_CHARS = 3800
+#: The latest ``_born`` a cookie can carry, for measuring the biggest cookie a session makes.
+_LATEST_BORN = 2**31 - 1
 
 
 def now() -> int:
@@ -94,6 +101,22 @@ def unseal(token: str, *, max_age: int) -> dict[str, Any]:
     return data
 
 
+def fits(data: Mapping[str, Any]) -> bool:
+    """Whether a session holding ``data`` is sealed into a cookie browsers keep (measured on
+    the sealed cookie itself: bytes after compression and encryption, not characters)."""
+    return len(seal({**data, BORN_KEY: _LATEST_BORN})) <= MAX_COOKIE_CHARS
+
+
+@functools.lru_cache(maxsize=4)
+def _schema(names: tuple[str, ...]) -> SessionSchema:
+    return merged(import_string(name) for name in names)
+
+
+def schema() -> SessionSchema:
+    """Every owner's session keys, from ``settings.SESSION_SCHEMAS`` (imported on first use)."""
+    return _schema(tuple(settings.SESSION_SCHEMAS))
+
+
 def sealed_at(token: str) -> int:
     """When ``token`` was sealed (only call it on a token that ``unseal`` accepted)."""
     return session_cipher().extract_timestamp(token.encode("ascii"))
@@ -105,16 +128,13 @@ class SessionStore(SignedCookieStore):
     _born: int | None = None
 
     def load(self) -> dict[str, Any]:
-        # Imported here: the app's modules import seal/unseal from this one.
-        from playlists.session_shape import is_well_formed
-
         token = self.session_key or ""
         try:
             data = unseal(token, max_age=IDLE_LIMIT_SECONDS)
             born = data.pop(BORN_KEY, None)
             if not isinstance(born, int) or not now() - ABSOLUTE_LIFETIME_SECONDS < born <= now():
                 raise InvalidToken  # past the absolute lifetime (or no lifetime at all)
-            if not is_well_formed(data):
+            if not schema().accepts(data):
                 raise InvalidToken
         except (InvalidToken, ValueError, UnicodeError, zlib.error, TypeError):
             # Tampered, expired, truncated, odd inside or from another key: start again, empty.
@@ -137,8 +157,6 @@ class SessionStore(SignedCookieStore):
         return max(0, self._born + ABSOLUTE_LIFETIME_SECONDS - now())
 
     def _get_session_key(self) -> str:
-        from playlists.session_shape import DISPOSABLE_KEYS
-
         if self._born is None:
             self._born = now()
         # SessionBase._session is a property django-stubs does not declare.
@@ -146,5 +164,6 @@ class SessionStore(SignedCookieStore):
         sealed = seal(data)
         if len(sealed) > MAX_COOKIE_CHARS:
             # A pending sign-in or a message, rather than the browser dropping everything.
-            sealed = seal({k: v for k, v in data.items() if k not in DISPOSABLE_KEYS})
+            disposable = schema().disposable
+            sealed = seal({k: v for k, v in data.items() if k not in disposable})
         return sealed

@@ -29,6 +29,8 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 from django.utils.functional import lazy
 
+from moodystream.config_rules import check_sign_in_modes, credentials_from_secret
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 #: Current variable name -> the name it had before (still read when the current one is unset).
@@ -69,12 +71,15 @@ if IS_PRODUCTION and DEBUG:
 # --- Spotify credentials -------------------------------------------------------------------
 # In production (and locally whenever a secret name is given) they live in the Secrets Manager
 # secret, which moodystream.credentials reads on first use, and the three settings below stay
-# empty. Whatever needs the credentials asks moodystream.credentials.spotify_app().
+# empty. Whatever needs the credentials asks moodystream.credentials.spotify_app_credentials().
 SPOTIFY_SECRET_NAME = env.str("SPOTIFY_SECRET_NAME", default="")
 SPOTIFY_SECRET_REGION = env.str("SPOTIFY_SECRET_REGION", default="") or env.str(
     "AWS_REGION", default="eu-west-1"
 )
-_from_secret = IS_PRODUCTION or bool(SPOTIFY_SECRET_NAME)
+# Demo mode is decided from what is read here, so the rule is first asked without it.
+_from_secret = credentials_from_secret(
+    is_production=IS_PRODUCTION, secret_name=SPOTIFY_SECRET_NAME, demo_mode=False
+)
 SPOTIFY_CLIENT_ID = "" if _from_secret else env.str(var("SPOTIFY_CLIENT_ID"), default="")
 SPOTIFY_CLIENT_SECRET = "" if _from_secret else env.str(var("SPOTIFY_CLIENT_SECRET"), default="")
 SPOTIFY_REDIRECT_URI = "" if _from_secret else env.str(var("SPOTIFY_REDIRECT_URI"), default="")
@@ -86,7 +91,7 @@ _demo_asked = env.bool(
 if IS_PRODUCTION and env.bool(var("MOODYSTREAM_DEMO_MODE"), default=False):
     raise ImproperlyConfigured("Demo mode cannot be switched on in production.")
 DEMO_MODE = _demo_asked and not IS_PRODUCTION
-# Where the emulator is mounted inside this app in demo mode (see moodystream/wsgi.py).
+# Where the emulator is mounted inside this app in demo mode (accounts/demo_emulator.py).
 DEMO_EMULATOR_PATH = "/demo-spotify"
 # The mounted emulator's test-only control API (no credentials): only for a local e2e run.
 DEMO_EMULATOR_CONTROL_API = DEMO_MODE and env.bool(
@@ -99,17 +104,19 @@ if DEMO_MODE:
     SPOTIFY_CLIENT_SECRET = "moodystream-demo-secret"  # noqa: S105 - public demo value
     SPOTIFY_REDIRECT_URI = ""
     SPOTIFY_SECRET_NAME = ""  # the demo never reads a secret
-    _from_secret = False
+_from_secret = credentials_from_secret(
+    is_production=IS_PRODUCTION, secret_name=SPOTIFY_SECRET_NAME, demo_mode=DEMO_MODE
+)
 
 # --- Sign-in modes --------------------------------------------------------------------------
 # "operator": the operator's Spotify app (Development Mode: its owner and four more listeners);
 # "own-app": each listener brings their own app's Client ID (public client, PKCE, own quota).
-# Unset: both when the operator has credentials, own-app alone when not (playlists/own_app.py).
-SPOTIFY_SIGN_IN_MODES = tuple(
-    mode.strip().lower() for mode in env.list("SPOTIFY_SIGN_IN_MODES", default=[]) if mode.strip()
-)
-if set(SPOTIFY_SIGN_IN_MODES) - {"operator", "own-app"}:
-    raise ImproperlyConfigured("SPOTIFY_SIGN_IN_MODES: use 'operator', 'own-app' or both.")
+# Unset: both when the operator has credentials, own-app alone when not (the rule:
+# moodystream/config_rules.py; what this deployment offers: accounts/sign_in_modes.py).
+try:
+    SPOTIFY_SIGN_IN_MODES = check_sign_in_modes(env.list("SPOTIFY_SIGN_IN_MODES", default=[]))
+except ValueError as exc:
+    raise ImproperlyConfigured(f"SPOTIFY_SIGN_IN_MODES: {exc}") from None
 
 SPOTIFY_API_BASE_URL = env.str(
     "SPOTIFY_API_BASE_URL", default="" if DEMO_MODE else "https://api.spotify.com/v1/"
@@ -216,6 +223,7 @@ if IS_PRODUCTION and ENABLE_ADMIN:
 INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "accounts",
     "playlists",
 ]
 if ENABLE_ADMIN:
@@ -233,7 +241,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
-    "playlists.csp.SpotifySourcesMiddleware",
+    "playlists.middleware.SpotifySourcesMiddleware",
     "moodystream.private_pages.PrivatePagesMiddleware",
     "moodystream.middleware.ServiceUnavailableMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -257,7 +265,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.csp",
-                "playlists.context_processors.moodystream",
+                "accounts.context_processors.moodystream",
                 *(["django.contrib.auth.context_processors.auth"] if ENABLE_ADMIN else []),
             ],
         },
@@ -278,6 +286,13 @@ USE_TZ = True
 
 # --- Sessions: encrypted, signed cookies ----------------------------------------------------
 SESSION_ENGINE = "moodystream.sessions"
+# What each session key must hold, per owner (the engine imports no app: it reads these names
+# on first use); a cookie breaking a shape is no session at all (moodystream/session_schema.py).
+SESSION_SCHEMAS = [
+    "moodystream.session_schema.MESSAGES",
+    "accounts.session.SCHEMA",
+    "playlists.generator_session.SCHEMA",
+]
 SESSION_COOKIE_NAME = "moodystream_session"
 SESSION_COOKIE_AGE = 60 * 60 * 24 * 7  # the absolute lifetime (moodystream/sessions.py)
 SESSION_COOKIE_HTTPONLY = True
@@ -303,7 +318,7 @@ if IS_PRODUCTION:
     SECURE_HSTS_PRELOAD = True
 
 _spotify_accounts_origin = SPOTIFY_ACCOUNTS_BASE_URL.rstrip("/") or CSP.SELF
-# Images and frames come from Spotify (its CDN, its embed player). playlists.csp sets img-src
+# Images and frames come from Spotify (its CDN, its embed player). playlists.middleware sets img-src
 # and frame-src per request: in demo mode the mounted emulator's covers and embed player on
 # the request's host (the port is only known then), or SPOTIFY_WEB_BASE_URL's embed player.
 SECURE_CSP = {

@@ -1,10 +1,20 @@
-"""Top-level URLs. The admin is routed only when ENABLE_ADMIN is set (never in production)."""
+"""Top-level URLs (a composition root: it may import the apps). The admin is routed only when
+ENABLE_ADMIN is set (never in production).
+
+The generator's and the accounts' pages share one namespace, ``playlists`` (``playlists:home``,
+``playlists:login``, ...): the names the templates have always used.
+"""
 
 from django.conf import settings
-from django.urls import include, path
+from django.urls import URLPattern, URLResolver, include, path
 
-urlpatterns = [
-    path("", include("playlists.urls")),
+from accounts.urls import urlpatterns as accounts_urls
+from playlists.urls import urlpatterns as generator_urls
+
+SITE_NAMESPACE = "playlists"
+
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("", include(([*generator_urls, *accounts_urls], SITE_NAMESPACE))),
 ]
 
 if settings.ENABLE_ADMIN:

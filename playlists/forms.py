@@ -15,12 +15,14 @@ from django.core.exceptions import ValidationError
 
 from playlists.services.options import (
     ARTIST_COUNT,
+    ARTIST_SOURCES,
     DEEP_CUT_PERCENT,
     MAX_ARTIST_NAME,
     MAX_DESCRIPTION,
     MAX_NAME,
     MAX_PICKED,
     MESSAGES,
+    TIME_RANGES,
     TRACK_COUNT,
     VERSION_LABELS,
     GenerationOptions,
@@ -29,16 +31,6 @@ from playlists.services.options import (
     new_seed,
 )
 
-ARTIST_SOURCES = [
-    ("top", "My top artists"),
-    ("followed", "Artists I follow"),
-    ("picked", "Artists I pick by name"),
-]
-TIME_RANGES = [
-    ("short_term", "Last 4 weeks"),
-    ("medium_term", "Last 6 months"),
-    ("long_term", "All time"),
-]
 VERSION_FILTERS = list(VERSION_LABELS.items())
 VISIBILITY = [("private", "Private"), ("public", "Public (on your profile)")]
 TOO_BIG_TO_KEEP = (
@@ -62,15 +54,15 @@ def _messages(field: str, *kinds: str) -> dict[str, str]:
 class GeneratorForm(forms.Form):
     artist_source = forms.ChoiceField(
         label="Whose music?",
-        choices=ARTIST_SOURCES,
-        initial="top",
+        choices=list(ARTIST_SOURCES.items()),
+        initial=GenerationOptions.artist_source,
         widget=forms.RadioSelect,
         error_messages=_messages("artist_source", "invalid_choice", "required"),
     )
     time_range = forms.ChoiceField(
         label="Top artists from",
-        choices=TIME_RANGES,
-        initial="medium_term",
+        choices=list(TIME_RANGES.items()),
+        initial=GenerationOptions.time_range,
         error_messages=_messages("time_range", "invalid_choice", "required"),
     )
     picked_artists = forms.CharField(

@@ -2,20 +2,28 @@
 
 Only the options (with their seed) and the ids of tracks the user removed are kept: the preview
 itself is regenerated from them deterministically, because 200 tracks do not fit in a cookie.
-
-A cookie written before the keys had these names (``gen`` holding ``o`` and ``rm``) is not
-read: that user's generator simply starts fresh.
+``SCHEMA`` is what the session engine checks these keys hold (``settings.SESSION_SCHEMAS``).
 """
 
 from __future__ import annotations
 
 import random
-import re
 from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.sessions.backends.base import SessionBase
 
+from moodystream import sessions
+from moodystream.session_schema import (
+    MESSAGES_KEY,
+    SessionSchema,
+    is_dict,
+    is_str,
+    list_of,
+    mapping_of,
+    record,
+)
+from playlists.music import is_spotify_id
 from playlists.services.options import GenerationOptions, InvalidOptions
 
 SESSION_KEY = "generator"
@@ -25,9 +33,13 @@ REMOVED_FIELD = "removed_track_ids"
 SAVED_KEY = "saved"
 MAX_REMOVED = 50
 MAX_SAVED_REMEMBERED = 5
-#: A Spotify id (base-62, 22 characters): tracks and playlists alike.
-SPOTIFY_ID = re.compile(r"^[0-9A-Za-z]{22}$")
-_OLD_SESSION_KEY = "gen"  # before the keys were named; dropped when met
+
+SCHEMA = SessionSchema(
+    {
+        SESSION_KEY: record(**{OPTIONS_FIELD: is_dict, REMOVED_FIELD: list_of(is_str)}),
+        SAVED_KEY: mapping_of(is_str, is_str),
+    }
+)
 
 _ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
 _filler = random.Random(16)  # noqa: S311 - stand-in ids for a size estimate, not secrets
@@ -53,13 +65,7 @@ class GeneratorState:
     removed_track_ids: frozenset[str]
 
 
-def is_spotify_id(value: object) -> bool:
-    return isinstance(value, str) and bool(SPOTIFY_ID.match(value))
-
-
 def load(session: SessionBase) -> GeneratorState | None:
-    if _OLD_SESSION_KEY in session:
-        session.pop(_OLD_SESSION_KEY)
     data = session.get(SESSION_KEY)
     if not isinstance(data, dict) or not isinstance(data.get(OPTIONS_FIELD), dict):
         return None
@@ -87,14 +93,11 @@ def _fits(session: SessionBase, entry: dict[str, Any]) -> bool:
     Measured on the sealed cookie itself: what counts is bytes after compression and
     encryption, not characters (a CJK character is three bytes of UTF-8).
     """
-    from moodystream.sessions import BORN_KEY, MAX_COOKIE_CHARS, seal
-
     data: dict[str, Any] = {key: session[key] for key in session.keys()}  # noqa: SIM118
     data[SESSION_KEY] = entry
     data[SAVED_KEY] = _WORST_SAVED
-    data["_messages"] = _WORST_MESSAGES
-    data[BORN_KEY] = 2**31 - 1
-    return len(seal(data)) <= MAX_COOKIE_CHARS
+    data[MESSAGES_KEY] = _WORST_MESSAGES
+    return sessions.fits(data)
 
 
 def fits(session: SessionBase, options: GenerationOptions) -> bool:

@@ -1,16 +1,33 @@
-"""Turn Spotify failures that escape a view into friendly pages, never a traceback or a 500."""
+"""The generator's middleware: Spotify failures that escape a view become friendly pages (never
+a traceback or a 500), and each page's Content-Security-Policy names exactly the Spotify images
+and embed player it may show.
+
+Spotify's sources, per request: images and frames come from Spotify (its CDN,
+open.spotify.com) or, in demo mode, from the mounted emulator only. ``settings.SECURE_CSP``
+names Spotify's CDN and open.spotify.com. In demo mode the covers and the embedded player come
+from the emulator mounted on whatever host and port serve the request, so the exact sources are
+only known per request. ``SpotifySourcesMiddleware``, listed after Django's
+ContentSecurityPolicyMiddleware (so its response hook runs first), hands that middleware a
+per-response policy: the mechanism Django's own ``csp_override`` decorator uses. A view that
+set its own policy keeps it.
+"""
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from typing import cast
 
+from django.conf import settings
 from django.contrib import messages
+from django.core.exceptions import DisallowedHost
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.csp import CSP
 
-from playlists.connection import disconnect
-from playlists.own_app import own_client_id
+from accounts import demo_emulator
+from accounts.session import disconnect, own_client_id
+from accounts.views.own_app import own_app_refusal
 from playlists.spotify.errors import (
     SpotifyAuthError,
     SpotifyError,
@@ -22,7 +39,7 @@ from playlists.spotify.errors import (
     SpotifyUserNotRegistered,
 )
 from playlists.views.error_pages import rate_limited_context
-from playlists.views.own_app import own_app_refusal
+from playlists.web_player import SPOTIFY_WEB, web_base
 
 logger = logging.getLogger(__name__)
 
@@ -66,3 +83,32 @@ class SpotifyErrorMiddleware:
         return render(
             request, "errors/spotify_unavailable.html", {"error": exception}, status=status
         )
+
+
+def frame_sources(request: HttpRequest) -> list[str]:
+    """Exactly the embed player the result page frames: open.spotify.com, or the demo's."""
+    base = web_base(request)
+    return [SPOTIFY_WEB] if base == SPOTIFY_WEB else [f"{base}/embed/"]
+
+
+def image_sources(request: HttpRequest) -> list[str]:
+    """Our own static files, plus Spotify's CDN or, in demo mode, the emulator's covers."""
+    if demo_emulator.mounted():
+        return [CSP.SELF, *demo_emulator.image_sources(request)]
+    return list(cast(list[str], settings.SECURE_CSP["img-src"]))
+
+
+class SpotifySourcesMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if hasattr(response, "_csp_config"):
+            return response
+        try:
+            sources = {"img-src": image_sources(request), "frame-src": frame_sources(request)}
+        except DisallowedHost:  # the 400 page for a refused Host header: the static policy
+            return response
+        response._csp_config = {**settings.SECURE_CSP, **sources}  # type: ignore[attr-defined]
+        return response

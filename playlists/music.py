@@ -8,10 +8,18 @@ services).  Fields that Development Mode apps no longer receive (``popularity``,
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Literal
 
+#: The periods Spotify keeps a listener's top artists and tracks for.
 TimeRange = Literal["short_term", "medium_term", "long_term"]
+#: A Spotify id (base-62, 22 characters): artists, albums, tracks and playlists alike.
+SPOTIFY_ID = r"[0-9A-Za-z]{22}"
+
+
+def is_spotify_id(value: object) -> bool:
+    return isinstance(value, str) and re.fullmatch(SPOTIFY_ID, value) is not None
 
 
 @dataclass(frozen=True, slots=True)

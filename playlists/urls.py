@@ -1,17 +1,11 @@
-from django.urls import path
+"""The generator's routes (served with the accounts' in one namespace: ``moodystream/urls.py``)."""
 
-from playlists.views import artist_search, auth, generator, own_app, pages
+from django.urls import URLPattern, path
 
-app_name = "playlists"
+from playlists.views import artist_search, generator, pages
 
-urlpatterns = [
+urlpatterns: list[URLPattern] = [
     path("", pages.home, name="home"),
-    path("login/", auth.login, name="login"),
-    path("callback/", auth.callback, name="callback"),
-    path("logout/", auth.logout, name="logout"),
-    path("connect/own-app/", own_app.connect, name="own_app"),
-    path("connect/own-app/callback/", own_app.callback, name="own_app_callback"),
-    path("connect/own-app/forget/", own_app.forget, name="own_app_forget"),
     path("generate/", generator.options, name="generator"),
     path("preview/", generator.preview, name="preview"),
     path("preview/remove/", generator.remove_track, name="remove_track"),

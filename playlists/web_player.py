@@ -12,24 +12,16 @@ from __future__ import annotations
 from django.conf import settings
 from django.http import HttpRequest
 
+from accounts import demo_emulator
+
 SPOTIFY_WEB = "https://open.spotify.com"
-
-
-def emulator_mounted() -> bool:
-    """The demo's emulator runs inside this app (no external Spotify API configured)."""
-    return bool(settings.DEMO_MODE) and not settings.SPOTIFY_API_BASE_URL
-
-
-def emulator_root(request: HttpRequest) -> str:
-    """The mounted emulator's base URL on this request's host, without a trailing slash."""
-    return request.build_absolute_uri(settings.DEMO_EMULATOR_PATH)
 
 
 def web_base(request: HttpRequest) -> str:
     if settings.SPOTIFY_WEB_BASE_URL:
         return settings.SPOTIFY_WEB_BASE_URL.rstrip("/")
     if settings.DEMO_MODE:
-        return emulator_root(request) + "/open"
+        return demo_emulator.web_player_base(request)
     return SPOTIFY_WEB
 
 

@@ -49,7 +49,7 @@ The app object's knobs for in-process tests: ``app.clock.advance(s)``,
 ``app.reset()``, ``app.errors`` (unexpected exceptions). The same knobs over HTTP are
 documented in :mod:`spotify_emulator.control`.
 
-Catalogues. By default the catalogue is generated from ``seed`` (:mod:`.catalogue.model`, with
+Catalogues. By default the catalogue is generated from ``seed`` (:mod:`.catalogue.generation`, with
 each artist's releases from the generative model in :mod:`.catalogue.discography`, calibrated on a
 real crawl) with six demo users (:mod:`.catalogue.users`). A *catalogue file* (JSON, format in
 :mod:`.catalogue.catalogue_file`: artists; albums with type, date, edition and tracks; tracks with

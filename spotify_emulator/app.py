@@ -8,10 +8,8 @@ standalone and mounted under a prefix inside another WSGI app.
 from __future__ import annotations
 
 import contextlib
-import datetime as dt
 import logging
 import socket
-import threading
 import time
 import traceback
 from collections.abc import Iterable
@@ -23,18 +21,14 @@ from werkzeug.wrappers import Request, Response
 from spotify_emulator import control
 from spotify_emulator.accounts import dashboard
 from spotify_emulator.accounts import service as accounts_service
-from spotify_emulator.accounts.tokens import AccessToken, TokenStore
-from spotify_emulator.catalogue.catalogue_file import load_catalogue_file
-from spotify_emulator.catalogue.model import build_catalogue
-from spotify_emulator.clock import Clock
-from spotify_emulator.config import ClientApp, EmulatorConfig, Mode
-from spotify_emulator.faults import DEFAULT_MESSAGES, FaultInjector, FaultRule
-from spotify_emulator.ratelimit import RateLimiter
-from spotify_emulator.requestlog import RequestLog, RequestRecord
-from spotify_emulator.responses import ApiError, error_response, json_response
+from spotify_emulator.accounts.tokens import AccessToken
+from spotify_emulator.config import EmulatorConfig
+from spotify_emulator.emulator import Emulator
+from spotify_emulator.faults import DEFAULT_MESSAGES, FaultRule
+from spotify_emulator.requestlog import RequestRecord
+from spotify_emulator.responses import ApiError, error_response, json_response, root_url
 from spotify_emulator.sites import images, web_player
-from spotify_emulator.state import EmulatorState
-from spotify_emulator.web_api.context import ApiContext
+from spotify_emulator.web_api.context import ApiContext, ApiServices
 from spotify_emulator.web_api.routes import build_map
 
 log = logging.getLogger("spotify_emulator")
@@ -54,84 +48,15 @@ class DropConnection(Exception):
     """Raised to abandon a request without answering (a dropped connection)."""
 
 
-class EmulatorApp:
-    """A Spotify emulator instance. Call it as a WSGI app; use its attributes in tests.
-
-    Attributes: ``config``, ``clock``, ``catalogue``, ``state``, ``tokens``, ``faults``,
-    ``rate_limiter``, ``request_log``, ``errors`` (unexpected exceptions, for test teardown).
-    """
+class EmulatorApp(Emulator):
+    """A Spotify emulator instance. Call it as a WSGI app; use its attributes (those of
+    :class:`~spotify_emulator.emulator.Emulator`) in tests."""
 
     def __init__(self, config: EmulatorConfig | None = None) -> None:
-        self.config = config or EmulatorConfig()
-        self.clock = Clock()
-        if self.config.catalogue_file is not None:
-            loaded = load_catalogue_file(self.config.catalogue_file)
-            self.catalogue, user_base = loaded.catalogue, loaded.user_base
-        else:
-            today = self.config.catalogue_date or dt.date.today()
-            self.catalogue, user_base = build_catalogue(self.config.seed, today), None
-        self.state = EmulatorState(self.catalogue, self.clock, user_base)
-        self.tokens = TokenStore(self.config, self.clock)
-        self.faults = FaultInjector(self.config.seed, self.config.latency_ms,
-                                    self.config.fault_rules)
-        self.rate_limiter = RateLimiter(self.clock, self.config.rate_limit_per_30s,
-                                        self.config.quota_exceeded,
-                                        self.config.quota_retry_after)
-        self.request_log = RequestLog()
-        self.errors: list[str] = []
-        self.mode: Mode = self.config.mode
-        self.clients: dict[str, ClientApp] = {c.client_id: c for c in self.config.clients}
+        super().__init__(config)
         self._api_map, self._api_routes = build_map()
-        self._lock = threading.RLock()
-
-    # -- knobs for tests ----------------------------------------------------------------
-    def client(self, client_id: str) -> ClientApp | None:
-        return self.clients.get(client_id)
-
-    def register_client(self, client: ClientApp) -> None:
-        """Add (or replace) a client app at run time."""
-        self.clients[client.client_id] = client
-
-    def set_mode(self, mode: Mode) -> None:
-        if mode not in ("development", "extended"):
-            raise ValueError("mode must be 'development' or 'extended'")
-        self.mode = mode
-
-    def allowed_users(self, client: ClientApp) -> tuple[str, ...]:
-        """Who may use ``client`` in development mode: its list, and its owner automatically."""
-        listed = (self.state.default_allow_list if client.allowed_users is None
-                  else tuple(client.allowed_users))
-        if client.owner in self.state.users and client.owner not in listed:
-            return (client.owner, *listed)
-        return listed
-
-    def owner_lacks_premium(self, client: ClientApp) -> bool:
-        """Development Mode apps are served only while their owner has Premium (Feb 2026)."""
-        owner = self.state.users.get(client.owner or "")
-        return owner is not None and owner.product != "premium"
-
-    def issue_token(self, user_id: str, scopes: Iterable[str] = (),
-                    client_id: str | None = None) -> dict:
-        """Token response for ``user_id`` as if they had consented (skips the browser)."""
-        if user_id not in self.state.users:
-            raise KeyError(f"unknown demo user {user_id!r}")
-        cid = client_id or next(iter(self.clients))
-        if cid not in self.clients:
-            raise KeyError(f"unknown client {cid!r}")
-        return self.tokens.issue_tokens(cid, user_id, tuple(scopes))
-
-    def reset(self) -> None:
-        """Back to the initial state: data, tokens, faults, limits, log, clock and mode."""
-        with self._lock:
-            self.state.reset()
-            self.tokens.reset()
-            self.faults.reset()
-            self.rate_limiter.reset()
-            self.request_log.clear()
-            self.clock.reset()
-            self.errors.clear()
-            self.mode = self.config.mode
-            self.clients = {c.client_id: c for c in self.config.clients}
+        self._api_services = ApiServices(self.catalogue, self.state, self.clock,
+                                         self.config.image_host, self.search_engine)
 
     # -- WSGI ---------------------------------------------------------------------------
     def __call__(self, environ: dict, start_response: Any) -> Iterable[bytes]:
@@ -175,11 +100,11 @@ class EmulatorApp:
         if path == "/static/favicon.svg":
             return web_player.favicon()
         if path.startswith(("/image/", "/mosaic/")):
-            return images.serve(self, request)
+            return images.serve(self.catalogue, self.state, request)
         if path.startswith("/open/"):
-            return web_player.handle(self, request)
+            return web_player.handle(self.catalogue, self.state, request)
         if path == "/dashboard" or path.startswith("/dashboard/"):
-            return dashboard.handle(self, request)
+            return dashboard.handle(self.apps, self.state.users, request)
         delay = self.faults.latency_seconds()
         if delay > 0:
             time.sleep(delay)
@@ -212,11 +137,12 @@ class EmulatorApp:
         if path == "/authorize":
             if request.method not in ("GET", "POST"):
                 return error_response(405, "Method not allowed")
-            return accounts_service.authorize(self, request)
+            return accounts_service.authorize(self.apps, self.state.users, self.tokens,
+                                              request)
         if path == "/api/token":
             if request.method != "POST":
                 return error_response(405, "Method not allowed")
-            return accounts_service.token(self, request)
+            return accounts_service.token(self.apps, self.tokens, request)
         if path == "/v1" or path.startswith("/v1/"):
             try:
                 return self._web_api(request, record)
@@ -225,10 +151,10 @@ class EmulatorApp:
         if path in ("/", ""):
             return json_response({
                 "emulator": "Spotify Web API emulator (demo, not the real Spotify)",
-                "authorize": f"{accounts_service.root_url(request)}/authorize",
-                "token": f"{accounts_service.root_url(request)}/api/token",
-                "api": f"{accounts_service.root_url(request)}/v1/",
-                "dashboard": f"{accounts_service.root_url(request)}/dashboard",
+                "authorize": f"{root_url(request)}/authorize",
+                "token": f"{root_url(request)}/api/token",
+                "api": f"{root_url(request)}/v1/",
+                "dashboard": f"{root_url(request)}/dashboard",
                 "mode": self.mode,
             })
         return error_response(404, "Service not found")
@@ -273,7 +199,8 @@ class EmulatorApp:
         route = self._api_routes[endpoint]
         if route.extended_only and self.mode != "extended":
             raise ApiError(403, "Forbidden")
-        ctx = ApiContext(self, request, token, client, user, accounts_service.root_url(request))
+        ctx = ApiContext(self._api_services, request, token, client, user, root_url(request),
+                         extended=self.mode == "extended")
         return route.handler(ctx, **args)
 
 

@@ -61,7 +61,7 @@ def run(command: str, argv: list[str]) -> int:
 
 def _export(args: argparse.Namespace) -> int:
     from spotify_emulator.catalogue.catalogue_file import catalogue_document, write_catalogue
-    from spotify_emulator.catalogue.model import build_catalogue
+    from spotify_emulator.catalogue.generation import build_catalogue
 
     cat = build_catalogue(args.seed, args.today or dt.date.today())
     write_catalogue(catalogue_document(cat), sys.stdout)
@@ -84,7 +84,7 @@ def _import_csv(args: argparse.Namespace) -> int:
 
 def _stats(args: argparse.Namespace) -> int:
     from spotify_emulator.catalogue.catalogue_file import load_catalogue_file
-    from spotify_emulator.catalogue.model import build_catalogue
+    from spotify_emulator.catalogue.generation import build_catalogue
     from spotify_emulator.catalogue.stats import catalogue_stats
     from spotify_emulator.config import DEFAULT_SEARCH_NOISE
 

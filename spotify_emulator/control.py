@@ -27,14 +27,12 @@ Disabled (404) when ``EmulatorConfig.enable_control_api`` is False.
 from __future__ import annotations
 
 import json
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from werkzeug.wrappers import Request, Response
 
+from spotify_emulator.emulator import Emulator
 from spotify_emulator.responses import error_response, json_response
-
-if TYPE_CHECKING:
-    from spotify_emulator.app import EmulatorApp
 
 
 class ControlError(Exception):
@@ -57,109 +55,111 @@ def _body(request: Request) -> dict[str, Any]:
     return data
 
 
-def handle(app: EmulatorApp, request: Request) -> Response:
+def handle(emulator: Emulator, request: Request) -> Response:
     try:
-        return _dispatch(app, request)
+        return _dispatch(emulator, request)
     except ControlError as err:
         return error_response(err.status, err.message)
     except (ValueError, TypeError, KeyError) as err:
         return error_response(400, f"Invalid control request: {err}")
 
 
-def _summary(app: EmulatorApp) -> dict:
+def _summary(emulator: Emulator) -> dict:
     return {
-        "mode": app.mode,
-        "clock": {"now": app.clock.now(), "offset": app.clock.offset},
-        "users": list(app.state.users),
-        "clients": [c.client_id for c in app.clients.values()],
-        "developer_accounts": sorted({c.developer_account for c in app.clients.values()}),
-        "faults": [r.to_dict() for r in app.faults.rules],
-        "latency_ms": app.faults.latency_ms,
-        "rate_limit_per_30s": app.rate_limiter.per_30s,
-        "quota_exceeded": app.rate_limiter.quota_exceeded,
-        "exhausted_accounts": sorted(app.rate_limiter.exhausted_accounts),
-        "requests_logged": len(app.request_log),
-        "unexpected_errors": len(app.errors),
+        "mode": emulator.mode,
+        "clock": {"now": emulator.clock.now(), "offset": emulator.clock.offset},
+        "users": list(emulator.state.users),
+        "clients": [c.client_id for c in emulator.clients.values()],
+        "developer_accounts": sorted({c.developer_account for c in emulator.clients.values()}),
+        "faults": [r.to_dict() for r in emulator.faults.rules],
+        "latency_ms": emulator.faults.latency_ms,
+        "rate_limit_per_30s": emulator.rate_limiter.per_30s,
+        "quota_exceeded": emulator.rate_limiter.quota_exceeded,
+        "exhausted_accounts": sorted(emulator.rate_limiter.exhausted_accounts),
+        "requests_logged": len(emulator.request_log),
+        "unexpected_errors": len(emulator.errors),
     }
 
 
-def _dispatch(app: EmulatorApp, request: Request) -> Response:
+def _dispatch(emulator: Emulator, request: Request) -> Response:
     parts = [p for p in request.path.split("/") if p][1:]  # drop "_control"
     method = request.method
     route = "/".join(parts)
     if route == "state" and method == "GET":
-        return json_response(_summary(app))
+        return json_response(_summary(emulator))
     if route == "reset" and method == "POST":
-        app.reset()
-        return json_response(_summary(app))
+        emulator.reset()
+        return json_response(_summary(emulator))
     if route == "mode" and method == "POST":
-        app.set_mode(_body(request)["mode"])
-        return json_response({"mode": app.mode})
+        emulator.set_mode(_body(request)["mode"])
+        return json_response({"mode": emulator.mode})
     if route == "clock/advance" and method == "POST":
-        now = app.clock.advance(float(_body(request).get("seconds", 0)))
-        return json_response({"now": now, "offset": app.clock.offset})
+        now = emulator.clock.advance(float(_body(request).get("seconds", 0)))
+        return json_response({"now": now, "offset": emulator.clock.offset})
     if route == "latency" and method == "POST":
         body = _body(request)
         if "min_ms" in body or "max_ms" in body:
-            app.faults.set_latency(jitter=(int(body.get("min_ms", 0)), int(body["max_ms"])))
+            emulator.faults.set_latency(jitter=(int(body.get("min_ms", 0)), int(body["max_ms"])))
         else:
-            app.faults.set_latency(int(body.get("ms", 0)))
-        return json_response({"latency_ms": app.faults.latency_ms})
+            emulator.faults.set_latency(int(body.get("ms", 0)))
+        return json_response({"latency_ms": emulator.faults.latency_ms})
     if parts[:1] == ["faults"]:
-        return _faults(app, request, parts[1:])
+        return _faults(emulator, request, parts[1:])
     if route == "rate-limit" and method == "POST":
         per = _body(request).get("per_30s")
-        app.rate_limiter.configure(None if per is None else int(per))
-        return json_response({"rate_limit_per_30s": app.rate_limiter.per_30s})
+        emulator.rate_limiter.configure(None if per is None else int(per))
+        return json_response({"rate_limit_per_30s": emulator.rate_limiter.per_30s})
     if route == "quota" and method == "POST":
         body = _body(request)
         if "retry_after" in body:
-            app.rate_limiter.quota_retry_after = int(body["retry_after"])
+            emulator.rate_limiter.quota_retry_after = int(body["retry_after"])
         if body.get("account"):
-            app.rate_limiter.exhaust_quota(str(body["account"]), bool(body.get("exceeded", True)))
+            emulator.rate_limiter.exhaust_quota(str(body["account"]),
+                                                bool(body.get("exceeded", True)))
         else:
-            app.rate_limiter.quota_exceeded = bool(body.get("exceeded", True))
-        return json_response({"quota_exceeded": app.rate_limiter.quota_exceeded,
-                              "exhausted_accounts": sorted(app.rate_limiter.exhausted_accounts),
-                              "retry_after": app.rate_limiter.quota_retry_after})
+            emulator.rate_limiter.quota_exceeded = bool(body.get("exceeded", True))
+        limiter = emulator.rate_limiter
+        return json_response({"quota_exceeded": limiter.quota_exceeded,
+                              "exhausted_accounts": sorted(limiter.exhausted_accounts),
+                              "retry_after": limiter.quota_retry_after})
     if route == "revoke" and method == "POST":
         body = _body(request)
         if "token" in body:
-            return json_response({"revoked": int(app.tokens.revoke_token(str(body["token"])))})
-        count = app.tokens.revoke_user(str(body["user_id"]), body.get("client_id"),
+            return json_response({"revoked": int(emulator.tokens.revoke_token(str(body["token"])))})
+        count = emulator.tokens.revoke_user(str(body["user_id"]), body.get("client_id"),
                                        access=bool(body.get("access", True)),
                                        refresh=bool(body.get("refresh", True)))
         return json_response({"revoked": count})
     if route == "token" and method == "POST":
         body = _body(request)
-        return json_response(app.issue_token(str(body["user_id"]), body.get("scopes", []),
+        return json_response(emulator.issue_token(str(body["user_id"]), body.get("scopes", []),
                                              body.get("client_id")))
     if route == "requests":
         if method == "GET":
-            return json_response([r.to_dict() for r in app.request_log.entries()])
+            return json_response([r.to_dict() for r in emulator.request_log.entries()])
         if method == "DELETE":
-            app.request_log.clear()
+            emulator.request_log.clear()
             return json_response({"cleared": True})
     if route == "users" and method == "GET":
         return json_response([{"id": u.id, "display_name": u.display_name, "label": u.label,
                                "purpose": u.purpose, "product": u.product,
-                               "country": u.country} for u in app.state.users.values()])
+                               "country": u.country} for u in emulator.state.users.values()])
     if len(parts) == 3 and parts[0] == "users" and parts[2] == "playlists" and method == "GET":
         try:
-            return json_response(app.state.user_playlists(parts[1]))
+            return json_response(emulator.state.user_playlists(parts[1]))
         except KeyError:
             raise ControlError(404, "Unknown user") from None
     raise ControlError(404, "Unknown control endpoint")
 
 
-def _faults(app: EmulatorApp, request: Request, rest: list[str]) -> Response:
+def _faults(emulator: Emulator, request: Request, rest: list[str]) -> Response:
     if request.method == "GET" and not rest:
-        return json_response([r.to_dict() for r in app.faults.rules])
+        return json_response([r.to_dict() for r in emulator.faults.rules])
     if request.method == "DELETE" and not rest:
-        app.faults.clear()
+        emulator.faults.clear()
         return json_response({"cleared": True})
     if request.method == "DELETE" and len(rest) == 1 and rest[0].isdigit():
-        if not app.faults.remove(int(rest[0])):
+        if not emulator.faults.remove(int(rest[0])):
             raise ControlError(404, "Unknown fault rule")
         return json_response({"removed": int(rest[0])})
     if request.method == "POST" and not rest:
@@ -171,6 +171,6 @@ def _faults(app: EmulatorApp, request: Request, rest: list[str]) -> Response:
             raise ControlError(400, f"Unknown fault fields: {sorted(unknown)}")
         if "pattern" not in body:
             raise ControlError(400, "pattern is required")
-        rule = app.faults.add(**body)
+        rule = emulator.faults.add(**body)
         return json_response(rule.to_dict(), status=201)
     raise ControlError(404, "Unknown control endpoint")

@@ -1,11 +1,12 @@
-"""Response helpers in Spotify's formats (JSON bodies, the Web API error object)."""
+"""Response helpers in Spotify's formats (JSON bodies, the Web API error object) and the
+emulator's root URL, which every absolute link is built from."""
 
 from __future__ import annotations
 
 import json
 from typing import Any
 
-from werkzeug.wrappers import Response
+from werkzeug.wrappers import Request, Response
 
 
 class ApiError(Exception):
@@ -40,3 +41,8 @@ def error_response(status: int, message: str, headers: dict[str, str] | None = N
 def empty_response(status: int = 200) -> Response:
     """Spotify answers some writes with an empty body (e.g. PUT /me/library: 200)."""
     return Response(b"", status=status)
+
+
+def root_url(request: Request) -> str:
+    """Scheme + host + mount prefix (WSGI SCRIPT_NAME), without a trailing slash."""
+    return request.root_url.rstrip("/")

@@ -23,7 +23,7 @@ from spotipy.oauth2 import RequestHandler, start_local_http_server
 
 from playlists.spotify.accounts import SignInRequest, exchange_code, start_sign_in
 from playlists.spotify.errors import SpotifyAuthError, SpotifyUnavailable
-from playlists.spotify.models import SpotifyApp, TokenSet
+from playlists.spotify.types import SpotifyApp, TokenSet
 
 #: Requests the one-shot server answers before giving up (the time-out bounds it too).
 MAX_REQUESTS = 50

@@ -1,9 +1,9 @@
 """Generate a preview: choose artists, fetch what ranking needs, rank, filter, mix.
 
-Pure orchestration over a ``ports.CatalogueReader``: one plan (``plan.py``) on one pool of
-``gateway.max_workers`` threads fetches the user's artists and then every artist's catalogue
-(``fetching``), and meanwhile the user's top tracks, newest playlists and (if asked) saved
-tracks; then ranking and mixing in memory.  The playlists come back beside the preview
+Pure orchestration over a ``ports.CatalogueReader``: one run of look-ups (``lookup_pool``) on
+one pool of ``gateway.max_workers`` threads fetches the user's artists and then every artist's
+catalogue (``fetching``), and meanwhile the user's top tracks, newest playlists and (if asked)
+saved tracks; then ranking and mixing in memory.  The playlists come back beside the preview
 (``Generation``): the preview page lists the earlier MoodyStream ones and saving checks them
 for duplicates, so neither waits for them later.
 """
@@ -12,29 +12,31 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from dataclasses import dataclass
 from functools import partial
+from typing import Any
 
-from playlists.music import Artist, PlaylistSummary, Track
+from playlists.music import SPOTIFY_ID, Artist, Page, PlaylistSummary, Track
 from playlists.spotify.errors import SpotifyForbidden, SpotifyNotFound
+from playlists.spotify.limits import PAGE_LIMIT
 
-from .catalogue_plan import ArtistNeed
-from .fetching import material_steps
+from .catalogue_needs import ArtistNeed
+from .fetching import fetch_materials
 from .filters import SavedLibrary, TrackFilter
 from .generation_error import GenerationError
+from .lookup_pool import Chain, Lookup, run
 from .mixing import deep_cut_target, mix, shares
 from .options import GenerationOptions, default_description, default_playlist_name
-from .plan import Step, Steps, fan_out, run_plan
 from .ports import CatalogueReader
 from .preview import Preview
 from .ranking import ArtistMaterial, rank_artist
 
 USER_TOP_TRACKS = 50
 MAX_SAVED_TRACKS = 2500
-SAVED_PAGE = 50
-_SPOTIFY_ID = re.compile(
-    r"^(?:spotify:artist:|https://open\.spotify\.com/artist/)?([0-9A-Za-z]{22})(?:\?\S*)?$"
+#: A picked artist given by id, URI or link (with or without a query) rather than by name.
+_ARTIST_REFERENCE = re.compile(
+    rf"^(?:spotify:artist:|https://open\.spotify\.com/artist/)?({SPOTIFY_ID})(?:\?\S*)?$"
 )
 
 
@@ -47,26 +49,15 @@ class Generation:
     playlists: tuple[PlaylistSummary, ...] | None
 
 
-@dataclass
+@dataclass(frozen=True)
 class _Fetched:
-    """What the plan's steps bring back, each into its own field."""
+    """What the generation's look-ups brought back."""
 
-    artists: list[Artist] = field(default_factory=list)
-    materials: list[ArtistMaterial] = field(default_factory=list)
-    user_top: Sequence[Track] = ()
-    saved: list[Track] = field(default_factory=list)
-    playlists: tuple[PlaylistSummary, ...] | None = None
-
-
-def generate_preview(
-    gateway: CatalogueReader,
-    options: GenerationOptions,
-    *,
-    removed_track_ids: frozenset[str] = frozenset(),
-    today: dt.date | None = None,
-) -> Preview:
-    """The playlist for ``options`` (same options and seed → same preview)."""
-    return generate(gateway, options, removed_track_ids=removed_track_ids, today=today).preview
+    artists: list[Artist]
+    materials: list[ArtistMaterial]
+    user_top: Sequence[Track]
+    saved: list[Track]
+    playlists: tuple[PlaylistSummary, ...] | None
 
 
 def generate(
@@ -82,31 +73,7 @@ def generate(
     next candidate of the same artist and role.
     """
     notes: list[str] = []
-    got = _Fetched()
-
-    def with_artists(artists: list[Artist]) -> Steps:
-        got.artists = artists
-        needs = _needs(len(artists), options)
-        return material_steps(gateway, artists, needs, options, got.materials.extend)
-
-    def keep_user_top() -> Steps:
-        got.user_top = _user_top_tracks(gateway, options)
-        return ()
-
-    def keep_playlists() -> Steps:
-        try:
-            got.playlists = tuple(gateway.current_user_playlists())
-        except SpotifyForbidden:
-            got.playlists = None
-        return ()
-
-    steps: list[Step] = [
-        *_artist_steps(gateway, options, notes, with_artists), keep_user_top, keep_playlists,
-    ]
-    if options.exclude_saved:
-        steps.append(partial(_saved_steps, gateway, got.saved))
-    run_plan(steps, gateway.max_workers)
-
+    got = run(_fetch(gateway, options, notes), gateway.max_workers)
     artists, materials = got.artists, got.materials
     rankings = [rank_artist(m, got.user_top) for m in materials]
     track_filter = TrackFilter(
@@ -141,23 +108,44 @@ def _needs(artist_count: int, options: GenerationOptions) -> list[ArtistNeed]:
     return [ArtistNeed(top=s - d, deep=d) for s, d in zip(slots, deep, strict=True)]
 
 
-# -- artists ----------------------------------------------------------------------------------
-def _artist_steps(
-    gateway: CatalogueReader,
-    options: GenerationOptions,
-    notes: list[str],
-    then: Callable[[list[Artist]], Steps],
-) -> list[Step]:
-    """The steps choosing the artists; ``then(artists)`` continues the plan."""
+# -- what the look-ups fetch ------------------------------------------------------------------
+def _fetch(
+    gateway: CatalogueReader, options: GenerationOptions, notes: list[str]
+) -> Chain[_Fetched]:
+    """Everything at once: the artists and then their catalogues (``fetching``), the user's
+    top tracks, the newest playlists and, if asked, the saved tracks."""
+    wave: list[Lookup | Chain[Any]] = [
+        _artists_and_catalogues(gateway, options, notes),
+        partial(_user_top_tracks, gateway, options),
+        partial(_newest_playlists, gateway),
+    ]
+    if options.exclude_saved:
+        wave.append(_saved_tracks(gateway))
+    (artists, materials), user_top, playlists, *saved = yield wave
+    return _Fetched(artists, materials, user_top, saved[0] if saved else [], playlists)
+
+
+def _artists_and_catalogues(
+    gateway: CatalogueReader, options: GenerationOptions, notes: list[str]
+) -> Chain[tuple[list[Artist], list[ArtistMaterial]]]:
+    artists = yield from _artists(gateway, options, notes)
+    needs = _needs(len(artists), options)
+    materials = yield from fetch_materials(gateway, artists, needs, options)
+    return artists, materials
+
+
+def _artists(
+    gateway: CatalogueReader, options: GenerationOptions, notes: list[str]
+) -> Chain[list[Artist]]:
     if options.artist_source == "top":
-        return [lambda: then(_top_artists(gateway, options))]
+        (artists,) = yield [partial(_top_artists, gateway, options)]
+        return list(artists)
     if options.artist_source == "followed":
-        return [lambda: then(_followed_artists(gateway, options))]
+        (artists,) = yield [partial(_followed_artists, gateway, options)]
+        return list(artists)
     entries = options.picked_artists
-    return fan_out(
-        [partial(_find_artist, gateway, entry) for entry in entries],
-        lambda found: then(_picked(entries, found, notes)),
-    )
+    found = yield [partial(_find_artist, gateway, entry) for entry in entries]
+    return _picked(entries, found, notes)
 
 
 def _top_artists(gateway: CatalogueReader, options: GenerationOptions) -> list[Artist]:
@@ -195,7 +183,7 @@ def _picked(
 
 
 def _find_artist(gateway: CatalogueReader, entry: str) -> Artist | None:
-    match = _SPOTIFY_ID.match(entry)
+    match = _ARTIST_REFERENCE.match(entry)
     if match:
         try:
             return gateway.artist(match.group(1))
@@ -217,24 +205,31 @@ def _user_top_tracks(gateway: CatalogueReader, options: GenerationOptions) -> Se
         return []
 
 
-def _saved_steps(gateway: CatalogueReader, into: list[Track]) -> Steps:
-    """The first page of saved tracks, then the rest of them at once."""
+def _newest_playlists(gateway: CatalogueReader) -> tuple[PlaylistSummary, ...] | None:
     try:
-        first = gateway.saved_tracks_page(0)
+        return tuple(gateway.current_user_playlists())
+    except SpotifyForbidden:
+        return None
+
+
+def _saved_tracks(gateway: CatalogueReader) -> Chain[list[Track]]:
+    """The first page of saved tracks, then the rest of them at once."""
+    (first,) = yield [partial(_first_saved_page, gateway)]
+    offsets = range(len(first.items), min(first.total, MAX_SAVED_TRACKS), PAGE_LIMIT)
+    if not first.items:
+        offsets = range(0)
+    pages = yield [partial(_saved_page, gateway, at) for at in offsets]
+    return [t for page in [first.items, *pages] for t in page]
+
+
+def _first_saved_page(gateway: CatalogueReader) -> Page[Track]:
+    try:
+        return gateway.saved_tracks_page(0)
     except SpotifyForbidden:
         raise GenerationError(
             "MoodyStream may not read your saved songs. Connect Spotify again to allow it, or "
             "switch off “leave out songs I've saved”."
         ) from None
-    offsets = range(len(first.items), min(first.total, MAX_SAVED_TRACKS), SAVED_PAGE)
-    if not first.items:
-        offsets = range(0)
-
-    def keep(pages: list[Sequence[Track]]) -> Steps:
-        into.extend(t for page in [first.items, *pages] for t in page)
-        return ()
-
-    return fan_out([partial(_saved_page, gateway, at) for at in offsets], keep)
 
 
 def _saved_page(gateway: CatalogueReader, offset: int) -> Sequence[Track]:

@@ -18,8 +18,20 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, fields, replace
 from typing import Any, Literal, get_args
 
+from playlists.music import TimeRange
+
 ArtistSource = Literal["top", "followed", "picked"]
-TimeRange = Literal["short_term", "medium_term", "long_term"]
+#: Each choice as the form words it; the terminal's ``--source`` and ``--time-range`` take the keys.
+ARTIST_SOURCES: dict[ArtistSource, str] = {
+    "top": "My top artists",
+    "followed": "Artists I follow",
+    "picked": "Artists I pick by name",
+}
+TIME_RANGES: dict[TimeRange, str] = {
+    "short_term": "Last 4 weeks",
+    "medium_term": "Last 6 months",
+    "long_term": "All time",
+}
 VersionKind = Literal[
     "live", "remix", "acoustic", "instrumental", "karaoke", "demo", "commentary", "skit"
 ]
@@ -201,9 +213,9 @@ def _int_in(value: object, low: int, high: int) -> bool:
 
 def _validate(o: GenerationOptions) -> dict[str, str]:
     errors: dict[str, str] = {}
-    if o.artist_source not in get_args(ArtistSource):
+    if o.artist_source not in ARTIST_SOURCES:
         errors["artist_source"] = MESSAGES["artist_source"]
-    if o.time_range not in get_args(TimeRange):
+    if o.time_range not in TIME_RANGES:
         errors["time_range"] = MESSAGES["time_range"]
     if o.artist_source == "picked":
         if not o.picked_artists:

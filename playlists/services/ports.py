@@ -2,8 +2,8 @@
 
 ``SpotifyGateway`` satisfies both (mypy checks it, and the test fakes, against them); unit
 tests pass an in-memory fake, so the services run without HTTP or Django.  Each method makes
-its requests one after another; running look-ups concurrently is the services' plan
-(``plan.py``), within ``max_workers``.
+its requests one after another; running look-ups concurrently is the services' job
+(``lookup_pool.py``), within ``max_workers``.
 """
 
 from __future__ import annotations
@@ -120,5 +120,3 @@ class PlaylistWriter(Protocol):
 
     def unfollow_playlist(self, playlist_id: str) -> None: ...
 
-
-CatalogueSource = CatalogueReader  # the former name, for code written before the rename

@@ -39,6 +39,7 @@ from playlists.spotify.errors import (
     SpotifyUnavailable,
     SpotifyWriteUnconfirmed,
 )
+from playlists.spotify.limits import ITEMS_PER_WRITE
 from shared_state.store import SharedState
 
 from .generation_error import GenerationError
@@ -47,7 +48,6 @@ from .preview import Preview
 
 logger = logging.getLogger("playlists.services.saving")
 
-ITEMS_PER_REQUEST = 100
 MAX_ITEMS = 10_000
 # A write we cannot see yet (a create whose answer was lost, a playlist a save that stopped
 # left short) is looked for again for this many request time-outs, with pauses growing from
@@ -459,13 +459,13 @@ def _write(
 ) -> str | None:
     """Items in order from ``offset``, 100 per request; ``replace`` makes the first a PUT."""
     snapshot = None
-    for at in range(offset, len(uris), ITEMS_PER_REQUEST):
+    for at in range(offset, len(uris), ITEMS_PER_WRITE):
         if replace and at == 0:
-            snapshot = gateway.replace_items(playlist_id, uris[:ITEMS_PER_REQUEST])
+            snapshot = gateway.replace_items(playlist_id, uris[:ITEMS_PER_WRITE])
         else:
             snapshot = _add(gateway, playlist_id, uris, at)
         if on_progress:
-            on_progress(min(at + ITEMS_PER_REQUEST, len(uris)), len(uris))
+            on_progress(min(at + ITEMS_PER_WRITE, len(uris)), len(uris))
     return snapshot
 
 
@@ -477,7 +477,7 @@ def _add(gateway: PlaylistWriter, playlist_id: str, uris: list[str], at: int) ->
     if they are exactly this chunk (once, nothing after it) the save goes on; otherwise the
     error stands.
     """
-    chunk = uris[at : at + ITEMS_PER_REQUEST]
+    chunk = uris[at : at + ITEMS_PER_WRITE]
     try:
         return gateway.add_items(playlist_id, chunk)
     except SpotifyUnavailable as exc:

@@ -3,6 +3,12 @@ has no PKCE): Authorization Code with PKCE and ``state`` for a listener's public
 only) and the operator's confidential client, whose token requests also carry its secret (HTTP
 Basic on the manager's session).  Tokens live in ``TokenCache``, spotipy's ``CacheHandler``
 over a mapping (the Django session, or a dict), in the compact form the session cookie needs.
+
+``UserAuth`` is the one place tokens are refreshed, by that manager.  It wraps the manager
+rather than handing it to spotipy's client as it is, for three reasons: without a cached token
+``SpotifyPKCE.get_access_token`` asks for a new sign-in (a browser and ``input()``: a server
+would hang), the manager is not thread-safe (a generation's look-ups share it), and a refresh
+forced by a 401 must happen once for all threads, not once per thread.
 """
 
 import base64
@@ -11,15 +17,16 @@ import enum
 import hashlib
 import logging
 import secrets
+import threading
 from collections.abc import Callable, MutableMapping, Sequence
-from typing import Any
+from typing import Any, Self
 
 import requests
 from spotipy.cache_handler import CacheHandler
 from spotipy.oauth2 import SpotifyOauthError, SpotifyPKCE
 
 from .errors import SpotifyAuthError, SpotifyBadRequest, SpotifyError, SpotifyUnavailable
-from .models import SpotifyApp, TokenSet
+from .types import SpotifyApp, TokenSet
 
 logger = logging.getLogger(__name__)
 TOKEN_FIELDS = ("access_token", "refresh_token", "expires_at")  # each required in an answer
@@ -30,6 +37,13 @@ class TokenCache(CacheHandler):  # type: ignore[misc]  # spotipy is untyped
 
     def __init__(self, store: MutableMapping[str, Any] | None = None, key: str = "t") -> None:
         self.store, self.key = ({} if store is None else store), key
+
+    @classmethod
+    def holding(cls, tokens: TokenSet) -> Self:
+        """A cache of its own holding ``tokens`` (the terminal's: no session)."""
+        cache = cls()
+        cache.keep(tokens)
+        return cache
 
     @property
     def tokens(self) -> TokenSet | None:
@@ -47,7 +61,10 @@ class TokenCache(CacheHandler):  # type: ignore[misc]  # spotipy is untyped
         if not (access and refresh and expires):
             raise SpotifyUnavailable("the token response lacks a token")
         scope = str(token_info.get("scope") or "")
-        self.store[self.key] = TokenSet(str(access), str(refresh), int(expires), scope).to_dict()
+        self.keep(TokenSet(str(access), str(refresh), int(expires), scope))
+
+    def keep(self, tokens: TokenSet) -> None:
+        self.store[self.key] = tokens.to_dict()
 
 
 def auth_manager(app: SpotifyApp, cache: TokenCache, *, scopes: Sequence[str] = (),
@@ -93,19 +110,63 @@ def exchange_code(app: SpotifyApp, code: str, code_verifier: str) -> TokenSet:
                          lambda: manager.get_access_token(code, check_cache=False))
 
 
-def refresh_tokens(app: SpotifyApp, tokens: TokenSet) -> TokenSet:
-    """A new access token (Spotify may keep the refresh token: the old one stays then)."""
-    manager = auth_manager(app, cache := TokenCache())
-    return _tokens_after("the refresh", cache,
-                         lambda: manager.refresh_access_token(tokens.refresh_token))
+class UserAuth:
+    """A signed-in user's tokens for a gateway: spotipy's client asks for the access token before
+    each request (``Spotify(auth_manager=...)``), refreshed first if it expires within a minute
+    (the manager's ``validate_token``); after Spotify refused the one a thread sent (a 401),
+    ``refused()`` refreshes it once for all threads.
 
+    Used as a context manager on the caller's (request) thread: entering refreshes tokens about
+    to expire before any look-up starts, and the tokens refreshed meanwhile, on whichever thread,
+    are written back to ``store`` on entering and leaving, so a Django session is never written
+    from a look-up's thread.  No tokens in ``store``: ``SpotifyAuthError``.
+    """
 
-def valid_tokens(app: SpotifyApp, cache: TokenCache) -> TokenSet:
-    """The tokens in ``cache``, refreshed (and written back) if they expire within a minute."""
-    if (info := cache.get_cached_token()) is None:
-        raise SpotifyAuthError("no Spotify connection here")
-    manager = auth_manager(app, cache)
-    return _tokens_after("the refresh", cache, lambda: manager.validate_token(info))
+    def __init__(self, app: SpotifyApp, store: TokenCache) -> None:
+        self.store = store
+        tokens = store.tokens  # the gateway's threads read and refresh a copy of them
+        self._cache = TokenCache() if tokens is None else TokenCache.holding(tokens)
+        self._manager = auth_manager(app, self._cache)
+        self._lock = threading.Lock()
+        self._sent = threading.local()  # the access token this thread last handed out
+
+    @property
+    def tokens(self) -> TokenSet | None:
+        return self._cache.tokens
+
+    def __enter__(self) -> Self:
+        self.get_access_token()
+        self._write_back()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._write_back()
+
+    def get_access_token(self, as_dict: bool = False) -> str:
+        """The access token, refreshed first if it expires within a minute (spotipy's client
+        passes ``as_dict=False``)."""
+        with self._lock:
+            if (info := self._cache.get_cached_token()) is None:
+                raise SpotifyAuthError("no Spotify connection here")
+            tokens = _tokens_after("the refresh", self._cache,
+                                   lambda: self._manager.validate_token(info))
+        self._sent.token = tokens.access_token
+        return tokens.access_token
+
+    def refused(self) -> bool:
+        """Spotify refused the access token this thread sent: refresh the tokens, unless another
+        thread already has (``False``: the current token is a new one)."""
+        with self._lock:
+            tokens = self._cache.tokens
+            if tokens is None or tokens.access_token != getattr(self._sent, "token", None):
+                return False
+            _tokens_after("the refresh", self._cache,
+                          lambda: self._manager.refresh_access_token(tokens.refresh_token))
+            return True
+
+    def _write_back(self) -> None:
+        if (tokens := self.tokens) is not None and tokens != self.store.tokens:
+            self.store.keep(tokens)
 
 
 def _server_error(response: requests.Response, *args: Any, **kwargs: Any) -> None:

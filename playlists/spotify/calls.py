@@ -3,8 +3,8 @@
 * HTTP: a urllib3 ``Retry`` on the session spotipy is given (spotipy's own sleeps through any
   ``Retry-After``, which can be hours, and repeats POSTs whose answer was lost): 5xx answers
   and failed connections for every method, time-outs and dropped connections never for a POST.
-* 401 → refresh the access token once per call (one refresh shared by all threads), retry;
-  a second 401 or no refresher → ``SpotifyAuthError``.
+* 401 → the user's tokens renew the access token once per call (one renewal shared by all
+  threads: ``accounts.UserAuth``), retry; a second 401, or a fixed token → ``SpotifyAuthError``.
 * 429 → every thread pauses until ``Retry-After`` if it is short and within the total waiting
   budget; otherwise (or on ``QUOTA_EXCEEDED``, said in the body) ``SpotifyRateLimited`` at once.
 * An unreadable 2xx body → a read is retried with backoff; a write that is not idempotent
@@ -20,7 +20,7 @@ import re
 import threading
 import time
 from collections.abc import Callable
-from typing import Any, Self
+from typing import Any, Protocol, Self
 
 import requests
 import spotipy
@@ -121,75 +121,80 @@ class RateGate:
             self._sleep(delay)
 
 
-class CallPolicy:
-    """spotipy's client on a session with our retries, deciding as the module says; thread-safe.
-    The gateway is one: its methods say which calls, this class how each is made."""
+class AccessTokens(Protocol):
+    """What the policy needs of a signed-in user's tokens (``accounts.UserAuth``): spotipy's
+    client asks for the access token before each request (it is the client's auth manager),
+    and after Spotify refused the one a thread sent, ``refused()`` renews it (``True``) unless
+    another thread already has (``False``)."""
 
-    def __init__(self, access_token: str, refresher: Callable[[], str] | None, *,
-                 api_base_url: str, request_timeout: float, max_workers: int, max_retries: int,
-                 max_wait: float, rate_limit_budget: float | None,
-                 sleep: Callable[[float], None], clock: Callable[[], float]) -> None:
+    def get_access_token(self, as_dict: bool = False) -> str: ...
+
+    def refused(self) -> bool: ...
+
+
+def spotipy_client(auth: str | AccessTokens, session: requests.Session, *, api_base_url: str,
+                   request_timeout: float) -> spotipy.Spotify:
+    """spotipy's client for the Web API at ``api_base_url``, sending on ``session``: with a
+    fixed access token (``str``) or a user's ``AccessTokens`` as its auth manager."""
+    fixed = isinstance(auth, str)
+    client = spotipy.Spotify(auth=auth if fixed else None, auth_manager=None if fixed else auth,
+                             requests_session=session, requests_timeout=request_timeout)
+    # spotipy 2.26 takes no API address: every request is ``prefix`` + path (the emulator's).
+    client.prefix = api_base_url.rstrip("/") + "/"
+    return client
+
+
+class CallPolicy:
+    """Makes each call as the module says, on one spotipy client and its session; thread-safe.
+    The gateway holds one: its methods say which calls, this class how each is made."""
+
+    def __init__(self, auth: str | AccessTokens, *, api_base_url: str, request_timeout: float,
+                 max_workers: int, max_retries: int, max_wait: float,
+                 rate_limit_budget: float | None, sleep: Callable[[float], None],
+                 clock: Callable[[], float]) -> None:
         self._rng = random.Random()  # noqa: S311 - jitter, not security
         self._sleep, self._max_retries = sleep, max_retries
-        self.session = retrying_session(max_retries, pool_size=max_workers, sleep=sleep,
-                                        rng=self._rng, on_retry=self.sent)
-        self.client = spotipy.Spotify(requests_session=self.session,
-                                      requests_timeout=request_timeout)
-        self.client.prefix = api_base_url
-        self.client.set_auth(access_token)
-        self.token, self._refresher, self.token_refresh_count = access_token, refresher, 0
-        self._token_lock = threading.Lock()
+        self._tokens = None if isinstance(auth, str) else auth  # a fixed token: never renewed
+        self._session = retrying_session(max_retries, pool_size=max_workers, sleep=sleep,
+                                         rng=self._rng, on_retry=self._sent)
+        self.client = spotipy_client(auth, self._session, api_base_url=api_base_url,
+                                     request_timeout=request_timeout)
         budget = max(10.0, 2 * max_wait) if rate_limit_budget is None else rate_limit_budget
         self._gate = RateGate(max_wait, budget, clock, sleep)
         self._in_flight = threading.BoundedSemaphore(max_workers)
         self._count_lock = threading.Lock()
-        self.request_count, self.closed = 0, False
+        self.request_count = self.token_refresh_count = 0
+        self.closed = False
 
-    def refresh_token(self, rejected: str) -> None:
-        """Replace the ``rejected`` access token, once for all threads."""
-        assert self._refresher is not None
-        with self._token_lock:
-            if self.token != rejected:
-                return  # another thread has
-            try:
-                token = self._refresher()
-            except errors.SpotifyError:
-                raise
-            except Exception as exc:
-                raise errors.SpotifyAuthError("refreshing the access token failed") from exc
-            if not token:
-                raise errors.SpotifyAuthError("refreshing the access token gave no token")
-            self.token, self.token_refresh_count = token, self.token_refresh_count + 1
-            self.client.set_auth(token)
-
-    def sent(self) -> None:  # ``request_count``: HTTP requests sent, retries included
+    def _sent(self) -> None:  # ``request_count``: HTTP requests sent, retries included
         with self._count_lock:
             self.request_count += 1
 
     def close(self) -> None:
         """Release the connections; look-ups still running give up at once."""
         self.closed = True
-        self.session.close()
+        self._session.close()
 
-    def _call[T](self, op: str, request: Callable[[spotipy.Spotify], Any],
-                 parse: Callable[[Any], T], *, idempotent: bool = True,
-                 expect_body: bool = True) -> T:
+    def call[T](self, op: str, request: Callable[[], Any], parse: Callable[[Any], T], *,
+                idempotent: bool = True, expect_body: bool = True) -> T:
+        """``parse(request())``: ``request`` is a bound method of ``client`` with its arguments."""
         malformed = rate_limited = 0
-        refreshed = False
+        renewed = False
         while True:
             if self.closed:
                 raise errors.SpotifyUnavailable(f"{op}: the gateway is closed")
             self._gate.wait()
-            token = self.token
             try:
                 with self._in_flight:
-                    self.sent()
-                    raw = request(self.client)
+                    self._sent()
+                    raw = request()
             except spotipy.SpotifyException as exc:
-                if exc.http_status == 401 and not refreshed and self._refresher:
+                if exc.http_status == 401 and not renewed and self._tokens is not None:
                     logger.info("Spotify %s: token expired, refreshing", op)
-                    self.refresh_token(token)
-                    refreshed = True
+                    if self._tokens.refused():
+                        with self._count_lock:
+                            self.token_refresh_count += 1
+                    renewed = True
                     continue
                 if exc.http_status != 429:
                     raise mapped(op, exc) from None

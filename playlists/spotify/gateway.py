@@ -1,5 +1,5 @@
-"""The Spotify gateway: spotipy's public methods, made as ``calls.py`` says, returning
-``playlists.music`` types and raising only ``errors.SpotifyError``.
+"""The Spotify gateway: spotipy's public methods, each call made by its ``calls.CallPolicy``,
+returning ``playlists.music`` types and raising only ``errors.SpotifyError``.
 
 Development Mode (late 2026): no popularity, artist top tracks or ``?ids=`` batches; search
 and artist releases page by at most 10.  ``api_mode="extended"`` uses them, and falls back for
@@ -12,28 +12,24 @@ from collections.abc import Callable, Iterable, Sequence
 from functools import partial
 from typing import Any, Self
 
-from spotipy import Spotify
-
 from playlists import music
 
 from . import parsing
-from .calls import CallPolicy
+from .calls import AccessTokens, CallPolicy
 from .errors import SpotifyBadRequest, SpotifyError, SpotifyForbidden
-from .models import ApiMode
+from .limits import BATCH_ALBUMS, BATCH_TRACKS, DEV_PAGE_LIMIT, ITEMS_PER_WRITE, PAGE_LIMIT
+from .types import ApiMode
 
-DEV_PAGE_LIMIT = 10  # /search and /artists/{id}/albums in Development Mode
-PAGE_LIMIT = 50  # everything else that pages by offset
-ITEMS_PER_WRITE = 100  # POST/PUT /playlists/{id}/items
-BATCH_ALBUMS, BATCH_TRACKS = 20, 50  # GET /albums?ids=, /tracks?ids= (Extended Quota only)
 ALL_GROUPS = ("album", "single", "compilation")
 PLAYLIST_FIELDS = "id,name,uri,external_urls,snapshot_id,description,public,owner(id),items(total)"
 
 
-class SpotifyGateway(CallPolicy):
-    """Typed access to the Web API for one user; see the module docstring."""
+class SpotifyGateway:
+    """Typed access to the Web API for one user; see the module docstring.  ``auth``: the
+    user's tokens (``accounts.UserAuth``, renewed when Spotify refuses one) or a fixed access
+    token."""
 
-    def __init__(self, access_token: str, *, api_base_url: str,
-                 refresh_access_token: Callable[[], str] | None = None, max_workers: int = 8,
+    def __init__(self, auth: str | AccessTokens, *, api_base_url: str, max_workers: int = 8,
                  request_timeout: float = 10.0, max_wait_for_rate_limit: float = 5.0,
                  max_retries: int = 3, api_mode: ApiMode = "development",
                  rate_limit_budget: float | None = None, market: str | None = None,
@@ -43,11 +39,11 @@ class SpotifyGateway(CallPolicy):
             raise ValueError(f"api_mode must be 'development' or 'extended', not {api_mode!r}")
         self.api_mode: ApiMode = api_mode
         self.max_workers, self.request_timeout, self.market = max_workers, request_timeout, market
-        super().__init__(
-            access_token, refresh_access_token, api_base_url=api_base_url.rstrip("/") + "/",
-            request_timeout=request_timeout, max_workers=max_workers, max_retries=max_retries,
-            max_wait=max_wait_for_rate_limit, rate_limit_budget=rate_limit_budget, sleep=sleep,
-            clock=clock)
+        self._policy = CallPolicy(
+            auth, api_base_url=api_base_url, request_timeout=request_timeout,
+            max_workers=max_workers, max_retries=max_retries, max_wait=max_wait_for_rate_limit,
+            rate_limit_budget=rate_limit_budget, sleep=sleep, clock=clock)
+        self._call, self._spotify = self._policy.call, self._policy.client
         self._refused: set[str] = set()  # Extended Quota features Spotify refused after all
 
     def __enter__(self) -> Self:
@@ -55,6 +51,17 @@ class SpotifyGateway(CallPolicy):
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+    def close(self) -> None:
+        self._policy.close()
+
+    @property
+    def request_count(self) -> int:  # HTTP requests sent, retries included
+        return self._policy.request_count
+
+    @property
+    def token_refresh_count(self) -> int:  # access tokens renewed after Spotify refused one
+        return self._policy.token_refresh_count
 
     @property
     def supports_popularity(self) -> bool:  # Extended Quota: popularity, top tracks, batches
@@ -85,7 +92,7 @@ class SpotifyGateway(CallPolicy):
                   parse: Callable[[Iterable[Any]], Iterable[T]], *, offset: int = 0,
                   max_items: int | None = None, limit: int = PAGE_LIMIT) -> list[T]:
         """An offset-paged list from ``offset``, page after page (by what Spotify returned);
-        ``request`` is a spotipy method with every argument but ``offset`` and ``limit``."""
+        ``request`` is a bound spotipy method with every argument but ``offset`` and ``limit``."""
         items: list[T] = []
         while max_items is None or len(items) < max_items:
             page = self._call(op, partial(request, limit=limit, offset=offset + len(items)),
@@ -96,20 +103,20 @@ class SpotifyGateway(CallPolicy):
         return items if max_items is None else items[:max_items]
 
     def current_user(self) -> music.SpotifyUser:
-        return self._call("GET /me", Spotify.current_user, parsing.user)
+        return self._call("GET /me", self._spotify.current_user, parsing.user)
 
     def top_artists(self, time_range: music.TimeRange = "medium_term", limit: int = 50
                     ) -> list[music.Artist]:
         """The user's top artists, best first (``user-top-read``)."""
         return self._paged("GET /me/top/artists", partial(
-            Spotify.current_user_top_artists, time_range=time_range), parsing.artists,
+            self._spotify.current_user_top_artists, time_range=time_range), parsing.artists,
             max_items=limit, limit=min(limit, PAGE_LIMIT))
 
     def user_top_tracks(self, time_range: music.TimeRange = "medium_term", limit: int = 50
                         ) -> list[music.Track]:
         """The user's own top tracks, best first (``user-top-read``)."""
         return self._paged("GET /me/top/tracks", partial(
-            Spotify.current_user_top_tracks, time_range=time_range), parsing.tracks,
+            self._spotify.current_user_top_tracks, time_range=time_range), parsing.tracks,
             max_items=limit, limit=min(limit, PAGE_LIMIT))
 
     def followed_artists(self, limit: int = 50) -> list[music.Artist]:
@@ -118,8 +125,9 @@ class SpotifyGateway(CallPolicy):
         after: str | None = None
         while len(artists) < limit:
             page = self._call("GET /me/following", partial(
-                Spotify.current_user_followed_artists, limit=min(PAGE_LIMIT, limit - len(artists)),
-                after=after), lambda raw: raw["artists"])
+                self._spotify.current_user_followed_artists,
+                limit=min(PAGE_LIMIT, limit - len(artists)), after=after,
+            ), lambda raw: raw["artists"])
             artists.extend(parsing.artists(page.get("items") or ()))
             after = (page.get("cursors") or {}).get("after")
             if not after or not page.get("items"):
@@ -129,11 +137,11 @@ class SpotifyGateway(CallPolicy):
     def saved_tracks_page(self, offset: int = 0) -> music.Page[music.Track]:
         """50 of the user's saved tracks, newest first (``user-library-read``)."""
         return self._call("GET /me/tracks", partial(
-            Spotify.current_user_saved_tracks, limit=PAGE_LIMIT, offset=offset,
+            self._spotify.current_user_saved_tracks, limit=PAGE_LIMIT, offset=offset,
         ), partial(parsing.page, parse=parsing.saved_tracks))
 
     def artist(self, artist_id: str) -> music.Artist:
-        return self._call("GET /artists/{id}", partial(Spotify.artist, artist_id=artist_id),
+        return self._call("GET /artists/{id}", partial(self._spotify.artist, artist_id),
                           parsing.artist)
 
     def search_artists(self, query: str, *, limit: int = 10) -> list[music.Artist]:
@@ -160,14 +168,15 @@ class SpotifyGateway(CallPolicy):
             return music.Page(items, int(found.get("total") or len(items)))
 
         return self._call(f"GET /search type={kind}", partial(
-            Spotify.search, q=query, limit=limit, offset=offset, type=kind, market=self.market,
+            self._spotify.search, q=query, limit=limit, offset=offset, type=kind,
+            market=self.market,
         ), page)
 
     def artist_albums(self, artist_id: str, include_groups: Sequence[str] = ALL_GROUPS, *,
                       max_items: int | None = None, offset: int = 0) -> list[music.Album]:
         """The artist's releases from ``offset`` in Spotify's order (groups, newest first)."""
         fetch = partial(self._paged, "GET /artists/{id}/albums", partial(
-            Spotify.artist_albums, artist_id=artist_id, include_groups=",".join(include_groups),
+            self._spotify.artist_albums, artist_id, include_groups=",".join(include_groups),
             country=self.market), parsing.albums, offset=offset, max_items=max_items)
         return self._extended_or(  # SpotifyBadRequest "Invalid limit": not Extended Quota
             "albums_limit", SpotifyBadRequest, partial(fetch, limit=PAGE_LIMIT),
@@ -176,13 +185,13 @@ class SpotifyGateway(CallPolicy):
     def album(self, album_id: str) -> music.AlbumTracks:
         """An album with all its tracks: ``GET /albums/{id}`` embeds the first 50."""
         return self._rest_of_album(*self._call("GET /albums/{id}", partial(
-            Spotify.album, album_id=album_id, market=self.market), parsing.album_tracks))
+            self._spotify.album, album_id=album_id, market=self.market), parsing.album_tracks))
 
     def _rest_of_album(self, detail: music.AlbumTracks, page: parsing.Json) -> music.AlbumTracks:
         if int(page.get("total") or 0) <= len(detail.tracks):
             return detail
         rest = self._paged("GET /albums/{id}/tracks", partial(
-            Spotify.album_tracks, album_id=detail.album.id, market=self.market,
+            self._spotify.album_tracks, album_id=detail.album.id, market=self.market,
         ), partial(parsing.tracks, on_album=detail.album), offset=len(detail.tracks))
         return music.AlbumTracks(detail.album, detail.tracks + tuple(rest))
 
@@ -194,7 +203,7 @@ class SpotifyGateway(CallPolicy):
         return self._extended_or("batch_albums", SpotifyForbidden, lambda: [
             self._rest_of_album(*found) for chunk in _chunks(ids, BATCH_ALBUMS)
             for found in self._call("GET /albums?ids=", partial(
-                Spotify.albums, albums=chunk, market=self.market), parsing.album_batch)
+                self._spotify.albums, albums=chunk, market=self.market), parsing.album_batch)
         ], lambda: [self.album(album_id) for album_id in ids])
 
     def tracks(self, track_ids: Sequence[str]) -> list[music.Track]:
@@ -202,43 +211,43 @@ class SpotifyGateway(CallPolicy):
         ids = list(dict.fromkeys(track_ids))
         return self._extended_or("batch_tracks", SpotifyForbidden, lambda: [
             t for chunk in _chunks(ids, BATCH_TRACKS) for t in self._call(
-                "GET /tracks?ids=", partial(Spotify.tracks, tracks=chunk, market=self.market),
+                "GET /tracks?ids=", partial(self._spotify.tracks, tracks=chunk, market=self.market),
                 parsing.track_batch)
         ], lambda: [self._call("GET /tracks/{id}", partial(
-            Spotify.track, track_id=track_id, market=self.market), parsing.track)
+            self._spotify.track, track_id=track_id, market=self.market), parsing.track)
             for track_id in ids])
 
     def artist_top_tracks(self, artist_id: str) -> list[music.Track] | None:
         """Spotify's top tracks (Extended Quota only); ``None`` when not available."""
         return self._extended_or("top_tracks", SpotifyForbidden, lambda: self._call(
             "GET /artists/{id}/top-tracks", partial(
-                Spotify.artist_top_tracks, artist_id=artist_id, country=self.market or "from_token",
+                self._spotify.artist_top_tracks, artist_id, country=self.market or "from_token",
             ), parsing.track_batch), lambda: None)
 
     def current_user_playlists(self, *, limit: int = 50, offset: int = 0
                                ) -> list[music.PlaylistSummary]:
         """One page of the user's playlists, most recently added first, read now."""
         return self._call("GET /me/playlists", partial(
-            Spotify.current_user_playlists, limit=min(limit, PAGE_LIMIT), offset=offset,
+            self._spotify.current_user_playlists, limit=min(limit, PAGE_LIMIT), offset=offset,
         ), lambda raw: [parsing.playlist(p) for p in raw.get("items") or () if p])
 
     def get_playlist(self, playlist_id: str) -> music.PlaylistSummary:
         return self._call("GET /playlists/{id}", partial(
-            Spotify.playlist, playlist_id=playlist_id, fields=PLAYLIST_FIELDS), parsing.playlist)
+            self._spotify.playlist, playlist_id, fields=PLAYLIST_FIELDS), parsing.playlist)
 
     def playlist_item_uris(self, playlist_id: str, *, offset: int = 0) -> list[str | None]:
         """The URIs of the playlist's items from ``offset`` on, in order, read now (``None``
         for an item without one): how a save checks an add whose answer was lost."""
         return self._paged("GET /playlists/{id}/items", partial(
-            Spotify.playlist_items, playlist_id=playlist_id, additional_types=("track",),
+            self._spotify.playlist_items, playlist_id=playlist_id, additional_types=("track",),
         ), parsing.item_uris, offset=offset)
 
     def create_playlist(self, name: str, *, description: str = "",
                         public: bool = False) -> music.PlaylistSummary:
         """POST /me/playlists (spotipy 2.26's ``current_user_playlist_create``)."""
         return self._call("POST /me/playlists", partial(
-            Spotify.current_user_playlist_create, name=name, public=public, collaborative=False,
-            description=description,
+            self._spotify.current_user_playlist_create, name, public=public,
+            collaborative=False, description=description,
         ), parsing.playlist, idempotent=False)
 
     def add_items(self, playlist_id: str, uris: Sequence[str]) -> str | None:
@@ -246,7 +255,7 @@ class SpotifyGateway(CallPolicy):
         snapshot: str | None = None
         for chunk in _chunks(list(uris), ITEMS_PER_WRITE):
             snapshot = self._call("POST /playlists/{id}/items", partial(
-                Spotify.playlist_add_items, playlist_id=playlist_id, items=chunk,
+                self._spotify.playlist_add_items, playlist_id=playlist_id, items=chunk,
             ), parsing.snapshot, idempotent=False)
         return snapshot
 
@@ -254,7 +263,7 @@ class SpotifyGateway(CallPolicy):
         """Set the items: PUT the first 100 (idempotent), then POST the rest in order."""
         uris = list(uris)
         snapshot = self._call("PUT /playlists/{id}/items", partial(
-            Spotify.playlist_replace_items, playlist_id=playlist_id, items=uris[:ITEMS_PER_WRITE],
+            self._spotify.playlist_replace_items, playlist_id, uris[:ITEMS_PER_WRITE],
         ), parsing.snapshot)
         return self.add_items(playlist_id, uris[ITEMS_PER_WRITE:]) or snapshot
 
@@ -262,7 +271,7 @@ class SpotifyGateway(CallPolicy):
                                 description: str | None = None, public: bool | None = None
                                 ) -> None:
         self._call("PUT /playlists/{id}", partial(
-            Spotify.playlist_change_details, playlist_id=playlist_id, name=name, public=public,
+            self._spotify.playlist_change_details, playlist_id, name=name, public=public,
             description=description,
         ), lambda _: None, expect_body=False)
 
@@ -270,7 +279,7 @@ class SpotifyGateway(CallPolicy):
         """How a user deletes a playlist: ``DELETE /me/library`` with its URI, which spotipy 2.26
         sends as its saved-albums delete (its unfollow calls the removed ``/followers``)."""
         self._call("DELETE /me/library", partial(
-            Spotify.current_user_saved_albums_delete, albums=[f"spotify:playlist:{playlist_id}"],
+            self._spotify.current_user_saved_albums_delete, [f"spotify:playlist:{playlist_id}"],
         ), lambda _: None, expect_body=False)
 
 

@@ -6,8 +6,10 @@ from django.conf import settings
 from django.http import HttpRequest, JsonResponse
 from django.views.decorators.http import require_safe
 
+from accounts.demo_emulator import api_base_url
+from accounts.session import connected_user
+from accounts.spotify_access import gateway_for
 from playlists import suggestions
-from playlists.connection import api_base_url, connected_user, gateway_for
 from playlists.spotify.errors import SpotifyError, SpotifyRateLimited
 from playlists.views.error_pages import rate_limited_context
 

@@ -8,7 +8,7 @@ import logging
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from playlists.services.own_app import short_client_id
+from accounts.client_id import short_client_id
 from playlists.spotify.errors import SpotifyRateLimited
 
 logger = logging.getLogger("playlists.views.error_pages")

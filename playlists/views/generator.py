@@ -13,9 +13,10 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from accounts.decorators import spotify_login_required
+from accounts.session import connected_user
+from accounts.spotify_access import gateway_for
 from playlists import generator_session
-from playlists.connection import connected_user, gateway_for
-from playlists.decorators import spotify_login_required
 from playlists.forms import GeneratorForm
 from playlists.services.generation import generate
 from playlists.services.generation_error import GenerationError

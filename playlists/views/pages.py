@@ -7,7 +7,7 @@ from django.shortcuts import redirect, render
 from django.templatetags.static import static
 from django.views.decorators.http import require_safe
 
-from playlists.connection import connected_user
+from accounts.session import connected_user
 
 
 @require_safe

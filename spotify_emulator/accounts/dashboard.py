@@ -22,19 +22,17 @@ from __future__ import annotations
 import dataclasses
 import hmac
 import secrets
+from collections.abc import Mapping
 from html import escape
-from typing import TYPE_CHECKING
 from urllib.parse import quote
 
 from werkzeug.utils import redirect
 from werkzeug.wrappers import Request, Response
 
+from spotify_emulator.accounts.clients import ClientApps
 from spotify_emulator.accounts.consent import render_page
 from spotify_emulator.catalogue.users import DemoUser
 from spotify_emulator.config import MAX_DEV_MODE_USERS, ClientApp, check_redirect_uri_allowed
-
-if TYPE_CHECKING:
-    from spotify_emulator.app import EmulatorApp
 
 CSRF_COOKIE = "emulator_dashboard_csrf"
 MAX_NAME_LENGTH = 100
@@ -47,7 +45,7 @@ class FormProblems(Exception):
         self.problems = problems
 
 
-def handle(app: EmulatorApp, request: Request) -> Response:
+def handle(apps: ClientApps, users: Mapping[str, DemoUser], request: Request) -> Response:
     """Route a ``/dashboard...`` request."""
     parts = [p for p in request.path.split("/") if p][1:]  # drop "dashboard"
     if request.method == "HEAD":  # answered as GET; werkzeug leaves the body out for HEAD
@@ -61,28 +59,28 @@ def handle(app: EmulatorApp, request: Request) -> Response:
     if not parts:
         if request.method != "GET":
             return _page(request, "Method not allowed", "<h1>Method not allowed</h1>", 405)
-        return _home(app, request)
+        return _home(apps, users, request)
     if parts == ["apps"] and request.method == "POST":
-        return _create(app, request)
+        return _create(apps, users, request)
     if len(parts) == 2 and parts[0] == "apps":
-        client = app.client(parts[1])
-        if client is None or client.owner not in app.state.users:
+        client = apps.get(parts[1])
+        if client is None or client.owner not in users:
             return _page(request, "No such app", "<h1>No such app</h1>", 404)
         if request.method == "POST":
-            return _update(app, request, client)
-        return _app_page(app, request, client)
+            return _update(apps, users, request, client)
+        return _app_page(apps, users, request, client)
     return _page(request, "Not found", "<h1>Not found</h1>", 404)
 
 
 # -- pages -------------------------------------------------------------------------------
-def _home(app: EmulatorApp, request: Request, *, problems: list[str] | None = None,
-          values: dict[str, str] | None = None, status: int = 200) -> Response:
-    users = list(app.state.users.values())
+def _home(apps: ClientApps, users: Mapping[str, DemoUser], request: Request, *,
+          problems: list[str] | None = None, values: dict[str, str] | None = None,
+          status: int = 200) -> Response:
     developer = (values or {}).get("developer") or request.args.get("developer", "")
-    if developer not in app.state.users:
-        developer = users[0].id
+    if developer not in users:
+        developer = next(iter(users))
     values = {"name": "", "description": "", "redirect_uris": "", **(values or {})}
-    own_apps = [c for c in app.clients.values() if c.owner == developer]
+    own_apps = [c for c in apps.all() if c.owner == developer]
     app_items = "\n".join(
         f'<li><a href="{escape(_app_url(request, c.client_id))}">{escape(c.name)}</a> '
         f'<code>{escape(c.client_id)}</code></li>' for c in own_apps
@@ -95,7 +93,7 @@ def _home(app: EmulatorApp, request: Request, *, problems: list[str] | None = No
 <form method="get" action="{escape(_root(request))}/dashboard" class="developer">
 <label for="developer-choice">Signed in as (demo developer account)</label>
 <select id="developer-choice" name="developer">
-{_user_options(users, developer)}
+{_user_options(list(users.values()), developer)}
 </select>
 <button type="submit" id="switch-developer">Switch account</button>
 </form>
@@ -129,11 +127,11 @@ their owner has Premium. Rate limits and quota are counted per developer account
     return _page(request, "Developer dashboard", content, status)
 
 
-def _app_page(app: EmulatorApp, request: Request, client: ClientApp, *,
-              problems: list[str] | None = None, saved: bool = False,
+def _app_page(apps: ClientApps, users: Mapping[str, DemoUser], request: Request,
+              client: ClientApp, *, problems: list[str] | None = None, saved: bool = False,
               status: int = 200) -> Response:
-    owner = app.state.users[client.owner or ""]
-    others = [u for u in app.state.users.values() if u.id != owner.id]
+    owner = users[client.owner or ""]
+    others = [u for u in users.values() if u.id != owner.id]
     listed = set(client.allowed_users or ())
     user_boxes = "\n".join(
         f'<label><input type="checkbox" name="users" value="{escape(u.id)}"'
@@ -160,7 +158,7 @@ apps</a></p>
 <p class="note">A public value: paste it where an app asks for your Client ID. The client
 secret is not shown here; apps that sign in with PKCE never need it.</p>
 <p>Owner: <strong id="owner">{escape(owner.label)}</strong> ({escape(owner.product)})</p>
-<p>Mode: <strong>{escape(app.mode.capitalize())}</strong></p>
+<p>Mode: <strong>{escape(apps.mode.capitalize())}</strong></p>
 <h2>Settings</h2>
 {errors}
 <form method="post" action="{escape(_app_url(request, client.client_id))}" id="app-settings">
@@ -177,12 +175,12 @@ secret is not shown here; apps that sign in with PKCE never need it.</p>
 
 
 # -- actions -----------------------------------------------------------------------------
-def _create(app: EmulatorApp, request: Request) -> Response:
+def _create(apps: ClientApps, users: Mapping[str, DemoUser], request: Request) -> Response:
     form = request.form
     values = {k: form.get(k, "") for k in ("developer", "name", "description", "redirect_uris")}
     problems: list[str] = []
     developer = values["developer"]
-    if developer not in app.state.users:
+    if developer not in users:
         problems.append("Choose which demo account you are signed in as.")
     name = values["name"].strip()
     if not name:
@@ -199,32 +197,32 @@ def _create(app: EmulatorApp, request: Request) -> Response:
     if not form.get("terms"):
         problems.append("Agree to the Developer Terms of Service.")
     if problems:
-        return _home(app, request, problems=problems, values=values, status=400)
+        return _home(apps, users, request, problems=problems, values=values, status=400)
     client = ClientApp(client_id=secrets.token_hex(16), client_secret=secrets.token_hex(16),
                        redirect_uris=uris, allowed_users=(), owner=developer, name=name)
-    app.register_client(client)
+    apps.register(client)
     return redirect(_app_url(request, client.client_id), code=303)
 
 
-def _update(app: EmulatorApp, request: Request, client: ClientApp) -> Response:
+def _update(apps: ClientApps, users: Mapping[str, DemoUser], request: Request,
+            client: ClientApp) -> Response:
     problems: list[str] = []
     try:
         uris = _redirect_uris(request.form.get("redirect_uris", ""))
     except FormProblems as err:
         problems.extend(err.problems)
         uris = ()
-    users = [u for u in dict.fromkeys(request.form.getlist("users"))
-             if u in app.state.users and u != client.owner]
-    if len(users) + 1 > MAX_DEV_MODE_USERS:
+    listed = [u for u in dict.fromkeys(request.form.getlist("users"))
+              if u in users and u != client.owner]
+    if len(listed) + 1 > MAX_DEV_MODE_USERS:
         problems.append(f"Development Mode apps have at most {MAX_DEV_MODE_USERS} users, "
                         "the owner included.")
     if problems:
-        return _app_page(app, request, client, problems=problems, status=400)
-    app.register_client(dataclasses.replace(client, redirect_uris=uris,
-                                            allowed_users=tuple(users)))
-    updated = app.client(client.client_id)
+        return _app_page(apps, users, request, client, problems=problems, status=400)
+    apps.register(dataclasses.replace(client, redirect_uris=uris, allowed_users=tuple(listed)))
+    updated = apps.get(client.client_id)
     assert updated is not None
-    return _app_page(app, request, updated, saved=True)
+    return _app_page(apps, users, request, updated, saved=True)
 
 
 def _redirect_uris(text: str) -> tuple[str, ...]:

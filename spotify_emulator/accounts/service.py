@@ -7,38 +7,32 @@ unregistered redirect URI) are shown as an HTML page; later errors go back to th
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Mapping
 from urllib.parse import urlencode, urlsplit
 
 from werkzeug.datastructures import MultiDict
 from werkzeug.utils import redirect
 from werkzeug.wrappers import Request, Response
 
+from spotify_emulator.accounts.clients import ClientApps
 from spotify_emulator.accounts.consent import (
     CONSENT_CSS,
     SCOPE_DESCRIPTIONS,
     render_consent,
     render_error,
 )
-from spotify_emulator.accounts.tokens import OAuthError
+from spotify_emulator.accounts.tokens import OAuthError, TokenStore
+from spotify_emulator.catalogue.users import DemoUser
 from spotify_emulator.config import (
     LOOPBACK_HOSTS,
     ClientApp,
     check_redirect_uri_allowed,
     is_insecure_redirect_uri,
 )
-from spotify_emulator.responses import json_response
-
-if TYPE_CHECKING:
-    from spotify_emulator.app import EmulatorApp
+from spotify_emulator.responses import json_response, root_url
 
 AUTHORIZE_PARAMS = ("client_id", "response_type", "redirect_uri", "state", "scope",
                     "code_challenge", "code_challenge_method", "show_dialog")
-
-
-def root_url(request: Request) -> str:
-    """Scheme + host + mount prefix (WSGI SCRIPT_NAME), without a trailing slash."""
-    return request.root_url.rstrip("/")
 
 
 def css_url(request: Request) -> str:
@@ -85,10 +79,11 @@ def _redirect_back(uri: str, params: dict[str, str]) -> Response:
     return redirect(_with_query(uri, params), code=303)
 
 
-def authorize(app: EmulatorApp, request: Request) -> Response:
+def authorize(apps: ClientApps, users: Mapping[str, DemoUser], tokens: TokenStore,
+              request: Request) -> Response:
     """GET shows the consent page; POST records the user's decision."""
     params = request.form if request.method == "POST" else request.args
-    client = app.client(params.get("client_id", ""))
+    client = apps.get(params.get("client_id", ""))
     if client is None:
         return _error_page(request, "INVALID_CLIENT: Invalid client")
     redirect_uri = params.get("redirect_uri", "")
@@ -115,19 +110,20 @@ def authorize(app: EmulatorApp, request: Request) -> Response:
     if (challenge or method) and (method != "S256" or not challenge):
         return _redirect_back(redirect_uri, {"error": "invalid_request", "state": state})
     if request.method == "POST":
-        return _decide(app, request, client, params, redirect_uri, scopes, challenge)
+        return _decide(users, tokens, request, client, params, redirect_uri, scopes, challenge)
     hidden = {k: params[k] for k in AUTHORIZE_PARAMS if k in params}
     html = render_consent(
         app_name=client.name, scopes=scopes,
-        users=[(u.id, u.label) for u in app.state.users.values()],
+        users=[(u.id, u.label) for u in users.values()],
         form_action=f"{root_url(request)}/authorize", hidden=hidden,
         redirect_host=urlsplit(redirect_uri).netloc, css_url=css_url(request))
     return Response(html, content_type="text/html; charset=utf-8",
                     headers={"Cache-Control": "no-store"})
 
 
-def _decide(app: EmulatorApp, request: Request, client: ClientApp, params: MultiDict,
-            redirect_uri: str, scopes: list[str], challenge: str | None) -> Response:
+def _decide(users: Mapping[str, DemoUser], tokens: TokenStore, request: Request,
+            client: ClientApp, params: MultiDict, redirect_uri: str, scopes: list[str],
+            challenge: str | None) -> Response:
     state = params.get("state")
     decision = params.get("decision")
     if decision == "deny":
@@ -135,10 +131,10 @@ def _decide(app: EmulatorApp, request: Request, client: ClientApp, params: Multi
     if decision != "approve":
         return _error_page(request, "Invalid decision", "Use the Agree or Cancel button.")
     user_id = params.get("user_id", "")
-    if user_id not in app.state.users:
+    if user_id not in users:
         return _error_page(request, "Unknown demo user", f"No demo user {user_id!r}.")
-    code = app.tokens.create_code(client.client_id, user_id, redirect_uri, tuple(scopes),
-                                  challenge)
+    code = tokens.create_code(client.client_id, user_id, redirect_uri, tuple(scopes),
+                              challenge)
     return _redirect_back(redirect_uri, {"code": code, "state": state})
 
 
@@ -147,16 +143,16 @@ def _oauth_error(err: OAuthError) -> Response:
                          status=err.status, headers={"Cache-Control": "no-store"})
 
 
-def token(app: EmulatorApp, request: Request) -> Response:
+def token(apps: ClientApps, tokens: TokenStore, request: Request) -> Response:
     """``POST /api/token``: authorization_code, refresh_token and client_credentials grants."""
     try:
-        return json_response(_token(app, request),
+        return json_response(_token(apps, tokens, request),
                              headers={"Cache-Control": "no-store", "Pragma": "no-cache"})
     except OAuthError as err:
         return _oauth_error(err)
 
 
-def _token(app: EmulatorApp, request: Request) -> dict:
+def _token(apps: ClientApps, tokens: TokenStore, request: Request) -> dict:
     form = request.form
     auth_header = request.headers.get("Authorization")
     secret: str | None
@@ -167,7 +163,7 @@ def _token(app: EmulatorApp, request: Request) -> dict:
         client_id, secret = auth.username, auth.password or ""
     else:
         client_id, secret = form.get("client_id", ""), form.get("client_secret")
-    client = app.client(client_id)
+    client = apps.get(client_id)
     if client is None:
         raise OAuthError("invalid_client", "Invalid client")
     if secret is not None and secret != client.client_secret:
@@ -180,18 +176,18 @@ def _token(app: EmulatorApp, request: Request) -> dict:
         code = form.get("code")
         if not code:
             raise OAuthError("invalid_request", "code must be supplied")
-        return app.tokens.redeem_code(code, client.client_id, form.get("redirect_uri"),
-                                      form.get("code_verifier"), authenticated)
+        return tokens.redeem_code(code, client.client_id, form.get("redirect_uri"),
+                                  form.get("code_verifier"), authenticated)
     if grant_type == "refresh_token":
         refresh_token = form.get("refresh_token")
         if not refresh_token:
             raise OAuthError("invalid_request", "refresh_token must be supplied")
-        return app.tokens.refresh(refresh_token, client.client_id, authenticated)
+        return tokens.refresh(refresh_token, client.client_id, authenticated)
     if grant_type == "client_credentials":
         if not authenticated:
             raise OAuthError("invalid_client", "Invalid client secret")
-        tok = app.tokens.issue_access_token(client.client_id, "", ())
+        tok = tokens.issue_access_token(client.client_id, "", ())
         return {"access_token": tok.token, "token_type": "Bearer",
-                "expires_in": app.tokens.access_token_ttl}
+                "expires_in": tokens.access_token_ttl}
     raise OAuthError("unsupported_grant_type",
                      "grant_type must be client_credentials, authorization_code or refresh_token")

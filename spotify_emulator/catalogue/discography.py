@@ -25,13 +25,11 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
 
 from spotify_emulator import ids
 from spotify_emulator.catalogue import names
-
-if TYPE_CHECKING:
-    from spotify_emulator.catalogue.model import Album, Artist, _Builder
+from spotify_emulator.catalogue.builder import CatalogueBuilder, Song
+from spotify_emulator.catalogue.model import Album, Artist
 
 #: Standard deviations of the latent appeal's parts (in units of the artist's spread).
 ALBUM_SD = 0.45
@@ -68,23 +66,6 @@ PIECE_ALBUM_RATE = 0.6
 PIECE_APPEAL = {"between": (-1.2, 0.9), "spoken": (-3.0, 0.5)}  # (mean, sd) added to the album's
 
 
-@dataclass(slots=True)
-class Song:
-    """A composition and its album recording (``isrc``), before and after popularity."""
-
-    title: str
-    explicit: bool
-    duration_ms: int
-    isrc: str
-    popularity: int
-    featured: str | None  # artist id
-    album_date: str = ""
-    position: int = 1
-    appeal: float = 0.0
-    single: bool = False
-    piece: bool = False  # a skit, intro, interlude, outro or reprise (not a song)
-
-
 @dataclass
 class _Studio:
     album: Album
@@ -95,7 +76,7 @@ class _Studio:
 class ArtistDiscography:
     """Generates the releases of one artist through the catalogue builder's primitives."""
 
-    def __init__(self, builder: _Builder, artist: Artist, peers: list[Artist],
+    def __init__(self, builder: CatalogueBuilder, artist: Artist, peers: list[Artist],
                  remixers: list[Artist]) -> None:
         self.b = builder
         self.artist = artist
@@ -126,7 +107,7 @@ class ArtistDiscography:
         remaster_year = rng.randint(2011, 2019)
         for st in studio:
             for s in st.songs:
-                self.b._original(st.album, artist, s, s.popularity)
+                self.b.add_original(st.album, artist, s, s.popularity)
             if st.album.year < 1995:
                 self.remaster(st, remaster_year)
             if any(s.explicit for s in st.songs) and rng.random() < 0.35:
@@ -165,13 +146,13 @@ class ArtistDiscography:
         studio: list[_Studio] = []
         for _ in range(n_albums):
             title = self.fresh_title(used)
-            date, precision = b._date(year, rng)
+            date, precision = b.date(year, rng)
             songs: list[Song] = []
             for position in range(1, rng.randint(8, 12) + 1):
                 st = self.fresh_title(used)
                 featured = rng.choice(self.peers).id if self.peers and \
                     rng.random() < feature_rate else None
-                songs.append(Song(st, rng.random() < explicit_rate, b._duration(rng, artist),
+                songs.append(Song(st, rng.random() < explicit_rate, b.duration(rng, artist),
                                   ids.isrc(b.seed, f"{artist.id}:{st}", int(date[:4])), 0,
                                   featured, date, position))
             album = b.add_album(title, "album", (artist.id,), date, precision, "studio",
@@ -272,7 +253,7 @@ class ArtistDiscography:
     def remaster(self, st: _Studio, year: int) -> None:
         """A remastered re-issue: the original edition keeps most listeners."""
         b, artist, album = self.b, self.artist, st.album
-        date, precision = b._date(year, self.rng)
+        date, precision = b.date(year, self.rng)
         paren = self.rng.random() < 0.5
         rem = b.add_album(f"{album.name} (Remastered {year})" if paren
                           else f"{album.name} - {year} Remaster", "album", (artist.id,), date,
@@ -280,7 +261,7 @@ class ArtistDiscography:
         rem.edition_of = album.id
         for s in st.songs:
             suffix = f" (Remastered {year})" if paren else f" - Remastered {year}"
-            name, credit = b._credit(artist, s, s.title)
+            name, credit = b.credit(artist, s, s.title)
             b.add_track(rem, name + suffix, credit, s.duration_ms, s.explicit, s.isrc,
                         self.share("remaster_original", s.popularity), "remaster",
                         f"{artist.id}:{s.title}")
@@ -291,7 +272,7 @@ class ArtistDiscography:
                             album.release_date_precision, "clean", self.label)
         clean.edition_of = album.id
         for s in st.songs:
-            name, credit = b._credit(artist, s, s.title)
+            name, credit = b.credit(artist, s, s.title)
             isrc = ids.isrc(b.seed, f"{s.isrc}:clean", album.year) if s.explicit else s.isrc
             b.add_track(clean, name, credit, s.duration_ms, False, isrc,
                         self.share("clean", s.popularity),
@@ -300,12 +281,12 @@ class ArtistDiscography:
     def single_release(self, s: Song) -> None:
         b, rng, artist = self.b, self.rng, self.artist
         year = int(s.album_date[:4])
-        date, precision = b._date(year, rng)
+        date, precision = b.date(year, rng)
         if date > s.album_date:
             date, precision = s.album_date, precision
         single = b.add_album(s.title, "single", (artist.id,), date, precision, "single",
                              self.label)
-        name, credit = b._credit(artist, s, s.title)
+        name, credit = b.credit(artist, s, s.title)
         b.add_track(single, name, credit, s.duration_ms, s.explicit, s.isrc,
                     self.share("single", s.popularity), "single", f"{artist.id}:{s.title}")
         if artist.genre_key in names.REMIX_GENRES and self.remixers:
@@ -328,7 +309,7 @@ class ArtistDiscography:
     def deluxe(self, st: _Studio) -> None:
         """A deluxe edition of a recent album: the album, new songs and demos (disc 2)."""
         b, rng, artist, album = self.b, self.rng, self.artist, st.album
-        date, precision = b._date(min(album.year + 1, b.today.year), rng)
+        date, precision = b.date(min(album.year + 1, b.today.year), rng)
         title = (f"{album.name} (Deluxe Edition)" if rng.random() < 0.5
                  else f"{album.name} - Deluxe Edition")
         deluxe = b.add_album(title, "album", (artist.id,), date, precision, "deluxe",
@@ -338,7 +319,7 @@ class ArtistDiscography:
         carries = rng.random() < DELUXE_CARRIES
         standard = {t: b.cat.tracks[t] for t in album.track_ids}
         for s, tid in zip(st.songs, album.track_ids, strict=True):
-            name, credit = b._credit(artist, s, s.title)
+            name, credit = b.credit(artist, s, s.title)
             pop = s.popularity if carries else self.share("deluxe", s.popularity)
             b.add_track(deluxe, name, credit, s.duration_ms, s.explicit, s.isrc, pop, "deluxe",
                         f"{artist.id}:{s.title}")
@@ -350,7 +331,7 @@ class ArtistDiscography:
         for _ in range(rng.randint(2, 4)):  # new songs: a little less played than the album
             t = self.fresh_title(used)
             pop = max(0, min(100, round(median * rng.uniform(0.6, 0.95))))
-            b.add_track(deluxe, t, (artist.id,), b._duration(rng, artist), False,
+            b.add_track(deluxe, t, (artist.id,), b.duration(rng, artist), False,
                         ids.isrc(b.seed, f"{artist.id}:{t}", deluxe.year), pop, "original",
                         f"{artist.id}:{t}", disc=2)
         venue = rng.choice(names.VENUES)
@@ -373,7 +354,7 @@ class ArtistDiscography:
                                      rng.randint(8, 12))
         venue = rng.choice(names.VENUES)
         year = min(int(max(s.album_date for s in setlist)[:4]) + 1, b.today.year)
-        date, precision = b._date(year, rng)
+        date, precision = b.date(year, rng)
         live = b.add_album(f"Live at {venue}", "album", (artist.id,), date, precision, "live",
                            self.label)
         for s in setlist:
@@ -388,11 +369,11 @@ class ArtistDiscography:
         chosen.sort(key=lambda s: (s.album_date, s.position))
         title = rng.choice(names.COMPILATION_TITLES).format(artist=artist.name)
         year = min(int(max(s.album_date for s in chosen)[:4]) + rng.randint(1, 4), b.today.year)
-        date, precision = b._date(year, rng)
+        date, precision = b.date(year, rng)
         comp = b.add_album(title, "compilation", (artist.id,), date, precision, "compilation",
                            self.label)
         for s in chosen:
-            name, credit = b._credit(artist, s, s.title)
+            name, credit = b.credit(artist, s, s.title)
             # The same recording: never more played than where it first came out.
             pop = min(self.share("compilation", s.popularity), round(s.popularity * 0.95))
             b.add_track(comp, name, credit, s.duration_ms, s.explicit, s.isrc, pop,
@@ -401,7 +382,7 @@ class ArtistDiscography:
     def instrumental_edition(self, st: _Studio) -> None:
         b, rng, artist, album = self.b, self.rng, self.artist, st.album
         year = min(album.year + rng.randint(0, 2), b.today.year)
-        date, precision = b._date(year, rng)
+        date, precision = b.date(year, rng)
         inst = b.add_album(f"{album.name} (Instrumentals)", "album", (artist.id,), date,
                            precision, "instrumental", self.label)
         inst.edition_of = album.id
@@ -427,7 +408,7 @@ class ArtistDiscography:
     def remix_ep(self, s: Song) -> None:
         b, rng, artist = self.b, self.rng, self.artist
         year = min(int(s.album_date[:4]) + 1, b.today.year)
-        date, precision = b._date(year, rng)
+        date, precision = b.date(year, rng)
         ep = b.add_album(f"{s.title} (Remixes)", "single", (artist.id,), date, precision,
                          "remix", self.label)
         for remixer in rng.sample(self.remixers, 3):
@@ -436,7 +417,7 @@ class ArtistDiscography:
     def acoustic_ep(self, songs: list[Song]) -> None:
         b, rng, artist = self.b, self.rng, self.artist
         year = min(int(max(s.album_date for s in songs)[:4]) + 1, b.today.year)
-        date, precision = b._date(year, rng)
+        date, precision = b.date(year, rng)
         ep = b.add_album("Acoustic Sessions", "single", (artist.id,), date, precision,
                          "acoustic", self.label)
         for s in songs:

@@ -17,7 +17,6 @@ import hashlib
 import re
 from dataclasses import dataclass
 from html import escape
-from typing import TYPE_CHECKING
 
 from werkzeug.wrappers import Request, Response
 
@@ -30,10 +29,7 @@ from spotify_emulator.catalogue.model import (
 )
 from spotify_emulator.catalogue.users import DemoUser
 from spotify_emulator.config import ImageHost
-from spotify_emulator.state import Playlist
-
-if TYPE_CHECKING:
-    from spotify_emulator.app import EmulatorApp
+from spotify_emulator.state import EmulatorState, Playlist
 
 SPOTIFY_IMAGE_BASE = "https://i.scdn.co/image/"
 SPOTIFY_MOSAIC_BASE = "https://mosaic.scdn.co/"
@@ -255,40 +251,40 @@ def _not_found() -> Response:
     return Response("Not found", status=404, content_type="text/plain; charset=utf-8")
 
 
-def serve(app: EmulatorApp, request: Request) -> Response:
+def serve(catalogue: Catalogue, state: EmulatorState, request: Request) -> Response:
     """``GET /image/<id>`` and ``GET /mosaic/<size>/<ids>``, as Spotify's CDN answers them."""
     if request.method not in ("GET", "HEAD"):
         return Response("Method not allowed", status=405, headers={"Allow": "GET, HEAD"})
     path = request.path
     if path.startswith("/mosaic/"):
-        return _mosaic(app, path.removeprefix("/mosaic/"))
+        return _mosaic(catalogue, path.removeprefix("/mosaic/"))
     image_id = path.removeprefix("/image/")
     if not _IMAGE_ID.fullmatch(image_id):
         return _not_found()
     prefix, key = image_id[:_PREFIX_LEN], image_id[_PREFIX_LEN:]
     size = _SIZES.get(prefix, 300)
     if prefix in (p for _, p in USER_IMAGE_PREFIXES):
-        user = next((u for u in app.state.users.values() if user_key(u.id) == key), None)
+        user = next((u for u in state.users.values() if user_key(u.id) == key), None)
         return _svg_response(user_svg(user, size)) if user else _not_found()
     if prefix == UPLOADED_PREFIX:
-        with app.state.lock:
-            playlist = next((p for p in app.state.playlists.values()
+        with state.lock:
+            playlist = next((p for p in state.playlists.values()
                              if any(i.get("url", "").endswith(image_id) for i in p.images)), None)
         return _svg_response(playlist_svg(playlist, 640)) if playlist else _not_found()
-    found = _index(app.catalogue).get(key)
+    found = _index(catalogue).get(key)
     if isinstance(found, Album) and prefix in (p for _, p in ALBUM_IMAGE_PREFIXES):
-        return _svg_response(album_svg(app.catalogue, found, size))
+        return _svg_response(album_svg(catalogue, found, size))
     if isinstance(found, Artist) and prefix in (p for _, p in ARTIST_IMAGE_PREFIXES):
         return _svg_response(artist_svg(found, size))
     return _not_found()
 
 
-def _mosaic(app: EmulatorApp, rest: str) -> Response:
+def _mosaic(catalogue: Catalogue, rest: str) -> Response:
     match = _MOSAIC_PATH.fullmatch(rest)
     if not match:
         return _not_found()
     size, ids = int(match.group(1)), match.group(2)
-    index = _index(app.catalogue)
+    index = _index(catalogue)
     albums = []
     for n in range(4):
         image_id = ids[40 * n: 40 * (n + 1)]
@@ -296,7 +292,7 @@ def _mosaic(app: EmulatorApp, rest: str) -> Response:
         if not isinstance(album, Album) or image_id[:_PREFIX_LEN] not in _SIZES:
             return _not_found()
         albums.append(album)
-    return _svg_response(mosaic_svg(app.catalogue, albums, size))
+    return _svg_response(mosaic_svg(catalogue, albums, size))
 
 
 __all__ = ["ImageUrls", "initials", "serve"]

@@ -12,19 +12,15 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from html import escape
-from typing import TYPE_CHECKING
 
 from werkzeug.exceptions import HTTPException
 from werkzeug.routing import Map, Rule
 from werkzeug.wrappers import Request, Response
 
-from spotify_emulator.accounts.service import root_url
-from spotify_emulator.catalogue.model import Album, Track
+from spotify_emulator.catalogue.model import Album, Catalogue, Track
+from spotify_emulator.responses import root_url
 from spotify_emulator.sites.images import ImageUrls
-from spotify_emulator.state import Playlist
-
-if TYPE_CHECKING:
-    from spotify_emulator.app import EmulatorApp
+from spotify_emulator.state import EmulatorState, Playlist
 
 EXPLICIT = '<abbr class="explicit" title="Explicit">E</abbr> '
 BANNER = "Spotify emulator \u2014 demo web player, not the real Spotify"
@@ -123,7 +119,7 @@ def favicon() -> Response:
                     headers={"Cache-Control": "max-age=86400"})
 
 
-def handle(app: EmulatorApp, request: Request) -> Response:
+def handle(catalogue: Catalogue, state: EmulatorState, request: Request) -> Response:
     if request.method not in ("GET", "HEAD"):
         return Response("Method not allowed", status=405, headers={"Allow": "GET, HEAD"})
     try:
@@ -135,7 +131,7 @@ def handle(app: EmulatorApp, request: Request) -> Response:
                         headers={"Cache-Control": "max-age=3600"})
     if endpoint == "favicon":
         return favicon()
-    view = WebPlayer(app, request)
+    view = WebPlayer(catalogue, state, request)
     render: Callable[[str], str | None] = getattr(view, f"{args['kind']}_"
                                                   f"{'embed' if endpoint == 'embed' else 'page'}")
     if not _plausible_id(args["item_id"]):
@@ -206,9 +202,9 @@ def _songs(n: int) -> str:
 class WebPlayer:
     """Renders the pages of one request (links and images under this emulator's root)."""
 
-    def __init__(self, app: EmulatorApp, request: Request) -> None:
-        self.app = app
-        self.catalogue = app.catalogue
+    def __init__(self, catalogue: Catalogue, state: EmulatorState, request: Request) -> None:
+        self.catalogue = catalogue
+        self.state = state
         self.root = root_url(request)
         self.open = f"{self.root}/open"
         self.images = ImageUrls.for_host("emulator", self.root)
@@ -264,7 +260,7 @@ class WebPlayer:
                 f"{rows}</main>")
 
     def _playlist(self, item_id: str) -> tuple[Playlist, list[Track], list[dict]] | None:
-        state = self.app.state
+        state = self.state
         with state.lock:
             playlist = state.playlists.get(item_id)
             if playlist is None:
@@ -274,7 +270,7 @@ class WebPlayer:
             return playlist, tracks, self.images.playlist(self.catalogue, playlist)
 
     def _owner(self, playlist: Playlist) -> str:
-        user = self.app.state.users.get(playlist.owner_id)
+        user = self.state.users.get(playlist.owner_id)
         return user.display_name if user else playlist.owner_id
 
     def _album(self, item_id: str) -> tuple[Album, list[Track]] | None:

@@ -3,39 +3,56 @@
 from __future__ import annotations
 
 import json
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
 
 from werkzeug.wrappers import Request
 
 from spotify_emulator.accounts.tokens import AccessToken
+from spotify_emulator.catalogue.model import Catalogue
+from spotify_emulator.catalogue.search import SearchEngine
 from spotify_emulator.catalogue.users import DemoUser
-from spotify_emulator.config import ClientApp
+from spotify_emulator.clock import Clock
+from spotify_emulator.config import ClientApp, ImageHost
 from spotify_emulator.ids import is_base62_id
 from spotify_emulator.responses import ApiError
 from spotify_emulator.sites.images import ImageUrls
-
-if TYPE_CHECKING:
-    from spotify_emulator.app import EmulatorApp
+from spotify_emulator.state import EmulatorState
 
 #: Spotify's words for a malformed id (400) and for a well-formed one it does not know (404).
 INVALID_ID = "invalid id"
 NON_EXISTING_ID = "non existing id"
 
 
+@dataclass(frozen=True)
+class ApiServices:
+    """What the Web API handlers read and change, the same for every request."""
+
+    catalogue: Catalogue
+    state: EmulatorState
+    clock: Clock
+    image_host: ImageHost
+    #: The search engine, built on the first search (its index takes a while).
+    search_engine: Callable[[], SearchEngine]
+
+
 class ApiContext:
-    def __init__(self, app: EmulatorApp, request: Request, token: AccessToken,
-                 client: ClientApp, user: DemoUser | None, root: str) -> None:
-        self.app = app
+    def __init__(self, services: ApiServices, request: Request, token: AccessToken,
+                 client: ClientApp, user: DemoUser | None, root: str, *,
+                 extended: bool) -> None:
         self.request = request
         self.token = token
         self.client = client
         self._user = user
         self.root = root
         self.base = f"{root}/v1"
-        self.extended = app.mode == "extended"
-        self.catalogue = app.catalogue
-        self.state = app.state
-        self.images = ImageUrls.for_host(app.config.image_host, root)
+        self.extended = extended
+        self.catalogue = services.catalogue
+        self.state = services.state
+        self.clock = services.clock
+        self.search_engine = services.search_engine
+        self.images = ImageUrls.for_host(services.image_host, root)
 
     @property
     def user(self) -> DemoUser:

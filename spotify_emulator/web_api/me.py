@@ -119,7 +119,7 @@ def put_library(ctx: ApiContext) -> Response:
         ctx.require_scope(LIBRARY_SCOPES[kind])
     for uri, kind, item_id in parsed:
         _check_exists(ctx, kind, item_id, uri)
-    now = iso_now(ctx.app.clock)
+    now = iso_now(ctx.clock)
     with ctx.state.lock:
         lib = ctx.state.libraries[ctx.user.id]
         for uri, kind, item_id in parsed:

@@ -203,7 +203,7 @@ def post_items(ctx: ApiContext, playlist_id: str) -> Response:
         if pos_raw is None and isinstance(body, dict):
             pos_raw = body.get("position")
         position = _position(pos_raw, len(pl.entries))
-        now = iso_now(ctx.app.clock)
+        now = iso_now(ctx.clock)
         new = [PlaylistEntry(u, now, ctx.user.id) for u in uris]
         at = len(pl.entries) if position is None else position
         pl.entries[at:at] = new
@@ -233,7 +233,7 @@ def put_items(ctx: ApiContext, playlist_id: str) -> Response:
             pl.entries = rest[:target] + moved + rest[target:]
         else:
             uris = _uris(ctx, body, required=True) or []
-            now = iso_now(ctx.app.clock)
+            now = iso_now(ctx.clock)
             pl.entries = [PlaylistEntry(u, now, ctx.user.id) for u in uris]
         pl.touch()
         return json_response({"snapshot_id": pl.snapshot_id})

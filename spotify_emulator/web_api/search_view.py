@@ -16,7 +16,7 @@ from typing import Any
 from werkzeug.wrappers import Response
 
 from spotify_emulator.catalogue.model import normalize
-from spotify_emulator.catalogue.search import Query, QueryError, SearchEngine, parse_query
+from spotify_emulator.catalogue.search import Query, QueryError, parse_query
 from spotify_emulator.responses import ApiError, json_response
 from spotify_emulator.state import Playlist
 from spotify_emulator.web_api import shapes
@@ -49,8 +49,8 @@ def search(ctx: ApiContext) -> Response:
         query = parse_query(q)
     except QueryError as err:
         raise ApiError(400, str(err)) from None
-    engine = _engine(ctx)
-    today = dt.datetime.fromtimestamp(ctx.app.clock.now(), dt.UTC).date()
+    engine = ctx.search_engine()
+    today = dt.datetime.fromtimestamp(ctx.clock.now(), dt.UTC).date()
     url = ctx.url("/search")
     extra = ctx.extra_args()
     result: dict[str, dict] = {}
@@ -96,15 +96,6 @@ def _playlist_or_null(ctx: ApiContext, pl: Playlist) -> dict | None:
         if pl.owner_id != ctx.user.id and _unavailable(pl.id):
             return None
         return shapes.playlist_simple(ctx, pl)
-
-
-def _engine(ctx: ApiContext) -> SearchEngine:
-    """One engine (and so one index) per app: the catalogue never changes after start-up."""
-    engine = getattr(ctx.app, "_search_engine", None)
-    if engine is None or engine.cat is not ctx.catalogue:
-        engine = SearchEngine(ctx.catalogue, ctx.app.config.search_noise)
-        ctx.app._search_engine = engine
-    return engine
 
 
 def _unavailable(playlist_id: str) -> bool:

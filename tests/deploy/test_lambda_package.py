@@ -482,7 +482,9 @@ def test_package_leaves_out_what_lambda_must_not_get(unpacked: Path, lambda_zip:
         "troposphere",
     ):
         assert absent not in names
-    for present in ("handler.py", "zappa_settings.py", "moodystream", "playlists", "templates"):
+    for present in (
+        "handler.py", "zappa_settings.py", "moodystream", "accounts", "playlists", "templates"
+    ):
         assert present in names
     # Bytecode for every module, compiled from the zipped sources (deploy/add_bytecode.py).
     for module in ("moodystream/settings.py", "django/__init__.py", "zappa/handler.py"):

@@ -557,7 +557,7 @@ def test_recovers_from_throttling_at_cold_start(
 
     assert statuses == [503, 503, 200, 200]
     assert credentials.unavailable() is None
-    assert credentials.spotify_app().client_id == SENTINELS["SPOTIFY_CLIENT_ID"]
+    assert credentials.spotify_app_credentials().client_id == SENTINELS["SPOTIFY_CLIENT_ID"]
     assert credentials.secret_key() == SENTINELS["DJANGO_SECRET_KEY"]
     assert len(fake_endpoint.requests) == first_read_attempts + 1  # one retry, then cached
     assert "Spotify credentials loaded from secret" in caplog.text

@@ -117,7 +117,7 @@ def test_the_secret_is_read_on_the_first_request_and_kept(
     clock.now += 3600
     assert client.get("/").status_code == 200
     assert loader.calls == [(NAME, REGION)]
-    assert credentials.spotify_app().client_id == SECRET["SPOTIFY_CLIENT_ID"]
+    assert credentials.spotify_app_credentials().client_id == SECRET["SPOTIFY_CLIENT_ID"]
     assert credentials.secret_key() == SECRET["DJANGO_SECRET_KEY"]
     assert settings_values() == ["", "", ""]  # never written into settings
     assert our_records(caplog) == []

@@ -18,9 +18,10 @@ import requests
 from django.test import Client
 from moto import mock_aws
 
+from accounts.session import SESSION_OWN_CLIENT_ID
+from accounts.sign_in_modes import sign_in_modes
 from moodystream import aws_secrets, credentials
 from moodystream.aws_secrets import SecretUnavailable, fetch_app_secret
-from playlists.own_app import SESSION_OWN_CLIENT_ID, sign_in_modes
 from spotify_emulator import USER_ECLECTIC, ClientApp
 from spotify_emulator.testing import approve_consent
 from tests.conftest import local_path

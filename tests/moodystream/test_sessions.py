@@ -8,10 +8,10 @@ import secrets
 import pytest
 from django.contrib.sessions.backends.signed_cookies import SessionStore as SignedOnlyStore
 
+from accounts.pending_logins import MAX_PENDING
 from moodystream.sessions import SessionStore
 from playlists.generator_session import MAX_REMOVED
 from playlists.generator_session import MAX_SAVED_REMEMBERED as MAX_SAVED
-from playlists.pending_logins import MAX_PENDING
 from playlists.services.options import MAX_DESCRIPTION, MAX_NAME, MAX_PICKED, GenerationOptions
 
 # Real Spotify tokens are about this long: ~300-character access tokens, ~130-character refresh.

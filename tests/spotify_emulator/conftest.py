@@ -14,10 +14,10 @@ import requests
 
 from spotify_emulator import ALL_SCOPES, DEMO_CLIENT, USER_TYPICAL, EmulatorServer
 from spotify_emulator.testing import (  # noqa: F401 - fixtures used by name
-    _spotify_emulator_server,
     emulator,
     emulator_app,
     emulator_config,
+    emulator_server,
     make_emulator,
 )
 

@@ -18,25 +18,29 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from accounts.client_id import InvalidClientId, parse_client_id, short_client_id
+from accounts.session import ConnectedUser
+from accounts.spotify_access import build_gateway, operator_app, own_app
 from moodystream import credentials
-from playlists.connection import ConnectedUser, TokenRefresher, build_gateway
 from playlists.management.terminal_sign_in import demo_sign_in, sign_in_with_browser
 from playlists.services.generation import Generation, generate
 from playlists.services.generation_error import GenerationError
 from playlists.services.options import (
+    ARTIST_SOURCES,
+    TIME_RANGES,
     VERSION_KINDS,
     ArtistSource,
     GenerationOptions,
     InvalidOptions,
     new_seed,
 )
-from playlists.services.own_app import InvalidClientId, parse_client_id, short_client_id
 from playlists.services.preview import Preview
 from playlists.services.saving import save_key, save_playlist
+from shared_state.stores import shared_state
+from playlists.spotify.accounts import TokenCache, UserAuth
 from playlists.spotify.errors import SpotifyError, SpotifyUserNotRegistered
 from playlists.spotify.gateway import SpotifyGateway
-from playlists.spotify.models import SpotifyApp, TokenSet
-from shared_state.stores import shared_state
+from playlists.spotify.types import SpotifyApp, TokenSet
 
 LOOPBACK_REDIRECT = "http://127.0.0.1:8888/callback"
 DEMO_BANNER = "DEMO — not your real Spotify: the built-in Spotify emulator with made-up music."
@@ -49,10 +53,9 @@ class Command(BaseCommand):
         parser.add_argument("--artists", type=int, default=10, help="how many artists (1-50)")
         parser.add_argument("--deep-cuts", type=int, default=40, help="deep-cut share, percent")
         parser.add_argument("--length", type=int, default=50, help="tracks (10-200)")
-        parser.add_argument("--source", choices=("top", "followed", "picked"), default=None)
+        parser.add_argument("--source", choices=tuple(ARTIST_SOURCES), default=None)
         parser.add_argument(
-            "--time-range", choices=("short_term", "medium_term", "long_term"),
-            default="medium_term",
+            "--time-range", choices=tuple(TIME_RANGES), default=GenerationOptions.time_range
         )
         parser.add_argument("--pick", action="append", default=[], metavar="ARTIST",
                             help="an artist name or Spotify id (repeat; implies --source picked)")
@@ -140,36 +143,35 @@ class Command(BaseCommand):
                 tokens = self._browser_sign_in(app, scopes, opts)
                 api_base_url = settings.SPOTIFY_API_BASE_URL
             elif settings.DEMO_MODE:
-                from spotify_emulator import DEMO_CLIENT, EmulatorConfig, create_app
+                from spotify_emulator import EmulatorConfig, create_app
                 from spotify_emulator import serve_in_thread as serve
 
                 self.stdout.write(self.style.WARNING(DEMO_BANNER))
                 server = stack.enter_context(serve(create_app(EmulatorConfig(mode=api_mode))))
-                app = SpotifyApp(DEMO_CLIENT.client_id, DEMO_CLIENT.client_secret,
-                                 opts["redirect_uri"], server.base_url)
+                # The operator's app is the emulator's demo client in demo mode.
+                app = operator_app(
+                    accounts_base_url=server.base_url, redirect_uri=opts["redirect_uri"]
+                )
                 tokens = demo_sign_in(app, scopes, opts["demo_user"])
                 api_base_url = server.api_url
             else:
                 try:
-                    operator_app = credentials.spotify_app()
+                    app = operator_app(
+                        accounts_base_url=settings.SPOTIFY_ACCOUNTS_BASE_URL,
+                        redirect_uri=opts["redirect_uri"],
+                    )
                 except credentials.SecretUnavailable as exc:
                     raise CommandError(f"Spotify credentials unavailable: {exc}") from exc
-                client_id, secret = operator_app.client_id, operator_app.client_secret
-                if not client_id or not secret:
+                if not app.client_id or not app.client_secret:
                     raise CommandError(
                         "No Spotify credentials (SPOTIFY_CLIENT_ID / SPOTIFY_CLIENT_SECRET). "
                         "Set them, sign in with your own Spotify app (--client-id ID), or run "
                         "with MOODYSTREAM_DEMO_MODE=1 to try the built-in emulator."
                     )
-                app = SpotifyApp(
-                    client_id, secret, opts["redirect_uri"], settings.SPOTIFY_ACCOUNTS_BASE_URL
-                )
                 tokens = self._browser_sign_in(app, scopes, opts)
                 api_base_url = settings.SPOTIFY_API_BASE_URL
-            gateway = stack.enter_context(build_gateway(
-                tokens.access_token, api_base_url=api_base_url,
-                refresh_access_token=TokenRefresher(app, tokens),
-            ))
+            auth = stack.enter_context(UserAuth(app, TokenCache.holding(tokens)))
+            gateway = stack.enter_context(build_gateway(auth, api_base_url=api_base_url))
             yield gateway
 
     def _own_app(self, opts: dict[str, Any]) -> SpotifyApp:
@@ -187,7 +189,11 @@ class Command(BaseCommand):
             f"Signing in with your own Spotify app (Client ID {short_client_id(client_id)}); "
             f"it must list {opts['redirect_uri']} as a redirect URI."
         )
-        return SpotifyApp(client_id, "", opts["redirect_uri"], settings.SPOTIFY_ACCOUNTS_BASE_URL)
+        return own_app(
+            client_id,
+            accounts_base_url=settings.SPOTIFY_ACCOUNTS_BASE_URL,
+            redirect_uri=opts["redirect_uri"],
+        )
 
     def _browser_sign_in(
         self, app: SpotifyApp, scopes: tuple[str, ...], opts: dict[str, Any]

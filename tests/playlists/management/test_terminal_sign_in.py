@@ -9,7 +9,7 @@ import requests
 
 from playlists.management.terminal_sign_in import demo_sign_in, sign_in_with_browser
 from playlists.spotify.errors import SpotifyAuthError
-from playlists.spotify.models import SpotifyApp
+from playlists.spotify.types import SpotifyApp
 from spotify_emulator import DEMO_CLIENT, USER_TYPICAL
 from spotify_emulator.testing import approve_consent
 from tests.playlists.spotify.emulator_support import SCOPES

@@ -2,7 +2,7 @@
 ``pytest_plugins``)."""
 
 from spotify_emulator.testing import (  # noqa: F401 - fixtures used by name
-    _spotify_emulator_server,
     emulator,
+    emulator_server,
     make_emulator,
 )

@@ -18,8 +18,8 @@ from bench.percentiles import (
     measure,
     truth_from_tracks,
 )
-from playlists.services.catalogue_plan import MAX_DEEP_END_PAGES
-from playlists.services.generation import generate, generate_preview
+from playlists.services.catalogue_needs import MAX_DEEP_END_PAGES
+from playlists.services.generation import generate
 from playlists.services.generation_error import GenerationError
 from playlists.services.options import GenerationOptions
 from playlists.services.saving import save_playlist
@@ -54,7 +54,7 @@ def test_saved_playlist_is_exactly_the_preview(emulator, mode: str) -> None:
     signed = sign_in(emulator)
     options = GenerationOptions(seed=21)
     with signed.gateway() as gw:
-        preview = generate_preview(gw, options)
+        preview = generate(gw, options).preview
         saved = save(gw, preview)
     assert preview.track_count == 50 and len(set(preview.track_uris)) == 50
     assert preview.deep_count == 20
@@ -71,10 +71,10 @@ def test_saved_playlist_is_exactly_the_preview(emulator, mode: str) -> None:
 def test_the_same_options_and_seed_give_the_same_preview_again(emulator) -> None:
     signed = sign_in(emulator)
     with signed.gateway() as gw:
-        first = generate_preview(gw, GenerationOptions(seed=5))
+        first = generate(gw, GenerationOptions(seed=5)).preview
     with signed.gateway() as gw:
-        again = generate_preview(gw, GenerationOptions(seed=5))
-        other = generate_preview(gw, GenerationOptions(seed=6))
+        again = generate(gw, GenerationOptions(seed=5)).preview
+        other = generate(gw, GenerationOptions(seed=6)).preview
     assert first.digest == again.digest and other.digest != first.digest
 
 
@@ -124,7 +124,7 @@ def test_quality_of_the_picks_over_noisy_search(
         truth = truth_from_tracks(server.app.catalogue.tracks.values())
         with sign_in(server).gateway(api_mode=mode) as gw:
             for seed in (1, 2):
-                report = measure(generate_preview(gw, GenerationOptions(seed=seed)), truth)
+                report = measure(generate(gw, GenerationOptions(seed=seed)).preview, truth)
                 tops.append(report.top_percentile)
                 deeps.append(report.deep_percentile)
     assert mean(tops) >= top_target - QUALITY_MARGIN["top"], tops
@@ -139,10 +139,10 @@ def test_skits_intros_and_interludes_are_left_out_unless_asked_for(emulator) -> 
     intros that sit at the bottom of their artists' catalogues."""
     options = GenerationOptions(artist_count=20, deep_cut_percent=100, seed=4)
     with sign_in(emulator).gateway() as gw:
-        default = generate_preview(gw, options)
-        allowed = generate_preview(gw, dataclasses.replace(
+        default = generate(gw, options).preview
+        allowed = generate(gw, dataclasses.replace(
             options, exclude_versions=options.exclude_versions - {"skit"}
-        ))
+        )).preview
     assert not [e.track.name for e in default.entries if PIECE_TITLE.search(e.track.name)]
     assert [e.track.name for e in allowed.entries if PIECE_TITLE.search(e.track.name)]
 
@@ -150,13 +150,13 @@ def test_skits_intros_and_interludes_are_left_out_unless_asked_for(emulator) -> 
 def test_a_new_account_gets_a_clear_message(emulator) -> None:
     signed = sign_in(emulator, USER_NEW)
     with signed.gateway() as gw, pytest.raises(GenerationError, match="no top artists"):
-        generate_preview(gw, GenerationOptions())
+        generate(gw, GenerationOptions())
 
 
 def test_two_artists_fill_a_long_playlist_as_far_as_they_can(emulator) -> None:
     signed = sign_in(emulator, USER_FEW_TOP_ARTISTS)
     with signed.gateway() as gw:
-        preview = generate_preview(gw, GenerationOptions(track_count=60, seed=4))
+        preview = generate(gw, GenerationOptions(track_count=60, seed=4)).preview
     assert len(preview.artists) == 2 and preview.track_count > 20
     assert len(set(preview.track_uris)) == preview.track_count
 
@@ -164,7 +164,7 @@ def test_two_artists_fill_a_long_playlist_as_far_as_they_can(emulator) -> None:
 def test_failure_while_filling_leaves_no_half_made_playlist(emulator) -> None:
     signed = sign_in(emulator)
     with signed.gateway(max_retries=2) as gw:
-        preview = generate_preview(gw, GenerationOptions(track_count=150, seed=8))
+        preview = generate(gw, GenerationOptions(track_count=150, seed=8)).preview
         assert preview.track_count == 150
 
         def break_the_second_write(done: int, total: int) -> None:
@@ -191,7 +191,7 @@ def test_failure_while_filling_leaves_no_half_made_playlist(emulator) -> None:
 def test_saving_twice_gives_one_playlist(emulator) -> None:
     signed = sign_in(emulator)
     with signed.gateway() as gw:
-        preview = generate_preview(gw, GenerationOptions(seed=9))
+        preview = generate(gw, GenerationOptions(seed=9)).preview
         first = save(gw, preview)
     with signed.gateway() as gw:
         second = save(gw, preview)
@@ -206,7 +206,7 @@ def test_saving_twice_gives_one_playlist(emulator) -> None:
 def test_concurrent_saves_give_one_playlist(emulator) -> None:
     signed = sign_in(emulator)
     with signed.gateway() as gw:
-        preview = generate_preview(gw, GenerationOptions(seed=10))
+        preview = generate(gw, GenerationOptions(seed=10)).preview
     results, errors = [], []
 
     def one_save() -> None:
@@ -230,8 +230,8 @@ def test_concurrent_saves_give_one_playlist(emulator) -> None:
 def test_refresh_replaces_an_earlier_playlist(emulator) -> None:
     signed = sign_in(emulator)
     with signed.gateway() as gw:
-        old = save(gw, generate_preview(gw, GenerationOptions(seed=11, track_count=120)))
-        fresh_preview = generate_preview(gw, GenerationOptions(seed=12, track_count=30))
+        old = save(gw, generate(gw, GenerationOptions(seed=11, track_count=120)).preview)
+        fresh_preview = generate(gw, GenerationOptions(seed=12, track_count=30)).preview
         fresh = save(gw, fresh_preview, key="alex:fresh", replace_playlist_id=old.id,
                      user_id=USER_TYPICAL)
     assert fresh.id == old.id
@@ -251,9 +251,10 @@ def test_token_expiry_mid_generation_is_refreshed(emulator) -> None:
             return artists
 
         gw.top_artists = top_artists_then_expire  # type: ignore[method-assign]
-        preview = generate_preview(gw, GenerationOptions(seed=13))
+        preview = generate(gw, GenerationOptions(seed=13)).preview
         saved = save(gw, preview)
-    assert preview.track_count == 50 and len(signed.refreshes) == 1
+        refreshes = gw.token_refresh_count
+    assert preview.track_count == 50 and refreshes == 1
     assert saved.item_count == 50
     statuses = Counter(r.status for r in emulator.app.request_log.entries("/v1/"))
     assert statuses[401] >= 1
@@ -264,7 +265,7 @@ def test_faults_during_generation_are_retried(emulator) -> None:
     emulator.app.faults.add_error("/v1/search", 503, count=2)
     emulator.app.faults.add_malformed("/v1/albums/*", count=1)
     with signed.gateway() as gw:
-        preview = generate_preview(gw, GenerationOptions(seed=14))
+        preview = generate(gw, GenerationOptions(seed=14)).preview
     assert preview.track_count == 50
 
 
@@ -278,7 +279,7 @@ def test_requests_overlap_up_to_the_worker_bound_and_no_further(emulator) -> Non
     for workers in (1, 4):
         emulator.app.request_log.clear()
         with signed.gateway(max_workers=workers) as gw:
-            generate_preview(gw, GenerationOptions(seed=15))
+            generate(gw, GenerationOptions(seed=15))
         peaks[workers] = emulator.app.request_log.peak_in_flight()
     assert peaks[1] == 1
     assert 2 <= peaks[4] <= 4, peaks

@@ -1,4 +1,4 @@
-"""generate_preview over hand-made catalogues (an in-memory fake Spotify, no HTTP)."""
+"""generate over hand-made catalogues (an in-memory fake Spotify, no HTTP)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from itertools import pairwise
 import pytest
 
 from playlists.music import Page, Track
-from playlists.services.generation import generate_preview
+from playlists.services.generation import generate
 from playlists.services.generation_error import GenerationError
 from playlists.services.options import GenerationOptions
 from playlists.services.preview import Preview
@@ -29,7 +29,7 @@ def world(artists: int = 5, songs: int = 12) -> FakeSpotify:
 def preview(fake: FakeSpotify, **options) -> Preview:
     options.setdefault("artist_count", len(fake.top) or 10)
     options.setdefault("track_count", 20)
-    return generate_preview(fake, GenerationOptions(**options), today=DAY)
+    return generate(fake, GenerationOptions(**options), today=DAY).preview
 
 
 def song_rank(fake: FakeSpotify, track_id: str) -> int:
@@ -180,12 +180,12 @@ def test_removed_tracks_are_replaced_and_the_rest_stays() -> None:
     fake = world(4, 15)
     before = preview(fake, track_count=20, seed=10)
     removed = before.entries[3].track
-    after = generate_preview(
+    after = generate(
         fake,
         GenerationOptions(artist_count=4, track_count=20, seed=10),
         removed_track_ids=frozenset({removed.id}),
         today=DAY,
-    )
+    ).preview
     assert removed.uri not in after.track_uris and after.track_count == 20
     assert len(set(before.track_uris) & set(after.track_uris)) == 19
     assert any("removed" in note for note in after.notes)

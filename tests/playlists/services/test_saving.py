@@ -31,7 +31,7 @@ URIS = [f"spotify:track:{i:022d}" for i in range(250)]
 def preview_of(
     uris, name: str = "Mix", description: str = "Best-known and deep cuts.", public: bool = False
 ) -> Preview:
-    """A preview holding these track URIs (what generate_preview would hand over)."""
+    """A preview holding these track URIs (what generate would hand over)."""
     artist = Artist(id="a" * 22, name="Hazel Wren", uri="spotify:artist:" + "a" * 22)
     entries = tuple(
         PreviewEntry(

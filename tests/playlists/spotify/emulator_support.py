@@ -6,17 +6,20 @@ page is approved by the emulator's ``approve_consent`` helper (a real HTTP form 
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 from playlists.spotify.accounts import (
+    TokenCache,
+    UserAuth,
     exchange_code,
-    refresh_tokens,
     start_sign_in,
 )
 from playlists.spotify.gateway import SpotifyGateway
-from playlists.spotify.models import SpotifyApp, TokenSet
+from playlists.spotify.types import SpotifyApp, TokenSet
 from spotify_emulator import DEMO_CLIENT, USER_TYPICAL, EmulatorServer
 from spotify_emulator.testing import approve_consent
 
@@ -36,18 +39,23 @@ REDIRECT_URI = "http://127.0.0.1:8888/callback"
 class SignedIn:
     server: EmulatorServer
     app: SpotifyApp
-    tokens: TokenSet
-    refreshes: list[str] = field(default_factory=list)
+    cache: TokenCache = field(repr=False)  # the user's tokens, as a session would keep them
 
-    def refresh(self) -> str:
-        self.tokens = refresh_tokens(self.app, self.tokens)
-        self.refreshes.append(self.tokens.access_token)
-        return self.tokens.access_token
+    @property
+    def tokens(self) -> TokenSet:
+        tokens = self.cache.tokens
+        assert tokens is not None
+        return tokens
 
-    def gateway(self, **kw: Any) -> SpotifyGateway:
+    @contextmanager
+    def gateway(self, **kw: Any) -> Iterator[SpotifyGateway]:
+        """A gateway acting for the user, as the app builds one (the tokens refreshed by
+        ``UserAuth`` and kept for the next gateway)."""
         kw.setdefault("api_mode", self.server.app.mode)
-        kw.setdefault("refresh_access_token", self.refresh)
-        return SpotifyGateway(self.tokens.access_token, api_base_url=self.server.api_url, **kw)
+        with UserAuth(self.app, self.cache) as auth, SpotifyGateway(
+            auth, api_base_url=self.server.api_url, **kw
+        ) as gateway:
+            yield gateway
 
 
 def sign_in(
@@ -63,7 +71,8 @@ def sign_in(
     location = approve_consent(request.url, user_id)
     query = parse_qs(urlsplit(location).query)
     assert query["state"] == [request.state], "the state must come back unchanged"
-    return SignedIn(server, app, exchange_code(app, query["code"][0], request.code_verifier))
+    tokens = exchange_code(app, query["code"][0], request.code_verifier)
+    return SignedIn(server, app, TokenCache.holding(tokens))
 
 
 def api_requests(server: EmulatorServer) -> list[tuple[str, str, str]]:

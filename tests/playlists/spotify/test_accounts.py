@@ -3,20 +3,21 @@ and the accounts service's failures as the app's errors."""
 
 from __future__ import annotations
 
+import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
 from playlists.spotify.accounts import (
     TokenCache,
+    UserAuth,
     exchange_code,
-    refresh_tokens,
     start_sign_in,
-    valid_tokens,
 )
 from playlists.spotify.errors import SpotifyAuthError, SpotifyBadRequest, SpotifyUnavailable
-from playlists.spotify.models import SpotifyApp, TokenSet
+from playlists.spotify.types import SpotifyApp, TokenSet
 from spotify_emulator import DEMO_CLIENT, USER_TYPICAL
 from spotify_emulator.testing import approve_consent
 
@@ -32,6 +33,15 @@ def signed_in(emulator, app: SpotifyApp) -> TokenSet:
     location = approve_consent(request.url, USER_TYPICAL)
     code = parse_qs(urlsplit(location).query)["code"][0]
     return exchange_code(app, code, request.code_verifier)
+
+
+def refresh_tokens(app: SpotifyApp, tokens: TokenSet) -> TokenSet:
+    """What ``UserAuth`` renews ``tokens`` to when Spotify refuses the access token."""
+    auth = UserAuth(app, TokenCache.holding(tokens))
+    auth.get_access_token()  # sent by this thread, and refused:
+    assert auth.refused()
+    assert auth.tokens is not None
+    return auth.tokens
 
 
 def test_a_public_client_signs_in_and_refreshes_with_its_client_id_only(emulator) -> None:
@@ -65,20 +75,41 @@ def test_a_used_code_or_a_wrong_verifier_is_refused(emulator) -> None:
         exchange_code(app, code, request.code_verifier)
 
 
-def test_the_cache_refreshes_only_tokens_about_to_expire_and_writes_them_back(emulator) -> None:
+def test_only_tokens_about_to_expire_are_refreshed_and_written_back(emulator) -> None:
     app = SpotifyApp(DEMO_CLIENT.client_id, "", REDIRECT_URI, emulator.base_url)
     tokens = signed_in(emulator, app)
     session: dict[str, object] = {"sp_tokens": tokens.to_dict()}
     cache = TokenCache(session, "sp_tokens")
-    assert valid_tokens(app, cache) == tokens  # good for an hour: left alone
+    with UserAuth(app, cache) as auth:
+        assert auth.tokens == tokens  # good for an hour: left alone
     expiring = TokenSet(tokens.access_token, tokens.refresh_token, int(time.time()) + 30,
                         tokens.scope)
     session["sp_tokens"] = expiring.to_dict()
-    renewed = valid_tokens(app, cache)
-    assert renewed.access_token != tokens.access_token
-    assert TokenSet.from_dict(session["sp_tokens"]) == renewed  # type: ignore[arg-type]
-    with pytest.raises(SpotifyAuthError):
-        valid_tokens(app, TokenCache({}, "sp_tokens"))
+    with UserAuth(app, cache) as auth:
+        renewed = auth.tokens
+        assert renewed is not None and renewed.access_token != tokens.access_token
+        assert TokenSet.from_dict(session["sp_tokens"]) == renewed  # type: ignore[arg-type]
+    with pytest.raises(SpotifyAuthError), UserAuth(app, TokenCache({}, "sp_tokens")):
+        pass
+
+
+def test_a_refused_token_is_refreshed_once_however_many_threads_sent_it(emulator) -> None:
+    app = SpotifyApp(DEMO_CLIENT.client_id, "", REDIRECT_URI, emulator.base_url)
+    tokens = signed_in(emulator, app)
+    auth = UserAuth(app, TokenCache.holding(tokens))
+    everyone_sent = threading.Barrier(4)
+
+    def send_and_be_refused(_: int) -> tuple[str, bool]:
+        sent = auth.get_access_token()
+        everyone_sent.wait(timeout=5)
+        return sent, auth.refused()
+
+    with ThreadPoolExecutor(4) as pool:
+        results = list(pool.map(send_and_be_refused, range(4)))
+    assert {sent for sent, _ in results} == {tokens.access_token}
+    assert sorted(refreshed for _, refreshed in results) == [False, False, False, True]
+    assert auth.tokens is not None and auth.tokens.access_token != tokens.access_token
+    assert auth.get_access_token() == auth.tokens.access_token
 
 
 @pytest.mark.parametrize(
@@ -96,8 +127,8 @@ def test_accounts_failures_are_the_apps_errors(answer: Answer, error: type) -> N
     with scripted_spotify() as (stub, base):
         stub.script("/v1/api/token", answer)
         app = SpotifyApp("client", "", REDIRECT_URI, base)
-        with pytest.raises(error):
-            refresh_tokens(app, TokenSet("a", "r", 0))
+        with pytest.raises(error), UserAuth(app, TokenCache.holding(TokenSet("a", "r", 0))):
+            pass  # expired: refreshed on the way in
         assert "grant_type=refresh_token" in stub.seen[0].body.decode()
         assert "client_id=client" in stub.seen[0].body.decode()
         assert stub.seen[0].authorization == ""  # a public client sends no secret

@@ -10,6 +10,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
+from playlists.spotify.accounts import TokenCache, UserAuth
 from playlists.spotify.errors import (
     SpotifyAuthError,
     SpotifyBadRequest,
@@ -21,6 +22,7 @@ from playlists.spotify.errors import (
     SpotifyWriteUnconfirmed,
 )
 from playlists.spotify.gateway import SpotifyGateway
+from playlists.spotify.types import SpotifyApp, TokenSet
 
 from .stub import Answer, ScriptedSpotify, scripted_spotify
 
@@ -35,9 +37,20 @@ def stub() -> Iterator[tuple[ScriptedSpotify, str]]:
         yield pair
 
 
-def gateway(base: str, **kw) -> SpotifyGateway:
+def gateway(base: str, auth: str | UserAuth = "token-1", **kw) -> SpotifyGateway:
     kw.setdefault("request_timeout", 2.0)
-    return SpotifyGateway("token-1", api_base_url=base, **kw)
+    return SpotifyGateway(auth, api_base_url=base, **kw)
+
+
+def renewable(app: ScriptedSpotify, base: str, *answers: Answer) -> UserAuth:
+    """A user's "token-1", good for an hour; the stub's accounts service gives ``answers`` to
+    refreshes (by default "token-2")."""
+    renewed = Answer(body={"access_token": "token-2", "token_type": "Bearer",
+                           "expires_in": 3600, "scope": ""})
+    app.script("/v1/api/token", *(answers or (renewed,)))
+    tokens = TokenSet("token-1", "refresh-1", int(time.time()) + 3600)
+    return UserAuth(SpotifyApp("client", "", "http://127.0.0.1:8888/callback", base),
+                    TokenCache.holding(tokens))
 
 
 def test_parses_typed_models_and_uses_the_token(stub) -> None:
@@ -53,18 +66,18 @@ def test_expired_token_is_refreshed_once_and_retried(stub) -> None:
     app, base = stub
     app.script("/v1/me", Answer(401, {"error": {"status": 401, "message": "expired"}}),
                Answer(body=ME))
-    refreshes = []
-    gw = gateway(base, refresh_access_token=lambda: refreshes.append(1) or "token-2")
+    gw = gateway(base, renewable(app, base))
     assert gw.current_user().id == "alex"
-    assert refreshes == [1] and gw.token_refresh_count == 1
-    assert [s.authorization for s in app.seen] == ["Bearer token-1", "Bearer token-2"]
+    assert gw.token_refresh_count == 1 and app.count("/v1/api/token") == 1
+    api = [s.authorization for s in app.seen if s.path == "/v1/me"]
+    assert api == ["Bearer token-1", "Bearer token-2"]
 
 
-def test_still_401_after_refresh_or_no_refresher_is_an_auth_error(stub) -> None:
+def test_still_401_after_refresh_or_a_fixed_token_is_an_auth_error(stub) -> None:
     app, base = stub
     app.default["/v1/me"] = Answer(401, {"error": {"status": 401, "message": "revoked"}})
     with pytest.raises(SpotifyAuthError):
-        gateway(base, refresh_access_token=lambda: "token-2").current_user()
+        gateway(base, renewable(app, base)).current_user()
     assert app.count("/v1/me") == 2
     with pytest.raises(SpotifyAuthError):
         gateway(base).current_user()
@@ -73,12 +86,10 @@ def test_still_401_after_refresh_or_no_refresher_is_an_auth_error(stub) -> None:
 def test_refresh_failure_is_an_auth_error(stub) -> None:
     app, base = stub
     app.script("/v1/me", Answer(401, {"error": {"status": 401, "message": "expired"}}))
-
-    def broken() -> str:
-        raise RuntimeError("network down")
-
+    refused = Answer(400, {"error": "invalid_grant", "error_description": "Refresh token revoked"})
     with pytest.raises(SpotifyAuthError):
-        gateway(base, refresh_access_token=broken).current_user()
+        gateway(base, renewable(app, base, refused)).current_user()
+    assert app.count("/v1/me") == 1
 
 
 def test_short_retry_after_is_waited_out(stub) -> None:
@@ -304,7 +315,7 @@ def test_tokens_never_reach_the_logs(stub, caplog) -> None:
     app.script("/v1/me", Answer(500), Answer(401, {"error": {"status": 401, "message": "x"}}),
                Answer(body=ME))
     caplog.set_level(logging.DEBUG)
-    gateway(base, refresh_access_token=lambda: "token-2", sleep=lambda s: None).current_user()
+    gateway(base, renewable(app, base), sleep=lambda s: None).current_user()
     text = caplog.text
     assert "token-1" not in text and "token-2" not in text
 

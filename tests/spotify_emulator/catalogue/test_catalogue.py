@@ -9,7 +9,8 @@ from collections import Counter, defaultdict
 import pytest
 
 from spotify_emulator import DEMO_USERS
-from spotify_emulator.catalogue.model import Catalogue, build_catalogue
+from spotify_emulator.catalogue.generation import build_catalogue
+from spotify_emulator.catalogue.model import Catalogue
 
 TODAY = dt.date(2026, 11, 20)
 

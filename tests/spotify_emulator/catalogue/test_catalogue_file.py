@@ -16,7 +16,7 @@ from werkzeug.test import Client
 
 from spotify_emulator import ALL_SCOPES, DEMO_USERS, EmulatorConfig, create_app
 from spotify_emulator.catalogue import catalogue_file as cf
-from spotify_emulator.catalogue.model import build_catalogue
+from spotify_emulator.catalogue.generation import build_catalogue
 from spotify_emulator.catalogue.users import TIME_RANGES
 
 TODAY = dt.date(2026, 11, 20)

@@ -19,7 +19,7 @@ import pytest
 
 from spotify_emulator.catalogue.catalogue_file import catalogue_from_document
 from spotify_emulator.catalogue.csv_import import import_csv_directory
-from spotify_emulator.catalogue.model import build_catalogue
+from spotify_emulator.catalogue.generation import build_catalogue
 from spotify_emulator.catalogue.stats import catalogue_stats
 from spotify_emulator.config import DEFAULT_SEARCH_NOISE
 

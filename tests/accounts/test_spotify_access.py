@@ -11,11 +11,11 @@ from concurrent.futures import ThreadPoolExecutor
 
 from django.test import RequestFactory
 
-from playlists.connection import SESSION_TOKENS, gateway_for
-from playlists.spotify.models import TokenSet
+from accounts.session import SESSION_TOKENS
+from accounts.spotify_access import gateway_for
+from playlists.spotify.types import TokenSet
 from spotify_emulator import USER_TYPICAL
-
-from .spotify.emulator_support import sign_in
+from tests.playlists.spotify.emulator_support import sign_in
 
 
 class RequestThreadSession(dict):

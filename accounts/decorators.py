@@ -9,7 +9,7 @@ from urllib.parse import urlencode
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 
-from playlists.connection import connected_user
+from accounts.session import connected_user
 
 
 def spotify_login_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:

@@ -1,10 +1,14 @@
-"""Connecting a Spotify account: the Authorization Code flow with PKCE and a session-bound state."""
+"""Connecting a Spotify account: the Authorization Code flow with PKCE and a session-bound state.
+
+``/login/`` and ``/callback/`` sign in with the operator's app; the own-app views
+(``accounts.views.own_app``) start and finish theirs with the same ``await_callback`` and
+``finish_sign_in``.
+"""
 
 from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
@@ -15,19 +19,12 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST, require_safe
 
-from playlists import pending_logins
-from playlists.connection import (
-    ConnectedUser,
-    connected_user,
-    disconnect,
-    for_browser,
-    gateway_for,
-    operator_spotify_app,
-    store_connection,
-)
-from playlists.own_app import operator_sign_in_enabled
-from playlists.spotify.errors import SpotifyAuthError, SpotifyBadRequest, SpotifyForbidden
-from playlists.spotify.models import SpotifyApp, TokenSet
+from accounts import demo_emulator, pending_logins
+from accounts.session import ConnectedUser, connected_user, disconnect, store_connection
+from accounts.sign_in_modes import operator_sign_in_enabled
+from accounts.spotify_access import build_gateway, operator_app_for
+from playlists.spotify.errors import SpotifyAuthError, SpotifyBadRequest
+from playlists.spotify.types import SpotifyApp
 
 if TYPE_CHECKING:
     from playlists.spotify.accounts import SignInRequest  # spotipy: not at start
@@ -56,16 +53,13 @@ def login(request: HttpRequest) -> HttpResponse:
         # This deployment signs everyone in with their own Spotify app.
         query = f"?{request.GET.urlencode()}" if request.GET else ""
         return HttpResponseRedirect(reverse("playlists:own_app") + query)
-    if settings.DEMO_MODE and request.get_host().split(":")[0] == "localhost":
-        # Spotify (and so the emulator) refuses `localhost` redirect URIs; use the loopback IP.
-        return HttpResponseRedirect(
-            request.build_absolute_uri().replace("://localhost", "://127.0.0.1", 1)
-        )
+    if (to_loopback := demo_emulator.loopback_redirect(request)) is not None:
+        return to_loopback
     from playlists.spotify.accounts import start_sign_in  # spotipy: on first use, not at start
 
-    sign_in = start_sign_in(operator_spotify_app(request), settings.SPOTIFY_SCOPES)
+    sign_in = start_sign_in(operator_app_for(request), settings.SPOTIFY_SCOPES)
     await_callback(request, sign_in, request.GET.get("next"))
-    return HttpResponseRedirect(for_browser(request, sign_in.url))
+    return HttpResponseRedirect(demo_emulator.for_browser(request, sign_in.url))
 
 
 def await_callback(
@@ -88,12 +82,7 @@ def await_callback(
 def callback(request: HttpRequest) -> HttpResponse:
     """Spotify sends the user back here with `code` and our `state` (or with an error)."""
     outcome, pending = pending_logins.take(request.session, request.GET.get("state", ""))
-    return finish_sign_in(
-        request, outcome, pending,
-        app=lambda: operator_spotify_app(request),
-        store=lambda tokens, user: store_connection(request, tokens, user),
-        label="OAuth",
-    )
+    return finish_sign_in(request, outcome, pending, app=operator_app_for(request))
 
 
 def finish_sign_in(
@@ -101,18 +90,18 @@ def finish_sign_in(
     outcome: pending_logins.Outcome,
     pending: pending_logins.PendingLogin | None,
     *,
-    app: Callable[[], SpotifyApp],
-    store: Callable[[TokenSet, ConnectedUser], None],
-    label: str,
-    context: dict[str, Any] | None = None,
-    refused: Callable[[SpotifyForbidden], HttpResponse] | None = None,
+    app: SpotifyApp,
+    own_client_id: str = "",
+    failure_context: dict[str, Any] | None = None,
 ) -> HttpResponse:
     """What every sign-in callback does once it knows its pending sign-in (None: not ours):
     refuse what it cannot trust, exchange the code, read the profile, keep the connection.
 
-    ``app`` is the Spotify app the sign-in was started with, ``store`` keeps the tokens,
-    ``context`` goes to every failure page, ``refused`` turns a 403 on the profile into a page
-    (otherwise it propagates to the middleware's page)."""
+    ``app`` is the Spotify app the sign-in was started with, ``own_client_id`` its Client ID
+    when it is the listener's own ("" for the operator's), ``failure_context`` goes to every
+    failure page. A 403 on the profile (allow-list or app-owner refusal) propagates, with no
+    connection kept: the caller or the error middleware turns it into a page."""
+    label = "own-app" if own_client_id else "OAuth"
     if pending is None:
         if connected_user(request) is not None:
             # Back (or forward) to a finished sign-in: nothing to do, carry on.
@@ -124,43 +113,43 @@ def finish_sign_in(
             if outcome is pending_logins.Outcome.TOO_OLD
             else "auth/state_mismatch.html"
         )
-        return render(request, template, context, status=400)
+        return render(request, template, failure_context, status=400)
 
     error = request.GET.get("error")
     if error:
         template = "auth/denied.html" if error == "access_denied" else "auth/failed.html"
-        return render(request, template, context, status=200 if error == "access_denied" else 400)
+        status = 200 if error == "access_denied" else 400
+        return render(request, template, failure_context, status=status)
 
     code = request.GET.get("code", "")
     if not code:
-        return render(request, "auth/failed.html", context, status=400)
+        return render(request, "auth/failed.html", failure_context, status=400)
 
-    from playlists.spotify.accounts import exchange_code  # spotipy on first use
+    from playlists.spotify.accounts import (  # spotipy on first use
+        TokenCache,
+        UserAuth,
+        exchange_code,
+    )
 
     try:
-        tokens = exchange_code(app(), code, pending.verifier)
+        tokens = exchange_code(app, code, pending.verifier)
     except SpotifyAuthError:
         # invalid_grant: the code was used already, is not one Spotify issued, or has expired.
         logger.warning("%s callback rejected: Spotify refused the code", label)
-        return render(request, "auth/code_refused.html", context, status=400)
+        return render(request, "auth/code_refused.html", failure_context, status=400)
     except SpotifyBadRequest:
-        return render(request, "auth/failed.html", context, status=400)
-    store(tokens, ConnectedUser(id="", display_name=""))
-    try:
-        with gateway_for(request) as gateway:
-            profile = gateway.current_user()
-    except SpotifyForbidden as exc:
-        # Not connected after all (allow-list or app-owner refusal): keep no tokens.
-        disconnect(request)
-        if refused is None:
-            raise
-        return refused(exc)
-    except Exception:
-        # Spotify down, ...: keep no tokens either.
-        disconnect(request)
-        raise
-    store(tokens, ConnectedUser(id=profile.id, display_name=profile.display_name or "",
-                                account_id=profile.account_id or ""))
+        return render(request, "auth/failed.html", failure_context, status=400)
+    # The profile is read with the new tokens themselves; nothing is kept before it answers,
+    # so a refusal (allow-list, app owner) or a failure leaves no tokens behind.
+    disconnect(request)
+    api_base_url = demo_emulator.api_base_url(request)
+    with UserAuth(app, TokenCache.holding(tokens)) as auth, build_gateway(
+        auth, api_base_url=api_base_url
+    ) as gateway:
+        profile = gateway.current_user()
+    user = ConnectedUser(id=profile.id, display_name=profile.display_name or "",
+                         account_id=profile.account_id or "")
+    store_connection(request, auth.tokens or tokens, user, own_client_id)
     logger.info("Spotify account connected (%s sign-in)", label)
     return redirect(_safe_next(request, pending.next_url))
 

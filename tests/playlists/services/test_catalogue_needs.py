@@ -4,7 +4,7 @@ albums to fetch when it falls short."""
 from __future__ import annotations
 
 from playlists.music import Album, ArtistRef, Track
-from playlists.services.catalogue_plan import (
+from playlists.services.catalogue_needs import (
     ArtistNeed,
     choose_albums,
     deep_end_pages,

@@ -15,8 +15,9 @@ import pytest
 import requests
 from django.test import Client
 
+from accounts.own_app import REMEMBER_COOKIE
+from accounts.session import SESSION_OWN_CLIENT_ID
 from moodystream.sessions import seal
-from playlists.own_app import REMEMBER_COOKIE, SESSION_OWN_CLIENT_ID
 from playlists.services.options import MAX_DESCRIPTION, MAX_NAME
 from spotify_emulator import USER_ECLECTIC, USER_FEW_TOP_ARTISTS, USER_TYPICAL, ClientApp
 from spotify_emulator.testing import approve_consent

@@ -10,7 +10,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from django.test import Client
 
-from playlists import pending_logins
+from accounts import pending_logins
 from playlists.spotify.accounts import SpotifyApp, exchange_code
 from spotify_emulator import USER_TYPICAL
 from spotify_emulator.testing import approve_consent

@@ -6,8 +6,8 @@ from django.conf import settings
 from django.core.exceptions import DisallowedHost
 from django.http import HttpRequest
 
-from playlists.connection import connected_user
-from playlists.own_app import operator_sign_in_enabled, own_app_enabled
+from accounts.session import connected_user
+from accounts.sign_in_modes import operator_sign_in_enabled, own_app_enabled
 
 
 def site_origin(request: HttpRequest) -> str:

@@ -20,6 +20,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from playlists.music import Album, Track
+from playlists.spotify.limits import DEV_PAGE_LIMIT, MAX_SEARCH_END, PAGE_LIMIT
 
 from .dedupe import family_key
 from .options import VersionKind
@@ -31,13 +32,12 @@ from .titles import (
     track_versions,
 )
 
-SEARCH_PAGE = 10
-EXTENDED_SEARCH_PAGE = 50  # Extended Quota search pages hold 50
+SEARCH_PAGE = DEV_PAGE_LIMIT
+EXTENDED_SEARCH_PAGE = PAGE_LIMIT  # Extended Quota search pages hold 50
 EXTENDED_TOP_COVER = 30  # Extended Quota: top tracks + 50 search results cover 30 top picks
-MAX_SEARCH_END = 1000  # Spotify rejects offset + limit beyond 1,000
 DEEP_CANDIDATES_PER_SLOT = 3
 MAX_DEEP_END_PAGES = 5
-RELEASES_FIRST_PAGE = 10  # one Development Mode page of an artist's releases
+RELEASES_FIRST_PAGE = DEV_PAGE_LIMIT  # one Development Mode page of an artist's releases
 MAX_ALBUMS_PER_ARTIST = 6
 
 

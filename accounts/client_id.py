@@ -1,18 +1,15 @@
-"""Rules for signing in with a listener's own Spotify app (the "bring your own app" path).
+"""What a Spotify Client ID looks like, for signing in with a listener's own Spotify app.
 
 Since February 2026 a Development Mode app serves its owner and at most four more allow-listed
 accounts, so a listener outside the operator's five registers a free app of their own and signs
 in with its Client ID alone (a public value: PKCE, no secret). One rule for the web page and
-the terminal command: what a Client ID looks like, and which sign-in modes exist.
+the terminal command, as plain typed functions (no Django). Which sign-in modes exist is a
+deployment rule: ``moodystream.config_rules``.
 """
 
 from __future__ import annotations
 
 import re
-
-OPERATOR_MODE = "operator"
-OWN_APP_MODE = "own-app"
-SIGN_IN_MODES = (OPERATOR_MODE, OWN_APP_MODE)
 
 #: Spotify Client IDs are 32 hexadecimal characters (shown lower-case on the dashboard).
 CLIENT_ID_LENGTH = 32
@@ -44,29 +41,3 @@ def parse_client_id(text: str) -> str:
 def short_client_id(client_id: str) -> str:
     """The end of a Client ID, enough for a person to recognise their app on a page."""
     return "…" + client_id[-6:]
-
-
-def check_sign_in_modes(modes: list[str] | tuple[str, ...]) -> tuple[str, ...]:
-    """The modes named in SPOTIFY_SIGN_IN_MODES, normalised; ValueError for an unknown one."""
-    chosen = tuple(dict.fromkeys(m.strip().lower() for m in modes if m.strip()))
-    unknown = [m for m in chosen if m not in SIGN_IN_MODES]
-    if unknown:
-        raise ValueError(
-            f"unknown sign-in mode {unknown[0]!r}; use {OPERATOR_MODE!r}, {OWN_APP_MODE!r} "
-            "or both, separated by a comma"
-        )
-    return tuple(m for m in SIGN_IN_MODES if m in chosen)
-
-
-def offered_sign_in_modes(
-    modes: list[str] | tuple[str, ...], has_operator_credentials: bool
-) -> tuple[str, ...]:
-    """The sign-in modes a deployment offers.
-
-    No choice means both when the operator has Spotify credentials, else own-app. The operator
-    mode needs those credentials; without them it cannot work and is left out, and a deployment
-    left with nothing offers own-app (the one way in that needs no credentials of ours).
-    """
-    chosen = check_sign_in_modes(modes) or SIGN_IN_MODES
-    offered = tuple(m for m in chosen if m != OPERATOR_MODE or has_operator_credentials)
-    return offered or (OWN_APP_MODE,)

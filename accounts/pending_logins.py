@@ -16,7 +16,7 @@ from enum import Enum
 
 from django.contrib.sessions.backends.base import SessionBase
 
-from playlists.connection import SESSION_PENDING_LOGIN
+from accounts.session import SESSION_PENDING_LOGIN
 
 MAX_PENDING = 3
 MAX_AGE_SECONDS = 15 * 60

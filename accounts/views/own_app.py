@@ -20,40 +20,25 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from playlists import pending_logins
-from playlists.connection import (
-    ConnectedUser,
-    connected_user,
-    for_browser,
-    own_app_spotify_app,
-    store_connection,
-)
-from playlists.own_app import (
-    SESSION_OWN_CLIENT_ID,
-    dashboard_url,
+from accounts import demo_emulator, pending_logins
+from accounts.client_id import CLIENT_ID_LENGTH, InvalidClientId, parse_client_id, short_client_id
+from accounts.own_app import (
     forget_client_id,
-    own_app_enabled,
     own_callback_url,
-    own_client_id,
     remember_client_id,
     remembered_client_id,
 )
-from playlists.services.own_app import (
-    CLIENT_ID_LENGTH,
-    InvalidClientId,
-    parse_client_id,
-    short_client_id,
-)
+from accounts.session import own_client_id
+from accounts.sign_in_modes import own_app_enabled
+from accounts.spotify_access import own_app_for
+from accounts.views.sign_in import await_callback, finish_sign_in
 from playlists.spotify.errors import (
     SpotifyForbidden,
     SpotifyOwnerNeedsPremium,
     SpotifyUserNotRegistered,
 )
-from playlists.spotify.models import TokenSet
-from playlists.views.auth import await_callback, finish_sign_in
 
 logger = logging.getLogger(__name__)
-
 
 
 def _retry() -> dict[str, str]:
@@ -77,7 +62,7 @@ def _require_own_app_mode() -> None:
 def _page_context(request: HttpRequest, client_id: str = "", **extra: object) -> dict[str, object]:
     return {
         "redirect_uri": own_callback_url(request),
-        "dashboard_url": dashboard_url(request),
+        "dashboard_url": demo_emulator.dashboard_url(request),
         "client_id": client_id,
         "client_id_short": short_client_id(client_id) if client_id else "",
         "client_id_length": CLIENT_ID_LENGTH,
@@ -89,11 +74,8 @@ def _page_context(request: HttpRequest, client_id: str = "", **extra: object) ->
 def connect(request: HttpRequest) -> HttpResponse:
     """GET: the steps and the Client ID field. POST: check the Client ID, go to Spotify."""
     _require_own_app_mode()
-    if settings.DEMO_MODE and request.get_host().split(":")[0] == "localhost":
-        # Spotify (and so the emulator) refuses `localhost` redirect URIs; use the loopback IP.
-        return HttpResponseRedirect(
-            request.build_absolute_uri().replace("://localhost", "://127.0.0.1", 1)
-        )
+    if (to_loopback := demo_emulator.loopback_redirect(request)) is not None:
+        return to_loopback
     if request.method in ("GET", "HEAD"):
         remembered = remembered_client_id(request)
         return render(
@@ -117,7 +99,7 @@ def connect(request: HttpRequest) -> HttpResponse:
 
     from playlists.spotify.accounts import authorize_problem, start_sign_in  # spotipy now
 
-    sign_in = start_sign_in(own_app_spotify_app(request, client_id), settings.SPOTIFY_SCOPES)
+    sign_in = start_sign_in(own_app_for(request, client_id), settings.SPOTIFY_SCOPES)
     problem = authorize_problem(sign_in.url)
     if problem is not None:
         logger.info("own-app sign-in stopped before Spotify: %s", problem.name)
@@ -125,7 +107,7 @@ def connect(request: HttpRequest) -> HttpResponse:
             request, PROBLEM_TEMPLATES[problem.name], _page_context(request, client_id), status=400
         )
     await_callback(request, sign_in, request.POST.get("next"), client_id)
-    response = HttpResponseRedirect(for_browser(request, sign_in.url))
+    response = HttpResponseRedirect(demo_emulator.for_browser(request, sign_in.url))
     if request.POST.get("remember"):
         remember_client_id(response, client_id)
     else:
@@ -139,15 +121,16 @@ def callback(request: HttpRequest) -> HttpResponse:
     _require_own_app_mode()
     outcome, pending = pending_logins.take(request.session, request.GET.get("state", ""))
     client_id = _own_client_id_of(pending)
-    return finish_sign_in(
-        # An operator sign-in's answer (no Client ID) is not ours: refused like a forged one.
-        request, outcome, pending if client_id else None,
-        app=lambda: own_app_spotify_app(request, client_id),
-        store=lambda tokens, user: _store(request, tokens, user, client_id),
-        label="own-app",
-        context=_retry(),
-        refused=lambda exc: own_app_refusal(request, exc, client_id),
-    )
+    try:
+        return finish_sign_in(
+            # An operator sign-in's answer (no Client ID) is not ours: refused like a forged one.
+            request, outcome, pending if client_id else None,
+            app=own_app_for(request, client_id),
+            own_client_id=client_id,
+            failure_context=_retry(),
+        )
+    except SpotifyForbidden as exc:  # the profile refused: what to change in the dashboard
+        return own_app_refusal(request, exc, client_id)
 
 
 def _own_client_id_of(pending: pending_logins.PendingLogin | None) -> str:
@@ -156,11 +139,6 @@ def _own_client_id_of(pending: pending_logins.PendingLogin | None) -> str:
         return parse_client_id(pending.client_id) if pending is not None else ""
     except InvalidClientId:
         return ""
-
-
-def _store(request: HttpRequest, tokens: TokenSet, user: ConnectedUser, client_id: str) -> None:
-    store_connection(request, tokens, user)  # flushes the session: a fresh one
-    request.session[SESSION_OWN_CLIENT_ID] = client_id
 
 
 def own_app_refusal(
@@ -186,6 +164,3 @@ def forget(request: HttpRequest) -> HttpResponse:
     forget_client_id(response)
     return response
 
-
-def is_own_app_session(request: HttpRequest) -> bool:
-    return connected_user(request) is not None and own_client_id(request) is not None

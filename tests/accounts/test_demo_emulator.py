@@ -18,7 +18,7 @@ from django.core.wsgi import get_wsgi_application
 from werkzeug.serving import make_server
 from werkzeug.wrappers import Request, Response
 
-from moodystream.wsgi import _with_demo_emulator
+from accounts.demo_emulator import mount
 from spotify_emulator import USER_TYPICAL
 from spotify_emulator.server import QuietRequestHandler
 from spotify_emulator.testing import approve_consent
@@ -63,7 +63,7 @@ def demo(settings) -> Iterator[Served]:
     settings.SPOTIFY_REDIRECT_URI = ""
     settings.SPOTIFY_API_BASE_URL = ""
     settings.SPOTIFY_ACCOUNTS_BASE_URL = ""
-    served, server = serve(_with_demo_emulator(get_wsgi_application()))
+    served, server = serve(mount(get_wsgi_application()))
     yield served
     server.shutdown()
 

@@ -1,0 +1,90 @@
+"""Who is connected, as the (encrypted) cookie session keeps it: the accounts' session keys,
+what each must look like, and the one place they are written, read and cleared.
+
+A sign-in flushes the session (a new one: no fixation) and keeps the Spotify tokens, the
+user's id and display name, and for a listener's own app its Client ID. The shapes below are
+checked by the session engine on every request (``settings.SESSION_SCHEMAS``): a cookie that
+breaks one is no session at all.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from django.http import HttpRequest
+
+from moodystream.session_schema import SessionSchema, is_dict, is_int, is_str, mapping_of, record
+from playlists.spotify.types import TokenSet
+
+if TYPE_CHECKING:  # imported where used: spotipy (and the redis it loads) cost cold start
+    from playlists.spotify.accounts import TokenCache
+
+SESSION_TOKENS = "sp_tokens"
+SESSION_USER = "sp_user"
+SESSION_PENDING_LOGIN = "sp_login"
+#: The signed-in listener's own Client ID (absent when signed in with the operator's app).
+SESSION_OWN_CLIENT_ID = "sp_own"
+
+SCHEMA = SessionSchema(
+    {
+        SESSION_TOKENS: is_dict,  # TokenSet.from_dict checks inside
+        SESSION_USER: record(id=is_str, name=is_str),
+        SESSION_PENDING_LOGIN: mapping_of(is_str, record(v=is_str, n=is_str, t=is_int)),
+        SESSION_OWN_CLIENT_ID: is_str,
+    },
+    disposable=frozenset({SESSION_PENDING_LOGIN}),
+)
+
+
+@dataclass(frozen=True)
+class ConnectedUser:
+    id: str
+    display_name: str
+    account_id: str = ""  # /me's account_id, when Spotify sent one
+
+    @property
+    def key(self) -> str:
+        """Who this is for budgets and save records: Spotify's account_id (the identifier it
+        asks apps to link accounts with), else the user id. The store keeps only its hash."""
+        return f"account:{self.account_id}" if self.account_id else f"user:{self.id}"
+
+
+def store_connection(
+    request: HttpRequest, tokens: TokenSet, user: ConnectedUser, own_client_id: str = ""
+) -> None:
+    """Keep a finished sign-in: ``own_client_id`` is the listener's own app ("" for ours)."""
+    # A new login gets a new session (no fixation), keeping nothing from before.
+    request.session.flush()
+    request.session[SESSION_TOKENS] = tokens.to_dict()
+    request.session[SESSION_USER] = {"id": user.id, "name": user.display_name,
+                                     **({"acct": user.account_id} if user.account_id else {})}
+    if own_client_id:
+        request.session[SESSION_OWN_CLIENT_ID] = own_client_id
+
+
+def connected_user(request: HttpRequest) -> ConnectedUser | None:
+    data: Any = request.session.get(SESSION_USER)
+    if not isinstance(data, dict) or SESSION_TOKENS not in request.session:
+        return None
+    user_id, name, account = data.get("id"), data.get("name"), data.get("acct", "")
+    if not isinstance(user_id, str) or not isinstance(name, str) or not isinstance(account, str):
+        return None
+    return ConnectedUser(id=user_id, display_name=name, account_id=account)
+
+
+def own_client_id(request: HttpRequest) -> str | None:
+    """The Client ID of the listener's own app this session signed in with, if any."""
+    value = request.session.get(SESSION_OWN_CLIENT_ID) if hasattr(request, "session") else None
+    return value if isinstance(value, str) and value else None
+
+
+def disconnect(request: HttpRequest) -> None:
+    request.session.flush()
+
+
+def session_tokens(request: HttpRequest) -> TokenCache:
+    """spotipy's cache handler over this session's tokens (request thread only)."""
+    from playlists.spotify.accounts import TokenCache
+
+    return TokenCache(request.session, SESSION_TOKENS)
