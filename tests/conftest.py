@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Iterator
 from urllib.parse import urlsplit
 
@@ -46,14 +47,29 @@ def local_path(url: str) -> str:
 SignIn = Callable[..., Client]
 
 
+class StateClock:
+    """The shared store's clock: the real time, plus however far a test travelled."""
+
+    def __init__(self) -> None:
+        self.offset = 0.0
+
+    def __call__(self) -> float:
+        return time.time() + self.offset
+
+    def advance(self, seconds: float) -> None:
+        """Later: Spotify's pauses, budgets and save records age by ``seconds``."""
+        self.offset += seconds
+
+
 @pytest.fixture(autouse=True)
-def fresh_shared_state() -> Iterator[None]:
+def state_clock() -> Iterator[StateClock]:
     """Each test starts with an empty shared store (save records, budgets, pauses)."""
     from shared_state.memory import MemoryState
     from shared_state.stores import use
 
-    use(MemoryState())
-    yield
+    clock = StateClock()
+    use(MemoryState(clock))
+    yield clock
     use(None)
 
 

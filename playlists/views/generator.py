@@ -16,7 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from accounts.decorators import spotify_login_required
 from accounts.session import connected_user
 from accounts.spotify_access import gateway_for
-from playlists import generator_session
+from playlists import budgets, generator_session
 from playlists.forms import GeneratorForm
 from playlists.services.generation import generate
 from playlists.services.generation_error import GenerationError
@@ -60,6 +60,11 @@ def preview(request: HttpRequest) -> HttpResponse:
     if state is None:
         messages.info(request, "Choose your options first.")
         return redirect("playlists:generator")
+    user = connected_user(request)
+    spent = user and budgets.charge(user, budgets.PREVIEW_BURST, budgets.PREVIEWS,
+                                    cost=budgets.preview_cost(state.options))
+    if spent:
+        return budgets.spent_page(request, *spent)
     with gateway_for(request) as gateway:
         try:
             generation = generate(
@@ -74,7 +79,6 @@ def preview(request: HttpRequest) -> HttpResponse:
                 status=422,
             )
     result = generation.preview
-    user = connected_user(request)
     ours = recently_saved_ids(shared_state(), user.id) if user else set()
     earlier = [p for p in generation.playlists or ()
                if is_moodystream_playlist(p, recently_saved=ours)]
@@ -128,6 +132,9 @@ def save(request: HttpRequest) -> HttpResponse:
     already = generator_session.saved_playlist_for(request.session, digest)
     if already:
         return redirect("playlists:result", playlist_id=already)
+    spent = budgets.charge(user, budgets.SAVES)
+    if spent:
+        return budgets.spent_page(request, *spent)
     replace_id = request.POST.get("replace_playlist_id") or None
     if replace_id and not generator_session.is_spotify_id(replace_id):
         messages.warning(request, CHOOSE_A_MOODYSTREAM_PLAYLIST)

@@ -87,7 +87,7 @@ class TestRateLimits:
         assert sum(r.status == 429 for r in emulator.app.request_log.entries()) == 4
 
     def test_hours_long_retry_after_on_save_says_when_to_come_back(
-        self, client: Client, emulator
+        self, client: Client, emulator, state_clock
     ) -> None:
         page = make_preview(client)
         rule = emulator.app.faults.add_error(
@@ -100,11 +100,17 @@ class TestRateLimits:
         assert "Please try again in about 5 hours" in text_of(response)
         assert_consistent(emulator, {})
         emulator.app.faults.remove(rule.id)
-        # Coming back later saves it, once.
+        # Every container now holds back from creating playlists until then...
+        assert save(client, page).status_code == 429
+        creates = [e for e in emulator.app.request_log.entries()
+                   if e.method == "POST" and e.path == "/v1/me/playlists"]
+        assert len(creates) == 1  # the first one's 429: the second never reached Spotify
+        # ...and coming back later saves it, once.
+        state_clock.advance(5 * 3600)
         saved = save_completely(client, emulator, page)
         assert_consistent(emulator, saved)
 
-    def test_quota_exceeded_is_explained(self, client: Client, emulator) -> None:
+    def test_quota_exceeded_is_explained(self, client: Client, emulator, state_clock) -> None:
         start_generation(client)
         emulator.app.rate_limiter.configure(None, quota_exceeded=True, quota_retry_after=7200)
         page = client.get("/preview/")
@@ -113,6 +119,7 @@ class TestRateLimits:
         assert "Please try again in about 2 hours" in text_of(page)
         emulator.app.rate_limiter.configure(None, quota_exceeded=False)
         assert_app_up(client)
+        state_clock.advance(7200)  # every container waited for the quota to come back
         assert client.get("/preview/").status_code == 200
 
     def test_rolling_window_budget_that_bites(self, client: Client, emulator) -> None:

@@ -36,11 +36,11 @@ from playlists.services.options import (
 )
 from playlists.services.preview import Preview
 from playlists.services.saving import save_key, save_playlist
-from shared_state.stores import shared_state
 from playlists.spotify.accounts import TokenCache, UserAuth
 from playlists.spotify.errors import SpotifyError, SpotifyUserNotRegistered
 from playlists.spotify.gateway import SpotifyGateway
 from playlists.spotify.types import SpotifyApp, TokenSet
+from shared_state.stores import shared_state
 
 LOOPBACK_REDIRECT = "http://127.0.0.1:8888/callback"
 DEMO_BANNER = "DEMO — not your real Spotify: the built-in Spotify emulator with made-up music."
