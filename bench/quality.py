@@ -73,6 +73,7 @@ class Setting:
     top_fifth: int = 0  # deep cuts that are one of the artist's top-fifth songs or a version
     distinct_per_slot: list[float] = field(default_factory=list)  # per draw, over the seeds
     earlier_reads: list[int] = field(default_factory=list)  # reads of earlier playlists
+    repeated_deep: list[float] = field(default_factory=list)  # % deep cuts heard before
     request_ratio: list[float] = field(default_factory=list)  # generate + save / the smallest
 
 
@@ -277,8 +278,32 @@ def _run(path: Path, setting: Setting, args: argparse.Namespace) -> None:
                 setting.deep.append(report.deep_percentile)
             _references(preview, truth, setting)
         setting.distinct_per_slot.append(_distinct_per_slot(shuffles))
+        _fresh_after_saving(app, server.api_url, token, shuffles[0], setting)
     finally:
         server.stop()
+
+
+def _fresh_after_saving(
+    app: Any, api_url: str, token: str, saved: Any, setting: Setting
+) -> None:
+    """Save the first shuffle, make it again: the reads of the earlier playlists it costs
+    (apart from the counted requests) and how many of its deep cuts the listener has had."""
+    from bench.environment import app_gateway_settings
+    from playlists.services.generation import generate
+    from playlists.services.saving import save_playlist
+    from playlists.spotify.gateway import SpotifyGateway
+
+    with SpotifyGateway(token, api_base_url=api_url, **app_gateway_settings()) as gateway:
+        save_playlist(gateway, saved, idempotency_key=f"{LISTENER}:{setting.noise}")
+        before = len(app.request_log.entries("/v1/"))
+        again = generate(gateway, saved.options).preview
+    reads = [r for r in app.request_log.entries("/v1/")[before:]
+             if r.method == "GET" and r.path.rstrip("/").endswith("/items")]
+    heard = {e.track.id for e in saved.entries if e.role == "deep"}
+    deep = [e.track.id for e in again.entries if e.role == "deep"]
+    setting.earlier_reads.append(len(reads))
+    if deep:
+        setting.repeated_deep.append(100 * sum(t in heard for t in deep) / len(deep))
 
 
 def gateway_top_tracks(api_url: str, token: str) -> Any:
@@ -387,6 +412,11 @@ def _report(settings: list[Setting], args: argparse.Namespace, label: str) -> No
           f"{FAN_SHARE_TARGET:.0f} %, ≥ {DISTINCT_TARGET:.0f} distinct per deep slot, top picks "
           f"≥ {top_target:.0f} at every noise level, requests ≤ {REQUEST_RATIO_TARGET}× the "
           f"smallest: {'PASS' if fan else 'MISS'}")
+    print(f"Fresh across playlists (the first shuffle saved, then made again): "
+          f"{_m([x for s in settings for x in s.earlier_reads])} reads of earlier MoodyStream "
+          "playlists per preview, on top of the requests above; "
+          f"{_m([x for s in settings for x in s.repeated_deep])} % of its deep cuts already in "
+          "the saved one")
     print(f"skit-like {skit:.1f} % · top-fifth songs {known:.1f} % · distinct per deep slot "
           f"{distinct:.2f} · lowest top picks {lowest_top:.1f} · requests {ratio:.2f}× the "
           "smallest")

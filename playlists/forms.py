@@ -109,6 +109,11 @@ class GeneratorForm(forms.Form):
     exclude_saved = forms.BooleanField(
         label="Skip songs already in my Liked Songs", required=False, initial=False
     )
+    exclude_earlier = forms.BooleanField(
+        label="New deep cuts: none from my earlier MoodyStream playlists",
+        required=False,
+        initial=GenerationOptions.exclude_earlier,
+    )
     visibility = forms.ChoiceField(
         label="Who can see it",
         choices=VISIBILITY,
@@ -176,6 +181,7 @@ class GeneratorForm(forms.Form):
                 exclude_versions=frozenset(data["exclude_versions"]),
                 allow_explicit=data["allow_explicit"],
                 exclude_saved=data["exclude_saved"],
+                exclude_earlier=data["exclude_earlier"],
                 public=data["visibility"] == "public",
                 name=data["name"],
                 description=data["description"],
@@ -212,6 +218,7 @@ class GeneratorForm(forms.Form):
             "exclude_versions": sorted(options.exclude_versions),
             "allow_explicit": options.allow_explicit,
             "exclude_saved": options.exclude_saved,
+            "exclude_earlier": options.exclude_earlier,
             "visibility": "public" if options.public else "private",
             "name": options.name,
             "description": options.description,

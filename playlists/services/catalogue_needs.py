@@ -29,6 +29,7 @@ from .titles import (
     album_versions,
     is_edition_album,
     is_release_copy,
+    played_editions,
     track_versions,
 )
 
@@ -88,6 +89,7 @@ def usable_deep_end(
     the hits, not an excluded version (nor explicit when that is off), and not a copy on a
     best-of."""
     hit_keys = {family_key(t) for t in hits}
+    played = played_editions(hits)
     songs = {
         family_key(t)
         for t in deep_end
@@ -95,7 +97,7 @@ def usable_deep_end(
         and family_key(t) not in hit_keys
         and not (track_versions(t) & exclude_versions)
         and (allow_explicit or not t.explicit)
-        and not is_release_copy(t)
+        and not is_release_copy(t, played)
     }
     return len(songs)
 

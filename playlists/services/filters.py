@@ -47,6 +47,8 @@ class TrackFilter:
     allow_explicit: bool = True
     saved: SavedLibrary | None = None
     removed_track_ids: frozenset[str] = field(default_factory=frozenset)
+    # Songs in the listener's earlier MoodyStream playlists: not deep cuts again (``earlier``).
+    earlier_track_ids: frozenset[str] = field(default_factory=frozenset)
 
     def track_reasons(self, track: Track) -> tuple[str, ...]:
         """Why this version may not be played (empty when it may)."""
@@ -59,6 +61,10 @@ class TrackFilter:
 
     def allows(self, track: Track) -> bool:
         return not self.track_reasons(track)
+
+    def heard_before(self, group: SongGroup) -> bool:
+        """In an earlier MoodyStream playlist: fine as a top pick, not as a deep cut."""
+        return bool(group.track_ids & self.earlier_track_ids)
 
     def song_reason(self, group: SongGroup) -> str | None:
         """Why the whole song is out: "removed", "saved", or its versions' first reason."""

@@ -2,8 +2,9 @@
 
 Pure orchestration over a ``ports.CatalogueReader``: one run of look-ups (``lookup_pool``) on
 one pool of ``gateway.max_workers`` threads fetches the user's artists and then every artist's
-catalogue (``fetching``), and meanwhile the user's top tracks, newest playlists and (if asked)
-saved tracks; then ranking and mixing in memory.  The playlists come back beside the preview
+catalogue (``fetching``), and meanwhile the user's top tracks, newest playlists (and the songs
+of the newest MoodyStream ones, ``earlier``) and (if asked) saved tracks; then ranking and
+mixing in memory.  The playlists come back beside the preview
 (``Generation``): the preview page lists the earlier MoodyStream ones and saving checks them
 for duplicates, so neither waits for them later.
 """
@@ -22,6 +23,7 @@ from playlists.spotify.errors import SpotifyForbidden, SpotifyNotFound
 from playlists.spotify.limits import PAGE_LIMIT
 
 from .catalogue_needs import ArtistNeed
+from .earlier import earlier_track_ids
 from .fetching import fetch_materials
 from .filters import SavedLibrary, TrackFilter
 from .generation_error import GenerationError
@@ -58,6 +60,7 @@ class _Fetched:
     user_top: Sequence[Track]
     saved: list[Track]
     playlists: tuple[PlaylistSummary, ...] | None
+    earlier: frozenset[str]  # track ids in the newest MoodyStream playlists (``earlier``)
 
 
 def generate(
@@ -81,6 +84,7 @@ def generate(
         allow_explicit=options.allow_explicit,
         saved=SavedLibrary.from_tracks(got.saved) if options.exclude_saved else None,
         removed_track_ids=frozenset(removed_track_ids),
+        earlier_track_ids=got.earlier,
     )
     result = mix(
         rankings,
@@ -117,12 +121,14 @@ def _fetch(
     wave: list[Lookup | Chain[Any]] = [
         _artists_and_catalogues(gateway, options, notes),
         partial(_user_top_tracks, gateway, options),
-        partial(_newest_playlists, gateway),
+        _playlists_and_earlier(gateway, options),
     ]
     if options.exclude_saved:
         wave.append(_saved_tracks(gateway))
-    (artists, materials), user_top, playlists, *saved = yield wave
-    return _Fetched(artists, materials, user_top, saved[0] if saved else [], playlists)
+    (artists, materials), user_top, (playlists, earlier), *saved = yield wave
+    return _Fetched(
+        artists, materials, user_top, saved[0] if saved else [], playlists, earlier
+    )
 
 
 def _artists_and_catalogues(
@@ -210,6 +216,18 @@ def _newest_playlists(gateway: CatalogueReader) -> tuple[PlaylistSummary, ...] |
         return tuple(gateway.current_user_playlists())
     except SpotifyForbidden:
         return None
+
+
+def _playlists_and_earlier(
+    gateway: CatalogueReader, options: GenerationOptions
+) -> Chain[tuple[tuple[PlaylistSummary, ...] | None, frozenset[str]]]:
+    """The newest playlists; then, beside the first search pages, the songs of the newest
+    MoodyStream ones when the deep cuts are to be new."""
+    (playlists,) = yield [partial(_newest_playlists, gateway)]
+    if not options.exclude_earlier or not playlists:
+        return playlists, frozenset()
+    earlier = yield from earlier_track_ids(gateway, playlists)
+    return playlists, earlier
 
 
 def _saved_tracks(gateway: CatalogueReader) -> Chain[list[Track]]:

@@ -5,11 +5,13 @@
 * **Deep cuts.**  The overall number is ``track_count × deep_cut_percent / 100`` rounded to
   the nearest whole track (halves up), so 45 % of 11 tracks is 5 deep cuts (4.95 → 5).  It is
   spread over the artists in proportion to their shares (largest remainders get the extra).
-* **Picks.**  Top slots take each artist's best-known songs in rank order; deep slots take
-  their deepest songs (``ranking``): for *n* deep slots the seed picks among the deepest
-  *n* + 1 (only those of measured depth when they fill the slots), so a new seed varies them
-  without reaching for shallower songs (too few deep cuts →
-  their least known hits; a wider choice, 2*n* + 1, measured a little shallower).  An artist
+* **Picks.**  Top slots take each artist's best-known songs in rank order.  Deep slots draw
+  from every playable song estimated to be in the artist's quiet part (measured depth at most
+  the ``QUIET_PERCENTILE``), weighted toward the deepest: the *i*-th deepest weighs
+  ``DEEPEST_WEIGHT ** i``, so each "Shuffle again" brings other deep cuts (a deep slot sees
+  more than three different songs over five shuffles) while the deepest stay the likeliest.
+  Without such a part (no measured depths: songs guessed from albums) the seed picks among
+  the deepest *n* + 1 for *n* slots; too few deep cuts → their least known hits.  An artist
   with fewer songs than slots splits them between the roles in the same proportion.
 * **Shortfalls.**  An artist with too few usable songs is topped up from the others, round
   robin, keeping the deep-cut share; the preview says so.
@@ -27,7 +29,7 @@ from __future__ import annotations
 import random
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from playlists.music import Track
 
@@ -35,6 +37,9 @@ from .filters import TrackFilter
 from .generation_error import GenerationError
 from .preview import PreviewEntry, Role
 from .ranking import ArtistRanking, RankedSong
+
+QUIET_PERCENTILE = 30.0
+DEEPEST_WEIGHT = 0.8
 
 
 def deep_cut_target(track_count: int, deep_cut_percent: int) -> int:
@@ -63,13 +68,15 @@ class _ArtistPool:
     deep: list[tuple[RankedSong, Track]] = field(default_factory=list)
     picks: list[tuple[RankedSong, Track, Role]] = field(default_factory=list)
     used: set[str] = field(default_factory=set)
+    heard: set[str] = field(default_factory=set)  # earlier playlists' songs: never deep again
 
     def take(self, role: Role) -> bool:
         """Pick the next unused song for ``role``; deep falls back to the least known hits."""
         sources = [self.top] if role == "top" else [self.deep, self.top[::-1]]
+        skip = self.used if role == "top" else self.used | self.heard
         for source in sources:
             for song, track in source:
-                if song.group.key not in self.used:
+                if song.group.key not in skip:
                     self.used.add(song.group.key)
                     self.picks.append((song, track, role))
                     return True
@@ -95,10 +102,15 @@ def mix(
     deep_counts = shares(deep_target, slot_counts)
     pools: list[_ArtistPool] = []
     left_out: Counter[str] = Counter()
+    kept = replace(track_filter, removed_track_ids=frozenset())
     for ranking, deep in zip(rankings, deep_counts, strict=True):
         pool = _ArtistPool(ranking, _seeded(seed, ranking.artist.id))
-        # Before filtering, so removing a song moves nothing else.
-        deep_order = _seeded_deepest(list(ranking.deep), deep, pool.rng)
+        # Before the user's removals, so removing a song moves nothing else.
+        playable = [s for s in ranking.deep if not kept.song_reason(s.group)]
+        fresh = [s for s in playable if not track_filter.heard_before(s.group)]
+        left_out["earlier"] += len(playable) - len(fresh)
+        pool.heard = {s.group.key for s in ranking.songs if track_filter.heard_before(s.group)}
+        deep_order = _seeded_deepest(fresh, deep, pool.rng)
         deep_keys = {s.group.key for s in deep_order}
         for song in ranking.top:
             reason = track_filter.song_reason(song.group)
@@ -135,12 +147,22 @@ def mix(
 def _seeded_deepest(
     deepest_first: list[RankedSong], slots: int, rng: random.Random
 ) -> list[RankedSong]:
-    """The deepest ``slots + 1`` songs in a seeded order, then the rest deepest first; the
-    window leaves out a song of guessed depth when the measured ones fill the slots."""
-    window = deepest_first[: slots + 1]
-    if sum(s.measured for s in window) >= slots:
-        window = [s for s in window if s.measured]
-    rng.shuffle(window)
+    """The order deep slots take songs in: the quiet part drawn by weight, then the rest
+    deepest first.  Without measured depths enough to fill the slots, the deepest
+    ``slots + 1`` in a seeded order (a song of guessed depth only when measured ones fall
+    short)."""
+    if slots <= 0:
+        return deepest_first
+    quiet = [s for s in deepest_first if s.measured and s.depth <= QUIET_PERCENTILE]
+    if len(quiet) > slots:
+        # Weighted sampling without replacement: the key u ** (1 / w) sorts a weighted draw.
+        keys = {id(s): rng.random() ** (1 / DEEPEST_WEIGHT**i) for i, s in enumerate(quiet)}
+        window = sorted(quiet, key=lambda s: -keys[id(s)])
+    else:
+        window = deepest_first[: slots + 1]
+        if sum(s.measured for s in window) >= slots:
+            window = [s for s in window if s.measured]
+        rng.shuffle(window)
     chosen = {id(s) for s in window}
     return window + [s for s in deepest_first if id(s) not in chosen]
 
@@ -205,6 +227,13 @@ def _summary_notes(
     deep_target: int,
 ) -> list[str]:
     notes = []
+    earlier = left_out.pop("earlier", 0)
+    if earlier:
+        notes.append(
+            f"{earlier} song{'s' if earlier != 1 else ''} from your earlier MoodyStream "
+            f"playlists {'were' if earlier != 1 else 'was'} left out of the deep cuts, so "
+            "these are new ones."
+        )
     removed = left_out.pop("removed", 0)
     if removed:
         notes.append(

@@ -132,6 +132,7 @@ class GenerationOptions:
     )
     allow_explicit: bool = True
     exclude_saved: bool = False
+    exclude_earlier: bool = True  # deep cuts not already in earlier MoodyStream playlists
     public: bool = False
     name: str = ""  # empty: generated from the artists and the date
     description: str = ""  # empty: generated
@@ -235,7 +236,7 @@ def _validate(o: GenerationOptions) -> dict[str, str]:
             errors[name] = MESSAGES[name]
     if not o.exclude_versions <= set(VERSION_KINDS):
         errors["exclude_versions"] = MESSAGES["exclude_versions"]
-    for flag in ("allow_explicit", "exclude_saved", "public"):
+    for flag in ("allow_explicit", "exclude_saved", "exclude_earlier", "public"):
         if not isinstance(getattr(o, flag), bool):
             errors[flag] = MESSAGES["flag"]
     if not isinstance(o.name, str) or len(o.name) > MAX_NAME:

@@ -43,13 +43,21 @@ artist's top tracks and the most popular 40 % are hits, deep cuts are the least 
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from playlists.music import Album, AlbumTracks, Artist, Track
 
 from .dedupe import SongGroup, group_songs
-from .titles import album_base_key, bare_title, fold, is_edition_album, is_release_copy
+from .titles import (
+    album_base_key,
+    bare_title,
+    fold,
+    is_edition_album,
+    is_release_copy,
+    played_editions,
+)
 
 SEARCH_POINTS = 4.0
 USER_TOP_POINTS = 2.0
@@ -216,8 +224,9 @@ class _DepthEstimate:
     def __init__(self, material: ArtistMaterial, own_hits: Sequence[Track]) -> None:
         self.total = material.search_total
         self.position: dict[str, int] = {}
+        played = played_editions(own_hits)
         for position, track in material.search_deep:
-            if is_release_copy(track):
+            if is_release_copy(track, played):
                 continue  # a quiet copy says little: the song's plays sit on another release
             self.position.setdefault(track.id, position)
             if track.isrc:
@@ -303,6 +312,8 @@ def _by_popularity(
     pops = {g.key: popularity(g) for g in groups}
     known = sorted(p for p in pops.values() if p is not None)
     cut = known[int(len(known) * DEEP_POPULARITY_SHARE)] if known else 101
+    below = {p: bisect_left(known, p) for p in known}
+    spread = max(1, len(known) - 1)
     ranked = []
     for group in groups:
         pop = pops[group.key]
@@ -315,7 +326,8 @@ def _by_popularity(
         if pop is not None:
             evidence.append(f"popularity {pop}")
         score = float(pop) if pop is not None else 0.0
-        depth = float(pop) if pop is not None else 101.0
+        # Popularity's percentile among the songs seen: the scale of every depth estimate.
+        depth = round(100.0 * below[pop] / spread, 4) if pop is not None else 101.0
         ranked.append(RankedSong(
             group, score, tuple(evidence), hit=hit, depth=depth, measured=pop is not None
         ))

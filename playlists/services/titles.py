@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 from functools import lru_cache
 
 from playlists.music import Album, Track
@@ -21,7 +22,14 @@ _ANNOTATION = re.compile(r"\(([^()]*)\)|\[([^\[\]]*)\]|\s[-–—]\s(.*)$")
 
 _VERSION_WORDS: dict[VersionKind, re.Pattern[str]] = {
     "live": re.compile(r"\blive\b|\bin concert\b|\bunplugged\b|\bbbc session"),
-    "remix": re.compile(r"\bre-?mix(es|ed)?\b|\brmx\b|\b(club|extended|dub|vip) mix\b|\brework\b"),
+    # Radio and club mixes, a DJ's edit ("Dave Audé Radio", "Tiësto Edit"): a remix, whereas
+    # a "Radio Edit" or "Single Edit" is the song's own recording, shortened.
+    "remix": re.compile(
+        r"\bre-?mix(es|ed)?\b|\brmx\b|\brework\b|"
+        r"\b(club|extended|dub|vip|radio|dance|house|disco|12|7) mix\b|"
+        r"\w \bradio$|"
+        r"\b(?!(radio|single|album|clean|short|explicit|original|version|edit)\b)\w+ edit\b"
+    ),
     "acoustic": re.compile(r"\bacoustic\b|\bunplugged\b|\bstripped\b"),
     "instrumental": re.compile(r"\binstrumental\b|\bpiano version\b|\borchestral version\b"),
     "karaoke": re.compile(
@@ -205,17 +213,29 @@ def is_edition_album(album: Album) -> bool:
     return bool(_EDITION_ALBUM.search(album.name.lower()))
 
 
-def is_release_copy(track: Track) -> bool:
+def is_release_copy(track: Track, played_editions: frozenset[str] = frozenset()) -> bool:
     """A copy whose plays mostly sit on another release of the song: on a reissue (deluxe,
-    remaster), a best-of, a single named after it, or titled as a reissue ("- Remastered")."""
+    remaster), a best-of, a single named after it, or titled as a reissue ("- Remastered") —
+    or on the original of an album whose reissue is the one people play (``played_editions``,
+    from ``played_editions()``)."""
     album = track.album
     if is_reissue_title(track.name):
         return True
     if album is None:
         return False
+    if album_base_key(album) in played_editions and not is_edition_album(album):
+        return True
     if album.group == "compilation" or is_edition_album(album):
         return True
     return album.group == "single" and fold(bare_title(album.name)) == fold(bare_title(track.name))
+
+
+def played_editions(hits: Iterable[Track]) -> frozenset[str]:
+    """The albums (base keys) whose deluxe or remastered edition is among the best-known
+    tracks: that edition carries the plays, the original's listing is a quiet copy."""
+    return frozenset(
+        album_base_key(t.album) for t in hits if t.album and is_edition_album(t.album)
+    )
 
 
 def album_base_key(album: Album) -> str:

@@ -4,7 +4,8 @@ returning ``playlists.music`` types and raising only ``errors.SpotifyError``.
 Development Mode (late 2026): no popularity, artist top tracks or ``?ids=`` batches; search
 and artist releases page by at most 10.  ``api_mode="extended"`` uses them, and falls back for
 good if Spotify refuses one anyway.  Requests run one after another on the calling thread
-(concurrency is the caller's plan), at most ``max_workers`` in flight; nothing is remembered.
+(concurrency is the caller's: ``services/lookup_pool``), at most ``max_workers`` in flight;
+nothing is remembered.
 """
 
 import time

@@ -26,8 +26,10 @@ from playlists.management.terminal_sign_in import demo_sign_in, sign_in_with_bro
 from playlists.services.generation import Generation, generate
 from playlists.services.generation_error import GenerationError
 from playlists.services.options import (
+    ARTIST_COUNT,
     ARTIST_SOURCES,
     TIME_RANGES,
+    TRACK_COUNT,
     VERSION_KINDS,
     ArtistSource,
     GenerationOptions,
@@ -50,12 +52,16 @@ class Command(BaseCommand):
     help = "Preview a playlist of your artists' best-known songs and deep cuts, and save it."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--artists", type=int, default=10, help="how many artists (1-50)")
-        parser.add_argument("--deep-cuts", type=int, default=40, help="deep-cut share, percent")
-        parser.add_argument("--length", type=int, default=50, help="tracks (10-200)")
+        defaults = GenerationOptions()
+        parser.add_argument("--artists", type=int, default=defaults.artist_count,
+                            help=f"how many artists ({ARTIST_COUNT[0]}-{ARTIST_COUNT[1]})")
+        parser.add_argument("--deep-cuts", type=int, default=defaults.deep_cut_percent,
+                            help="deep-cut share, percent")
+        parser.add_argument("--length", type=int, default=defaults.track_count,
+                            help=f"tracks ({TRACK_COUNT[0]}-{TRACK_COUNT[1]})")
         parser.add_argument("--source", choices=tuple(ARTIST_SOURCES), default=None)
         parser.add_argument(
-            "--time-range", choices=tuple(TIME_RANGES), default=GenerationOptions.time_range
+            "--time-range", choices=tuple(TIME_RANGES), default=defaults.time_range
         )
         parser.add_argument("--pick", action="append", default=[], metavar="ARTIST",
                             help="an artist name or Spotify id (repeat; implies --source picked)")
@@ -72,6 +78,8 @@ class Command(BaseCommand):
         parser.add_argument("--no-explicit", action="store_true", help="leave out explicit songs")
         parser.add_argument("--exclude-saved", action="store_true",
                             help="leave out songs already in your library")
+        parser.add_argument("--repeat-earlier", action="store_true",
+                            help="allow deep cuts already in your earlier MoodyStream playlists")
         parser.add_argument("--allow-version", action="append", default=[],
                             choices=VERSION_KINDS, help="keep live, remix, ... versions")
         parser.add_argument("--dry-run", action="store_true", help="preview only, save nothing")
@@ -124,6 +132,7 @@ class Command(BaseCommand):
                 exclude_versions=frozenset(VERSION_KINDS) - set(opts["allow_version"]),
                 allow_explicit=not opts["no_explicit"],
                 exclude_saved=opts["exclude_saved"],
+                exclude_earlier=not opts["repeat_earlier"],
                 public=opts["public"],
                 name=opts["name"],
                 description=opts["description"],

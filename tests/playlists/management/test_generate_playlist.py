@@ -78,3 +78,25 @@ def test_user_errors_are_command_errors() -> None:
 def test_without_credentials_it_says_what_to_do() -> None:
     with pytest.raises(CommandError, match="DEMO_MODE"):
         run("--dry-run")
+
+
+@DEMO
+def test_the_leave_out_choices_and_fresh_deep_cuts_are_terminal_flags_too(monkeypatch) -> None:
+    """Skits and intros are left out and deep cuts kept fresh unless the flags say otherwise
+    (the demo emulator forgets saved playlists between commands, so the options are read)."""
+    from playlists.management.commands import generate_playlist
+
+    asked = []
+
+    def generate(gateway, options):
+        asked.append(options)
+        return real_generate(gateway, options)
+
+    real_generate = generate_playlist.generate
+    monkeypatch.setattr(generate_playlist, "generate", generate)
+    args = ("--dry-run", "--seed", "9", "--artists", "5", "--length", "20")
+    run(*args)
+    run(*args, "--repeat-earlier", "--allow-version", "skit")
+    default, allowing = asked
+    assert "skit" in default.exclude_versions and default.exclude_earlier
+    assert "skit" not in allowing.exclude_versions and not allowing.exclude_earlier

@@ -147,6 +147,23 @@ def test_skits_intros_and_interludes_are_left_out_unless_asked_for(emulator) -> 
     assert [e.track.name for e in allowed.entries if PIECE_TITLE.search(e.track.name)]
 
 
+def test_after_saving_the_same_options_bring_new_deep_cuts_for_one_more_read(emulator) -> None:
+    """The saved playlist is read beside the artists' searches (one request for its 50
+    tracks); none of its deep cuts comes back, its top picks do."""
+    options = GenerationOptions(seed=8)
+    with sign_in(emulator).gateway() as gw:
+        first = generate(gw, options)
+        save(gw, first.preview, recent_playlists=first.playlists)
+        emulator.app.request_log.clear()
+        again = generate(gw, options).preview
+    reads = [r for r in api_requests(emulator) if r[0] == "GET" and r[1].endswith("/items")]
+    assert len(reads) == 1
+    heard = {e.track.id for e in first.preview.entries if e.role == "deep"}
+    assert not heard & {e.track.id for e in again.entries if e.role == "deep"}
+    assert again.deep_count == first.preview.deep_count
+    assert any("earlier MoodyStream playlists" in n for n in again.notes)
+
+
 def test_a_new_account_gets_a_clear_message(emulator) -> None:
     signed = sign_in(emulator, USER_NEW)
     with signed.gateway() as gw, pytest.raises(GenerationError, match="no top artists"):

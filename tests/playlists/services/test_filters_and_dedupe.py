@@ -43,6 +43,14 @@ def track(name: str, on: Album | None = None, **fields) -> Track:
         ("Song - Commentary", "Debut", {"commentary"}),
         ("Song (Remastered 2011)", "Debut (Remastered 2011)", set()),
         ("Song - Radio Edit", "Song", set()),
+        ("Song - Single Edit", "Song", set()),
+        ("Come & Get It - Dave Audé Radio", "Come & Get It", {"remix"}),
+        ("Song - Tiësto Edit", "Debut", {"remix"}),
+        ("Song (Club Mix)", "Debut", {"remix"}),
+        ("Song - Radio Mix", "Debut", {"remix"}),
+        ("Song - Stereo Mix", "Debut", set()),
+        ("Song - Live at Radio City Music Hall", "Debut", {"live"}),
+        ("Song - Portuguese Version Edit", "Debut", set()),
         ("Song (feat. Velvet Kestrel)", "Debut", set()),
     ],
 )
@@ -167,3 +175,31 @@ def test_a_skit_is_left_out_by_default_and_kept_when_allowed() -> None:
         "skit",
     )
     assert TrackFilter(exclude_versions=frozenset(VERSION_KINDS) - {"skit"}).allows(skit)
+
+
+def test_the_original_of_an_album_people_play_as_its_deluxe_edition_is_a_quiet_copy() -> None:
+    """A hit on "X (Deluxe Edition)": the plays sit there, so X's own listing of any of its
+    songs, deep in search, says nothing about how deep that song is."""
+    from playlists.services.titles import is_release_copy, played_editions
+
+    played = played_editions([track("Hit", album("Harbor Lights (Deluxe Edition)"))])
+    assert is_release_copy(track("Album Song", album("Harbor Lights")), played)
+    assert not is_release_copy(track("Album Song", album("Other Record")), played)
+    assert not is_release_copy(track("Album Song", album("Harbor Lights")))
+
+
+def test_versions_of_a_known_song_count_with_it() -> None:
+    """Remixes, radio and club mixes, edits, re-recordings and features of a hit are the hit:
+    one song, so never a deep cut beside it; the version played is the original."""
+    hit = track("Come & Get It", album("Stars Dance"))
+    versions = [
+        track("Come & Get It - Dave Audé Radio", album("Come & Get It (Remixes)", "single")),
+        track("Come & Get It (Club Mix)", album("Come & Get It (Remixes)", "single")),
+        track("Come & Get It - Radio Edit", album("Come & Get It", "single")),
+        track("Come & Get It (Taylor's Version)", album("Stars Dance (Taylor's Version)")),
+        track("Come & Get It - Re-Recorded", album("Anthology", "compilation")),
+        track("Come & Get It (feat. Velvet Kestrel)", album("Stars Dance (Deluxe)")),
+    ]
+    groups = group_songs([*versions, hit])
+    assert len(groups) == 1
+    assert groups[0].preferred(TrackFilter(frozenset(VERSION_KINDS)).allows) == hit

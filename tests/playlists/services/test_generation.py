@@ -231,7 +231,7 @@ def test_extended_mode_ranks_by_popularity() -> None:
     p = preview(fake, track_count=15, deep_cut_percent=40, seed=14)
     tops = [song_rank(fake, e.track.id) for e in p.entries if e.role == "top"]
     deeps = [song_rank(fake, e.track.id) for e in p.entries if e.role == "deep"]
-    assert max(tops) <= 2 and min(deeps) >= 15  # the least popular of all 20 songs
+    assert max(tops) <= 2 and min(deeps) >= 14  # the quiet part: the least played 30 %
     assert Counter(fake.names())["artist_top_tracks"] == 3
     assert "albums" not in fake.names()  # a 50-result search page holds all 20 songs
 
@@ -289,3 +289,43 @@ def test_an_artist_whose_deep_end_is_all_copies_reads_the_page_above() -> None:
     (deep,) = [e for e in p.entries if e.role == "deep"]
     assert re.fullmatch(r"search #\d+ of 50", deep.evidence[0])
     assert "Remastered" not in deep.track.name and song_rank(fake, deep.track.id) >= 35
+
+
+# -- fresh across playlists --------------------------------------------------------------------
+def test_a_second_playlist_brings_new_deep_cuts_and_says_how_many_it_left_out() -> None:
+    from playlists.services.saving import save_playlist
+
+    fake = world(4, 30)
+    first = preview(fake, seed=1, deep_cut_percent=50)
+    save_playlist(fake, first, idempotency_key="me:first")
+    again = preview(fake, seed=1, deep_cut_percent=50)
+    heard = {e.track.id for e in first.entries if e.role == "deep"}
+    assert heard and not heard & {e.track.id for e in again.entries if e.role == "deep"}
+    assert again.deep_count == first.deep_count
+    note = next(n for n in again.notes if "earlier MoodyStream playlists" in n)
+    assert re.match(rf"^{len(heard)} songs from your earlier MoodyStream playlists were left "
+                    "out of the deep cuts", note)
+    # Top picks are the artists' best-known songs, whatever was played before.
+    assert {e.track.id for e in first.entries if e.role == "top"} == {
+        e.track.id for e in again.entries if e.role == "top"
+    }
+    repeated = preview(fake, seed=1, deep_cut_percent=50, exclude_earlier=False)
+    assert repeated.track_uris == first.track_uris
+
+
+def test_earlier_playlists_are_read_newest_first_within_a_bounded_budget() -> None:
+    from playlists.services.earlier import READ_BUDGET
+
+    fake = world(3, 20)
+    for n in range(8):
+        fake.playlists.append({
+            "id": f"pl{n:020d}", "name": f"Mix {n}", "public": False, "version": 1,
+            "description": f"Made with MoodyStream. [ms:{n:08x}]" if n != 1 else "not ours",
+            "items": [f"spotify:track:{n:022d}"] * 50,
+        })
+    preview(fake, seed=2)
+    reads = [c[1][0] for c in fake.calls if c[0] == "playlist_item_uris"]
+    assert reads == ["pl" + f"{n:020d}" for n in (0, 2, 3, 4)][:READ_BUDGET]
+    fake.calls.clear()
+    preview(fake, seed=2, exclude_earlier=False)
+    assert "playlist_item_uris" not in fake.names()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+from collections import Counter
 from itertools import pairwise
 
 import pytest
@@ -92,3 +93,38 @@ def test_the_seed_chooses_among_measured_deep_cuts_when_they_fill_the_slots() ->
                      track_filter=TrackFilter())
         picks |= {e.track.name for e in result.entries if e.role == "deep"}
     assert picks == {"solo 9"}
+
+
+def quiet_artist(depths: list[float]) -> ArtistRanking:
+    """Nine hits (the top slots), then songs measured at the deep end of search at
+    ``depths``."""
+    base = ranking("quiet", 9, len(depths))
+    songs = tuple(
+        dataclasses.replace(s, depth=depths[i - 9], measured=True)
+        if i >= 9 else dataclasses.replace(s, hit=True)
+        for i, s in enumerate(base.songs)
+    )
+    return ArtistRanking(base.artist, songs)
+
+
+def deep_picks(artist: ArtistRanking, seeds: range) -> list[str]:
+    return [
+        e.track.name
+        for seed in seeds
+        for e in mix([artist], track_count=10, deep_cut_percent=10, seed=seed,
+                     track_filter=TrackFilter()).entries
+        if e.role == "deep"
+    ]
+
+
+def test_shuffle_again_draws_from_the_whole_quiet_part_weighted_toward_the_deepest() -> None:
+    """One deep slot; songs estimated at the 2nd … 24th percentile and two above the quiet
+    part: five shuffles see three or more of them, the deepest most often, never the two."""
+    depths = [60.0, 45.0, 24.0, 20.0, 15.0, 11.0, 6.0, 2.0]
+    artist = quiet_artist(depths)
+    distinct = [len(set(deep_picks(artist, range(start, start + 5)))) for start in (1, 21, 41)]
+    assert sum(distinct) / len(distinct) >= 3
+    counts = Counter(deep_picks(artist, range(1, 201)))
+    assert not counts.keys() & {"quiet 9", "quiet 10"}  # at the 60th and 45th percentile
+    deepest, shallowest = ("quiet 16", "quiet 15"), ("quiet 12", "quiet 11")  # 2, 6; 20, 24
+    assert sum(counts[s] for s in deepest) > 1.5 * sum(counts[s] for s in shallowest) > 0

@@ -83,6 +83,16 @@ class TestOptionsForm:
         assert choice and "checked" in choice.group(0)
         assert "Skits, intros, interludes" in text
 
+    def test_fresh_deep_cuts_are_on_by_default_and_can_be_switched_off(
+        self, connected_client: Client
+    ) -> None:
+        text = connected_client.get("/generate/").content.decode()
+        box = re.search(r'<input[^>]*name="exclude_earlier"[^>]*>', text)
+        assert box and "checked" in box.group(0)
+        connected_client.post("/generate/", VALID)  # an unticked box is not sent
+        form = connected_client.get("/generate/").context["form"]
+        assert form.initial["exclude_earlier"] is False
+
     def test_remembers_the_last_options(self, connected_client: Client) -> None:
         connected_client.post("/generate/", {**VALID, "track_count": "33", "name": "Sunday"})
         page = connected_client.get("/generate/")
