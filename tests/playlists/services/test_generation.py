@@ -320,7 +320,7 @@ def test_earlier_playlists_are_read_newest_first_within_a_bounded_budget() -> No
     for n in range(8):
         fake.playlists.append({
             "id": f"pl{n:020d}", "name": f"Mix {n}", "public": False, "version": 1,
-            "description": f"Made with MoodyStream. [ms:{n:08x}]" if n != 1 else "not ours",
+            "description": "Made with MoodyStream." if n != 1 else "not ours",
             "items": [f"spotify:track:{n:022d}"] * 50,
         })
     preview(fake, seed=2)
