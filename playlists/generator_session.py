@@ -13,6 +13,7 @@ from typing import Any
 
 from django.contrib.sessions.backends.base import SessionBase
 
+from accounts.session import SESSION_DRAFT
 from moodystream import sessions
 from moodystream.session_schema import (
     MESSAGES_KEY,
@@ -66,6 +67,9 @@ class GeneratorState:
 
 
 def load(session: SessionBase) -> GeneratorState | None:
+    draft = session.pop(SESSION_DRAFT, None)  # carried through a sign-in Spotify asked for
+    if isinstance(draft, dict) and SESSION_KEY not in session:
+        session[SESSION_KEY] = draft
     data = session.get(SESSION_KEY)
     if not isinstance(data, dict) or not isinstance(data.get(OPTIONS_FIELD), dict):
         return None
@@ -79,6 +83,12 @@ def load(session: SessionBase) -> GeneratorState | None:
         r for r in (removed_ids if isinstance(removed_ids, list) else []) if is_spotify_id(r)
     )
     return GeneratorState(options=options, removed_track_ids=removed)
+
+
+def draft(session: SessionBase) -> dict[str, Any] | None:
+    """The options and removals as kept, for a sign-in to carry over (None: nothing yet)."""
+    data = session.get(SESSION_KEY)
+    return dict(data) if isinstance(data, dict) else None
 
 
 def last_options(session: SessionBase) -> GenerationOptions | None:

@@ -141,7 +141,7 @@ def finish_sign_in(
         return render(request, "auth/failed.html", failure_context, status=400)
     # The profile is read with the new tokens themselves; nothing is kept before it answers,
     # so a refusal (allow-list, app owner) or a failure leaves no tokens behind.
-    disconnect(request)
+    disconnect(request, keep_draft=True)
     api_base_url = demo_emulator.api_base_url(request)
     with UserAuth(app, TokenCache.holding(tokens)) as auth, build_gateway(
         auth, api_base_url=api_base_url

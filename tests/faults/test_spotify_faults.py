@@ -551,3 +551,33 @@ class TestPlaylistIds:
         assert after["public"] == before["public"]
         assert_consistent(emulator, {})
         assert_app_up(client)
+
+
+class TestSignInAgainKeepsTheDraft:
+    """invalid_grant (consent revoked, or the refresh token past Spotify's six months): the
+    listener signs in again and finds their options and removals as they were."""
+
+    def test_the_draft_survives_the_sign_in(self, client: Client, emulator, sign_in) -> None:
+        page = make_preview(client, name="Kept through sign-in")
+        removed = previewed_uris(page)[0].rsplit(":", 1)[-1]
+        assert client.post("/preview/remove/", {"track_id": removed}).status_code == 302
+        emulator.app.tokens.revoke_user(USER_TYPICAL)
+        answer = client.get("/preview/", follow=True)
+        assert answer.redirect_chain[0][0] == "/"
+        assert CONNECTION_EXPIRED in text_of(answer)
+        assert "Your options and removals are kept" in text_of(answer)
+        assert client.get("/generate/")["Location"].startswith("/login/")  # no tokens kept
+        sign_in(client)
+        form = client.get("/generate/")
+        assert "Kept through sign-in" in form.content.decode(), [
+            line for line in form.content.decode().splitlines() if 'name="name"' in line]
+        again = client.get("/preview/")
+        assert again.status_code == 200
+        assert "Kept through sign-in" in text_of(again)
+        assert f"spotify:track:{removed}" not in previewed_uris(again)
+
+    def test_without_a_draft_it_is_a_plain_sign_out(self, client: Client, emulator) -> None:
+        emulator.app.tokens.revoke_user(USER_TYPICAL)
+        page = client.get("/artists/search/", {"q": "Hazel"})
+        assert page.status_code in (401, 502, 302)
+        assert "sp_draft" not in client.session.keys()
