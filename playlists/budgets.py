@@ -9,7 +9,8 @@ store), so they hold whichever container answers:
 * ``PREVIEW_BURST`` and ``PREVIEWS``: previews, counted in the Spotify requests they are
   expected to make (``preview_cost``: 50 artists × 200 tracks costs more than 10 × 50), over
   30 seconds (Spotify's own window) and 10 minutes;
-* ``SAVES``: saves.
+* ``SAVES``: saves that write to Spotify (a repeat answered with the first one's playlist is
+  free).
 
 A spent budget is a page (or JSON) saying how long to wait, never a call to Spotify. If the
 store cannot be reached, the request goes on (logged): budgets protect the app's quota, and
@@ -26,6 +27,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from accounts.session import ConnectedUser
+from playlists.services.generation_error import GenerationError
 from playlists.services.options import GenerationOptions
 from shared_state.store import SharedStateUnavailable
 from shared_state.stores import shared_state
@@ -42,9 +44,25 @@ class Budget:
 
 
 SUGGESTIONS = Budget("suggestions", 30, 300, "artist suggestions")
-PREVIEW_BURST = Budget("preview-burst", 300, 30, "previews")
-PREVIEWS = Budget("previews", 1500, 600, "previews")
-SAVES = Budget("saves", 10, 600, "saves")
+PREVIEW_BURST = Budget("preview-burst", 600, 30, "previews")
+PREVIEWS = Budget("previews", 3000, 600, "previews")
+SAVES = Budget("saves", 30, 600, "saves")
+
+
+class BudgetSpent(GenerationError):
+    """A budget ran out where a page cannot be answered at once (inside a save)."""
+
+    def __init__(self, budget: Budget, retry_after: float) -> None:
+        super().__init__(f"That is a lot of {budget.what} in a short time: you can go on in "
+                         f"about {wait_in_words(retry_after)}.")
+        self.budget, self.retry_after = budget, retry_after
+
+
+def charge_or_raise(user: ConnectedUser, budget: Budget) -> None:
+    """``charge``, raising ``BudgetSpent`` when it is spent."""
+    spent = charge(user, budget)
+    if spent:
+        raise BudgetSpent(*spent)
 
 
 def preview_cost(options: GenerationOptions) -> int:

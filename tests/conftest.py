@@ -101,3 +101,15 @@ def sign_in(spotify_settings) -> SignIn:
 @pytest.fixture
 def connected_client(sign_in: SignIn) -> Client:
     return sign_in()
+
+
+@pytest.fixture
+def generous_budgets(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Listeners' budgets out of the way, for a test about something else that renders many
+    previews or saves from one account (their own tests: tests/playlists/test_budgets.py)."""
+    from playlists import budgets
+
+    for name in ("SUGGESTIONS", "PREVIEW_BURST", "PREVIEWS", "SAVES"):
+        budget = getattr(budgets, name)
+        monkeypatch.setattr(budgets, name, budgets.Budget(
+            budget.name, 1_000_000, budget.window_seconds, budget.what))

@@ -169,6 +169,7 @@ def save_playlist(
     user_id: str | None = None,
     on_progress: Progress | None = None,
     recent_playlists: Sequence[PlaylistSummary] | None = None,
+    before_writing: Callable[[], None] | None = None,
 ) -> SavedPlaylist:
     """Create (or refresh) the playlist the preview shows and fill it; see the module docstring.
 
@@ -179,6 +180,9 @@ def save_playlist(
     own MoodyStream playlists are refreshed, any other raises ``RefreshRefused``.
     ``on_progress(done, total)`` is called after each write of items.  ``recent_playlists``: the
     user's newest playlists as read with the preview (``Generation.playlists``).
+    ``before_writing()`` runs once this save holds the record, before its first write to
+    Spotify (a save that returns another's playlist never runs it); what it raises ends the
+    save, releasing the record.
     """
     uris = _uris(preview)
     if not idempotency_key:
@@ -205,6 +209,8 @@ def save_playlist(
         if record.took_over:
             break  # from a save that stopped: go on below (else the record is free: take it)
     try:
+        if before_writing is not None:
+            before_writing()  # e.g. the listener's save budget: only a save that writes counts
         if replace_playlist_id:
             saved = _refresh(gateway, replace_playlist_id, user_id or "", uris, preview,
                              on_progress, recently_saved=recently_saved_ids(state, user_id or ""))

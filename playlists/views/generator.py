@@ -7,6 +7,7 @@ kept in the session, so reloading never repeats an action and nothing big lives 
 from __future__ import annotations
 
 import logging
+from functools import partial
 
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
@@ -132,9 +133,6 @@ def save(request: HttpRequest) -> HttpResponse:
     already = generator_session.saved_playlist_for(request.session, digest)
     if already:
         return redirect("playlists:result", playlist_id=already)
-    spent = budgets.charge(user, budgets.SAVES)
-    if spent:
-        return budgets.spent_page(request, *spent)
     replace_id = request.POST.get("replace_playlist_id") or None
     if replace_id and not generator_session.is_spotify_id(replace_id):
         messages.warning(request, CHOOSE_A_MOODYSTREAM_PLAYLIST)
@@ -161,10 +159,13 @@ def save(request: HttpRequest) -> HttpResponse:
                 result,
                 idempotency_key=save_key(user.key, result),
                 state=shared_state(),
+                before_writing=partial(budgets.charge_or_raise, user, budgets.SAVES),
                 replace_playlist_id=replace_id,
                 user_id=user.id,
                 recent_playlists=generation.playlists,
             )
+        except budgets.BudgetSpent as exc:
+            return budgets.spent_page(request, exc.budget, exc.retry_after)
         except (RefreshRefused, SaveElsewhere) as exc:  # not ours; another save of it
             messages.warning(request, exc.user_message)
             return redirect("playlists:preview")

@@ -112,7 +112,9 @@ def simulated_user(client: Client, user_id: str, runs: int, seed: int, out: Outc
 
 @pytest.mark.slow
 @pytest.mark.timeout(240)
-def test_soak_with_faults(sign_in, emulator) -> None:
+def test_soak_with_faults(sign_in, emulator, generous_budgets) -> None:
+    """(200 generations from four accounts in about a minute is far past any listener's
+    budget: the budgets are out of the way here, and have tests of their own.)"""
     app = emulator.app
     sessions = [(USERS[i % len(USERS)], sign_in(user_id=USERS[i % len(USERS)]))
                 for i in range(SESSIONS)]

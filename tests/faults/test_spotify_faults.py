@@ -580,4 +580,4 @@ class TestSignInAgainKeepsTheDraft:
         emulator.app.tokens.revoke_user(USER_TYPICAL)
         page = client.get("/artists/search/", {"q": "Hazel"})
         assert page.status_code in (401, 502, 302)
-        assert "sp_draft" not in client.session.keys()
+        assert "sp_draft" not in client.session

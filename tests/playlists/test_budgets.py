@@ -32,15 +32,15 @@ def test_a_preview_costs_what_it_asks_of_spotify() -> None:
     small = budgets.preview_cost(GenerationOptions(artist_count=10, track_count=50))
     big = budgets.preview_cost(GenerationOptions(artist_count=50, track_count=200))
     assert small < big
-    assert big <= budgets.PREVIEW_BURST.limit < 2 * big  # one maximal preview per 30 s
+    assert 3 * big <= budgets.PREVIEW_BURST.limit < 4 * big  # three maximal previews per 30 s
 
 
 def test_maximal_previews_spend_the_burst_and_the_page_says_when(
     connected_client: Client, sign_in, emulator
 ) -> None:
     assert connected_client.post("/generate/", MAXIMAL).status_code == 302
-    first = connected_client.get("/preview/")
-    assert first.status_code == 200
+    for _ in range(3):
+        assert connected_client.get("/preview/").status_code == 200
     emulator.app.request_log.clear()
     second = connected_client.get("/preview/")
     assert second.status_code == 429

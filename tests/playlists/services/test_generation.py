@@ -294,10 +294,11 @@ def test_an_artist_whose_deep_end_is_all_copies_reads_the_page_above() -> None:
 # -- fresh across playlists --------------------------------------------------------------------
 def test_a_second_playlist_brings_new_deep_cuts_and_says_how_many_it_left_out() -> None:
     from playlists.services.saving import save_playlist
+    from shared_state.memory import MemoryState
 
     fake = world(4, 30)
     first = preview(fake, seed=1, deep_cut_percent=50)
-    save_playlist(fake, first, idempotency_key="me:first")
+    save_playlist(fake, first, idempotency_key="me:first", state=MemoryState())
     again = preview(fake, seed=1, deep_cut_percent=50)
     heard = {e.track.id for e in first.entries if e.role == "deep"}
     assert heard and not heard & {e.track.id for e in again.entries if e.role == "deep"}

@@ -74,7 +74,7 @@ def test_names_typed_but_not_used_are_not_kept(connected_client: Client) -> None
 
 
 def test_the_largest_accepted_input_still_fits_after_every_removal(
-    connected_client: Client, emulator
+    connected_client: Client, emulator, generous_budgets
 ) -> None:
     """Grow the input until the form refuses it (or the form's own limits); the last accepted
     one, with tracks removed until the app says it cannot remember more, still makes a cookie
