@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import json
 import logging
 import secrets
 import time
@@ -43,6 +44,7 @@ from playlists.spotify.limits import ITEMS_PER_WRITE
 from shared_state.store import SharedState
 
 from .generation_error import GenerationError
+from .options import GenerationOptions
 from .ports import PlaylistWriter
 from .preview import Preview
 
@@ -109,16 +111,23 @@ class SaveElsewhere(GenerationError):
 MAX_LIBRARY_PAGES = 40
 
 
-def save_key(user_id: str, preview: Preview) -> str:
-    """The idempotency key of saving ``preview`` for this user, from the web or the terminal.
+def save_key(user_id: str, digest: str, options: GenerationOptions) -> str:
+    """The idempotency key of saving the preview with ``digest`` (its tracks) made from
+    ``options`` (seed, name, description, visibility...) for this user, web or terminal: known
+    before the preview is made again, so a repeat needs no new generation.  The store keeps
+    only a hash of it."""
+    chosen = json.dumps(options.to_dict(), sort_keys=True, separators=(",", ":"))
+    return f"{user_id}:{digest}:{hashlib.sha256(chosen.encode()).hexdigest()[:32]}"
 
-    The same user saving the same tracks, name, description and visibility from the same seed
-    gets one playlist (the store keeps only a hash of the key).
-    """
-    what = hashlib.sha256(
-        f"{preview.name}\n{preview.description}\n{preview.options.public}".encode()
-    ).hexdigest()[:16]
-    return f"{user_id}:{preview.digest}:{preview.options.seed}:{what}"
+
+def earlier_save(state: SharedState, idempotency_key: str) -> str | None:
+    """The playlist an earlier save with this key made, waiting for one still under way
+    (``SaveElsewhere`` if it stays so or fails); ``None`` when there is none to wait for."""
+    record = _Record(state, f"save:{idempotency_key}")
+    if state.read(record.key) is None:
+        return None
+    found = record.wait_for_other(take_over=False)
+    return found if isinstance(found, str) else None
 
 
 def is_moodystream_playlist(
@@ -253,10 +262,11 @@ class _Record:
     def release(self) -> None:
         self.state.release(self.key, expect={"by": self.token})
 
-    def wait_for_other(self) -> str | None:
+    def wait_for_other(self, *, take_over: bool = True) -> str | None:
         """The playlist id once the other save is done; ``None`` if this save took over a
-        stopped one (or the record is free again to take). Raises ``SaveElsewhere`` when the
-        other failed, or is still running after ``WAIT_FOR_OTHER_SECONDS``."""
+        stopped one (or, without ``take_over``, found it stopped; or the record is free again
+        to take). Raises ``SaveElsewhere`` when the other failed, or is still running after
+        ``WAIT_FOR_OTHER_SECONDS``."""
         deadline = _clock() + WAIT_FOR_OTHER_SECONDS
         pause = 0.05
         seen_saving = False
@@ -270,6 +280,8 @@ class _Record:
                 return str(found["playlist"])
             seen_saving = True
             stale = self.state.clock() - int(found.get("at", 0)) > STALE_AFTER_SECONDS
+            if stale and not take_over:
+                return None
             if stale and self.state.replace(
                 self.key, self._saving(str(found.get("playlist", ""))),
                 STALE_AFTER_SECONDS * 10, expect={"by": found["by"]},

@@ -25,6 +25,7 @@ from playlists.services.saving import (
     CHOOSE_A_MOODYSTREAM_PLAYLIST,
     RefreshRefused,
     SaveElsewhere,
+    earlier_save,
     is_moodystream_playlist,
     recently_saved_ids,
     save_key,
@@ -137,6 +138,16 @@ def save(request: HttpRequest) -> HttpResponse:
     if replace_id and not generator_session.is_spotify_id(replace_id):
         messages.warning(request, CHOOSE_A_MOODYSTREAM_PLAYLIST)
         return redirect("playlists:preview")
+    key = save_key(user.key, digest, state.options)
+    if not replace_id:  # a repeat (another tab, a retry, another container): its playlist
+        try:
+            earlier = earlier_save(shared_state(), key)
+        except SaveElsewhere as exc:
+            messages.warning(request, exc.user_message)
+            return redirect("playlists:preview")
+        if earlier:
+            generator_session.remember_saved(request.session, digest, earlier)
+            return redirect("playlists:result", playlist_id=earlier)
     with gateway_for(request) as gateway:
         try:
             generation = generate(
@@ -157,7 +168,7 @@ def save(request: HttpRequest) -> HttpResponse:
             saved = save_playlist(
                 gateway,
                 result,
-                idempotency_key=save_key(user.key, result),
+                idempotency_key=key,
                 state=shared_state(),
                 before_writing=partial(budgets.charge_or_raise, user, budgets.SAVES),
                 replace_playlist_id=replace_id,

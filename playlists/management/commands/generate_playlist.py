@@ -244,7 +244,7 @@ class Command(BaseCommand):
             saved = save_playlist(
                 gateway, preview,
                 idempotency_key=save_key(ConnectedUser(user.id, "", user.account_id or "").key,
-                                         preview),
+                                         preview.digest, preview.options),
                 state=shared_state(), user_id=user.id, on_progress=advance,
                 recent_playlists=generation.playlists,
             )

@@ -3,6 +3,7 @@ shared store, nothing in the playlist), never half-made, refresh of our own play
 
 from __future__ import annotations
 
+import dataclasses
 import threading
 
 import pytest
@@ -212,7 +213,8 @@ def test_the_preview_says_what_is_saved() -> None:
     fake = FakeSpotify()
     preview = preview_of(URIS[:30], name="Sunday", description="Slow ones.", public=True)
 
-    saved = save_playlist(fake, preview, idempotency_key=save_key("alex", preview),
+    saved = save_playlist(fake, preview,
+                          idempotency_key=save_key("alex", preview.digest, preview.options),
                           state=shared_state())
 
     assert fake.playlists[0]["name"] == "Sunday" and fake.playlists[0]["public"] is True
@@ -220,13 +222,26 @@ def test_the_preview_says_what_is_saved() -> None:
     assert saved.description == fake.playlists[0]["description"] == "Slow ones."
 
 
-def test_the_save_key_is_the_user_the_tracks_and_the_seed() -> None:
+def test_the_save_key_is_the_user_the_tracks_and_the_options() -> None:
     preview = preview_of(URIS[:30])
-    assert save_key("alex", preview).startswith(f"alex:{preview.digest}:{preview.options.seed}:")
-    assert save_key("alex", preview) != save_key("alex", preview_of(URIS[:30], public=True))
-    assert save_key("alex", preview) != save_key("alex", preview_of(URIS[:30], name="Other"))
-    assert save_key("sam", preview) != save_key("alex", preview)
-    assert save_key("alex", preview_of(URIS[1:31])) != save_key("alex", preview)
+
+    def key(user: str, p: Preview) -> str:
+        return save_key(user, p.digest, p.options)
+
+    assert key("alex", preview).startswith(f"alex:{preview.digest}:")
+    assert key("alex", preview) == key("alex", preview_of(URIS[:30]))
+    assert key("alex", preview) != key("alex", preview_of(URIS[:30], public=True))
+    assert key("sam", preview) != key("alex", preview)
+    assert key("alex", preview_of(URIS[1:31])) != key("alex", preview)
+    reseeded = dataclasses.replace(preview, options=preview.options.with_seed(7))
+    assert key("alex", reseeded) != key("alex", preview)
+
+
+def test_a_finished_save_is_found_before_making_the_preview_again() -> None:
+    fake, state = FakeSpotify(), shared_state()
+    assert saving.earlier_save(state, "alex:abc") is None
+    saved = save(fake)
+    assert saving.earlier_save(state, "alex:abc") == saved.id
 
 
 # -- answers lost: never twice ------------------------------------------------------------------
