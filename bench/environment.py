@@ -7,7 +7,7 @@ import os
 import statistics
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
@@ -78,20 +78,14 @@ def app_gateway_settings() -> dict[str, Any]:
 def gateway(emulator: Emulator, **kwargs: Any) -> Any:
     """A fresh gateway as ``accounts.spotify_access.gateway_for`` builds it (the same settings);
     ``kwargs`` override."""
+    return gateway_at(emulator.api_url, emulator.token, **kwargs)
+
+
+def gateway_at(api_url: str, token: str, **kwargs: Any) -> Any:
+    """``gateway`` for a Web API at ``api_url`` (the bench's network model) and a token."""
     from playlists.spotify.gateway import SpotifyGateway
 
-    return SpotifyGateway(
-        emulator.token,
-        api_base_url=emulator.api_url,
-        **{**app_gateway_settings(), **kwargs},
-    )
-
-
-def plain_gateway(emulator: Emulator) -> Any:
-    """The same algorithm done the plain way: one request after another (``max_workers=1``
-    gives the fetch plan a pool of one thread and allows one request in flight). The gateway
-    keeps nothing between calls, so nothing fetched is reused here either."""
-    return gateway(emulator, max_workers=1)
+    return SpotifyGateway(token, api_base_url=api_url, **{**app_gateway_settings(), **kwargs})
 
 
 @dataclass
@@ -118,17 +112,6 @@ def generate_and_save(gw: Any, options: Any, key: str) -> RunResult:
     )
     finished = time.perf_counter()
     return RunResult(finished - started, generated - started, gw.request_count, preview, saved.id)
-
-
-def timed_runs(
-    emulator: Emulator, make_gateway: Callable[[], Any], options: Any, runs: int, label: str
-) -> list[RunResult]:
-    results = []
-    for n in range(runs):
-        emulator.fresh_state()
-        with make_gateway() as gw:
-            results.append(generate_and_save(gw, options, f"bench:{label}:{n}:{time.time()}"))
-    return results
 
 
 def median(values: list[float]) -> float:

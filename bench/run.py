@@ -1,7 +1,7 @@
 """``python -m bench``: every figure of BENCHMARKS.md, printed as Markdown tables with a PASS/MISS
-per target.  Options: ``--runs N`` (timed runs per figure, default 5), ``--quick`` (2 runs,
-30 ms skipped: a smoke test), ``--no-cold-start``, ``--no-isolated``, ``--update`` (also write
-the tables into BENCHMARKS.md between its ``bench:start``/``bench:end`` markers).
+per target.  Options: ``--runs N`` (fresh containers at the target memory size, default 5),
+``--quick`` (2: a smoke test), ``--no-cold-start``, ``--update`` (also write the tables into
+BENCHMARKS.md between its ``bench:start``/``bench:end`` markers).
 """
 
 from __future__ import annotations
@@ -9,7 +9,6 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
-import math
 import os
 import platform
 import resource
@@ -17,11 +16,11 @@ import subprocess
 import sys
 import time
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from bench import coldstart, emulator_process, environment
+from bench import coldstart, environment, lambda_model
 from bench.environment import (
     ARTISTS,
     TRACKS,
@@ -32,76 +31,25 @@ from bench.environment import (
     gateway,
     generate_and_save,
     latency,
-    median,
-    plain_gateway,
-    timed_runs,
 )
 from bench.minimum import MinimalPlan, minimal_plan
 from bench.percentiles import DEV_DEEP_TARGET, DEV_TOP_TARGET
 from bench.rendering import render_times
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
-LATENCIES = (100, 30)
-WHAT_IF_WORKERS = 8  # the gateway's own default: what the concurrency setting buys
 RATE_LIMIT_PER_30S = 30
 QUALITY_SEEDS = (1, 2, 3, 4, 5)
 QUALITY_NOISE = (0.0, 5.0, 10.0, 15.0)  # the targets average over these search-noise levels
 
-# Targets (issue 13): ≥ 5× the plain way at 100 ms; ≤ 1.3× the critical path; ≤ 1.3× the
-# smallest request count; cold import < 1 s.
-SPEEDUP_TARGET = 5.0
-CRITICAL_PATH_TARGET = 1.3
+# Targets: ≤ 1.3× the smallest request count (issue 13); cold import ≤ 300 ms, zip < 20 MB.
+# Issue 24 (in bench.lambda_model, at 100 ms, HTTPS, 1,024 MB): warm ≥ 6× the plain way and
+# ≤ 1.4× the critical path, a fresh container ≤ warm + 2 round trips.
 REQUESTS_TARGET = 1.3
-COLD_IMPORT_TARGET = 1.0
+COLD_IMPORT_TARGET = 0.3  # seconds
+ZIP_TARGET_MB = 20
 # bench/percentiles.py (issue 13): top picks average >= 90, deep cuts <= 30 (Development Mode).
 TOP_PERCENTILE_TARGET = DEV_TOP_TARGET
 DEEP_PERCENTILE_TARGET = DEV_DEEP_TARGET
-
-
-@dataclass
-class LatencyFigures:
-    latency_ms: int
-    ours: list[RunResult]
-    plain: list[RunResult]
-    what_if: list[RunResult]
-    plan: MinimalPlan
-    oracle: MinimalPlan
-    emulator_ms_per_run: float
-    endpoints: Counter = field(default_factory=Counter)
-    ours_isolated: list[RunResult] = field(default_factory=list)
-    plain_isolated: list[RunResult] = field(default_factory=list)
-
-    @property
-    def ours_s(self) -> float:
-        return median([r.seconds for r in self.ours])
-
-    @property
-    def plain_s(self) -> float:
-        return median([r.seconds for r in self.plain])
-
-    @property
-    def what_if_s(self) -> float:
-        return median([r.seconds for r in self.what_if])
-
-    @property
-    def critical_s(self) -> float:
-        return self.plan.round_trips * self.latency_ms / 1000
-
-    @property
-    def ours_isolated_s(self) -> float:
-        return median([r.seconds for r in self.ours_isolated])
-
-    @property
-    def plain_isolated_s(self) -> float:
-        return median([r.seconds for r in self.plain_isolated])
-
-    @property
-    def speedup(self) -> float:
-        return self.plain_s / self.ours_s
-
-    @property
-    def versus_critical(self) -> float:
-        return self.ours_s / self.critical_s
 
 
 def verdict(ok: bool) -> str:
@@ -130,12 +78,6 @@ def endpoint_counts(emulator: Emulator) -> Counter:
     return counts
 
 
-def emulator_busy_ms(emulator: Emulator, latency_ms: int) -> float:
-    """The emulator's own handling time in the last run (beyond the injected latency)."""
-    records = [r for r in emulator.app.request_log.entries() if r.path.startswith("/v1/")]
-    return sum(max(0.0, r.duration_ms - latency_ms) for r in records)
-
-
 def top_track_ids(emulator: Emulator, options: Any) -> list[str]:
     """What ``GET /me/top/tracks`` shows for the options' period (for the minimum)."""
     import requests
@@ -150,41 +92,32 @@ def top_track_ids(emulator: Emulator, options: Any) -> list[str]:
     return [t["id"] for t in answer.json()["items"] if t]
 
 
-def measure_latency(emulator: Emulator, latency_ms: int, runs: int) -> LatencyFigures:
+@dataclass
+class Reference:
+    """One untimed preview + save straight to the emulator: the requests it sends, by endpoint,
+    and the smallest plan for the playlist it made (the runs in containers make the same)."""
+
+    run: RunResult
+    endpoints: Counter
+    page_above: bool
+    plan: MinimalPlan
+    oracle: MinimalPlan
+
+
+def measure_reference(emulator: Emulator) -> Reference:
     options = default_options()
-    with latency(emulator, latency_ms):
-        ours = timed_runs(emulator, lambda: gateway(emulator), options, runs, "ours")
-        endpoints = endpoint_counts(emulator)
-        busy = emulator_busy_ms(emulator, latency_ms)
-        plain = timed_runs(emulator, lambda: plain_gateway(emulator), options, runs, "plain")
-        what_if = timed_runs(
-            emulator, lambda: gateway(emulator, max_workers=WHAT_IF_WORKERS), options, runs,
-            "what-if",
-        )
+    emulator.fresh_state()
+    with gateway(emulator) as gw:
+        run = generate_and_save(gw, options, f"bench:reference:{time.time()}")
+    endpoints = endpoint_counts(emulator)
+    page_above = lambda_model.read_page_above(emulator)
     top = top_track_ids(emulator, options)
     noise = emulator.app.config.search_noise
-    plan = minimal_plan(ours[-1].preview, emulator.app.catalogue, top, search_noise=noise)
+    plan = minimal_plan(run.preview, emulator.app.catalogue, top, search_noise=noise)
     oracle = minimal_plan(
-        ours[-1].preview, emulator.app.catalogue, top, min_search_pages=0, search_noise=noise
+        run.preview, emulator.app.catalogue, top, min_search_pages=0, search_noise=noise
     )
-    return LatencyFigures(latency_ms, ours, plain, what_if, plan, oracle, busy, endpoints)
-
-
-def measure_isolated(figures: list[LatencyFigures], runs: int) -> None:
-    """Ours and the plain way again, with the emulator in a process of its own."""
-    remote = emulator_process.start()
-    try:
-        options = default_options()
-        for figure in figures:
-            remote.set_latency(figure.latency_ms)
-            figure.ours_isolated = timed_runs(
-                remote, lambda: gateway(remote), options, runs, "isolated"  # type: ignore[arg-type]
-            )
-            figure.plain_isolated = timed_runs(
-                remote, lambda: plain_gateway(remote), options, runs, "isolated-plain"  # type: ignore[arg-type]
-            )
-    finally:
-        remote.stop()
+    return Reference(run, endpoints, page_above, plan, oracle)
 
 
 @dataclass
@@ -310,7 +243,8 @@ def s(seconds: float) -> str:
 
 def print_report(
     out: Any,
-    figures: list[LatencyFigures],
+    network: lambda_model.NetworkFigures,
+    reference: Reference,
     rate: RateLimitFigures | None,
     cold: coldstart.ColdStart | None,
     render: tuple[float, int, int],
@@ -319,7 +253,6 @@ def print_report(
     started: float,
     runs: int,
     load: tuple[float, float],
-    cpu_floor_s: float | None = None,
 ) -> None:
     now = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
     out(f"## MoodyStream benchmark — {now}")
@@ -330,52 +263,17 @@ def print_report(
         f"average {load[0]:.1f} at the start and {load[1]:.1f} at the end (the machine is "
         "shared: figures move by ±10 % between runs).")
     app_settings = ", ".join(f"{k}={v}" for k, v in environment.app_gateway_settings().items())
-    out(f"Emulator in this process (`serve_in_thread`), development mode, user `{USER}`, "
-        f"default options with {ARTISTS} artists and {TRACKS} tracks (seed 1); the gateway as "
-        f"the app builds it ({app_settings}), a fresh one per run; median "
-        f"of {runs} runs; Spotify state reset before each run.")
+    out(f"Development mode, user `{USER}`, default options with {ARTISTS} artists and {TRACKS} "
+        f"tracks (seed 1); the gateway as the app builds it ({app_settings}), a fresh one per "
+        f"run; {runs} fresh containers at {lambda_model.TARGET_MEMORY_MB} MB "
+        f"({max(1, runs // 2)} at the other sizes), each then serving "
+        f"{lambda_model.WARM_RUNS_PER_CONTAINER} warm runs; Spotify state reset before each run.")
     out()
-    out("### Generate + save")
-    out()
-    out("| | " + " | ".join(f"{f.latency_ms} ms latency" for f in figures) + " |")
-    out("|---|" + "---|" * len(figures))
-    rows = [
-        ("ours: wall time", lambda f: s(f.ours_s)),
-        ("… of which generate", lambda f: s(median([r.generate_seconds for r in f.ours]))),
-        ("plain way: wall time (one request at a time, no memo, no cache)",
-         lambda f: s(f.plain_s)),
-        ("speed-up, plain / ours", lambda f: f"{f.speedup:.1f}×"),
-        ("critical path: round trips × latency",
-         lambda f: f"{f.plan.round_trips} × {f.latency_ms} ms = {s(f.critical_s)}"),
-        ("ours / critical path", lambda f: f"{f.versus_critical:.2f}×"),
-        (f"what if max_workers={WHAT_IF_WORKERS}: wall time (× plain, × critical)",
-         lambda f: f"{s(f.what_if_s)} ({f.plain_s / f.what_if_s:.1f}×, "
-         f"{f.what_if_s / f.critical_s:.2f}×)"),
-        ("emulator's handling time beyond the latency, summed per run (same process, GIL "
-         "waits included)",
-         lambda f: f"{f.emulator_ms_per_run:.0f} ms"),
-    ]
-    if figures and figures[0].ours_isolated:
-        rows += [
-            ("emulator in its own process: ours / plain",
-             lambda f: f"{s(f.ours_isolated_s)} / {s(f.plain_isolated_s)}"),
-            ("emulator in its own process: speed-up; ours / critical path",
-             lambda f: f"{f.plain_isolated_s / f.ours_isolated_s:.1f}×; "
-             f"{f.ours_isolated_s / f.critical_s:.2f}×"),
-        ]
-    for label, cell in rows:
-        out(f"| {label} | " + " | ".join(cell(f) for f in figures) + " |")
-    out()
-    first = figures[0]
-    if cpu_floor_s is not None:
-        out(f"CPU floor: ours at 0 ms latency takes {s(cpu_floor_s)} on this machine (the "
-            "client's and the emulator's work, sharing one interpreter), "
-            f"{cpu_floor_s / first.critical_s:.2f}× the {first.latency_ms} ms critical path "
-            "before any latency; the critical-path ratio cannot fall below about that.")
-        out()
-
-    ours_requests = median([r.requests for r in first.ours])
-    plain_requests = median([r.requests for r in first.plain])
+    lambda_model.print_report(out, network)
+    target = network.target
+    first = reference
+    ours_requests = target.med(target.warm, "requests")
+    plain_requests = target.med(target.plain, "requests")
     out("### Spotify requests per generated playlist")
     out()
     out("| | requests |")
@@ -389,13 +287,13 @@ def print_report(
         f"({first.oracle.breakdown()}); ours / oracle {ours_requests / first.oracle.requests:.2f}×"
         " |")
     out()
-    out("Ours, by endpoint: " + ", ".join(f"{k} ×{v}" for k, v in sorted(first.endpoints.items()))
-        + ".")
+    by_endpoint = sorted(reference.endpoints.items())
+    out("Ours, by endpoint: " + ", ".join(f"{k} ×{v}" for k, v in by_endpoint) + ".")
     out()
 
     if rate is not None:
         out(f"### Rate limit: {rate.budget} requests per rolling 30 s (the work needs "
-            f"{rate.needed}), {first.latency_ms} ms latency")
+            f"{rate.needed}), {lambda_model.RTT_MS} ms latency, emulator in this process")
         out()
         out("| gateway | outcome | time | 429s received | requests sent |")
         out("|---|---|---|---|---|")
@@ -449,25 +347,24 @@ def print_report(
     out()
     out("| target | measured | result |")
     out("|---|---|---|")
-    isolated_speedup = isolated_critical = ""
-    if first.ours_isolated:
-        isolated_speedup = (
-            f" (emulator in its own process: {first.plain_isolated_s / first.ours_isolated_s:.1f}×)"
-        )
-        isolated_critical = (
-            f" (emulator in its own process: {first.ours_isolated_s / first.critical_s:.2f}×)"
-        )
-    out(f"| ≥ {SPEEDUP_TARGET:.0f}× faster than the plain way at {first.latency_ms} ms | "
-        f"{first.speedup:.1f}×{isolated_speedup} | {verdict(first.speedup >= SPEEDUP_TARGET)} |")
-    out(f"| within {CRITICAL_PATH_TARGET:g}× of the critical path at {first.latency_ms} ms | "
-        f"{first.versus_critical:.2f}×{isolated_critical} | "
-        f"{verdict(first.versus_critical <= CRITICAL_PATH_TARGET)} |")
+    for label, measured, ok in lambda_model.target_rows(network):
+        out(f"| {label} | {measured} | {verdict(ok)} |")
     ratio = ours_requests / first.plan.requests
     out(f"| ≤ {REQUESTS_TARGET}× the smallest request count | {ratio:.2f}× | "
         f"{verdict(ratio <= REQUESTS_TARGET)} |")
     if cold is not None:
-        out(f"| cold import < {COLD_IMPORT_TARGET:.0f} s | {s(cold.cold_import_s)} | "
-            f"{verdict(cold.cold_import_s < COLD_IMPORT_TARGET)} |")
+        out(f"| cold import ≤ {COLD_IMPORT_TARGET * 1000:.0f} ms | {s(cold.cold_import_s)} | "
+            f"{verdict(cold.cold_import_s <= COLD_IMPORT_TARGET)} |")
+        if cold.zip_bytes:
+            out(f"| Lambda zip < {ZIP_TARGET_MB} MB | {cold.zip_bytes / 1e6:.1f} MB | "
+                f"{verdict(cold.zip_bytes / 1e6 < ZIP_TARGET_MB)} |")
+        else:
+            out(f"| Lambda zip < {ZIP_TARGET_MB} MB | not measured: no build/moodystream-prod.zip "
+                "(`make package`) | – |")
+    costs = "; ".join(f"{z.memory_mb} MB: {max(r.max_rss_kib for r in z.warm + z.fresh) / 1024:.0f}"
+                      f" MiB, ${z.cost()[1]:.4f}" for z in network.sizes)
+    out(f"| memory and cost per 1,000 previews + saves, printed per memory size | {costs} | "
+        "printed |")
     good = quality.top >= TOP_PERCENTILE_TARGET and quality.deep <= DEEP_PERCENTILE_TARGET
     out(f"| quality: top picks ≥ {TOP_PERCENTILE_TARGET:.0f}, deep cuts ≤ "
         f"{DEEP_PERCENTILE_TARGET:.0f} | {quality.top:.1f} / {quality.deep:.1f} | "
@@ -481,43 +378,36 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--quick", action="store_true")
     parser.add_argument("--no-cold-start", action="store_true")
-    parser.add_argument("--no-isolated", action="store_true",
-                        help="skip the runs with the emulator in a process of its own")
     parser.add_argument("--update", action="store_true",
                         help="write the tables into BENCHMARKS.md between its markers")
     args = parser.parse_args(argv)
     runs = 2 if args.quick else max(1, args.runs)
-    latencies = LATENCIES[:1] if args.quick else LATENCIES
     started = time.monotonic()
     load_start = os.getloadavg()[0]
+
+    def progress(text: str) -> None:
+        print(text, file=sys.stderr, flush=True)
 
     environment.setup_django()
     emulator = environment.start_emulator()
     try:
-        # Warm-up (imports, connections, the emulator's indexes), not timed.
-        for make in (lambda: gateway(emulator), lambda: plain_gateway(emulator)):
-            timed_runs(emulator, make, default_options(), 1, "warm-up")
-        figures = []
-        for latency_ms in latencies:
-            print(f"… {latency_ms} ms latency", file=sys.stderr, flush=True)
-            figures.append(measure_latency(emulator, latency_ms, runs))
-        floor = median([r.seconds for r in timed_runs(
-            emulator, lambda: gateway(emulator), default_options(), runs, "cpu-floor"
-        )])
-        print("… rate limit, quality, rendering, memory", file=sys.stderr, flush=True)
-        needed = math.floor(median([r.requests for r in figures[0].ours]))
-        rate = measure_rate_limit(emulator, LATENCIES[0], needed)
+        # Warm-up (imports, the emulator's indexes), not timed; then the reference run.
+        measure_reference(emulator)
+        reference = measure_reference(emulator)
+        network = lambda_model.measure(
+            emulator, containers=runs, plain_runs=2 if args.quick else 3,
+            smallest_round_trips=reference.plan.round_trips, page_above=reference.page_above,
+            progress=progress)
+        progress("… rate limit, quality, rendering, memory")
+        rate = measure_rate_limit(emulator, lambda_model.RTT_MS, reference.run.requests)
         quality = measure_quality(emulator)
         render = measure_render(emulator)
         memory = measure_memory(emulator)
     finally:
         emulator.stop()
-    if not args.no_isolated:
-        print("… emulator in its own process", file=sys.stderr, flush=True)
-        measure_isolated(figures, runs)
     cold = None
     if not args.no_cold_start:
-        print("… cold start", file=sys.stderr, flush=True)
+        progress("… cold start")
         cold = coldstart.measure(runs)
     lines: list[str] = []
 
@@ -525,8 +415,8 @@ def main(argv: list[str] | None = None) -> int:
         lines.append(text)
         print(text)
 
-    print_report(out, figures, rate, cold, render, memory, quality, started, runs,
-                 (load_start, os.getloadavg()[0]), floor)
+    print_report(out, network, reference, rate, cold, render, memory, quality, started, runs,
+                 (load_start, os.getloadavg()[0]))
     if args.update:
         update_benchmarks_md("\n".join(lines))
     return 0

@@ -26,6 +26,7 @@ boto3 is imported lazily: local development and the test suite never pay for it.
 
 from __future__ import annotations
 
+import contextvars
 import json
 import logging
 import threading
@@ -93,6 +94,7 @@ class CachedAppSecret:
     ) -> None:
         self.name, self.region = name, region
         self._fetch = fetch or fetch_app_secret
+        self._client = ReusedClient()  # lent to fetch_app_secret for each read
         self._clock = clock or monotonic
         self._condition = threading.Condition()
         self._values: dict[str, str] | None = None
@@ -122,7 +124,11 @@ class CachedAppSecret:
         values: dict[str, str] | None = None
         failure = None
         try:
-            values = self._fetch(self.name, self.region)
+            lent = _container_client.set(self._client)
+            try:
+                values = self._fetch(self.name, self.region)
+            finally:
+                _container_client.reset(lent)
         except SecretUnavailable as exc:  # its message holds no secret value
             failure = exc
         with self._condition:
@@ -171,6 +177,26 @@ def _make_client(region: str) -> Any:  # a botocore SecretsManager client
     return boto3.session.Session().client("secretsmanager", region_name=region, config=config)
 
 
+class ReusedClient:
+    """One Secrets Manager client per container (per ``CachedAppSecret``), made on first use: a
+    retry after a transient failure reuses its kept-alive connection and its set-up.  Lent to
+    ``fetch_app_secret`` through ``_container_client`` while ``CachedAppSecret`` reads."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._client: Any = None
+
+    def __call__(self, region: str) -> Any:
+        with self._lock:
+            if self._client is None:
+                self._client = _make_client(region)
+            return self._client
+
+
+_container_client: contextvars.ContextVar[Callable[[str], Any]] = contextvars.ContextVar(
+    "container_client", default=lambda region: _make_client(region))
+
+
 def fetch_app_secret(name: str, region: str) -> dict[str, str]:
     """Read the secret now (no cache): its four values under their current names.
 
@@ -185,7 +211,7 @@ def fetch_app_secret(name: str, region: str) -> dict[str, str]:
     failure: SecretUnavailable | None = None
     response: Mapping[str, Any] = {}
     try:
-        response = _make_client(region).get_secret_value(SecretId=name)
+        response = _container_client.get()(region).get_secret_value(SecretId=name)
     except Exception as exc:  # every failure is translated below; none escapes as is
         failure = _describe_failure(exc, where)
     if failure is not None:

@@ -68,6 +68,12 @@ Commands::
 ``import-csv`` reads a crawl in the CSV format of ``../shared/real-catalogue-sample/``
 (:mod:`.catalogue.csv_import`); ``stats`` is described in :mod:`.catalogue.stats`.
 
+Layout, top to bottom (a module imports only its own layer and those below): the CLI and
+``testing/``; ``server``; ``app`` (routing); ``control``; ``emulator`` (the parts and knobs);
+``web_api/``; ``accounts/`` (authorize, token, consent, dashboard, client apps); ``sites/``
+(image CDN, web player); ``state``; ``catalogue/`` (model, generation, users, search, files);
+then ``config``, ``faults``, ``ratelimit``, ``requestlog``, ``clock``, ``responses``, ``ids``.
+
 Tests: ``spotify_emulator.testing`` holds pytest fixtures (``emulator``, ``emulator_app``,
 ``make_emulator``) and ``approve_consent(authorize_url, user_id)``.
 """

@@ -24,12 +24,17 @@ from typing import Any, Self
 import requests
 from spotipy.cache_handler import CacheHandler
 from spotipy.oauth2 import SpotifyOauthError, SpotifyPKCE
+from urllib3.util.retry import Retry
 
+from .connection_pool import mount_shared_pool
 from .errors import SpotifyAuthError, SpotifyBadRequest, SpotifyError, SpotifyUnavailable
 from .types import SpotifyApp, TokenSet
 
 logger = logging.getLogger(__name__)
 TOKEN_FIELDS = ("access_token", "refresh_token", "expires_at")  # each required in an answer
+# A connection that failed to open is tried once more; a token request that may have been sent
+# never (a code is single-use, a refresh may rotate the token): the caller says "try again".
+ACCOUNTS_RETRY = Retry(total=1, connect=1, read=False, status=0, other=0, redirect=0)
 
 
 class TokenCache(CacheHandler):  # type: ignore[misc]  # spotipy is untyped
@@ -70,7 +75,8 @@ class TokenCache(CacheHandler):  # type: ignore[misc]  # spotipy is untyped
 def auth_manager(app: SpotifyApp, cache: TokenCache, *, scopes: Sequence[str] = (),
                  state: str | None = None) -> SpotifyPKCE:
     """spotipy's PKCE auth manager for ``app``, its tokens in ``cache``."""
-    session = requests.Session()
+    session = requests.Session()  # per request: it carries the confidential client's secret
+    mount_shared_pool(session, 1, ACCOUNTS_RETRY)  # over the process's kept-alive connections
     session.hooks["response"].append(_server_error)
     if app.client_secret:  # a confidential client authenticates its token requests too
         session.auth = (app.client_id, app.client_secret)

@@ -24,11 +24,11 @@ from typing import Any, Protocol, Self
 
 import requests
 import spotipy
-from requests.adapters import HTTPAdapter
 from urllib3.exceptions import MaxRetryError, NewConnectionError
 from urllib3.util.retry import Retry
 
 from . import errors
+from .connection_pool import mount_shared_pool
 
 logger = logging.getLogger("playlists.spotify")
 MAX_RATE_LIMIT_RETRIES = 5  # 429s waited out within one call
@@ -74,16 +74,16 @@ class SpotifyRetry(Retry):
 
 
 def retrying_session(retries: int, *, pool_size: int, **retry: Any) -> requests.Session:
-    """A session whose requests follow the policy, one pooled connection per request in flight."""
+    """A session whose requests follow the policy, over the process's kept-alive connections
+    (``connection_pool``: one per request in flight, reused by the next gateway)."""
     policy = SpotifyRetry(
         total=retries, connect=retries, read=retries, status=retries, other=0, redirect=0,
         allowed_methods={"GET", "HEAD", "PUT", "DELETE"},  # for time-outs, dropped connections
         status_forcelist=RETRIED_STATUSES, backoff_factor=0.2, raise_on_status=False,
         respect_retry_after_header=False, **retry,
     )
-    session, adapter = requests.Session(), HTTPAdapter(2, pool_size, max_retries=policy)
-    for scheme in ("https://", "http://"):
-        session.mount(scheme, adapter)
+    session = requests.Session()  # this gateway's own: cookies are never shared between users
+    mount_shared_pool(session, pool_size, policy)  # the connections are the process's
     return session
 
 

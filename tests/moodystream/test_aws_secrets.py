@@ -373,6 +373,31 @@ def test_throttling_then_success(fake_endpoint: FakeSecretsManager) -> None:
     assert len(fake_endpoint.requests) == 2
 
 
+def test_a_retry_in_the_same_container_reuses_its_client(
+    fake_endpoint: FakeSecretsManager, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    replies = iter([(400, {"__type": "ThrottlingException", "message": "Rate exceeded"})]
+                   * aws_secrets.MAX_ATTEMPTS)
+    fake_endpoint.reply = lambda: next(replies, (200, {"Name": NAME,
+                                                       "SecretString": json.dumps(SENTINELS)}))
+    made: list[str] = []
+    real_make_client = aws_secrets._make_client
+
+    def counted(region: str) -> object:
+        made.append(region)
+        return real_make_client(region)
+
+    monkeypatch.setattr(aws_secrets, "_make_client", counted)
+    now = [1000.0]
+    secret = CachedAppSecret(NAME, REGION, clock=lambda: now[0])
+    with pytest.raises(SecretUnavailable):
+        secret.values()
+    now[0] += aws_secrets.RETRY_INTERVAL_SECONDS
+
+    assert secret.values() == SENTINELS
+    assert made == [REGION]  # one client (and its connections) for the container
+
+
 def test_aws_side_error_is_transient(fake_endpoint: FakeSecretsManager) -> None:
     fake_endpoint.error("InternalServiceError", status=500)
 

@@ -1,0 +1,58 @@
+"""A Lambda container as the bench sees it: one process that sets Django up (the init phase),
+then serves one preview + save after another, keeping what the app keeps between requests
+(the process's connection pool).  The bench starts it, may put it under a CPU quota
+(``bench.lambda_cpu``), and drives it over stdin/stdout:
+
+    python -m bench.container API_URL TOKEN
+
+prints ``@@READY@@{...}`` after set-up, then for each JSON line read (``{"kind": "ours" |
+"plain", "key": ...}``) one ``@@RUN@@{...}`` line: wall time of preview + save, of the preview's
+generation, of rendering the preview page (after the save: timed apart), requests sent and CPU
+seconds used by the whole process (all threads).  The certificate the client trusts
+comes from ``REQUESTS_CA_BUNDLE``, set by the bench for this process.
+"""
+
+from __future__ import annotations
+
+import json
+import resource
+import sys
+import time
+
+
+def cpu_seconds() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+def serve(api_url: str, token: str) -> None:
+    started = time.perf_counter()
+    from bench import environment
+    from bench.rendering import render_preview
+
+    environment.setup_django()
+    from django.urls import get_resolver
+
+    get_resolver().url_patterns  # noqa: B018 - the URLconf and views, as the app's init loads them
+    from playlists.services import generation, saving  # noqa: F401
+    from playlists.spotify import gateway  # noqa: F401
+
+    print("@@READY@@" + json.dumps({"setup_s": time.perf_counter() - started}), flush=True)
+    for line in sys.stdin:
+        command = json.loads(line)
+        workers = {"plain": {"max_workers": 1}}.get(command["kind"], {})
+        cpu_before = cpu_seconds()
+        with environment.gateway_at(api_url, token, **workers) as gw:
+            result = environment.generate_and_save(gw, environment.default_options(),
+                                                   command["key"])
+        render_seconds, _ = render_preview(result.preview)  # the preview page, as its view does
+        print("@@RUN@@" + json.dumps({
+            "seconds": result.seconds, "generate_seconds": result.generate_seconds,
+            "render_seconds": render_seconds,
+            "requests": result.requests, "cpu_seconds": cpu_seconds() - cpu_before,
+            "max_rss_kib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
+        }), flush=True)
+
+
+if __name__ == "__main__":
+    serve(sys.argv[1], sys.argv[2])

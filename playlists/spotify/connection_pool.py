@@ -1,0 +1,156 @@
+"""One pool of kept-alive connections per process (a warm Lambda container) for Spotify's hosts,
+lent to every gateway and every accounts-service session.
+
+Only connections are shared.  Each gateway and each token request keeps its own
+``requests.Session`` (cookies, the client's Basic auth) and sends the user's token per request;
+each adapter keeps its own retry policy (``calls.SpotifyRetry``: a POST whose answer was lost is
+never repeated).  urllib3 checks a pooled connection before reusing it and replaces one the
+server has closed; one that breaks during a request follows that request's policy.  A new TLS
+connection costs two round trips before its first request, so a warm container that keeps them
+saves that on every preview; and a fresh container opens as many as a gateway plans to have in
+flight at once, in the background, when its first request to a host goes out
+(``WarmingHTTPSConnectionPool``), so that a preview's first wide wave (a search per artist)
+finds them open instead of paying the handshakes then.
+"""
+
+import contextlib
+import queue
+import select
+import ssl
+import threading
+import time
+from typing import Any
+
+from requests.adapters import HTTPAdapter
+from urllib3 import HTTPSConnectionPool, PoolManager
+from urllib3.util.retry import Retry
+
+HOSTS = 4  # api.spotify.com and accounts.spotify.com (the emulator's address in demo and tests)
+WARM_UP_CONNECT_TIMEOUT = 5.0  # seconds; a connection opened ahead that cannot is just not kept
+
+
+class WarmingHTTPSConnectionPool(HTTPSConnectionPool):
+    """urllib3's pool for one host that, asked by an adapter planning ``n`` requests in flight,
+    opens ``n - 1`` connections in background threads while the first request goes out."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._warm_lock, self._warmed = threading.Lock(), False
+
+    def warm(self, connections: int) -> None:
+        """Once per pool (a fresh container's first request to the host)."""
+        with self._warm_lock:
+            warm, self._warmed = not self._warmed and connections > 1, True
+        if warm and self.pool is not None:
+            for _ in range(min(connections, self.pool.maxsize) - 1):
+                threading.Thread(target=self._open_one, name="spotify-connect", daemon=True
+                                 ).start()
+
+    def _put_conn(self, conn: Any) -> None:
+        """A connection beyond the pool's size (a burst while it warms up, or a gateway planning
+        more requests in flight) is closed quietly: expected here, not urllib3's warning."""
+        if conn is not None and self.pool is not None and self.pool.full():
+            conn.close()
+            return
+        super()._put_conn(conn)
+
+    def _open_one(self) -> None:
+        """Take a free slot of the pool, connect it, put it back (as ``urlopen`` does)."""
+        if self.pool is None:
+            return  # closed
+        try:
+            free = self.pool.get(block=False)
+        except queue.Empty:
+            return  # every slot is a request in flight: nothing to open ahead
+        conn = free or self._new_conn()
+        kept: Any = conn  # None frees the slot
+        try:
+            if not conn.is_connected:
+                conn.timeout = WARM_UP_CONNECT_TIMEOUT
+                started = time.monotonic()
+                conn.connect()
+                if not read_session_tickets(kept.sock, time.monotonic() - started):
+                    raise ConnectionError("closed after the handshake")
+        except Exception:  # unreachable now: the request itself will say so
+            with contextlib.suppress(Exception):
+                conn.close()
+            kept = None
+        self._put_conn(kept)
+
+
+def read_session_tickets(sock: Any, wait: float) -> bool:
+    """Read what a TLS 1.3 server sends after the handshake (its session tickets, about a round
+    trip later: ``wait`` is the handshake's own duration), so that the idle connection does not
+    look dropped (readable) to urllib3 when a request takes it.  False if the server closed it
+    or sent anything else."""
+    for timeout in (wait, 0.05):  # two tickets may come in two reads
+        if not select.select([sock], [], [], timeout)[0]:
+            return True
+        sock.setblocking(False)
+        try:
+            sock.recv(1)
+            return False  # application data nobody asked for, or the end of the connection
+        except ssl.SSLWantReadError:
+            pass  # only tickets: read
+        except OSError:
+            return False
+        finally:
+            sock.settimeout(WARM_UP_CONNECT_TIMEOUT)
+    return True
+
+
+_lock = threading.Lock()
+_manager: PoolManager | None = None
+
+
+def process_pool(size: int) -> PoolManager:
+    """The process's pool manager, keeping up to ``size`` idle connections per host (grown, never
+    shrunk, when a gateway plans more requests in flight than the pool keeps).  Not blocking: a
+    burst beyond ``size`` opens extra connections and closes them after use."""
+    global _manager
+    with _lock:
+        if _manager is None or _manager.connection_pool_kw["maxsize"] < size:
+            old, _manager = _manager, PoolManager(num_pools=HOSTS, maxsize=size, block=False)
+            _manager.pool_classes_by_scheme = {**_manager.pool_classes_by_scheme,
+                                               "https": WarmingHTTPSConnectionPool}
+            if old is not None:
+                old.clear()  # idle connections close now; ones in use close when returned
+        return _manager
+
+
+def close_all() -> None:
+    """Close every pooled connection: the process starts over as a fresh container would."""
+    with _lock:
+        if _manager is not None:
+            _manager.clear()
+
+
+class SharedPoolAdapter(HTTPAdapter):
+    """``requests``' adapter over the process pool: its own ``max_retries``, shared connections."""
+
+    def __init__(self, pool_size: int, max_retries: Retry | int = 0) -> None:
+        super().__init__(pool_connections=HOSTS, pool_maxsize=pool_size, max_retries=max_retries)
+
+    def init_poolmanager(self, connections: int, maxsize: int, block: bool = False,
+                         **pool_kwargs: Any) -> None:
+        self._pool_connections, self._pool_maxsize, self._pool_block = connections, maxsize, block
+        self.poolmanager = process_pool(maxsize)
+
+    def get_connection_with_tls_context(self, request: Any, verify: Any, proxies: Any = None,
+                                        cert: Any = None) -> Any:
+        pool = super().get_connection_with_tls_context(request, verify, proxies, cert)
+        if isinstance(pool, WarmingHTTPSConnectionPool):
+            pool.warm(self._pool_maxsize)  # a token request (1) warms nothing
+        return pool
+
+    def close(self) -> None:
+        """Close this adapter's proxies; the process pool stays open for the next request."""
+        for proxy in self.proxy_manager.values():
+            proxy.clear()
+
+
+def mount_shared_pool(session: Any, pool_size: int, max_retries: Retry | int = 0) -> None:
+    """Make ``session`` (a ``requests.Session``) send through the process pool."""
+    adapter = SharedPoolAdapter(pool_size, max_retries)
+    for scheme in ("https://", "http://"):
+        session.mount(scheme, adapter)
