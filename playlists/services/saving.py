@@ -41,7 +41,7 @@ from playlists.spotify.errors import (
     SpotifyWriteUnconfirmed,
 )
 from playlists.spotify.limits import ITEMS_PER_WRITE
-from shared_state.store import SharedState
+from shared_state.store import SharedState, SharedStateUnavailable
 
 from .generation_error import GenerationError
 from .options import GenerationOptions
@@ -231,7 +231,10 @@ def save_playlist(
         raise
     record.done(saved.id)
     if user_id:
-        _note_saved(state, user_id, saved.id)
+        try:
+            _note_saved(state, user_id, saved.id)
+        except SharedStateUnavailable as exc:
+            logger.warning("recent saves not updated: %s", exc)
     return saved
 
 
@@ -251,16 +254,27 @@ class _Record:
     def take(self) -> bool:
         return self.state.claim(self.key, self._saving(), STALE_AFTER_SECONDS * 10)
 
+    # Once this save holds the record, the store not answering must not undo a Spotify write:
+    # these three are best effort (a record left "saving" is taken over when stale).
     def created(self, playlist_id: str) -> None:
-        self.state.replace(self.key, self._saving(playlist_id), STALE_AFTER_SECONDS * 10,
-                           expect={"by": self.token})
+        self._quietly(lambda: self.state.replace(
+            self.key, self._saving(playlist_id), STALE_AFTER_SECONDS * 10,
+            expect={"by": self.token}))
 
     def done(self, playlist_id: str) -> None:
-        self.state.replace(self.key, {"state": "done", "playlist": playlist_id},
-                           DONE_TTL_SECONDS, expect={"by": self.token})
+        self._quietly(lambda: self.state.replace(
+            self.key, {"state": "done", "playlist": playlist_id}, DONE_TTL_SECONDS,
+            expect={"by": self.token}))
 
     def release(self) -> None:
-        self.state.release(self.key, expect={"by": self.token})
+        self._quietly(lambda: self.state.release(self.key, expect={"by": self.token}))
+
+    @staticmethod
+    def _quietly(write: Callable[[], bool]) -> None:
+        try:
+            write()
+        except SharedStateUnavailable as exc:
+            logger.warning("save record not updated: %s", exc)
 
     def wait_for_other(self, *, take_over: bool = True) -> str | None:
         """The playlist id once the other save is done; ``None`` if this save took over a

@@ -33,9 +33,14 @@ from playlists.services.saving import (
 )
 from playlists.spotify.errors import SpotifyNotFound
 from playlists.web_player import playlist_embed_url, playlist_url
+from shared_state.store import SharedStateUnavailable
 from shared_state.stores import shared_state
 
 logger = logging.getLogger(__name__)
+
+CANNOT_SAVE_NOW = (
+    "MoodyStream could not save just now (nothing was saved): please try again in a minute."
+)
 
 
 @spotify_login_required
@@ -81,7 +86,10 @@ def preview(request: HttpRequest) -> HttpResponse:
                 status=422,
             )
     result = generation.preview
-    ours = recently_saved_ids(shared_state(), user.id) if user else set()
+    try:
+        ours = recently_saved_ids(shared_state(), user.id) if user else set()
+    except SharedStateUnavailable:
+        ours = set()
     earlier = [p for p in generation.playlists or ()
                if is_moodystream_playlist(p, recently_saved=ours)]
     return render(
@@ -145,6 +153,8 @@ def save(request: HttpRequest) -> HttpResponse:
         except SaveElsewhere as exc:
             messages.warning(request, exc.user_message)
             return redirect("playlists:preview")
+        except SharedStateUnavailable:
+            return _cannot_save_now(request)
         if earlier:
             generator_session.remember_saved(request.session, digest, earlier)
             return redirect("playlists:result", playlist_id=earlier)
@@ -177,12 +187,20 @@ def save(request: HttpRequest) -> HttpResponse:
             )
         except budgets.BudgetSpent as exc:
             return budgets.spent_page(request, exc.budget, exc.retry_after)
+        except SharedStateUnavailable:  # no record, so nothing was written to Spotify
+            return _cannot_save_now(request)
         except (RefreshRefused, SaveElsewhere) as exc:  # not ours; another save of it
             messages.warning(request, exc.user_message)
             return redirect("playlists:preview")
     generator_session.remember_saved(request.session, digest, saved.id)
     logger.info("playlist saved with %d tracks", result.track_count)
     return redirect("playlists:result", playlist_id=saved.id)
+
+
+def _cannot_save_now(request: HttpRequest) -> HttpResponse:
+    """The shared store (which makes a save happen once) did not answer: nothing was saved."""
+    messages.warning(request, CANNOT_SAVE_NOW)
+    return redirect("playlists:preview")
 
 
 @spotify_login_required
