@@ -158,6 +158,8 @@ MOODYSTREAM_STATE_REGION = env.str("MOODYSTREAM_STATE_REGION", default="") or en
 )
 # Another DynamoDB endpoint (a moto_server in tests); empty: AWS's own.
 MOODYSTREAM_STATE_ENDPOINT_URL = env.str("MOODYSTREAM_STATE_ENDPOINT_URL", default="")
+# Seconds to connect to it and for each answer (three attempts).
+MOODYSTREAM_STATE_TIMEOUT = env.float("MOODYSTREAM_STATE_TIMEOUT", default=2.0)
 
 # --- Core Django --------------------------------------------------------------------------
 def _is_loopback_or_mounted(url: str) -> bool:

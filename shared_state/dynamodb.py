@@ -44,9 +44,11 @@ TTL_ATTRIBUTE = "x"
 
 class DynamoDBState(SharedState):
     def __init__(self, table: str, *, region: str, endpoint_url: str | None = None,
-                 clock: Callable[[], float] = time.time, client: Any = None) -> None:
+                 clock: Callable[[], float] = time.time, client: Any = None,
+                 timeout: float = 2.0) -> None:
         super().__init__(clock)
         self.table, self._region, self._endpoint_url = table, region, endpoint_url or None
+        self._timeout = timeout
         self._client, self._client_lock = client, threading.Lock()
 
     @property
@@ -58,7 +60,7 @@ class DynamoDBState(SharedState):
 
                 self._client = boto3.client(
                     "dynamodb", region_name=self._region, endpoint_url=self._endpoint_url,
-                    config=Config(connect_timeout=2, read_timeout=2,
+                    config=Config(connect_timeout=self._timeout, read_timeout=self._timeout,
                                   retries={"max_attempts": 3, "mode": "standard"}),
                 )
             return self._client

@@ -36,6 +36,7 @@ def _from_settings() -> SharedState:
         return DynamoDBState(
             settings.MOODYSTREAM_STATE_TABLE, region=settings.MOODYSTREAM_STATE_REGION,
             endpoint_url=settings.MOODYSTREAM_STATE_ENDPOINT_URL or None,
+            timeout=settings.MOODYSTREAM_STATE_TIMEOUT,
         )
     from .memory import MemoryState
 

