@@ -13,6 +13,7 @@ import hmac
 import time
 from dataclasses import dataclass
 from enum import Enum
+from typing import Any
 
 from django.contrib.sessions.backends.base import SessionBase
 
@@ -36,19 +37,19 @@ class Outcome(Enum):
     UNKNOWN = "unknown"  # not started in this browser, or already finished
 
 
-def _all(session: SessionBase) -> dict[str, dict[str, object]]:
-    data = session.get(SESSION_PENDING_LOGIN)
-    return dict(data) if isinstance(data, dict) else {}
+def _all(session: SessionBase) -> dict[str, dict[str, Any]]:
+    """The pending sign-ins (the session engine holds them to ``accounts.session.SCHEMA``)."""
+    return dict(session.get(SESSION_PENDING_LOGIN) or {})
 
 
-def _started(entry: dict[str, object]) -> int:
-    started = entry.get("t")
-    return started if isinstance(started, int) else 0
+def _started(entry: dict[str, Any]) -> int:
+    started: int = entry["t"]
+    return started
 
 
 def add(session: SessionBase, state: str, pending: PendingLogin) -> None:
     entries = _all(session)
-    entry: dict[str, object] = {
+    entry: dict[str, Any] = {
         "v": pending.verifier,
         "n": pending.next_url,
         "t": pending.started_at,

@@ -10,7 +10,7 @@ breaks one is no session at all.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from django.http import HttpRequest
 
@@ -72,19 +72,21 @@ def store_connection(
 
 
 def connected_user(request: HttpRequest) -> ConnectedUser | None:
-    data: Any = request.session.get(SESSION_USER)
-    if not isinstance(data, dict) or SESSION_TOKENS not in request.session:
+    """Who is signed in, if anyone (the session engine holds the keys to ``SCHEMA``)."""
+    data: dict[str, str] | None = request.session.get(SESSION_USER)
+    if data is None or SESSION_TOKENS not in request.session:
         return None
-    user_id, name, account = data.get("id"), data.get("name"), data.get("acct", "")
-    if not isinstance(user_id, str) or not isinstance(name, str) or not isinstance(account, str):
-        return None
-    return ConnectedUser(id=user_id, display_name=name, account_id=account)
+    account = data.get("acct", "")  # /me's account_id, when Spotify sent one
+    return ConnectedUser(id=data["id"], display_name=data["name"],
+                         account_id=account if isinstance(account, str) else "")
 
 
 def own_client_id(request: HttpRequest) -> str | None:
     """The Client ID of the listener's own app this session signed in with, if any."""
-    value = request.session.get(SESSION_OWN_CLIENT_ID) if hasattr(request, "session") else None
-    return value if isinstance(value, str) and value else None
+    value: str | None = (
+        request.session.get(SESSION_OWN_CLIENT_ID) if hasattr(request, "session") else None
+    )
+    return value or None
 
 
 def disconnect(request: HttpRequest, *, keep_draft: bool = False) -> None:

@@ -39,7 +39,7 @@ from .preview import PreviewEntry, Role
 from .ranking import ArtistRanking, RankedSong
 
 QUIET_PERCENTILE = 30.0
-DEEPEST_WEIGHT = 0.8
+DEEPEST_WEIGHT = 0.85
 
 
 def deep_cut_target(track_count: int, deep_cut_percent: int) -> int:

@@ -8,7 +8,9 @@ from pathlib import Path
 import pytest
 from django.test import Client
 
-TEMPLATES = Path(__file__).resolve().parents[3] / "templates"
+ROOT = Path(__file__).resolve().parents[3]
+#: The project's templates and each app's own (``APP_DIRS``).
+TEMPLATE_DIRS = [ROOT / "templates", *sorted(ROOT.glob("*/templates"))]
 
 
 @pytest.fixture
@@ -34,7 +36,11 @@ def test_other_security_headers(home) -> None:
     assert home["Cross-Origin-Opener-Policy"] == "same-origin"
 
 
-@pytest.mark.parametrize("template", sorted(TEMPLATES.rglob("*.html")), ids=lambda p: p.name)
+@pytest.mark.parametrize(
+    "template",
+    sorted({path for folder in TEMPLATE_DIRS for path in folder.rglob("*.html")}),
+    ids=lambda p: p.name,
+)
 def test_templates_have_no_inline_scripts_styles_or_handlers(template: Path) -> None:
     text = template.read_text()
     assert not re.search(r"<script(?![^>]*\bsrc=)[^>]*>", text), "inline <script>"
