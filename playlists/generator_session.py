@@ -126,7 +126,7 @@ def load(session: SessionBase) -> GeneratorState | None:
 
 
 def draft(session: SessionBase) -> dict[str, Any] | None:
-    """The options and removals as kept, for a sign-in to carry over (None: nothing yet)."""
+    """The draft as kept (options, removals, order), for a sign-in to carry over (None: none)."""
     data = session.get(SESSION_KEY)
     return dict(data) if isinstance(data, dict) else None
 
