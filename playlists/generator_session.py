@@ -1,13 +1,16 @@
 """What the generator keeps between requests, inside the encrypted cookie session.
 
-Only the options (with their seed) and the ids of tracks the user removed are kept: the preview
-itself is regenerated from them deterministically, because 200 tracks do not fit in a cookie.
+Only the options (with their seed), the ids of tracks the user removed and the listener's order
+(positions, see services/arrangement.py) are kept: the preview itself is regenerated from them
+deterministically, because 200 tracks do not fit in a cookie. Beside them, what the last edit
+did: the tracks that just came in (marked "new") and the last removed song (for Undo).
 ``SCHEMA`` is what the session engine checks these keys hold (``settings.SESSION_SCHEMAS``).
 """
 
 from __future__ import annotations
 
 import random
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -30,6 +33,10 @@ SESSION_KEY = "generator"
 #: The fields of the generator's session entry.
 OPTIONS_FIELD = "options"
 REMOVED_FIELD = "removed_track_ids"
+ORDER_FIELD = "order"
+FRESH_FIELD = "fresh"
+UNDO_FIELD = "undo"
+MAX_UNDO_NAME = 100
 SAVED_KEY = "saved"
 MAX_REMOVED = 50
 MAX_SAVED_REMEMBERED = 5
@@ -57,12 +64,28 @@ NO_ROOM_TO_REMOVE = (
     "mix, or use fewer or shorter artist names, to remove more."
 )
 _WORST_MESSAGES = '[["__json_message",0,30,"' + "m" * 200 + '"]]'
+_WORST_FRESH = _WORST_REMOVED[:2]
+_WORST_UNDO = [_WORST_REMOVED[0], "\u65e5" * MAX_UNDO_NAME]
+
+
+def _worst_order(track_count: int) -> list[int]:
+    order = list(range(track_count))
+    _filler.shuffle(order)
+    return order
 
 
 @dataclass(frozen=True)
 class GeneratorState:
     options: GenerationOptions
     removed_track_ids: frozenset[str]
+    #: The removed ids, earliest first ("Show removed songs" lists them in this order).
+    removed: tuple[str, ...] = ()
+    #: The listener's order: positions into the generated preview (empty: as generated).
+    order: tuple[int, ...] = ()
+    #: Tracks that just took a removed track's place.
+    fresh: frozenset[str] = frozenset()
+    #: The last removed song, (id, name), for Undo.
+    undo: tuple[str, str] | None = None
 
 
 def load(session: SessionBase) -> GeneratorState | None:
@@ -75,10 +98,27 @@ def load(session: SessionBase) -> GeneratorState | None:
         session.pop(SESSION_KEY, None)
         return None
     removed_ids = data.get(REMOVED_FIELD)
-    removed = frozenset(
+    removed = tuple(
         r for r in (removed_ids if isinstance(removed_ids, list) else []) if is_spotify_id(r)
     )
-    return GeneratorState(options=options, removed_track_ids=removed)
+    order = data.get(ORDER_FIELD)
+    fresh = data.get(FRESH_FIELD)
+    undo = data.get(UNDO_FIELD)
+    return GeneratorState(
+        options=options,
+        removed_track_ids=frozenset(removed),
+        removed=removed,
+        order=tuple(order)
+        if isinstance(order, list) and all(type(i) is int for i in order)
+        else (),
+        fresh=frozenset(f for f in fresh if is_spotify_id(f))
+        if isinstance(fresh, list)
+        else frozenset(),
+        undo=(undo[0], undo[1])
+        if isinstance(undo, list) and len(undo) == 2 and is_spotify_id(undo[0])
+        and isinstance(undo[1], str)
+        else None,
+    )
 
 
 def last_options(session: SessionBase) -> GenerationOptions | None:
@@ -103,22 +143,56 @@ def _fits(session: SessionBase, entry: dict[str, Any]) -> bool:
 def fits(session: SessionBase, options: GenerationOptions) -> bool:
     """Whether ``options`` can be kept in this session's cookie with room for
     ``RESERVED_REMOVALS`` removals, saves and a message: if not, the form says so."""
-    removed = _WORST_REMOVED[:RESERVED_REMOVALS]
-    return _fits(session, {OPTIONS_FIELD: options.to_dict(), REMOVED_FIELD: removed})
+    return _fits(
+        session,
+        {
+            OPTIONS_FIELD: options.to_dict(),
+            REMOVED_FIELD: _WORST_REMOVED[:RESERVED_REMOVALS],
+            ORDER_FIELD: _worst_order(options.track_count),
+            FRESH_FIELD: _WORST_FRESH,
+            UNDO_FIELD: _WORST_UNDO,
+        },
+    )
+
+
+def same_artists(one: GenerationOptions, other: GenerationOptions) -> bool:
+    """Whether both choose the same artists: then the songs removed from one stay removed."""
+    return (one.artist_source, one.picked_artists, one.artist_count) == (
+        other.artist_source, other.picked_artists, other.artist_count
+    ) and (one.artist_source != "top" or one.time_range == other.time_range)
 
 
 def start(session: SessionBase, options: GenerationOptions) -> None:
-    session[SESSION_KEY] = {OPTIONS_FIELD: options.to_dict(), REMOVED_FIELD: []}
+    """A new preview for ``options``: in the generated order, keeping the removals when it
+    chooses the same artists as the last one (a shuffle, Back → Preview)."""
+    state = load(session)
+    removed = list(state.removed) if state and same_artists(state.options, options) else []
+    session[SESSION_KEY] = {OPTIONS_FIELD: options.to_dict(), REMOVED_FIELD: removed}
 
 
-def remove_track(session: SessionBase, track_id: str) -> bool:
+def edit(
+    session: SessionBase,
+    *,
+    removed: list[str],
+    order: tuple[int, ...],
+    fresh: Sequence[str] = (),
+    undo: tuple[str, str] | None = None,
+) -> bool:
+    """Keep an edit of the preview; False (nothing kept) when the cookie has no room for it."""
     state = session.get(SESSION_KEY)
-    if not isinstance(state, dict) or not is_spotify_id(track_id):
+    if not isinstance(state, dict) or not all(is_spotify_id(r) for r in removed):
         return False
-    earlier = state.get(REMOVED_FIELD)
-    removed = [r for r in (earlier if isinstance(earlier, list) else []) if r != track_id]
-    removed.append(track_id)
-    changed = {**state, REMOVED_FIELD: removed[-MAX_REMOVED:]}
+    removed = list(dict.fromkeys(removed))[-MAX_REMOVED:]
+    changed: dict[str, Any] = {
+        OPTIONS_FIELD: state.get(OPTIONS_FIELD),
+        REMOVED_FIELD: removed,
+    }
+    if order:
+        changed[ORDER_FIELD] = list(order)
+    if fresh:
+        changed[FRESH_FIELD] = list(fresh)[:len(_WORST_FRESH)]
+    if undo:
+        changed[UNDO_FIELD] = [undo[0], undo[1][:MAX_UNDO_NAME]]
     if len(removed) > RESERVED_REMOVALS and not _fits(session, changed):
         return False  # no room left in the cookie: see NO_ROOM_TO_REMOVE
     session[SESSION_KEY] = changed

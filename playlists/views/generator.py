@@ -1,7 +1,8 @@
-"""The generator: options form → preview (remove, shuffle) → save → result.
+"""The generator: options form → preview (edited in views/editor.py, shuffled) → save → result.
 
-POST/redirect/GET throughout. The preview is regenerated on each GET from the options and seed
-kept in the session, so reloading never repeats an action and nothing big lives in the cookie.
+POST/redirect/GET throughout. The preview is regenerated on each GET from the options, seed,
+removals and order kept in the session, so reloading never repeats an action and nothing big
+lives in the cookie.
 """
 
 from __future__ import annotations
@@ -18,8 +19,12 @@ from accounts.session import connected_user
 from accounts.spotify_access import gateway_for
 from playlists import generator_session
 from playlists.forms import GeneratorForm
-from playlists.services.generation import generate
+from playlists.generator_session import GeneratorState
+from playlists.services.arrangement import arranged
+from playlists.services.generation import Generation, generate
 from playlists.services.generation_error import GenerationError
+from playlists.services.ports import CatalogueReader
+from playlists.services.preview import Preview
 from playlists.services.saving import (
     CHOOSE_A_MOODYSTREAM_PLAYLIST,
     RefreshRefused,
@@ -27,10 +32,17 @@ from playlists.services.saving import (
     save_key,
     save_playlist,
 )
-from playlists.spotify.errors import SpotifyNotFound
+from playlists.spotify.errors import SpotifyError, SpotifyNotFound
 from playlists.web_player import playlist_embed_url, playlist_url
 
 logger = logging.getLogger(__name__)
+
+
+def current_draft(gateway: CatalogueReader, state: GeneratorState) -> tuple[Generation, Preview]:
+    """The generation for ``state`` and its preview in the listener's order (what the page
+    shows and what Save saves)."""
+    generation = generate(gateway, state.options, removed_track_ids=state.removed_track_ids)
+    return generation, arranged(generation.preview, state.order)
 
 
 @spotify_login_required
@@ -57,11 +69,11 @@ def preview(request: HttpRequest) -> HttpResponse:
     if state is None:
         messages.info(request, "Choose your options first.")
         return redirect("playlists:generator")
+    show_removed = request.GET.get("removed") == "show" and bool(state.removed)
+    removed_songs = []
     with gateway_for(request) as gateway:
         try:
-            generation = generate(
-                gateway, state.options, removed_track_ids=state.removed_track_ids
-            )
+            generation, result = current_draft(gateway, state)
         except GenerationError as exc:
             form = GeneratorForm(initial=GeneratorForm.initial_from(state.options))
             return render(
@@ -70,34 +82,27 @@ def preview(request: HttpRequest) -> HttpResponse:
                 {"form": form, "generation_error": exc.user_message},
                 status=422,
             )
-    result = generation.preview
+        if show_removed:
+            try:
+                removed_songs = list(gateway.tracks(list(reversed(state.removed))))
+            except SpotifyError:
+                messages.warning(request, "Spotify did not say which songs those were.")
     earlier = [p for p in generation.playlists or () if is_moodystream_playlist(p)]
     return render(
         request,
         "generator/preview.html",
         {
             "preview": result,
+            "order_ids": ",".join(e.track.id for e in result.entries),
+            "fresh": state.fresh,
+            "undo": state.undo,
+            "removed_count": len(state.removed),
+            "show_removed": show_removed,
+            "removed_songs": removed_songs,
             "earlier_playlists": earlier[:20],
             "already_saved": generator_session.saved_playlist_for(request.session, result.digest),
         },
     )
-
-
-@spotify_login_required
-@require_POST
-def remove_track(request: HttpRequest) -> HttpResponse:
-    track_id = request.POST.get("track_id", "")
-    if not generator_session.remove_track(request.session, track_id):
-        no_room = generator_session.is_spotify_id(track_id) and generator_session.load(
-            request.session
-        )
-        messages.warning(
-            request,
-            generator_session.NO_ROOM_TO_REMOVE
-            if no_room
-            else "That track could not be removed; here is the current preview.",
-        )
-    return redirect("playlists:preview")
 
 
 @spotify_login_required
@@ -128,13 +133,10 @@ def save(request: HttpRequest) -> HttpResponse:
         return redirect("playlists:preview")
     with gateway_for(request) as gateway:
         try:
-            generation = generate(
-                gateway, state.options, removed_track_ids=state.removed_track_ids
-            )
+            generation, result = current_draft(gateway, state)
         except GenerationError as exc:
             messages.warning(request, exc.user_message)
             return redirect("playlists:generator")
-        result = generation.preview
         if result.digest != digest:
             messages.warning(
                 request,

@@ -2,6 +2,11 @@
 (function () {
   "use strict";
 
+  // A form came back with problems: the summary at the top takes focus, so it is read first
+  // and its links lead to each field (the GOV.UK error summary).
+  var summary = document.querySelector(".error-summary");
+  if (summary) { summary.focus(); }
+
   // Show the deep-cut share next to its slider as it moves.
   var slider = document.getElementById("id_deep_cut_percent");
   var output = document.getElementById("deep-cut-value");

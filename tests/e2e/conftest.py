@@ -195,3 +195,25 @@ def screenshot(request: pytest.FixtureRequest):
         return path
 
     return take
+
+
+VIEWPORTS = {
+    "desktop": {"viewport": {"width": 1280, "height": 900}},
+    "phone": {
+        "viewport": {"width": 390, "height": 844},
+        "is_mobile": True,
+        "has_touch": True,
+        "device_scale_factor": 2,
+    },
+}
+
+
+@pytest.fixture(params=list(VIEWPORTS))
+def sized_page(browser, console: ConsoleWatch, request: pytest.FixtureRequest):
+    """A page at a laptop's size and at a phone's (the test runs once for each)."""
+    context = browser.new_context(**VIEWPORTS[request.param])
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    _attach(page, console)
+    yield page
+    context.close()

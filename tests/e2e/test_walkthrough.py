@@ -66,8 +66,10 @@ def test_connect_preview_tweak_and_save(page, demo_server, console, screenshot) 
     screenshot(page, "preview")
 
     removed = first[2]
-    page.locator("#tracks li.track").nth(2).get_by_role("button").click()
-    page.wait_for_load_state()
+    row = page.locator("#tracks li.track").nth(2)
+    song = f"{row.locator('.title').inner_text()} by {row.get_attribute('data-artist')}"
+    page.get_by_role("button", name=f"Remove {song}", exact=True).click()
+    page.wait_for_function("uri => !document.querySelector(`[data-uri='${uri}']`)", arg=removed)
     after_remove = previewed_uris(page)
     assert removed not in after_remove
 

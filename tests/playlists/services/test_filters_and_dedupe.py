@@ -196,7 +196,8 @@ def test_versions_of_a_known_song_count_with_it() -> None:
         track("Come & Get It - Dave Audé Radio", album("Come & Get It (Remixes)", "single")),
         track("Come & Get It (Club Mix)", album("Come & Get It (Remixes)", "single")),
         track("Come & Get It - Radio Edit", album("Come & Get It", "single")),
-        track("Come & Get It (Taylor's Version)", album("Stars Dance (Taylor's Version)")),
+        track("Come & Get It (Taylor's Version)",
+              album("Stars Dance (Taylor's Version)", date="2021-11-12")),
         track("Come & Get It - Re-Recorded", album("Anthology", "compilation")),
         track("Come & Get It (feat. Velvet Kestrel)", album("Stars Dance (Deluxe)")),
     ]

@@ -27,19 +27,22 @@ class Elements(HTMLParser):
                 and all(a.get(k.replace("_", "-")) == v for k, v in attrs.items())]
 
 
-def test_each_track_gives_its_reason_for_sighted_and_screen_reader_users(
+def test_each_track_gives_its_reasons_in_plain_sentences_visible_to_all(
     connected_client: Client,
 ) -> None:
     text = make_preview(connected_client).content.decode()
     tracks = re.findall(r'<li class="track".*?</li>', text, flags=re.S)
     assert len(tracks) == 20
     for track in tracks:
-        why = re.search(r'<p class="track-why"><span class="visually-hidden">Why a (top pick|'
-                        r'deep cut): </span>([^<]+)</p>', track)
+        why = re.search(r'<p class="track-why"><span class="why-label">Why:</span> (.+?)</p>',
+                        track, flags=re.S)
         assert why, track
-        role = re.search(r'data-role="(top|deep)"', track)[1]
-        assert why[1] == ("top pick" if role == "top" else "deep cut")
-    assert "search #" in text  # the ranking's own words
+        assert re.sub(r"<[^>]+>", "", why[1]).rstrip().endswith(".")
+        assert "search #" not in why[1]  # not the ranking's shorthand
+    assert "Deep in their catalogue: Spotify lists it" in text
+    assert "How deep: probably among their least-played" in text
+    assert '<a href="#how-we-choose">how we choose</a>' in text
+    assert 'id="how-we-choose"' in text
 
 
 def test_covers_are_lazy_and_sized(connected_client: Client) -> None:
