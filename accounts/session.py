@@ -10,7 +10,7 @@ breaks one is no session at all.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.http import HttpRequest
 
@@ -25,6 +25,9 @@ SESSION_USER = "sp_user"
 SESSION_PENDING_LOGIN = "sp_login"
 #: The signed-in listener's own Client ID (absent when signed in with the operator's app).
 SESSION_OWN_CLIENT_ID = "sp_own"
+#: What the listener was working on when Spotify ended their connection (an app's draft, as
+#: the app wrote it): the one thing a sign-in carries over into the new session.
+SESSION_DRAFT = "sp_draft"
 
 SCHEMA = SessionSchema(
     {
@@ -32,6 +35,7 @@ SCHEMA = SessionSchema(
         SESSION_USER: record(id=is_str, name=is_str),
         SESSION_PENDING_LOGIN: mapping_of(is_str, record(v=is_str, n=is_str, t=is_int)),
         SESSION_OWN_CLIENT_ID: is_str,
+        SESSION_DRAFT: is_dict,  # its owner checks inside when it takes it back
     },
     disposable=frozenset({SESSION_PENDING_LOGIN}),
 )
@@ -41,16 +45,28 @@ SCHEMA = SessionSchema(
 class ConnectedUser:
     id: str
     display_name: str
+    account_id: str = ""  # /me's account_id, when Spotify sent one
+
+    @property
+    def key(self) -> str:
+        """Who this is for budgets and save records: Spotify's account_id (the identifier it
+        asks apps to link accounts with), else the user id. The store keeps only its hash."""
+        return f"account:{self.account_id}" if self.account_id else f"user:{self.id}"
 
 
 def store_connection(
     request: HttpRequest, tokens: TokenSet, user: ConnectedUser, own_client_id: str = ""
 ) -> None:
     """Keep a finished sign-in: ``own_client_id`` is the listener's own app ("" for ours)."""
-    # A new login gets a new session (no fixation), keeping nothing from before.
+    # A new login gets a new session (no fixation), keeping nothing from before but the draft
+    # a connection that Spotify ended left for it (``keep_draft_through_sign_in``).
+    draft = request.session.get(SESSION_DRAFT)
     request.session.flush()
+    if isinstance(draft, dict):
+        request.session[SESSION_DRAFT] = draft
     request.session[SESSION_TOKENS] = tokens.to_dict()
-    request.session[SESSION_USER] = {"id": user.id, "name": user.display_name}
+    request.session[SESSION_USER] = {"id": user.id, "name": user.display_name,
+                                     **({"acct": user.account_id} if user.account_id else {})}
     if own_client_id:
         request.session[SESSION_OWN_CLIENT_ID] = own_client_id
 
@@ -60,7 +76,9 @@ def connected_user(request: HttpRequest) -> ConnectedUser | None:
     data: dict[str, str] | None = request.session.get(SESSION_USER)
     if data is None or SESSION_TOKENS not in request.session:
         return None
-    return ConnectedUser(id=data["id"], display_name=data["name"])
+    account = data.get("acct", "")  # /me's account_id, when Spotify sent one
+    return ConnectedUser(id=data["id"], display_name=data["name"],
+                         account_id=account if isinstance(account, str) else "")
 
 
 def own_client_id(request: HttpRequest) -> str | None:
@@ -71,8 +89,19 @@ def own_client_id(request: HttpRequest) -> str | None:
     return value or None
 
 
-def disconnect(request: HttpRequest) -> None:
+def disconnect(request: HttpRequest, *, keep_draft: bool = False) -> None:
+    """A new, empty session (with ``keep_draft``, holding only the draft a sign-in carries)."""
+    draft = request.session.get(SESSION_DRAFT) if keep_draft else None
     request.session.flush()
+    if isinstance(draft, dict):
+        request.session[SESSION_DRAFT] = draft
+
+
+def keep_draft_through_sign_in(request: HttpRequest, draft: dict[str, Any]) -> None:
+    """End the connection (Spotify refused its tokens) but keep ``draft`` for after the next
+    sign-in in this browser; nothing else survives."""
+    request.session.flush()
+    request.session[SESSION_DRAFT] = draft
 
 
 def session_tokens(request: HttpRequest) -> TokenCache:

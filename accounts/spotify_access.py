@@ -111,8 +111,12 @@ def gateway_for(request: HttpRequest) -> Iterator[SpotifyGateway]:
     token.  Tokens a 401 made the gateway refresh are written to the session on the way out.
     """
     from playlists.spotify.accounts import UserAuth
+    from shared_state.pauses import AppPauses
+    from shared_state.stores import shared_state
 
-    with UserAuth(spotify_app_for(request), session_tokens(request)) as auth, build_gateway(
-        auth, api_base_url=demo_emulator.api_base_url(request)
+    app = spotify_app_for(request)
+    pauses = AppPauses(shared_state(), f"spotify-app:{app.client_id}")
+    with UserAuth(app, session_tokens(request)) as auth, build_gateway(
+        auth, api_base_url=demo_emulator.api_base_url(request), pauses=pauses
     ) as gateway:
         yield gateway

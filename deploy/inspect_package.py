@@ -38,6 +38,7 @@ REQUIRED = (
     "moodystream/urls.py",
     "accounts/__init__.py",
     "playlists/__init__.py",
+    "shared_state/dynamodb.py",  # production's shared state (MOODYSTREAM_STATE_BACKEND)
     "templates/base.html",
     "staticfiles/staticfiles.json",
     "django/__init__.py",

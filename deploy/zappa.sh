@@ -3,8 +3,9 @@
 # virtualenv VIRTUAL_ENV names, and .venv holds moto, pytest, Playwright...). Needs AWS credentials
 # for everything but `package`.
 #
-#   deploy/zappa.sh deploy prod      first deployment: IAM role + policy, function, API Gateway,
-#                                    keep-warm; then the checked artefact is uploaded (update -z)
+#   deploy/zappa.sh deploy prod      first deployment: the shared-state table (DynamoDB), IAM role
+#                                    + policy, function, API Gateway, keep-warm; then the checked
+#                                    artefact is uploaded (update -z)
 #   deploy/zappa.sh update prod      build + check build/moodystream-prod.zip, upload exactly it
 #   deploy/zappa.sh tail prod | status prod | certify prod | undeploy prod | rollback prod -n 1
 #
@@ -14,7 +15,7 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 if [ $# -lt 1 ]; then
-    sed -n '2,13p' "$0" >&2
+    sed -n '2,14p' "$0" >&2
     exit 2
 fi
 command="$1"
@@ -26,14 +27,21 @@ run_zappa() {
         "$PWD/.venv-lambda/bin/zappa" "$@"
 }
 
+# The shared-state table (DynamoDB, on demand, TTL) the stage's function uses; idempotent.
+state_table() {
+    PYTHONPATH="" "$PWD/.venv-lambda/bin/python" deploy/state_table.py "$stage"
+}
+
 case "$command" in
     deploy)
         bash deploy/package.sh "$stage"
+        state_table
         run_zappa deploy "$stage" "${@:3}"
         run_zappa update "$stage" --zip "$zip"
         ;;
     update)
         bash deploy/package.sh "$stage"
+        state_table
         run_zappa update "$stage" --zip "$zip" "${@:3}"
         ;;
     package)

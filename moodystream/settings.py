@@ -144,6 +144,23 @@ SPOTIFY_SCOPES = (
 )
 SPOTIFY_REQUEST_TIMEOUT = env.float("SPOTIFY_REQUEST_TIMEOUT", default=8.0)
 
+# --- Shared state (shared_state/): idempotent saves, budgets, Spotify's pauses ---------------
+# Every Lambda container must see the same records: DynamoDB in production (the table the
+# deploy step creates, deploy/state_table.py); "memory" keeps them in this process.
+MOODYSTREAM_STATE_BACKEND = env.str(
+    "MOODYSTREAM_STATE_BACKEND", default="dynamodb" if IS_PRODUCTION else "memory"
+)
+if MOODYSTREAM_STATE_BACKEND not in {"dynamodb", "memory"}:
+    raise ImproperlyConfigured("MOODYSTREAM_STATE_BACKEND must be 'dynamodb' or 'memory'.")
+MOODYSTREAM_STATE_TABLE = env.str("MOODYSTREAM_STATE_TABLE", default="moodystream-state")
+MOODYSTREAM_STATE_REGION = env.str("MOODYSTREAM_STATE_REGION", default="") or env.str(
+    "AWS_REGION", default="eu-west-1"
+)
+# Another DynamoDB endpoint (a moto_server in tests); empty: AWS's own.
+MOODYSTREAM_STATE_ENDPOINT_URL = env.str("MOODYSTREAM_STATE_ENDPOINT_URL", default="")
+# Seconds to connect to it and for each answer (three attempts).
+MOODYSTREAM_STATE_TIMEOUT = env.float("MOODYSTREAM_STATE_TIMEOUT", default=2.0)
+
 # --- Core Django --------------------------------------------------------------------------
 def _is_loopback_or_mounted(url: str) -> bool:
     """Empty (the emulator mounted in this process) or an http(s) URL on a loopback address."""

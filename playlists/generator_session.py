@@ -16,6 +16,7 @@ from typing import Any
 
 from django.contrib.sessions.backends.base import SessionBase
 
+from accounts.session import SESSION_DRAFT
 from moodystream import sessions
 from moodystream.session_schema import (
     MESSAGES_KEY,
@@ -89,6 +90,9 @@ class GeneratorState:
 
 
 def load(session: SessionBase) -> GeneratorState | None:
+    draft = session.pop(SESSION_DRAFT, None)  # carried through a sign-in Spotify asked for
+    if isinstance(draft, dict) and SESSION_KEY not in session:
+        session[SESSION_KEY] = draft
     data = session.get(SESSION_KEY)
     if not isinstance(data, dict) or not isinstance(data.get(OPTIONS_FIELD), dict):
         return None
@@ -119,6 +123,12 @@ def load(session: SessionBase) -> GeneratorState | None:
         and isinstance(undo[1], str)
         else None,
     )
+
+
+def draft(session: SessionBase) -> dict[str, Any] | None:
+    """The draft as kept (options, removals, order), for a sign-in to carry over (None: none)."""
+    data = session.get(SESSION_KEY)
+    return dict(data) if isinstance(data, dict) else None
 
 
 def last_options(session: SessionBase) -> GenerationOptions | None:

@@ -26,8 +26,9 @@ from django.shortcuts import redirect, render
 from django.utils.csp import CSP
 
 from accounts import demo_emulator
-from accounts.session import disconnect, own_client_id
+from accounts.session import disconnect, keep_draft_through_sign_in, own_client_id
 from accounts.views.own_app import own_app_refusal
+from playlists import generator_session
 from playlists.spotify.errors import (
     SpotifyAuthError,
     SpotifyError,
@@ -43,6 +44,8 @@ from playlists.web_player import SPOTIFY_WEB, web_base
 
 logger = logging.getLogger(__name__)
 
+DRAFT_KEPT = "Your options and removals are kept for when you are back."
+
 
 class SpotifyErrorMiddleware:
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
@@ -56,8 +59,15 @@ class SpotifyErrorMiddleware:
             return None
         logger.warning("Spotify error on %s: %s", request.path, type(exception).__name__)
         if isinstance(exception, SpotifyAuthError):
-            disconnect(request)
-            messages.warning(request, exception.user_message)
+            # The grant is gone (revoked, or past Spotify's six months: invalid_grant): sign in
+            # again, and find the options and removals as they were.
+            draft = generator_session.draft(request.session)
+            if draft:
+                keep_draft_through_sign_in(request, draft)
+                messages.warning(request, f"{exception.user_message} {DRAFT_KEPT}")
+            else:
+                disconnect(request)
+                messages.warning(request, exception.user_message)
             return redirect("playlists:home")
         own = own_client_id(request)
         if isinstance(exception, SpotifyOwnerNeedsPremium) or (

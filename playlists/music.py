@@ -28,6 +28,7 @@ class SpotifyUser:
     display_name: str | None = None
     country: str | None = None
     product: str | None = None
+    account_id: str | None = None  # /me since May 2026: the stable key to link accounts with
 
 
 @dataclass(frozen=True, slots=True)

@@ -199,6 +199,7 @@ class EmulatorApp(Emulator):
         route = self._api_routes[endpoint]
         if route.extended_only and self.mode != "extended":
             raise ApiError(403, "Forbidden")
+        self.rate_limiter.check_endpoint(client.developer_account, route.rule)
         ctx = ApiContext(self._api_services, request, token, client, user, root_url(request),
                          extended=self.mode == "extended")
         return route.handler(ctx, **args)

@@ -8,6 +8,11 @@ Over budget, requests get 429 with ``Retry-After`` (seconds until the oldest cou
 leaves the window). An account whose quota is exceeded (all of them with ``quota_exceeded``,
 or the ones named with ``exhaust_quota``) gets 429 with ``"reason": "QUOTA_EXCEEDED"`` and a
 long Retry-After.
+
+Limits are also kept per endpoint (July 2026): a busy endpoint is locked for about a day for
+that developer account while its other calls keep working. ``ENDPOINT_LOCKOUTS`` holds the one
+projects report (~100 artist-albums calls in a short time → ``Retry-After`` ≈ 86,000 s);
+``lock_endpoint`` locks any endpoint for a test.
 """
 
 from __future__ import annotations
@@ -20,6 +25,8 @@ from spotify_emulator.clock import Clock
 from spotify_emulator.responses import ApiError
 
 WINDOW_SECONDS = 30
+#: Route rule → (calls allowed per WINDOW_SECONDS, then locked for this many seconds).
+ENDPOINT_LOCKOUTS: dict[str, tuple[int, int]] = {"/v1/artists/<id>/albums": (100, 86_000)}
 
 
 class RateLimiter:
@@ -33,6 +40,8 @@ class RateLimiter:
         #: Developer accounts whose quota ran out (on top of ``quota_exceeded`` for all).
         self.exhausted_accounts: set[str] = set()
         self._hits: dict[str, deque[float]] = {}
+        self._endpoint_hits: dict[tuple[str, str], deque[float]] = {}
+        self._locked_until: dict[tuple[str, str], float] = {}
         self._lock = threading.Lock()
 
     def reset(self) -> None:
@@ -40,6 +49,8 @@ class RateLimiter:
             self.per_30s, self.quota_exceeded, self.quota_retry_after = self._initial
             self.exhausted_accounts.clear()
             self._hits.clear()
+            self._endpoint_hits.clear()
+            self._locked_until.clear()
 
     def configure(self, per_30s: int | None = None, *, quota_exceeded: bool | None = None,
                   quota_retry_after: int | None = None) -> None:
@@ -55,6 +66,32 @@ class RateLimiter:
             if quota_retry_after is not None:
                 self.quota_retry_after = quota_retry_after
             self._hits.clear()
+
+    def lock_endpoint(self, account: str, rule: str, seconds: float) -> None:
+        """Lock one endpoint (a route rule) for developer ``account`` (0: unlock)."""
+        with self._lock:
+            self._locked_until[(account, rule)] = self.clock.now() + seconds
+
+    def check_endpoint(self, account: str, rule: str) -> None:
+        """Count one call of ``rule`` for ``account``; 429 while it is locked, and the call
+        past its limit locks it."""
+        now = self.clock.now()
+        with self._lock:
+            until = self._locked_until.get((account, rule), 0.0)
+            if until > now:
+                raise ApiError(429, "API rate limit exceeded",
+                               {"Retry-After": str(max(1, math.ceil(until - now)))})
+            if rule not in ENDPOINT_LOCKOUTS:
+                return
+            calls, lockout = ENDPOINT_LOCKOUTS[rule]
+            hits = self._endpoint_hits.setdefault((account, rule), deque())
+            while hits and hits[0] <= now - WINDOW_SECONDS:
+                hits.popleft()
+            if len(hits) >= calls:
+                hits.clear()
+                self._locked_until[(account, rule)] = now + lockout
+                raise ApiError(429, "API rate limit exceeded", {"Retry-After": str(lockout)})
+            hits.append(now)
 
     def exhaust_quota(self, account: str, exhausted: bool = True) -> None:
         """Mark one developer account's quota as used up (or restore it)."""

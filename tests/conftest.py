@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Iterator
 from urllib.parse import urlsplit
 
@@ -46,6 +47,32 @@ def local_path(url: str) -> str:
 SignIn = Callable[..., Client]
 
 
+class StateClock:
+    """The shared store's clock: the real time, plus however far a test travelled."""
+
+    def __init__(self) -> None:
+        self.offset = 0.0
+
+    def __call__(self) -> float:
+        return time.time() + self.offset
+
+    def advance(self, seconds: float) -> None:
+        """Later: Spotify's pauses, budgets and save records age by ``seconds``."""
+        self.offset += seconds
+
+
+@pytest.fixture(autouse=True)
+def state_clock() -> Iterator[StateClock]:
+    """Each test starts with an empty shared store (save records, budgets, pauses)."""
+    from shared_state.memory import MemoryState
+    from shared_state.stores import use
+
+    clock = StateClock()
+    use(MemoryState(clock))
+    yield clock
+    use(None)
+
+
 @pytest.fixture(autouse=True)
 def _empty_django_cache() -> None:
     """Each test starts with no cached suggestions and unspent suggestion budgets."""
@@ -74,3 +101,15 @@ def sign_in(spotify_settings) -> SignIn:
 @pytest.fixture
 def connected_client(sign_in: SignIn) -> Client:
     return sign_in()
+
+
+@pytest.fixture
+def generous_budgets(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Listeners' budgets out of the way, for a test about something else that renders many
+    previews or saves from one account (their own tests: tests/playlists/test_budgets.py)."""
+    from playlists import budgets
+
+    for name in ("SUGGESTIONS", "PREVIEW_BURST", "PREVIEWS", "SAVES"):
+        budget = getattr(budgets, name)
+        monkeypatch.setattr(budgets, name, budgets.Budget(
+            budget.name, 1_000_000, budget.window_seconds, budget.what))

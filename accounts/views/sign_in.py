@@ -141,13 +141,14 @@ def finish_sign_in(
         return render(request, "auth/failed.html", failure_context, status=400)
     # The profile is read with the new tokens themselves; nothing is kept before it answers,
     # so a refusal (allow-list, app owner) or a failure leaves no tokens behind.
-    disconnect(request)
+    disconnect(request, keep_draft=True)
     api_base_url = demo_emulator.api_base_url(request)
     with UserAuth(app, TokenCache.holding(tokens)) as auth, build_gateway(
         auth, api_base_url=api_base_url
     ) as gateway:
         profile = gateway.current_user()
-    user = ConnectedUser(id=profile.id, display_name=profile.display_name or "")
+    user = ConnectedUser(id=profile.id, display_name=profile.display_name or "",
+                         account_id=profile.account_id or "")
     store_connection(request, auth.tokens or tokens, user, own_client_id)
     logger.info("Spotify account connected (%s sign-in)", label)
     return redirect(_safe_next(request, pending.next_url))

@@ -17,10 +17,11 @@ Per artist, one chain of waves (``lookup_pool``), all artists at once:
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from functools import partial
 
 from playlists.music import Album, AlbumTracks, Artist, Page, Track
+from playlists.spotify.errors import SpotifyRateLimited
 
 from .catalogue_needs import (
     EXTENDED_SEARCH_PAGE,
@@ -42,22 +43,59 @@ from .options import GenerationOptions
 from .ports import CatalogueReader
 from .ranking import ArtistMaterial
 
+#: The preview's note when Spotify paused album look-ups (an endpoint lockout, often a day).
+ALBUMS_PAUSED = (
+    "Spotify has paused MoodyStream's album look-ups for now (for about {wait}), so this "
+    "playlist was made from search results only: deep cuts may be a little less deep."
+)
+
 
 def fetch_materials(
     gateway: CatalogueReader,
     artists: Sequence[Artist],
     needs: Sequence[ArtistNeed],
     options: GenerationOptions,
+    notes: list[str] | None = None,
 ) -> Chain[list[ArtistMaterial]]:
-    """Every artist's material, in the artists' order: their chains all at once."""
+    """Every artist's material, in the artists' order: their chains all at once.
+
+    Album look-ups are the fallback: when Spotify has paused them (429 past what a page may
+    wait, short of the whole quota) the playlist is made from search alone and ``notes`` says
+    so; any other failure, or a paused search, still ends the generation."""
+    paused: list[SpotifyRateLimited] = []
     fetches = {
-        a.id: _ArtistFetch(gateway, a, n, options)
+        a.id: _ArtistFetch(gateway, a, n, options, paused)
         for a, n in zip(artists, needs, strict=True)
         if n.top + n.deep
     }
     materials = yield [fetch.waves() for fetch in fetches.values()]
+    if paused and notes is not None:
+        longest = max(p.retry_after_seconds for p in paused)
+        notes.append(ALBUMS_PAUSED.format(wait=_wait(longest)))
     by_id: dict[str, ArtistMaterial] = dict(zip(fetches, materials, strict=True))
     return [by_id.get(a.id) or ArtistMaterial(a) for a in artists]
+
+
+def _wait(seconds: int) -> str:
+    if seconds < 2 * 3600:
+        return f"{max(1, round(seconds / 60))} minutes"
+    return f"{round(seconds / 3600)} hours"
+
+
+def _unless_paused[T](lookup: Callable[[], T], empty: T,
+                      paused: list[SpotifyRateLimited]) -> Callable[[], T]:
+    """``lookup``, or ``empty`` (noted in ``paused``) when Spotify paused its endpoint."""
+
+    def run() -> T:
+        try:
+            return lookup()
+        except SpotifyRateLimited as exc:
+            if exc.quota_exceeded:
+                raise
+            paused.append(exc)
+            return empty
+
+    return run
 
 
 class _ArtistFetch:
@@ -65,9 +103,10 @@ class _ArtistFetch:
 
     def __init__(
         self, gateway: CatalogueReader, artist: Artist, need: ArtistNeed,
-        options: GenerationOptions,
+        options: GenerationOptions, paused: list[SpotifyRateLimited],
     ) -> None:
         self.gateway, self.artist, self.need, self.options = gateway, artist, need, options
+        self.paused = paused
         self.extended = gateway.supports_popularity
         self.query = _query(artist)
         self.page_size = SEARCH_PAGE
@@ -130,7 +169,10 @@ class _ArtistFetch:
             t.album for t in [*(self.top_tracks or ()), *self.hits]
             if t.album and t.lead_artist and t.lead_artist.id == self.artist.id
         ]
-        (self.releases,) = yield [partial(_releases, self.gateway, self.artist, need, self.options)]
+        if self.paused:  # another artist found album look-ups paused: ask no more
+            return
+        (self.releases,) = yield [_unless_paused(
+            partial(_releases, self.gateway, self.artist, need, self.options), [], self.paused)]
         chosen = choose_albums(
             self.releases, need, exclude_versions=self.options.exclude_versions,
             hit_albums=hit_albums,
@@ -138,7 +180,8 @@ class _ArtistFetch:
         batches = _batches([a.id for a in chosen], self.gateway.album_batch_size)
         if not batches:
             return
-        found = yield [partial(self.gateway.albums, batch) for batch in batches]
+        found = yield [_unless_paused(partial(self.gateway.albums, batch), [], self.paused)
+                       for batch in batches]
         self.albums = [album for batch in found for album in batch]
         unknown = [t.id for a in self.albums for t in a.tracks if t.popularity is None]
         batches = _batches(unknown, self.gateway.track_batch_size)

@@ -136,7 +136,7 @@ def _artists_and_catalogues(
 ) -> Chain[tuple[list[Artist], list[ArtistMaterial]]]:
     artists = yield from _artists(gateway, options, notes)
     needs = _needs(len(artists), options)
-    materials = yield from fetch_materials(gateway, artists, needs, options)
+    materials = yield from fetch_materials(gateway, artists, needs, options, notes)
     return artists, materials
 
 

@@ -57,10 +57,8 @@ MAX_ARTIST_NAME = 100
 MAX_NAME = 100
 #: Spotify's limit for a playlist description.
 SPOTIFY_MAX_DESCRIPTION = 300
-#: What saving appends to every description: " [ms:" + 8 hex digits + "]" (see saving.py).
-SAVE_MARKER_LENGTH = 14
-#: The user's share of Spotify's 300 characters, so that the marker never cuts their text.
-MAX_DESCRIPTION = SPOTIFY_MAX_DESCRIPTION - SAVE_MARKER_LENGTH
+#: The listener's description: all of Spotify's 300 characters (saving adds nothing to it).
+MAX_DESCRIPTION = SPOTIFY_MAX_DESCRIPTION
 MAX_SEED = 2**31 - 1
 
 #: Bidirectional-text controls (embeddings, overrides, isolates and marks): they make a title

@@ -1,38 +1,37 @@
 """Save a preview as a Spotify playlist: exactly once, completely, or not at all.
 
 * **Once.**  A double click, a browser retry or two Lambda containers may save the same preview
-  at the same time.  The description carries a short marker derived from the idempotency key
-  ("… [ms:1a2b3c4d]").  Under a process-local lock per key we look for that marker in the
-  user's playlists before creating (``recent_playlists``, the page read with the preview,
-  serves, so this costs no round trip); while the first items go in we look again, and if
-  another container created one too, the oldest wins and ours is removed.  A marked playlist
-  found short may be one another save is still filling: we wait for it (about one request
-  time-out) rather than write items alongside it, and finish it only if it stays short.
+  at the same time.  Before the first write to Spotify the save takes an idempotency record
+  (the user, the preview's digest and seed: :func:`save_key`) with a conditional write to the
+  shared store (``shared_state``: DynamoDB in production).  Exactly one save wins it and talks
+  to Spotify; every other waits for the record to say "done" and returns that playlist.  The
+  record notes the playlist as soon as it is created, so a save whose container died half-way
+  is taken over after ``STALE_AFTER_SECONDS``: its playlist is finished, not made again.  Nothing
+  shows in the playlist: the listener's description is saved as written (all 300 characters).
 * **Never twice.**  The gateway does not repeat a create or an add whose answer was lost (a
   time-out, a connection dropped after sending, a 2xx with an unreadable body): it raises
-  ``SpotifyWriteUnconfirmed`` and we find out from Spotify instead.  A lost create is looked for
-  by its marker, again and again with short pauses for about one request time-out, since
-  Spotify may apply it a moment after we gave up.  A lost add is checked by reading the
+  ``SpotifyWriteUnconfirmed`` and we find out from Spotify instead.  A lost create is looked
+  for, again and again with short pauses for about one request time-out (Spotify may apply it a
+  moment after we gave up), as a playlist that was not among the user's newest before the
+  create and has exactly this name and description.  A lost add is checked by reading the
   playlist's items back: if they are exactly the ones expected, the save goes on.
 * **Completely.**  Items go in with POST /playlists/{id}/items, 100 at a time, in order.  If
   filling fails after the gateway's retries, the half-made playlist is removed (unfollowed)
-  before the error is raised.  A marked playlist found incomplete (one an earlier save left, or
-  the oldest one kept when saves raced) is finished by replacing its items.
-* **Refresh.**  ``replace_playlist_id`` updates a playlist MoodyStream made earlier (name,
-  description, items) instead of creating a new one; any other playlist (no MoodyStream marker,
-  or not the user's own) is refused with ``RefreshRefused`` and left untouched.
+  and the record released before the error is raised: saving again starts afresh.
+* **Refresh.**  ``replace_playlist_id`` updates one of the user's MoodyStream playlists (name,
+  description, items) instead of creating a new one; any other playlist is refused with
+  ``RefreshRefused`` and left untouched.  :func:`is_moodystream_playlist` says which are ours.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import hashlib
+import json
 import logging
-import re
-import threading
+import secrets
 import time
-import weakref
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 
 from playlists.music import PlaylistSummary, SavedPlaylist
 from playlists.spotify.errors import (
@@ -42,28 +41,44 @@ from playlists.spotify.errors import (
     SpotifyWriteUnconfirmed,
 )
 from playlists.spotify.limits import ITEMS_PER_WRITE
+from shared_state.store import SharedState, SharedStateUnavailable
 
 from .generation_error import GenerationError
-from .lookup_pool import both
-from .options import SPOTIFY_MAX_DESCRIPTION
+from .options import GenerationOptions
 from .ports import PlaylistWriter
 from .preview import Preview
 
 logger = logging.getLogger("playlists.services.saving")
 
 MAX_ITEMS = 10_000
-MARKER_PAGES = 2  # pages of 50 playlists searched for the marker (new ones come first)
-# A write we cannot see yet (a create whose answer was lost, a marked playlist another save is
-# still filling) is looked for again for this many request time-outs, with pauses growing from
+# A write we cannot see yet (a create whose answer was lost, a playlist a save that stopped
+# left short) is looked for again for this many request time-outs, with pauses growing from
 # LATE_WRITE_FIRST_PAUSE seconds.
 LATE_WRITE_PATIENCE = 1.25
 LATE_WRITE_FIRST_PAUSE = 0.1
-_MARKER = re.compile(r"\s*\[ms:[0-9a-f]{8}\]")
+#: A save still "saving" after this long stopped (its container died): it is taken over.
+#: Longer than a Lambda request may run (28 s), so a save that is still running is never.
+STALE_AFTER_SECONDS = 60
+#: How long a save waits for another save of the same preview before saying so.
+WAIT_FOR_OTHER_SECONDS = 25.0
+#: How long a finished save's record answers a repeat (and vouches for the playlist as ours).
+DONE_TTL_SECONDS = 24 * 3600
+#: What MoodyStream's own names and descriptions carry (services/options.py makes them).
+OUR_NAME_PREFIX = "MoodyStream"
+OUR_DESCRIPTION_LINE = "Made with MoodyStream."
 
 CHOOSE_A_MOODYSTREAM_PLAYLIST = "Choose one of your MoodyStream playlists to refresh."
 REFRESH_TARGET_GONE = (
     "The playlist you chose to refresh is no longer on Spotify (it was deleted meanwhile). "
     "Save this one as a new playlist, or choose another to refresh."
+)
+STILL_SAVING = (
+    "This playlist is still being saved (from another tab or a moment ago). Wait a few seconds "
+    "and save again: you will get that playlist, not a second one."
+)
+OTHER_SAVE_FAILED = (
+    "Saving this playlist from another tab just failed, and nothing was left half-made. "
+    "Save again to try once more."
 )
 
 Progress = Callable[[int, int], None]
@@ -88,53 +103,69 @@ class RefreshTargetGone(RefreshRefused):
         super().__init__(REFRESH_TARGET_GONE)
 
 
+class SaveElsewhere(GenerationError):
+    """Another save of the same preview is still running, or just failed."""
+
+
 #: How many pages of the user's playlists a refresh looks through for its target (50 each).
 MAX_LIBRARY_PAGES = 40
 
 
-def idempotency_marker(idempotency_key: str) -> str:
-    """The mark in the description; with its space it is SAVE_MARKER_LENGTH characters long,
-    the room options.MAX_DESCRIPTION leaves in Spotify's 300."""
-    return f"[ms:{hashlib.sha256(idempotency_key.encode()).hexdigest()[:8]}]"
+def save_key(user_id: str, digest: str, options: GenerationOptions) -> str:
+    """The idempotency key of saving the preview with ``digest`` (its tracks) made from
+    ``options`` (seed, name, description, visibility...) for this user, web or terminal: known
+    before the preview is made again, so a repeat needs no new generation.  The store keeps
+    only a hash of it."""
+    chosen = json.dumps(options.to_dict(), sort_keys=True, separators=(",", ":"))
+    return f"{user_id}:{digest}:{hashlib.sha256(chosen.encode()).hexdigest()[:32]}"
 
 
-def save_key(user_id: str, preview: Preview) -> str:
-    """The idempotency key of saving ``preview`` for this user, from the web or the terminal.
+def earlier_save(state: SharedState, idempotency_key: str) -> str | None:
+    """The playlist an earlier save with this key made, waiting for one still under way
+    (``SaveElsewhere`` if it stays so or fails); ``None`` when there is none to wait for."""
+    record = _Record(state, f"save:{idempotency_key}")
+    if state.read(record.key) is None:
+        return None
+    found = record.wait_for_other(take_over=False)
+    return found if isinstance(found, str) else None
 
-    The same user saving the same tracks from the same options and seed gets one playlist.
+
+def is_moodystream_playlist(
+    playlist: PlaylistSummary, *, recently_saved: Collection[str] = ()
+) -> bool:
+    """Whether MoodyStream made ``playlist``: the one rule for "ours".
+
+    No code is hidden in a playlist, so "ours" is what the listener can see too: the name
+    MoodyStream gives ("MoodyStream · …") or the line its descriptions end with ("Made with
+    MoodyStream."); or, whatever the listener named it, a playlist saved within the last day
+    (``recently_saved``: ids from the save records, :func:`recently_saved_ids`).
     """
-    return f"{user_id}:{preview.digest}:{preview.options.seed}"
+    return (
+        playlist.id in recently_saved
+        or playlist.name.startswith(OUR_NAME_PREFIX)
+        or OUR_DESCRIPTION_LINE in playlist.description
+    )
 
 
-def is_moodystream_playlist(playlist: PlaylistSummary) -> bool:
-    return bool(_MARKER.search(playlist.description))
+def recently_saved_ids(state: SharedState, user_id: str) -> set[str]:
+    """Ids of the playlists this user saved through MoodyStream within the last day."""
+    found = state.read(f"saved-by:{user_id}")
+    return set(str(found.get("ids", "")).split()) if found else set()
 
 
-def description_with_marker(description: str, marker: str) -> str:
-    text = _MARKER.sub("", description).strip()
-    room = SPOTIFY_MAX_DESCRIPTION - len(marker) - 1
-    if len(text) > room:
-        text = text[: room - 1].rstrip() + "…"
-    return f"{text} {marker}".strip()
-
-
-class _KeyLock:
-    __slots__ = ("__weakref__", "lock")
-
-    def __init__(self) -> None:
-        self.lock = threading.Lock()
-
-
-_locks_guard = threading.Lock()
-_locks: weakref.WeakValueDictionary[str, _KeyLock] = weakref.WeakValueDictionary()
-
-
-def _lock_for(key: str) -> _KeyLock:
-    with _locks_guard:
-        lock = _locks.get(key)
-        if lock is None:
-            lock = _locks[key] = _KeyLock()
-        return lock
+def _note_saved(state: SharedState, user_id: str, playlist_id: str) -> None:
+    """Add ``playlist_id`` to the user's recent saves (last 20; best effort)."""
+    key = f"saved-by:{user_id}"
+    for _ in range(3):
+        found = state.read(key)
+        ids = str(found.get("ids", "")).split() if found else []
+        value = {"ids": " ".join([playlist_id, *[i for i in ids if i != playlist_id]][:20]),
+                 "v": secrets.token_hex(4)}
+        if found is None and state.claim(key, value, DONE_TTL_SECONDS):
+            return
+        if found is not None and state.replace(key, value, DONE_TTL_SECONDS,
+                                               expect={"v": found.get("v", "")}):
+            return
 
 
 def save_playlist(
@@ -142,110 +173,192 @@ def save_playlist(
     preview: Preview,
     *,
     idempotency_key: str,
+    state: SharedState,
     replace_playlist_id: str | None = None,
     user_id: str | None = None,
     on_progress: Progress | None = None,
     recent_playlists: Sequence[PlaylistSummary] | None = None,
+    before_writing: Callable[[], None] | None = None,
 ) -> SavedPlaylist:
     """Create (or refresh) the playlist the preview shows and fill it; see the module docstring.
 
     The preview holds everything saved: its tracks, name, description and visibility
     (``preview.options.public``). ``idempotency_key`` identifies the user and the preview
-    (:func:`save_key`).  ``replace_playlist_id`` needs ``user_id``, the
-    Spotify id of the signed-in user: only their own MoodyStream playlists are refreshed, any
-    other raises ``RefreshRefused``.  ``on_progress(done, total)`` is called after each write of
-    items.  ``recent_playlists``: the user's newest playlists as read with the preview
-    (``Generation.playlists``); without them the first look for the marker reads them.
+    (:func:`save_key`); ``state`` is the shared store holding its record.
+    ``replace_playlist_id`` needs ``user_id``, the Spotify id of the signed-in user: only their
+    own MoodyStream playlists are refreshed, any other raises ``RefreshRefused``.
+    ``on_progress(done, total)`` is called after each write of items.  ``recent_playlists``: the
+    user's newest playlists as read with the preview (``Generation.playlists``).
+    ``before_writing()`` runs once this save holds the record, before its first write to
+    Spotify (a save that returns another's playlist never runs it); what it raises ends the
+    save, releasing the record.
     """
     uris = _uris(preview)
-    name, description, public = preview.name, preview.description, preview.options.public
     if not idempotency_key:
         raise ValueError("an idempotency key is required")
     if replace_playlist_id and not user_id:
         raise ValueError("refreshing a playlist needs the user's id")
-    owner = user_id or ""
-    marker = idempotency_marker(idempotency_key)
-    full_description = description_with_marker(description, marker)
-    key_lock = _lock_for(idempotency_key)
-    with key_lock.lock:
+    key = f"save:{idempotency_key}" + (f":refresh:{replace_playlist_id}"
+                                       if replace_playlist_id else "")
+    record = _Record(state, key)
+    while True:
+        if record.take():
+            break
+        found = record.wait_for_other()
+        if isinstance(found, str):
+            try:
+                playlist = gateway.get_playlist(found)
+            except SpotifyNotFound:  # deleted since: this save makes a new one
+                state.release(key, expect={"state": "done", "playlist": found})
+                continue
+            logger.info("this save was made by another request (%s)", found)
+            if on_progress:
+                on_progress(len(uris), len(uris))
+            return playlist
+        if record.took_over:
+            break  # from a save that stopped: go on below (else the record is free: take it)
+    try:
+        if before_writing is not None:
+            before_writing()  # e.g. the listener's save budget: only a save that writes counts
         if replace_playlist_id:
-            return _refresh(
-                gateway, replace_playlist_id, owner, uris, name, full_description, public,
-                on_progress,
-            )
-        existing = find_marked_playlist(gateway, marker, recent=recent_playlists)
-        if existing is not None:
-            logger.info("playlist for this save exists already (%s)", existing.id)
-            return _finish(gateway, _when_filled(gateway, existing, uris), uris, on_progress)
+            saved = _refresh(gateway, replace_playlist_id, user_id or "", uris, preview,
+                             on_progress, recently_saved=recently_saved_ids(state, user_id or ""))
+        else:
+            saved = _create_and_fill(gateway, preview, uris, record, on_progress,
+                                     recent_playlists)
+    except BaseException:
+        record.release()
+        raise
+    record.done(saved.id)
+    if user_id:
         try:
-            created = gateway.create_playlist(name, description=full_description, public=public)
-        except SpotifyUnavailable as exc:
-            # The create may have happened; never create a second one blindly.
-            answer_lost = isinstance(exc, SpotifyWriteUnconfirmed)
-            found = _find_after_failed_create(gateway, marker, patient=answer_lost)
+            _note_saved(state, user_id, saved.id)
+        except SharedStateUnavailable as exc:
+            logger.warning("recent saves not updated: %s", exc)
+    return saved
+
+
+class _Record:
+    """This save's idempotency record in the shared store (see the module docstring)."""
+
+    def __init__(self, state: SharedState, key: str) -> None:
+        self.state, self.key = state, key
+        self.token = secrets.token_hex(8)
+        self.took_over = False  # from a save that stopped
+        self.playlist_id: str | None = None  # the playlist that save had created, if any
+
+    def _saving(self, playlist_id: str = "") -> dict[str, str | int]:
+        return {"state": "saving", "by": self.token, "at": int(self.state.clock()),
+                "playlist": playlist_id}
+
+    def take(self) -> bool:
+        return self.state.claim(self.key, self._saving(), STALE_AFTER_SECONDS * 10)
+
+    # Once this save holds the record, the store not answering must not undo a Spotify write:
+    # these three are best effort (a record left "saving" is taken over when stale).
+    def created(self, playlist_id: str) -> None:
+        self._quietly(lambda: self.state.replace(
+            self.key, self._saving(playlist_id), STALE_AFTER_SECONDS * 10,
+            expect={"by": self.token}))
+
+    def done(self, playlist_id: str) -> None:
+        self._quietly(lambda: self.state.replace(
+            self.key, {"state": "done", "playlist": playlist_id}, DONE_TTL_SECONDS,
+            expect={"by": self.token}))
+
+    def release(self) -> None:
+        self._quietly(lambda: self.state.release(self.key, expect={"by": self.token}))
+
+    @staticmethod
+    def _quietly(write: Callable[[], bool]) -> None:
+        try:
+            write()
+        except SharedStateUnavailable as exc:
+            logger.warning("save record not updated: %s", exc)
+
+    def wait_for_other(self, *, take_over: bool = True) -> str | None:
+        """The playlist id once the other save is done; ``None`` if this save took over a
+        stopped one (or, without ``take_over``, found it stopped; or the record is free again
+        to take). Raises ``SaveElsewhere`` when the other failed, or is still running after
+        ``WAIT_FOR_OTHER_SECONDS``."""
+        deadline = _clock() + WAIT_FOR_OTHER_SECONDS
+        pause = 0.05
+        seen_saving = False
+        while True:
+            found = self.state.read(self.key)
             if found is None:
-                raise
-            logger.info("the create's answer was lost; its playlist %s found by marker", found.id)
-            return _finish(gateway, found, uris, on_progress, remove_on_failure=True)
+                if seen_saving:
+                    raise SaveElsewhere(OTHER_SAVE_FAILED)
+                return None  # gone before we looked: take it
+            if found.get("state") == "done":
+                return str(found["playlist"])
+            seen_saving = True
+            stale = self.state.clock() - int(found.get("at", 0)) > STALE_AFTER_SECONDS
+            if stale and not take_over:
+                return None
+            if stale and self.state.replace(
+                self.key, self._saving(str(found.get("playlist", ""))),
+                STALE_AFTER_SECONDS * 10, expect={"by": found["by"]},
+            ):
+                self.took_over = True
+                self.playlist_id = str(found.get("playlist", "")) or None
+                logger.warning("took over a save that stopped (playlist %s)", self.playlist_id)
+                return None
+            if _clock() >= deadline:
+                raise SaveElsewhere(STILL_SAVING)
+            _sleep(pause)
+            pause = min(pause * 2, 1.0)
+
+
+def _create_and_fill(
+    gateway: PlaylistWriter, preview: Preview, uris: list[str], record: _Record,
+    on_progress: Progress | None, recent: Sequence[PlaylistSummary] | None,
+) -> PlaylistSummary:
+    name, description, public = preview.name, preview.description, preview.options.public
+    if record.playlist_id:  # a save that stopped half-way made it: finish that one
         try:
-            # Fill, and meanwhile look whether a concurrent save elsewhere created one too.
-            snapshot, winner = both(
-                lambda: _add(gateway, created.id, uris, 0),
-                lambda: _oldest_marked(gateway, marker, created),
-            )
-            if winner.id == created.id:
-                if on_progress:
-                    on_progress(min(len(uris), ITEMS_PER_WRITE), len(uris))
-                if len(uris) > ITEMS_PER_WRITE:
-                    snapshot = _write(
-                        gateway, created.id, uris, replace=False, on_progress=on_progress,
-                        offset=ITEMS_PER_WRITE,
-                    )
-                return dataclasses.replace(created, item_count=len(uris), snapshot_id=snapshot)
-        except BaseException:
-            _remove_quietly(gateway, created.id)
+            stopped = gateway.get_playlist(record.playlist_id)
+        except SpotifyNotFound:
+            stopped = None
+        if stopped is not None:
+            record.created(stopped.id)
+            return _finish(gateway, stopped, uris, on_progress, remove_on_failure=True)
+    before = {p.id for p in (recent if recent is not None
+                             else gateway.current_user_playlists(limit=50))}
+    try:
+        created = gateway.create_playlist(name, description=description, public=public)
+    except SpotifyUnavailable as exc:
+        # The create may have happened; never create a second one blindly.
+        answer_lost = isinstance(exc, SpotifyWriteUnconfirmed)
+        found = _find_after_failed_create(gateway, before, name, description,
+                                          patient=answer_lost)
+        if found is None:
             raise
-        logger.info("another save created %s first; removing %s", winner.id, created.id)
+        logger.info("the create's answer was lost; its playlist %s was found", found.id)
+        record.created(found.id)
+        return _finish(gateway, found, uris, on_progress, remove_on_failure=True)
+    record.created(created.id)
+    try:
+        snapshot = _write(gateway, created.id, uris, replace=False, on_progress=on_progress)
+    except BaseException:
         _remove_quietly(gateway, created.id)
-        # Whoever created it is probably filling it now; if it stopped half-way (or a create of
-        # ours that Spotify applied late is the older one, still empty), it is finished here.
-        return _finish(gateway, _when_filled(gateway, winner, uris), uris, on_progress)
+        raise
+    return dataclasses.replace(created, item_count=len(uris), snapshot_id=snapshot)
 
 
-def find_marked_playlist(
-    gateway: PlaylistWriter, marker: str, *, recent: Sequence[PlaylistSummary] | None = None
+def _new_playlist_like(
+    gateway: PlaylistWriter, before: Collection[str], name: str, description: str
 ) -> PlaylistSummary | None:
-    """The oldest of the user's recent playlists carrying ``marker`` (``recent``: the first
-    page, if already read)."""
-    found = _marked(gateway, marker, recent=recent)
+    """The oldest of the user's newest playlists that was not there before the create and has
+    exactly this name and description."""
+    found = [p for p in gateway.current_user_playlists(limit=50)
+             if p.id not in before and p.name == name and p.description == description]
     return found[-1] if found else None
 
 
-def _marked(
-    gateway: PlaylistWriter, marker: str, *, recent: Sequence[PlaylistSummary] | None = None
-) -> list[PlaylistSummary]:
-    found: list[PlaylistSummary] = []
-    for page in range(MARKER_PAGES):
-        playlists = (
-            recent if page == 0 and recent is not None
-            else gateway.current_user_playlists(limit=50, offset=50 * page)
-        )
-        found.extend(p for p in playlists if marker in p.description)
-        if len(playlists) < 50:
-            break
-    return found  # newest first, as Spotify lists them
-
-
-def _oldest_marked(
-    gateway: PlaylistWriter, marker: str, created: PlaylistSummary
-) -> PlaylistSummary:
-    """After creating: if a concurrent save made one too, everyone keeps the oldest."""
-    found = _marked(gateway, marker)
-    return found[-1] if found else created
-
-
 def _find_after_failed_create(
-    gateway: PlaylistWriter, marker: str, *, patient: bool
+    gateway: PlaylistWriter, before: Collection[str], name: str, description: str, *,
+    patient: bool,
 ) -> PlaylistSummary | None:
     """Look for the playlist of a create that failed.
 
@@ -261,7 +374,7 @@ def _find_after_failed_create(
         nonlocal looks
         looks += 1
         try:
-            return find_marked_playlist(gateway, marker)
+            return _new_playlist_like(gateway, before, name, description)
         except SpotifyUnavailable as exc:
             if not patient:
                 raise
@@ -272,38 +385,6 @@ def _find_after_failed_create(
     if found is None and patient:
         logger.warning("no playlist for a create whose answer was lost (%d looks)", looks)
     return found
-
-
-def _when_filled(
-    gateway: PlaylistWriter, playlist: PlaylistSummary, uris: list[str]
-) -> PlaylistSummary:
-    """``playlist`` (marked for this save) once it holds as many items as ``uris``, or as it
-    stands after about one request time-out.
-
-    Another save of the same preview (a second Lambda container) may be filling it right now.
-    Writing alongside it would add items twice (Spotify has no conditional add), so we wait for
-    it; only a playlist whose writer stopped half-way is still short afterwards, and ``_finish``
-    completes that one.  If the other save failed and removed it, so does this one: nothing is
-    left, and saving again starts afresh.
-    """
-    if playlist.item_count == len(uris):
-        return playlist
-    latest = playlist
-
-    def look() -> PlaylistSummary | None:
-        nonlocal latest
-        try:
-            latest = gateway.get_playlist(playlist.id)
-        except SpotifyNotFound as exc:
-            raise SpotifyUnavailable(
-                f"the save filling {playlist.id} failed and removed it"
-            ) from exc
-        return latest if latest.item_count == len(uris) else None
-
-    if _keep_looking(look, _late_write_window(gateway)) is None:
-        logger.warning("marked playlist %s still holds %d of %d items; finishing it",
-                       playlist.id, latest.item_count, len(uris))
-    return latest
 
 
 def _late_write_window(gateway: PlaylistWriter) -> float:
@@ -333,7 +414,8 @@ def _finish(
     *,
     remove_on_failure: bool = False,
 ) -> PlaylistSummary:
-    """Make a marked playlist hold ``uris`` (replacing its items unless the count is right)."""
+    """Make this save's playlist hold ``uris`` (replacing its items unless the count is
+    right)."""
     if playlist.item_count == len(uris):
         if on_progress:
             on_progress(len(uris), len(uris))
@@ -365,16 +447,18 @@ def _refresh(
     playlist_id: str,
     user_id: str,
     uris: list[str],
-    name: str,
-    description: str,
-    public: bool,
+    preview: Preview,
     on_progress: Progress | None,
+    *,
+    recently_saved: Collection[str],
 ) -> PlaylistSummary:
+    name, description, public = preview.name, preview.description, preview.options.public
     try:
         current = gateway.get_playlist(playlist_id)
     except SpotifyNotFound:
         raise RefreshTargetGone() from None
-    if not is_moodystream_playlist(current) or current.owner_id != user_id:
+    ours = is_moodystream_playlist(current, recently_saved=recently_saved)
+    if not ours or current.owner_id != user_id:
         logger.warning("refresh refused: %s is not one of the user's MoodyStream playlists",
                        playlist_id)
         raise RefreshRefused()

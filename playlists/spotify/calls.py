@@ -109,7 +109,7 @@ class RateGate:
             extra = max(0.0, now + retry_after - max(self._resume_at, now))
             too_long = retry_after > self._max_wait or self.waited + extra > self._budget
             if quota_exceeded or too_long or attempt > MAX_RATE_LIMIT_RETRIES:
-                raise errors.SpotifyRateLimited(max(1, math.ceil(retry_after)),
+                raise errors.SpotifyRateLimited(max(1, math.ceil(retry_after)), endpoint=op,
                                                 quota_exceeded=quota_exceeded) from None
             self.waited += extra
             self._resume_at = max(self._resume_at, now + retry_after)
@@ -119,6 +119,14 @@ class RateGate:
             delay = self._resume_at - self._clock()
         if delay > 0:
             self._sleep(delay)
+
+
+class SharedPauses(Protocol):
+    """Spotify's pauses every container of the app sees (``shared_state.pauses.AppPauses``)."""
+
+    def remaining(self, op: str) -> tuple[float, bool]: ...
+
+    def note(self, op: str, seconds: float, *, quota_exceeded: bool) -> None: ...
 
 
 class AccessTokens(Protocol):
@@ -151,8 +159,9 @@ class CallPolicy:
     def __init__(self, auth: str | AccessTokens, *, api_base_url: str, request_timeout: float,
                  max_workers: int, max_retries: int, max_wait: float,
                  rate_limit_budget: float | None, sleep: Callable[[float], None],
-                 clock: Callable[[], float]) -> None:
+                 clock: Callable[[], float], pauses: SharedPauses | None = None) -> None:
         self._rng = random.Random()  # noqa: S311 - jitter, not security
+        self._pauses, self._max_wait = pauses, max_wait
         self._sleep, self._max_retries = sleep, max_retries
         self._tokens = None if isinstance(auth, str) else auth  # a fixed token: never renewed
         self._session = retrying_session(max_retries, pool_size=max_workers, sleep=sleep,
@@ -180,6 +189,7 @@ class CallPolicy:
         """``parse(request())``: ``request`` is a bound method of ``client`` with its arguments."""
         malformed = rate_limited = 0
         renewed = False
+        self._respect_shared_pause(op)
         while True:
             if self.closed:
                 raise errors.SpotifyUnavailable(f"{op}: the gateway is closed")
@@ -199,7 +209,13 @@ class CallPolicy:
                 if exc.http_status != 429:
                     raise mapped(op, exc) from None
                 rate_limited += 1
-                self._gate.hold(op, exc, rate_limited)
+                try:
+                    self._gate.hold(op, exc, rate_limited)
+                except errors.SpotifyRateLimited as limited:
+                    if self._pauses is not None:  # every container stops, not only this one
+                        self._pauses.note(op, limited.retry_after_seconds,
+                                          quota_exceeded=limited.quota_exceeded)
+                    raise
                 continue
             except requests.RequestException as exc:
                 raise _no_answer(op, exc, idempotent=idempotent) from exc
@@ -216,6 +232,19 @@ class CallPolicy:
                     raise errors.SpotifyUnavailable(f"{op}: unreadable answer") from exc
                 malformed += 1
                 self._sleep(backoff_delay(malformed, 0.2, self._rng))
+
+
+    def _respect_shared_pause(self, op: str) -> None:
+        """A pause another container noted: wait it out if short, else say so at once."""
+        if self._pauses is None:
+            return
+        left, quota = self._pauses.remaining(op)
+        if left <= 0:
+            return
+        if left > self._max_wait or quota:
+            raise errors.SpotifyRateLimited(max(1, math.ceil(left)), quota_exceeded=quota,
+                                            endpoint=op)
+        self._sleep(left)
 
 
 def mapped(op: str, exc: spotipy.SpotifyException) -> errors.SpotifyError:

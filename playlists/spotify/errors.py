@@ -26,9 +26,11 @@ class SpotifyRateLimited(SpotifyError):
     """429 whose Retry-After is longer than we are willing to wait inside one request."""
     user_message = "Spotify asked us to slow down."
 
-    def __init__(self, retry_after_seconds: int, *, quota_exceeded: bool = False) -> None:
+    def __init__(self, retry_after_seconds: int, *, quota_exceeded: bool = False,
+                 endpoint: str = "") -> None:
         super().__init__(f"rate limited for {retry_after_seconds}s")
         self.retry_after_seconds, self.quota_exceeded = retry_after_seconds, quota_exceeded
+        self.endpoint = endpoint  # the call Spotify paused ("" when not known)
 
 
 class SpotifyAuthError(SpotifyError):

@@ -16,7 +16,7 @@ from typing import Any, Self
 from playlists import music
 
 from . import parsing
-from .calls import AccessTokens, CallPolicy
+from .calls import AccessTokens, CallPolicy, SharedPauses
 from .errors import SpotifyBadRequest, SpotifyError, SpotifyForbidden
 from .limits import BATCH_ALBUMS, BATCH_TRACKS, DEV_PAGE_LIMIT, ITEMS_PER_WRITE, PAGE_LIMIT
 from .types import ApiMode
@@ -35,7 +35,8 @@ class SpotifyGateway:
                  max_retries: int = 3, api_mode: ApiMode = "development",
                  rate_limit_budget: float | None = None, market: str | None = None,
                  sleep: Callable[[float], None] = time.sleep,
-                 clock: Callable[[], float] = time.monotonic) -> None:
+                 clock: Callable[[], float] = time.monotonic,
+                 pauses: SharedPauses | None = None) -> None:
         if api_mode not in ("development", "extended"):
             raise ValueError(f"api_mode must be 'development' or 'extended', not {api_mode!r}")
         self.api_mode: ApiMode = api_mode
@@ -43,7 +44,7 @@ class SpotifyGateway:
         self._policy = CallPolicy(
             auth, api_base_url=api_base_url, request_timeout=request_timeout,
             max_workers=max_workers, max_retries=max_retries, max_wait=max_wait_for_rate_limit,
-            rate_limit_budget=rate_limit_budget, sleep=sleep, clock=clock)
+            rate_limit_budget=rate_limit_budget, sleep=sleep, clock=clock, pauses=pauses)
         self._call, self._spotify = self._policy.call, self._policy.client
         self._refused: set[str] = set()  # Extended Quota features Spotify refused after all
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 from django.conf import settings
 from django.http import HttpRequest, JsonResponse
 from django.views.decorators.http import require_safe
@@ -9,7 +11,7 @@ from django.views.decorators.http import require_safe
 from accounts.demo_emulator import api_base_url
 from accounts.session import connected_user
 from accounts.spotify_access import gateway_for
-from playlists import suggestions
+from playlists import budgets, suggestions
 from playlists.spotify.errors import SpotifyError, SpotifyRateLimited
 from playlists.views.error_pages import rate_limited_context
 
@@ -33,11 +35,12 @@ def artist_search(request: HttpRequest) -> JsonResponse:
     namespace = f"{api_base_url(request)} {settings.SPOTIFY_API_MODE}"
     artists = suggestions.cached_answer(namespace, query)
     if artists is None:
-        spent = suggestions.spend(user.id)
+        spent = budgets.charge(user, budgets.SUGGESTIONS)
         if spent is not None:
+            seconds = max(1, math.ceil(spent[1]))
             return _slow_down(
-                spent.retry_after,
-                f"That is a lot of suggestions at once: more in {spent.retry_after} seconds. "
+                seconds,
+                f"That is a lot of suggestions at once: more in {seconds} seconds. "
                 "You can type the names yourself meanwhile.",
             )
         try:

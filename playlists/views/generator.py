@@ -8,6 +8,7 @@ lives in the cookie.
 from __future__ import annotations
 
 import logging
+from functools import partial
 
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
@@ -17,7 +18,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from accounts.decorators import spotify_login_required
 from accounts.session import connected_user
 from accounts.spotify_access import gateway_for
-from playlists import generator_session
+from playlists import budgets, generator_session
 from playlists.forms import GeneratorForm
 from playlists.generator_session import GeneratorState
 from playlists.services.arrangement import arranged
@@ -28,14 +29,23 @@ from playlists.services.preview import Preview
 from playlists.services.saving import (
     CHOOSE_A_MOODYSTREAM_PLAYLIST,
     RefreshRefused,
+    SaveElsewhere,
+    earlier_save,
     is_moodystream_playlist,
+    recently_saved_ids,
     save_key,
     save_playlist,
 )
 from playlists.spotify.errors import SpotifyError, SpotifyNotFound
 from playlists.web_player import playlist_embed_url, playlist_url
+from shared_state.store import SharedStateUnavailable
+from shared_state.stores import shared_state
 
 logger = logging.getLogger(__name__)
+
+CANNOT_SAVE_NOW = (
+    "MoodyStream could not save just now (nothing was saved): please try again in a minute."
+)
 
 
 def current_draft(gateway: CatalogueReader, state: GeneratorState) -> tuple[Generation, Preview]:
@@ -69,6 +79,11 @@ def preview(request: HttpRequest) -> HttpResponse:
     if state is None:
         messages.info(request, "Choose your options first.")
         return redirect("playlists:generator")
+    user = connected_user(request)
+    spent = user and budgets.charge(user, budgets.PREVIEW_BURST, budgets.PREVIEWS,
+                                    cost=budgets.preview_cost(state.options))
+    if spent:
+        return budgets.spent_page(request, *spent)
     show_removed = request.GET.get("removed") == "show" and bool(state.removed)
     removed_songs = []
     with gateway_for(request) as gateway:
@@ -87,7 +102,12 @@ def preview(request: HttpRequest) -> HttpResponse:
                 removed_songs = list(gateway.tracks(list(reversed(state.removed))))
             except SpotifyError:
                 messages.warning(request, "Spotify did not say which songs those were.")
-    earlier = [p for p in generation.playlists or () if is_moodystream_playlist(p)]
+    try:
+        ours = recently_saved_ids(shared_state(), user.id) if user else set()
+    except SharedStateUnavailable:
+        ours = set()
+    earlier = [p for p in generation.playlists or ()
+               if is_moodystream_playlist(p, recently_saved=ours)]
     return render(
         request,
         "generator/preview.html",
@@ -131,6 +151,18 @@ def save(request: HttpRequest) -> HttpResponse:
     if replace_id and not generator_session.is_spotify_id(replace_id):
         messages.warning(request, CHOOSE_A_MOODYSTREAM_PLAYLIST)
         return redirect("playlists:preview")
+    key = save_key(user.key, digest, state.options)
+    if not replace_id:  # a repeat (another tab, a retry, another container): its playlist
+        try:
+            earlier = earlier_save(shared_state(), key)
+        except SaveElsewhere as exc:
+            messages.warning(request, exc.user_message)
+            return redirect("playlists:preview")
+        except SharedStateUnavailable:
+            return _cannot_save_now(request)
+        if earlier:
+            generator_session.remember_saved(request.session, digest, earlier)
+            return redirect("playlists:result", playlist_id=earlier)
     with gateway_for(request) as gateway:
         try:
             generation, result = current_draft(gateway, state)
@@ -148,17 +180,29 @@ def save(request: HttpRequest) -> HttpResponse:
             saved = save_playlist(
                 gateway,
                 result,
-                idempotency_key=save_key(user.id, result),
+                idempotency_key=key,
+                state=shared_state(),
+                before_writing=partial(budgets.charge_or_raise, user, budgets.SAVES),
                 replace_playlist_id=replace_id,
                 user_id=user.id,
                 recent_playlists=generation.playlists,
             )
-        except RefreshRefused as exc:  # not one of the user's MoodyStream playlists
+        except budgets.BudgetSpent as exc:
+            return budgets.spent_page(request, exc.budget, exc.retry_after)
+        except SharedStateUnavailable:  # no record, so nothing was written to Spotify
+            return _cannot_save_now(request)
+        except (RefreshRefused, SaveElsewhere) as exc:  # not ours; another save of it
             messages.warning(request, exc.user_message)
             return redirect("playlists:preview")
     generator_session.remember_saved(request.session, digest, saved.id)
     logger.info("playlist saved with %d tracks", result.track_count)
     return redirect("playlists:result", playlist_id=saved.id)
+
+
+def _cannot_save_now(request: HttpRequest) -> HttpResponse:
+    """The shared store (which makes a save happen once) did not answer: nothing was saved."""
+    messages.warning(request, CANNOT_SAVE_NOW)
+    return redirect("playlists:preview")
 
 
 @spotify_login_required

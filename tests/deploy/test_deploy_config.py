@@ -147,6 +147,7 @@ def test_iam_policy_is_least_privilege(stage: str) -> None:
     function = f"{config['project_name']}-{stage}"
     account = "${aws:PrincipalAccount}"
     secret_name = config["environment_variables"]["SPOTIFY_SECRET_NAME"]
+    table = config["environment_variables"]["MOODYSTREAM_STATE_TABLE"]
 
     assert policy["Version"] == "2012-10-17"  # needed for the ${...} policy variable
     grants = {}
@@ -180,6 +181,11 @@ def test_iam_policy_is_least_privilege(stage: str) -> None:
         "logs:PutLogEvents": {
             f"arn:aws:logs:{region}:{account}:log-group:/aws/lambda/{function}",
             f"arn:aws:logs:{region}:{account}:log-group:/aws/lambda/{function}:*",
+        },
+        # The shared-state table (shared_state/dynamodb.py): exactly the calls it makes.
+        **{
+            f"dynamodb:{call}": {f"arn:aws:dynamodb:{region}:{account}:table/{table}"}
+            for call in ("GetItem", "PutItem", "UpdateItem", "DeleteItem", "Query")
         },
         # Zappa's API Gateway integration invokes the function with this same role.
         "lambda:InvokeFunction": {

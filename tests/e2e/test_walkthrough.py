@@ -39,7 +39,8 @@ def marked_playlists(server, user_id: str = USER_TYPICAL) -> list[dict]:
     with urllib.request.urlopen(url, timeout=10) as response:
         data = json.load(response)
     playlists = data["playlists"] if isinstance(data, dict) else data
-    return [p for p in playlists if re.search(r"\[ms:[0-9a-f]{8}\]", p["description"])]
+    return [p for p in playlists if p["name"].startswith("MoodyStream")
+            or "Made with MoodyStream." in p["description"]]
 
 
 def test_connect_preview_tweak_and_save(page, demo_server, console, screenshot) -> None:

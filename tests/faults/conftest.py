@@ -4,8 +4,9 @@ Every test follows the same three checks:
 
 1. the user gets a clear page (a status and a human sentence, never a traceback or a 500);
 2. the app stays up (a following normal request succeeds);
-3. Spotify is left consistent: no two MoodyStream-marked playlists share a marker and every
-   marked playlist holds exactly the items that were previewed for it (``assert_consistent``).
+3. Spotify is left consistent: every MoodyStream playlist in the library is one a save
+   reported, holding exactly the items previewed for it (``assert_consistent``): no duplicate,
+   nothing half-made.
 """
 
 from __future__ import annotations
@@ -19,11 +20,13 @@ from html import unescape
 import pytest
 from django.test import Client
 
+from playlists.music import PlaylistSummary
+from playlists.services.saving import is_moodystream_playlist, recently_saved_ids
+from shared_state.stores import shared_state
 from spotify_emulator import USER_TYPICAL, EmulatorServer
 from spotify_emulator.faults import FaultRule
 from tests.playlists.views.test_generator import VALID
 
-MARKER = re.compile(r"\[ms:[0-9a-f]{8}\]")
 URI = re.compile(r'data-uri="(spotify:track:[0-9A-Za-z]{22})"')
 DIGEST = re.compile(r'name="digest" value="([0-9a-f]+)"')
 
@@ -73,9 +76,13 @@ def saved_playlist_id(response) -> str:
 
 
 def marked_playlists(emulator: EmulatorServer, user_id: str = USER_TYPICAL) -> list[dict]:
-    """The user's playlists that carry MoodyStream's marker (what a save can leave behind)."""
+    """The user's MoodyStream playlists (what a save can leave behind), by the app's own rule."""
     return [
-        p for p in emulator.app.state.user_playlists(user_id) if MARKER.search(p["description"])
+        p for p in emulator.app.state.user_playlists(user_id)
+        if is_moodystream_playlist(
+            PlaylistSummary(id=p["id"], name=p["name"], uri="", description=p["description"]),
+            recently_saved=recently_saved_ids(shared_state(), user_id),
+        )
     ]
 
 
@@ -85,20 +92,17 @@ def assert_consistent(
     *,
     users: Sequence[str] = (USER_TYPICAL,),
 ) -> None:
-    """No duplicate marker, no half-filled playlist.
+    """No duplicate, no half-filled playlist.
 
-    ``expected`` maps playlist id → the URIs previewed for it: every marked playlist must be one
-    of them and hold exactly those items, in order (so a failed save leaves nothing behind).
+    ``expected`` maps playlist id → the URIs previewed for it: every MoodyStream playlist must be
+    one of them and hold exactly those items, in order (so a failed save leaves nothing behind,
+    and a second playlist for one save is unexpected).
     """
     expected = dict(expected or {})
-    seen_markers: dict[str, str] = {}
+    seen: set[str] = set()
     for user_id in users:
         for playlist in marked_playlists(emulator, user_id):
-            marker = MARKER.search(playlist["description"]).group(0)
-            assert marker not in seen_markers, (
-                f"two playlists carry {marker}: {seen_markers[marker]} and {playlist['id']}"
-            )
-            seen_markers[marker] = playlist["id"]
+            seen.add(playlist["id"])
             assert playlist["id"] in expected, (
                 f"unexpected MoodyStream playlist {playlist['id']} with "
                 f"{len(playlist['items'])} items left in {user_id}'s library"
@@ -107,7 +111,7 @@ def assert_consistent(
                 f"playlist {playlist['id']} holds {len(playlist['items'])} items, "
                 f"{len(expected[playlist['id']])} were previewed (or the order differs)"
             )
-    missing = set(expected) - set(seen_markers.values())
+    missing = set(expected) - seen
     assert not missing, f"saved playlists missing from Spotify: {sorted(missing)}"
 
 

@@ -87,7 +87,7 @@ class TestRateLimits:
         assert sum(r.status == 429 for r in emulator.app.request_log.entries()) == 4
 
     def test_hours_long_retry_after_on_save_says_when_to_come_back(
-        self, client: Client, emulator
+        self, client: Client, emulator, state_clock
     ) -> None:
         page = make_preview(client)
         rule = emulator.app.faults.add_error(
@@ -100,11 +100,17 @@ class TestRateLimits:
         assert "Please try again in about 5 hours" in text_of(response)
         assert_consistent(emulator, {})
         emulator.app.faults.remove(rule.id)
-        # Coming back later saves it, once.
+        # Every container now holds back from creating playlists until then...
+        assert save(client, page).status_code == 429
+        creates = [e for e in emulator.app.request_log.entries()
+                   if e.method == "POST" and e.path == "/v1/me/playlists"]
+        assert len(creates) == 1  # the first one's 429: the second never reached Spotify
+        # ...and coming back later saves it, once.
+        state_clock.advance(5 * 3600)
         saved = save_completely(client, emulator, page)
         assert_consistent(emulator, saved)
 
-    def test_quota_exceeded_is_explained(self, client: Client, emulator) -> None:
+    def test_quota_exceeded_is_explained(self, client: Client, emulator, state_clock) -> None:
         start_generation(client)
         emulator.app.rate_limiter.configure(None, quota_exceeded=True, quota_retry_after=7200)
         page = client.get("/preview/")
@@ -113,6 +119,7 @@ class TestRateLimits:
         assert "Please try again in about 2 hours" in text_of(page)
         emulator.app.rate_limiter.configure(None, quota_exceeded=False)
         assert_app_up(client)
+        state_clock.advance(7200)  # every container waited for the quota to come back
         assert client.get("/preview/").status_code == 200
 
     def test_rolling_window_budget_that_bites(self, client: Client, emulator) -> None:
@@ -219,7 +226,7 @@ class TestTimeoutsAndMalformedBodies:
         self, client: Client, emulator
     ) -> None:
         """Spotify applies the create 0.5 s after the client gave up (one time-out late); the
-        save keeps looking for its marker a little longer than that, finds the playlist and
+        save keeps looking for its playlist a little longer than that, finds the playlist and
         fills it, so nothing empty is left and the user gets the result."""
         page = make_preview(client)
         emulator.app.faults.add_timeout("/v1/me/playlists", seconds=1.0, count=1, method="POST")
@@ -447,11 +454,11 @@ class TestFillingFailures:
         saved = save_completely(client, emulator, page)
         assert_consistent(emulator, saved)
 
-    def test_marker_check_after_create_failing_leaves_nothing(
+    def test_a_failing_look_at_the_library_around_the_create_leaves_nothing(
         self, client: Client, emulator, placed_faults
     ) -> None:
-        """The save looks for its marker before and after creating; the second look failing
-        must not strand the new, empty playlist."""
+        """The save reads the user's newest playlists with the preview and after a lost
+        create; a look failing must not strand a new, empty playlist."""
         page = make_preview(client)
         placed_faults.append(NthRequestFault("GET", "/v1/me/playlists", ok=1, status=503))
         response = save(client, page)
@@ -544,3 +551,33 @@ class TestPlaylistIds:
         assert after["public"] == before["public"]
         assert_consistent(emulator, {})
         assert_app_up(client)
+
+
+class TestSignInAgainKeepsTheDraft:
+    """invalid_grant (consent revoked, or the refresh token past Spotify's six months): the
+    listener signs in again and finds their options and removals as they were."""
+
+    def test_the_draft_survives_the_sign_in(self, client: Client, emulator, sign_in) -> None:
+        page = make_preview(client, name="Kept through sign-in")
+        removed = previewed_uris(page)[0].rsplit(":", 1)[-1]
+        assert client.post("/preview/remove/", {"track_id": removed}).status_code == 302
+        emulator.app.tokens.revoke_user(USER_TYPICAL)
+        answer = client.get("/preview/", follow=True)
+        assert answer.redirect_chain[0][0] == "/"
+        assert CONNECTION_EXPIRED in text_of(answer)
+        assert "Your options and removals are kept" in text_of(answer)
+        assert client.get("/generate/")["Location"].startswith("/login/")  # no tokens kept
+        sign_in(client)
+        form = client.get("/generate/")
+        assert "Kept through sign-in" in form.content.decode(), [
+            line for line in form.content.decode().splitlines() if 'name="name"' in line]
+        again = client.get("/preview/")
+        assert again.status_code == 200
+        assert "Kept through sign-in" in text_of(again)
+        assert f"spotify:track:{removed}" not in previewed_uris(again)
+
+    def test_without_a_draft_it_is_a_plain_sign_out(self, client: Client, emulator) -> None:
+        emulator.app.tokens.revoke_user(USER_TYPICAL)
+        page = client.get("/artists/search/", {"q": "Hazel"})
+        assert page.status_code in (401, 502, 302)
+        assert "sp_draft" not in client.session

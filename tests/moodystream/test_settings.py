@@ -284,3 +284,16 @@ def test_the_demo_key_still_serves_an_emulator_on_this_machine(load_settings, ur
     values = load_settings(SPOTIFY_API_BASE_URL=url, SPOTIFY_ACCOUNTS_BASE_URL=url)
     assert values["DEMO_MODE"] is True
     assert values["SECRET_KEY"].startswith("django-insecure-moodystream-local-demo-key")
+
+
+def test_the_shared_state_is_dynamodb_in_production_and_in_process_locally(
+    load_settings,
+) -> None:
+    local = load_settings()
+    assert local["MOODYSTREAM_STATE_BACKEND"] == "memory"
+    production = load_settings(**PRODUCTION, SPOTIFY_SECRET_NAME="s",
+                               MOODYSTREAM_STATE_TABLE="moodystream-prod-state")
+    assert production["MOODYSTREAM_STATE_BACKEND"] == "dynamodb"
+    assert production["MOODYSTREAM_STATE_TABLE"] == "moodystream-prod-state"
+    with pytest.raises(ImproperlyConfigured, match="MOODYSTREAM_STATE_BACKEND"):
+        load_settings(MOODYSTREAM_STATE_BACKEND="redis")

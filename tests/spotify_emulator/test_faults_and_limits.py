@@ -265,3 +265,38 @@ class TestControlApiSwitch:
                         {"user_id": USER_TYPICAL, "scopes": ["user-top-read"]}).json()
         client = Api(emulator, token["access_token"])
         assert client.get("/v1/me/top/artists").status_code == 200
+
+
+class TestEndpointLockouts:
+    """Spotify keeps limits per endpoint: ~100 artist-albums calls in a short time lock that
+    endpoint for about a day (Retry-After ≈ 86,000 s) while search keeps working, for that
+    developer account only."""
+
+    def test_artist_albums_locks_for_a_day_after_about_100_calls(self, make_emulator,
+                                                                  login: LoginFactory):
+        from spotify_emulator import DEMO_CLIENT, ClientApp
+
+        mine = ClientApp("mine", "secret", ["https://x.example/cb"], owner="maya")
+        server = make_emulator(EmulatorConfig(clients=[DEMO_CLIENT, mine]))
+        operator, other = login(server=server), login("maya", server=server, client_id="mine")
+        artist = next(iter(server.app.catalogue.artists))
+        albums = f"/v1/artists/{artist}/albums?limit=10"
+        assert all(operator.get(albums).status_code == 200 for _ in range(100))
+        locked = operator.get(albums)
+        assert locked.status_code == 429
+        assert locked.headers["Retry-After"] == "86000"
+        assert "QUOTA_EXCEEDED" not in locked.text
+        assert operator.get("/v1/search?q=a&type=track&limit=10").status_code == 200
+        assert other.get(albums).status_code == 200  # another developer account
+        server.app.clock.advance(1800)
+        assert operator.get(albums).status_code == 429
+        assert int(operator.get(albums).headers["Retry-After"]) <= 86000 - 1800
+        server.app.clock.advance(86000)
+        assert login(server=server).get(albums).status_code == 200  # a day later (new token)
+
+    def test_any_endpoint_can_be_locked_for_a_test(self, api: Api):
+        account = api.server.app.clients[
+            api.server.app.tokens.lookup(api.token).client_id].developer_account
+        api.server.app.rate_limiter.lock_endpoint(account, "/v1/search", 600)
+        assert api.get("/v1/search?q=a&type=track&limit=10").status_code == 429
+        assert api.get("/v1/me").status_code == 200

@@ -19,6 +19,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from accounts.client_id import InvalidClientId, parse_client_id, short_client_id
+from accounts.session import ConnectedUser
 from accounts.spotify_access import build_gateway, operator_app, own_app
 from accounts.terminal_sign_in import demo_sign_in, sign_in_with_browser
 from moodystream import credentials
@@ -41,6 +42,7 @@ from playlists.spotify.accounts import TokenCache, UserAuth
 from playlists.spotify.errors import SpotifyError, SpotifyUserNotRegistered
 from playlists.spotify.gateway import SpotifyGateway
 from playlists.spotify.types import SpotifyApp, TokenSet
+from shared_state.stores import shared_state
 
 LOOPBACK_REDIRECT = "http://127.0.0.1:8888/callback"
 DEMO_BANNER = "DEMO — not your real Spotify: the built-in Spotify emulator with made-up music."
@@ -240,7 +242,10 @@ class Command(BaseCommand):
         user = gateway.current_user()
         with _progress(preview.track_count, getattr(self.stderr, "_out", sys.stderr)) as advance:
             saved = save_playlist(
-                gateway, preview, idempotency_key=save_key(user.id, preview), on_progress=advance,
+                gateway, preview,
+                idempotency_key=save_key(ConnectedUser(user.id, "", user.account_id or "").key,
+                                         preview.digest, preview.options),
+                state=shared_state(), user_id=user.id, on_progress=advance,
                 recent_playlists=generation.playlists,
             )
         visibility = "public" if saved.public else "private"

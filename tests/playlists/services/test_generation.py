@@ -294,10 +294,11 @@ def test_an_artist_whose_deep_end_is_all_copies_reads_the_page_above() -> None:
 # -- fresh across playlists --------------------------------------------------------------------
 def test_a_second_playlist_brings_new_deep_cuts_and_says_how_many_it_left_out() -> None:
     from playlists.services.saving import save_playlist
+    from shared_state.memory import MemoryState
 
     fake = world(4, 30)
     first = preview(fake, seed=1, deep_cut_percent=50)
-    save_playlist(fake, first, idempotency_key="me:first")
+    save_playlist(fake, first, idempotency_key="me:first", state=MemoryState())
     again = preview(fake, seed=1, deep_cut_percent=50)
     heard = {e.track.id for e in first.entries if e.role == "deep"}
     assert heard and not heard & {e.track.id for e in again.entries if e.role == "deep"}
@@ -320,7 +321,7 @@ def test_earlier_playlists_are_read_newest_first_within_a_bounded_budget() -> No
     for n in range(8):
         fake.playlists.append({
             "id": f"pl{n:020d}", "name": f"Mix {n}", "public": False, "version": 1,
-            "description": f"Made with MoodyStream. [ms:{n:08x}]" if n != 1 else "not ours",
+            "description": "Made with MoodyStream." if n != 1 else "not ours",
             "items": [f"spotify:track:{n:022d}"] * 50,
         })
     preview(fake, seed=2)

@@ -10,7 +10,6 @@ import pytest
 from playlists.services.options import (
     MAX_DESCRIPTION,
     MESSAGES,
-    SAVE_MARKER_LENGTH,
     SPOTIFY_MAX_DESCRIPTION,
     VERSION_KINDS,
     GenerationOptions,
@@ -109,8 +108,8 @@ def test_control_characters_are_refused_with_one_message() -> None:
     }
 
 
-def test_the_description_leaves_room_for_the_save_marker() -> None:
-    assert MAX_DESCRIPTION + SAVE_MARKER_LENGTH == SPOTIFY_MAX_DESCRIPTION == 300
+def test_the_listener_gets_all_of_spotifys_description() -> None:
+    assert MAX_DESCRIPTION == SPOTIFY_MAX_DESCRIPTION == 300
     assert GenerationOptions(description="d" * MAX_DESCRIPTION).description == "d" * MAX_DESCRIPTION
 
 

@@ -1,7 +1,9 @@
-"""save_playlist on the fake: batches in order, exactly once, never half-made, refresh."""
+"""save_playlist on the fake: batches in order, exactly once (an idempotency record in the
+shared store, nothing in the playlist), never half-made, refresh of our own playlists only."""
 
 from __future__ import annotations
 
+import dataclasses
 import threading
 
 import pytest
@@ -9,17 +11,18 @@ import pytest
 from playlists.music import Artist, Track
 from playlists.services import saving
 from playlists.services.generation_error import GenerationError
-from playlists.services.options import SAVE_MARKER_LENGTH, GenerationOptions
+from playlists.services.options import GenerationOptions
 from playlists.services.preview import Preview, PreviewEntry
 from playlists.services.saving import (
     RefreshRefused,
-    description_with_marker,
-    idempotency_marker,
+    SaveElsewhere,
     is_moodystream_playlist,
     save_key,
     save_playlist,
 )
 from playlists.spotify.errors import SpotifyUnavailable, SpotifyWriteUnconfirmed
+from shared_state.memory import MemoryState
+from shared_state.stores import shared_state
 
 from .fakes import FakeSpotify
 
@@ -58,6 +61,7 @@ def save(
     public: bool = False,
     **kw,
 ):
+    kw.setdefault("state", shared_state())
     return save_playlist(
         fake, preview_of(uris, name, description, public), idempotency_key=key, **kw
     )
@@ -74,8 +78,84 @@ def test_creates_then_adds_in_batches_of_100_in_order() -> None:
     ]
     assert progress == [(100, 250), (200, 250), (250, 250)]
     assert saved.item_count == 250
-    assert saved.description.endswith(idempotency_marker("alex:abc"))
-    assert is_moodystream_playlist(saved)
+    assert saved.description == "Best-known and deep cuts."  # as written: nothing added
+
+
+def test_ten_parallel_saves_make_one_playlist_and_remove_none() -> None:
+    """A double click, retries, or ten containers: one record wins, the rest get its playlist."""
+    fake = FakeSpotify()
+    results, errors = [], []
+
+    def run() -> None:
+        try:
+            results.append(save(fake))
+        except Exception as exc:
+            errors.append(exc)
+
+    threads = [threading.Thread(target=run) for _ in range(10)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(30)
+    assert errors == []
+    assert fake.names().count("create_playlist") == 1
+    assert "unfollow_playlist" not in fake.names()
+    assert len(fake.playlists) == 1 and fake.playlists[0]["items"] == URIS
+    assert {r.id for r in results} == {fake.playlists[0]["id"]}
+
+
+def test_a_save_whose_container_stopped_half_way_is_finished_not_made_again(clock) -> None:
+    fake = FakeSpotify()
+    state = MemoryState(clock=lambda: 1_800_000_000 + clock.now)
+    real_add = fake.add_items
+
+    def container_dies(playlist_id, uris):
+        if fake.add_calls == 1:
+            raise KeyboardInterrupt  # stands for a container stopped mid-save
+        return real_add(playlist_id, uris)
+
+    fake.add_items = container_dies  # type: ignore[method-assign]
+    with pytest.raises(KeyboardInterrupt):
+        save(fake, state=state)
+    assert fake.playlists == []  # what can still run removes the half-made playlist
+
+
+def test_a_save_record_left_by_a_stopped_container_is_taken_over(clock) -> None:
+    """A record still "saving" after STALE_AFTER_SECONDS: its playlist is finished."""
+    fake = FakeSpotify()
+    state = MemoryState(clock=lambda: 1_800_000_000 + clock.now)
+    half = fake.create_playlist("Mix", description="Best-known and deep cuts.")
+    fake.playlists[0]["items"] = URIS[:100]
+    state.claim("save:alex:abc", {"state": "saving", "by": "gone", "at": 1_800_000_000,
+                                  "playlist": half.id}, ttl=600)
+    clock.now = saving.STALE_AFTER_SECONDS + 1
+    saved = save(fake, state=state)
+    assert saved.id == half.id and fake.playlists[0]["items"] == URIS
+    assert fake.names().count("create_playlist") == 1  # the one the stopped save made
+
+
+def test_a_save_still_running_elsewhere_is_waited_for_then_said(clock) -> None:
+    fake = FakeSpotify()
+    state = MemoryState(clock=lambda: 1_800_000_000 + clock.now)
+    state.claim("save:alex:abc", {"state": "saving", "by": "other", "at": 1_800_000_000,
+                                  "playlist": ""}, ttl=600)
+    with pytest.raises(SaveElsewhere, match="still being saved"):
+        save(fake, state=state)
+    assert fake.calls == []
+    assert clock.now >= saving.WAIT_FOR_OTHER_SECONDS
+
+
+def test_whose_playlist_is_ours_is_one_rule() -> None:
+    from playlists.music import PlaylistSummary
+
+    def playlist(name: str, description: str = "", pid: str = "p1") -> PlaylistSummary:
+        return PlaylistSummary(id=pid, name=name, uri=f"spotify:playlist:{pid}",
+                               description=description)
+
+    assert is_moodystream_playlist(playlist("MoodyStream · Hazel Wren · 7 Dec 2026"))
+    assert is_moodystream_playlist(playlist("Sunday", "Slow ones. Made with MoodyStream."))
+    assert not is_moodystream_playlist(playlist("Sunday", "Slow ones."))
+    assert is_moodystream_playlist(playlist("Sunday", "Slow ones."), recently_saved={"p1"})
 
 
 def test_saving_twice_gives_one_playlist() -> None:
@@ -86,31 +166,12 @@ def test_saving_twice_gives_one_playlist() -> None:
     assert fake.names().count("create_playlist") == 1
 
 
-def test_concurrent_saves_in_one_process_give_one_playlist() -> None:
+def test_saving_again_after_the_playlist_was_deleted_makes_a_new_one() -> None:
     fake = FakeSpotify()
-    results = []
-    threads = [threading.Thread(target=lambda: results.append(save(fake))) for _ in range(5)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    assert len(fake.playlists) == 1 and {r.id for r in results} == {fake.playlists[0]["id"]}
-
-
-def test_a_concurrent_save_elsewhere_loses_to_the_oldest() -> None:
-    fake = FakeSpotify()
-    real_create = fake.create_playlist
-
-    def create_racing(name, **kw):
-        real_create(name, **kw)  # another container got there first
-        fake.playlists[0]["items"] = list(URIS)
-        return real_create(name, **kw)
-
-    fake.create_playlist = create_racing  # type: ignore[method-assign]
-    saved = save(fake)
-    assert len(fake.playlists) == 1 and saved.id == fake.playlists[0]["id"]
-    assert fake.playlists[0]["items"] == URIS
-    assert "unfollow_playlist" in fake.names()
+    first = save(fake)
+    fake.playlists.clear()  # deleted in Spotify (here: gone altogether)
+    second = save(fake)
+    assert second.id != first.id and fake.playlists[0]["items"] == URIS
 
 
 def test_failure_while_filling_removes_the_half_made_playlist() -> None:
@@ -125,13 +186,13 @@ def test_failure_while_filling_removes_the_half_made_playlist() -> None:
 
 def test_refresh_replaces_items_and_details_of_an_earlier_playlist() -> None:
     fake = FakeSpotify()
-    old = save(fake, URIS[:120], key="alex:old")
+    old = save(fake, URIS[:120], key="alex:old", user_id="me")  # ours: saved today
     fresh = save(fake, URIS[100:], key="alex:new", name="New name",
                  replace_playlist_id=old.id, user_id="me", public=True)
     assert fresh.id == old.id and len(fake.playlists) == 1
     assert fake.playlists[0]["items"] == URIS[100:]
     assert fake.playlists[0]["name"] == "New name" and fake.playlists[0]["public"] is True
-    assert fresh.description.endswith(idempotency_marker("alex:new"))
+    assert fresh.description == "Best-known and deep cuts."
 
 
 def test_bad_input_is_refused_before_touching_spotify() -> None:
@@ -142,7 +203,8 @@ def test_bad_input_is_refused_before_touching_spotify() -> None:
     with pytest.raises(ValueError):
         save(fake, key="")
     with pytest.raises(TypeError):
-        save_playlist(fake, URIS, idempotency_key="alex:abc")  # type: ignore[arg-type]
+        save_playlist(fake, URIS, idempotency_key="alex:abc",  # type: ignore[arg-type]
+                      state=shared_state())
     assert fake.calls == []
 
 
@@ -151,30 +213,35 @@ def test_the_preview_says_what_is_saved() -> None:
     fake = FakeSpotify()
     preview = preview_of(URIS[:30], name="Sunday", description="Slow ones.", public=True)
 
-    saved = save_playlist(fake, preview, idempotency_key=save_key("alex", preview))
+    saved = save_playlist(fake, preview,
+                          idempotency_key=save_key("alex", preview.digest, preview.options),
+                          state=shared_state())
 
     assert fake.playlists[0]["name"] == "Sunday" and fake.playlists[0]["public"] is True
     assert fake.playlists[0]["items"] == list(preview.track_uris)
-    assert saved.description == f"Slow ones. {idempotency_marker(save_key('alex', preview))}"
+    assert saved.description == fake.playlists[0]["description"] == "Slow ones."
 
 
-def test_the_save_key_is_the_user_the_tracks_and_the_seed() -> None:
+def test_the_save_key_is_the_user_the_tracks_and_the_options() -> None:
     preview = preview_of(URIS[:30])
-    assert save_key("alex", preview) == f"alex:{preview.digest}:{preview.options.seed}"
-    assert save_key("sam", preview) != save_key("alex", preview)
-    assert save_key("alex", preview_of(URIS[1:31])) != save_key("alex", preview)
+
+    def key(user: str, p: Preview) -> str:
+        return save_key(user, p.digest, p.options)
+
+    assert key("alex", preview).startswith(f"alex:{preview.digest}:")
+    assert key("alex", preview) == key("alex", preview_of(URIS[:30]))
+    assert key("alex", preview) != key("alex", preview_of(URIS[:30], public=True))
+    assert key("sam", preview) != key("alex", preview)
+    assert key("alex", preview_of(URIS[1:31])) != key("alex", preview)
+    reseeded = dataclasses.replace(preview, options=preview.options.with_seed(7))
+    assert key("alex", reseeded) != key("alex", preview)
 
 
-def test_the_marker_takes_the_room_the_options_leave() -> None:
-    assert len(" " + idempotency_marker("any key")) == SAVE_MARKER_LENGTH
-    full = "d" * (300 - SAVE_MARKER_LENGTH)
-    assert description_with_marker(full, idempotency_marker("k")).startswith(full + " [ms:")
-
-
-def test_marker_fits_spotify_description_limit() -> None:
-    marker = idempotency_marker("k")
-    text = description_with_marker("x" * 400 + f" {idempotency_marker('old')}", marker)
-    assert len(text) <= 300 and text.endswith(marker) and text.count("[ms:") == 1
+def test_a_finished_save_is_found_before_making_the_preview_again() -> None:
+    fake, state = FakeSpotify(), shared_state()
+    assert saving.earlier_save(state, "alex:abc") is None
+    saved = save(fake)
+    assert saving.earlier_save(state, "alex:abc") == saved.id
 
 
 # -- answers lost: never twice ------------------------------------------------------------------
@@ -256,7 +323,7 @@ def test_a_create_that_never_happens_is_looked_for_about_one_time_out(clock) -> 
     assert max(clock.sleeps) <= window / 4  # growing pauses, capped
     assert clock.sleeps[:3] == pytest.approx([0.1, 0.2, 0.4])
     looks = fake.names().count("current_user_playlists")
-    assert looks == len(clock.sleeps) + 2  # the check before creating, then each look
+    assert looks == len(clock.sleeps) + 2  # the list before creating, then each look
 
 
 def test_a_create_refused_with_an_error_status_is_looked_for_once(clock) -> None:
@@ -352,23 +419,6 @@ def test_an_add_whose_answer_is_lost_and_cannot_be_checked_removes_the_playlist(
     assert fake.playlists == []
 
 
-def test_a_concurrent_save_that_wins_with_an_empty_playlist_gets_it_filled(clock) -> None:
-    """The oldest marked playlist is kept even if whoever created it never filled it (a create
-    Spotify applied late, a container that died): the save finishes it."""
-    fake = FakeSpotify()
-    real_create = fake.create_playlist
-
-    def create_racing(name, **kw):
-        real_create(name, **kw)  # an older one, left empty
-        return real_create(name, **kw)
-
-    fake.create_playlist = create_racing  # type: ignore[method-assign]
-    saved = save(fake)
-    assert len(fake.playlists) == 1 and saved.id == fake.playlists[0]["id"]
-    assert fake.playlists[0]["items"] == URIS and saved.item_count == 250
-    assert ("get_playlist", (saved.id,)) in fake.calls  # its count read again, not the listing's
-
-
 # -- refresh: only the user's own MoodyStream playlists ------------------------------------------
 def test_refresh_refuses_a_playlist_moodystream_did_not_make() -> None:
     fake = FakeSpotify()
@@ -385,11 +435,10 @@ def test_refresh_refuses_a_playlist_moodystream_did_not_make() -> None:
 
 def test_refresh_refuses_another_users_moodystream_playlist() -> None:
     fake = FakeSpotify()
-    theirs = save(fake, URIS[:10], key="sam:abc")  # the fake's owner is "me"
+    theirs = save(fake, URIS[:10], key="sam:abc", name="MoodyStream · Sam's")  # owner: "me"
     with pytest.raises(RefreshRefused):
         save(fake, URIS[10:20], key="alex:new", replace_playlist_id=theirs.id, user_id="alex")
     assert fake.playlists[0]["items"] == URIS[:10]
-    assert fake.playlists[0]["description"].endswith(idempotency_marker("sam:abc"))
 
 
 def test_refresh_needs_the_users_id() -> None:
@@ -399,103 +448,3 @@ def test_refresh_needs_the_users_id() -> None:
     assert fake.calls == []
 
 
-# -- a marked playlist another save may be filling: wait, do not write alongside -----------------
-@pytest.fixture
-def separate_containers(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Each save gets its own lock, as saves on two Lambda containers do."""
-    monkeypatch.setattr(saving, "_lock_for", lambda key: saving._KeyLock())
-
-
-@pytest.fixture
-def first_save_pauses_after_its_first_chunk():
-    """Runs a save in a thread that stops before its second add until the test's own save has
-    read the playlist once (``get_playlist``); ``then_fail`` makes that add fail instead."""
-
-    class Harness:
-        def __init__(self) -> None:
-            self.fake = FakeSpotify()
-            self.paused = threading.Event()
-            self.looked = threading.Event()
-            self.then_fail = False
-            self.results: list = []
-            real_add, real_get = self.fake.add_items, self.fake.get_playlist
-
-            def add_items(playlist_id, uris):
-                if self.fake.add_calls == 1 and not self.looked.is_set():
-                    self.paused.set()
-                    assert self.looked.wait(5)
-                    if self.then_fail:
-                        raise SpotifyUnavailable("the first save's second add failed")
-                return real_add(playlist_id, uris)
-
-            def get_playlist(playlist_id):
-                summary = real_get(playlist_id)
-                self.looked.set()
-                return summary
-
-            self.fake.add_items = add_items  # type: ignore[method-assign]
-            self.fake.get_playlist = get_playlist  # type: ignore[method-assign]
-
-        def start_first_save(self) -> threading.Thread:
-            def run() -> None:
-                try:
-                    self.results.append(save(self.fake))
-                except SpotifyUnavailable as exc:
-                    self.results.append(exc)
-
-            thread = threading.Thread(target=run)
-            thread.start()
-            assert self.paused.wait(5)
-            return thread
-
-    return Harness()
-
-
-def test_a_playlist_another_save_is_still_filling_is_waited_for_not_written_twice(
-    separate_containers, first_save_pauses_after_its_first_chunk
-) -> None:
-    harness = first_save_pauses_after_its_first_chunk
-    first = harness.start_first_save()
-    second = save(harness.fake)  # finds the first save's playlist holding 100 of 250
-    first.join(5)
-    assert len(harness.fake.playlists) == 1
-    assert harness.fake.playlists[0]["items"] == URIS  # each item once, in order
-    assert second.id == harness.results[0].id == harness.fake.playlists[0]["id"]
-    assert second.item_count == 250
-    assert "replace_items" not in harness.fake.names()
-
-
-def test_when_the_save_filling_it_fails_and_removes_it_this_save_fails_too(
-    separate_containers, first_save_pauses_after_its_first_chunk
-) -> None:
-    harness = first_save_pauses_after_its_first_chunk
-    harness.then_fail = True
-    first = harness.start_first_save()
-    with pytest.raises(SpotifyUnavailable):
-        save(harness.fake)
-    first.join(5)
-    assert isinstance(harness.results[0], SpotifyUnavailable)
-    assert harness.fake.playlists == []  # nothing half-made left; saving again starts afresh
-
-
-def test_a_marked_playlist_left_half_filled_is_finished_after_about_one_time_out(clock) -> None:
-    fake = FakeSpotify()
-    marker = idempotency_marker("alex:abc")
-    fake.create_playlist("Mix", description=f"old {marker}")
-    fake.playlists[0]["items"] = URIS[:100] + URIS[:30]  # a crash left it half-filled
-    saved = save(fake)
-    assert len(fake.playlists) == 1 and fake.playlists[0]["items"] == URIS
-    assert saved.item_count == 250
-    assert "replace_items" in fake.names()
-    assert clock.now == pytest.approx(saving.LATE_WRITE_PATIENCE * fake.request_timeout)
-
-
-def test_a_complete_marked_playlist_is_returned_without_waiting_or_writing(clock) -> None:
-    fake = FakeSpotify()
-    marker = idempotency_marker("alex:abc")
-    fake.create_playlist("Mix", description=f"old {marker}")
-    fake.playlists[0]["items"] = list(URIS)
-    saved = save(fake)
-    assert saved.id == fake.playlists[0]["id"] and saved.item_count == 250
-    assert clock.sleeps == []
-    assert not {"add_items", "replace_items", "create_playlist"} & set(fake.names()[1:])

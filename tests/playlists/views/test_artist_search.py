@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from django.test import Client
 
-from playlists.suggestions import BUDGET, WINDOW_SECONDS
+from playlists.budgets import SUGGESTIONS
 from spotify_emulator import USER_ECLECTIC
+
+BUDGET, WINDOW_SECONDS = SUGGESTIONS.limit, SUGGESTIONS.window_seconds
 
 
 def test_suggests_artists_matching_the_typed_name(connected_client: Client, emulator) -> None:

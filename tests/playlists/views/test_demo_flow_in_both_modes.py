@@ -35,8 +35,8 @@ def picked_names(emulator: EmulatorServer) -> str:
     return ", ".join(cat.artists[a].name for a in top)
 
 
-#: The default description, the longest one a listener may write (with the save marker it
-#: is exactly Spotify's 300 characters, which the emulator enforces), and a short one.
+#: The default description, the longest one a listener may write (all of Spotify's 300
+#: characters, which the emulator enforces: saving adds nothing), and a short one.
 DESCRIPTIONS = {"top": "", "followed": "d" * MAX_DESCRIPTION, "picked": "Rainy day"}
 
 

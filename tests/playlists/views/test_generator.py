@@ -51,11 +51,18 @@ def make_preview(client: Client, **changes: object) -> object:
 
 
 def owned_playlists(emulator, user_id: str = USER_TYPICAL) -> list[dict]:
-    """The playlists MoodyStream made for the user (their description carries its marker)."""
+    """The playlists MoodyStream made for the user, by the app's one rule for "ours"."""
+    from playlists.music import PlaylistSummary
+    from playlists.services.saving import is_moodystream_playlist, recently_saved_ids
+    from shared_state.stores import shared_state
+
     return [
         p
         for p in emulator.app.state.user_playlists(user_id)
-        if re.search(r"\[ms:[0-9a-f]{8}\]", p["description"])
+        if is_moodystream_playlist(
+            PlaylistSummary(id=p["id"], name=p["name"], uri="", description=p["description"]),
+            recently_saved=recently_saved_ids(shared_state(), user_id),
+        )
     ]
 
 
