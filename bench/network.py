@@ -38,7 +38,7 @@ from cheroot import wsgi
 from cheroot.ssl.builtin import BuiltinSSLAdapter
 
 LOOPBACK = "127.0.0.1"
-SERVER_THREADS = 40  # more than the app's 24 requests in flight, plus the bench's control calls
+SERVER_THREADS = 100  # one per connection being served or not yet past its first read (handshake)
 LISTEN_BACKLOG = 128  # cheroot's 5 drops a burst of connects: the client retries a second later
 KEEP_ALIVE_LIMIT = 1000  # idle connections kept open (cheroot's default, 10, closes the rest)
 IDLE_TIMEOUT_S = 60  # how long the server keeps an idle connection (Spotify's is not published)

@@ -15,36 +15,74 @@ finds them open instead of paying the handshakes then.
 
 import contextlib
 import queue
-import select
 import ssl
 import threading
-import time
 from typing import Any
 
 from requests.adapters import HTTPAdapter
 from urllib3 import HTTPSConnectionPool, PoolManager
+from urllib3.connection import HTTPSConnection
 from urllib3.util.retry import Retry
+from urllib3.util.wait import wait_for_read
 
 HOSTS = 4  # api.spotify.com and accounts.spotify.com (the emulator's address in demo and tests)
 WARM_UP_CONNECT_TIMEOUT = 5.0  # seconds; a connection opened ahead that cannot is just not kept
+
+
+class TicketReadingHTTPSConnection(HTTPSConnection):
+    """urllib3's HTTPS connection, but an idle one with only TLS records pending (a TLS 1.3
+    server's session tickets, sent after the handshake) is still connected: urllib3 takes any
+    readable idle connection for one the server closed, and would open a new one instead."""
+
+    @property
+    def is_connected(self) -> bool:
+        if self.sock is None:
+            return False
+        if not wait_for_read(self.sock, timeout=0.0):
+            return True
+        return only_tls_records_pending(self.sock)
+
+
+def only_tls_records_pending(sock: Any) -> bool:
+    """Read what is pending on an idle TLS socket without blocking: True if it was only TLS's
+    own records (no application data, not the end of the connection)."""
+    timeout = sock.gettimeout()
+    sock.setblocking(False)
+    try:
+        sock.recv(1)
+        return False  # the end of the connection, or an answer nobody asked for
+    except ssl.SSLWantReadError:
+        return True
+    except OSError:
+        return False
+    finally:
+        sock.settimeout(timeout)
 
 
 class WarmingHTTPSConnectionPool(HTTPSConnectionPool):
     """urllib3's pool for one host that, asked by an adapter planning ``n`` requests in flight,
     opens ``n - 1`` connections in background threads while the first request goes out."""
 
+    ConnectionCls = TicketReadingHTTPSConnection
+
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._warm_lock, self._warmed = threading.Lock(), False
 
     def warm(self, connections: int) -> None:
-        """Once per pool (a fresh container's first request to the host)."""
+        """Once per pool (a fresh container's first request to the host): take the free slots
+        now, before that request takes its own, and connect them in background threads."""
         with self._warm_lock:
             warm, self._warmed = not self._warmed and connections > 1, True
-        if warm and self.pool is not None:
-            for _ in range(min(connections, self.pool.maxsize) - 1):
-                threading.Thread(target=self._open_one, name="spotify-connect", daemon=True
-                                 ).start()
+        if not warm or self.pool is None:
+            return
+        for _ in range(min(connections, self.pool.maxsize) - 1):
+            try:
+                free = self.pool.get(block=False)
+            except queue.Empty:
+                break  # every slot is a request in flight
+            threading.Thread(target=self._open_one, args=(free,), name="spotify-connect",
+                             daemon=True).start()
 
     def _put_conn(self, conn: Any) -> None:
         """A connection beyond the pool's size (a burst while it warms up, or a gateway planning
@@ -54,49 +92,19 @@ class WarmingHTTPSConnectionPool(HTTPSConnectionPool):
             return
         super()._put_conn(conn)
 
-    def _open_one(self) -> None:
-        """Take a free slot of the pool, connect it, put it back (as ``urlopen`` does)."""
-        if self.pool is None:
-            return  # closed
-        try:
-            free = self.pool.get(block=False)
-        except queue.Empty:
-            return  # every slot is a request in flight: nothing to open ahead
+    def _open_one(self, free: Any) -> None:
+        """Connect a slot taken from the pool (``None``, or an idle connection), put it back."""
         conn = free or self._new_conn()
         kept: Any = conn  # None frees the slot
         try:
             if not conn.is_connected:
                 conn.timeout = WARM_UP_CONNECT_TIMEOUT
-                started = time.monotonic()
                 conn.connect()
-                if not read_session_tickets(kept.sock, time.monotonic() - started):
-                    raise ConnectionError("closed after the handshake")
         except Exception:  # unreachable now: the request itself will say so
             with contextlib.suppress(Exception):
                 conn.close()
             kept = None
         self._put_conn(kept)
-
-
-def read_session_tickets(sock: Any, wait: float) -> bool:
-    """Read what a TLS 1.3 server sends after the handshake (its session tickets, about a round
-    trip later: ``wait`` is the handshake's own duration), so that the idle connection does not
-    look dropped (readable) to urllib3 when a request takes it.  False if the server closed it
-    or sent anything else."""
-    for timeout in (wait, 0.05):  # two tickets may come in two reads
-        if not select.select([sock], [], [], timeout)[0]:
-            return True
-        sock.setblocking(False)
-        try:
-            sock.recv(1)
-            return False  # application data nobody asked for, or the end of the connection
-        except ssl.SSLWantReadError:
-            pass  # only tickets: read
-        except OSError:
-            return False
-        finally:
-            sock.settimeout(WARM_UP_CONNECT_TIMEOUT)
-    return True
 
 
 _lock = threading.Lock()
