@@ -102,13 +102,15 @@ def generate_and_save(gw: Any, options: Any, key: str) -> RunResult:
     the playlists read with the preview for duplicates, as the save view does)."""
     from playlists.services.generation import generate
     from playlists.services.saving import save_playlist
+    from shared_state.stores import shared_state
 
     started = time.perf_counter()
     generation = generate(gw, options)
     preview = generation.preview
     generated = time.perf_counter()
     saved = save_playlist(
-        gw, preview, idempotency_key=key, recent_playlists=generation.playlists
+        gw, preview, idempotency_key=key, recent_playlists=generation.playlists,
+        state=shared_state(),
     )
     finished = time.perf_counter()
     return RunResult(finished - started, generated - started, gw.request_count, preview, saved.id)

@@ -23,6 +23,7 @@ def main(api_url: str, token: str, tracks: int) -> dict:
     from playlists.services.generation import generate
     from playlists.services.saving import save_playlist
     from playlists.spotify.gateway import SpotifyGateway
+    from shared_state.stores import shared_state
 
     options = default_options(track_count=tracks)
     rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
@@ -33,7 +34,8 @@ def main(api_url: str, token: str, tracks: int) -> dict:
         request_timeout=settings.SPOTIFY_REQUEST_TIMEOUT,
     ) as gw:
         preview = generate(gw, options).preview
-        save_playlist(gw, preview, idempotency_key=f"bench:memory:{time.time()}")
+        save_playlist(gw, preview, idempotency_key=f"bench:memory:{time.time()}",
+                      state=shared_state())
     _current, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
     rss_after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss

@@ -292,9 +292,11 @@ def _fresh_after_saving(
     from playlists.services.generation import generate
     from playlists.services.saving import save_playlist
     from playlists.spotify.gateway import SpotifyGateway
+    from shared_state.stores import shared_state
 
     with SpotifyGateway(token, api_base_url=api_url, **app_gateway_settings()) as gateway:
-        save_playlist(gateway, saved, idempotency_key=f"{LISTENER}:{setting.noise}")
+        save_playlist(gateway, saved, idempotency_key=f"{LISTENER}:{setting.noise}",
+                      state=shared_state())
         before = len(app.request_log.entries("/v1/"))
         again = generate(gateway, saved.options).preview
     reads = [r for r in app.request_log.entries("/v1/")[before:]

@@ -13,7 +13,7 @@ import grimp
 import pytest
 
 #: Every first-party package (``deploy/`` holds scripts, not a package; ``tests`` is not code).
-FIRST_PARTY = ("moodystream", "accounts", "playlists", "spotify_emulator", "bench")
+FIRST_PARTY = ("moodystream", "accounts", "playlists", "shared_state", "spotify_emulator", "bench")
 #: The project package's composition roots: the only modules of ``moodystream`` that may import
 #: an app (they wire the apps into URLs and the WSGI application).
 COMPOSITION_ROOTS = ("moodystream.urls", "moodystream.wsgi", "moodystream.lambda_handler")
@@ -59,12 +59,17 @@ FORBIDDEN: list[tuple[str, tuple[str, ...], str]] = [
     ),
     (
         "spotify_emulator",
-        ("moodystream", "accounts", "playlists", "bench"),
+        ("moodystream", "accounts", "playlists", "shared_state", "bench"),
         "the emulator is a stand-alone Spotify: it knows nothing of the app",
+    ),
+    (
+        "shared_state",
+        ("moodystream", "accounts", "playlists", "spotify_emulator", "bench"),
+        "the shared store is a plain service the apps use: it knows none of them",
     ),
     *[
         (app, ("bench", *COMPOSITION_ROOTS), "nothing depends on benchmarks or composition roots")
-        for app in ("accounts", "playlists", "spotify_emulator")
+        for app in ("accounts", "playlists", "shared_state", "spotify_emulator")
     ],
 ]
 
@@ -151,7 +156,9 @@ def test_the_graph_sees_imports_inside_functions_and_type_checking_blocks(graph)
 
 #: The emulator's own layering is tests/spotify_emulator/test_architecture.py's; cycles that
 #: cross packages are found here.
-PACKAGES_WITHOUT_CYCLES = ["moodystream", "accounts", "playlists", "bench", "spotify_emulator"]
+PACKAGES_WITHOUT_CYCLES = [
+    "moodystream", "accounts", "playlists", "shared_state", "bench", "spotify_emulator"
+]
 
 
 @pytest.mark.parametrize("package", PACKAGES_WITHOUT_CYCLES)
@@ -162,7 +169,7 @@ def test_no_import_cycle_touches(graph, package: str) -> None:
 
 
 def test_the_project_package_imports_apps_only_in_its_composition_roots(graph) -> None:
-    apps = ("accounts", "playlists", "spotify_emulator", "bench")
+    apps = ("accounts", "playlists", "shared_state", "spotify_emulator", "bench")
     wrong = [
         describe(graph, importer, imported)
         for importer in sorted(graph.modules)

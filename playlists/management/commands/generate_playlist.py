@@ -21,8 +21,8 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from accounts.client_id import InvalidClientId, parse_client_id, short_client_id
 from accounts.session import ConnectedUser
 from accounts.spotify_access import build_gateway, operator_app, own_app
+from accounts.terminal_sign_in import demo_sign_in, sign_in_with_browser
 from moodystream import credentials
-from playlists.management.terminal_sign_in import demo_sign_in, sign_in_with_browser
 from playlists.services.generation import Generation, generate
 from playlists.services.generation_error import GenerationError
 from playlists.services.options import (

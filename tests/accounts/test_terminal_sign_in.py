@@ -7,7 +7,7 @@ import socket
 import pytest
 import requests
 
-from playlists.management.terminal_sign_in import demo_sign_in, sign_in_with_browser
+from accounts.terminal_sign_in import demo_sign_in, sign_in_with_browser
 from playlists.spotify.errors import SpotifyAuthError
 from playlists.spotify.types import SpotifyApp
 from spotify_emulator import DEMO_CLIENT, USER_TYPICAL
