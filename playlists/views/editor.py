@@ -33,6 +33,10 @@ from playlists.views.generator import current_draft
 
 NOT_REMOVED = "That track could not be removed; here is the current preview."
 NOT_CHANGED = "That track could not be changed; here is the current preview."
+RESTORED_WITHOUT_PLACE = (
+    "That song may be chosen again, but this shuffle has no place for it; shuffle again or "
+    "go back to the options to make room."
+)
 LIST_CHANGED = "The list changed before your move arrived; here is the current order."
 
 
@@ -101,8 +105,12 @@ def _change_removals(
         at = shown.index(gone) if gone in shown else len(display)
         return _back_to(display[min(at, len(display) - 1)] if display else None)
     back = [entries[i].track for i in incoming]
-    messages.success(request, f"“{back[0].name}” is back." if back else "Brought back.")
-    return _back_to(back[0].id if back else None)
+    if back:
+        messages.success(request, f"“{back[0].name}” is back.")
+        return _back_to(back[0].id)
+    # After a shuffle the restored song may have no place in this draw: say so, not "back".
+    messages.info(request, RESTORED_WITHOUT_PLACE)
+    return _back_to()
 
 
 @spotify_login_required

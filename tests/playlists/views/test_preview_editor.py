@@ -112,7 +112,6 @@ class TestRemovalsStick:
         page = make_preview(connected_client)
         victim = shown_ids(page)[4]
         edit(connected_client, "remove", page, track_id=victim)
-        connected_client.post("/preview/shuffle/")
         listed = connected_client.get("/preview/?removed=show")
         text = listed.content.decode()
         [song] = listed.context["removed_songs"]
@@ -121,6 +120,23 @@ class TestRemovalsStick:
         _, back = edit(connected_client, "restore", listed, track_id=victim)
         assert victim in shown_ids(back)
         assert "Removed songs" not in back.content.decode()
+
+    def test_a_song_restored_after_a_shuffle_is_back_or_said_to_have_no_place(
+        self, connected_client: Client
+    ) -> None:
+        """A shuffle draws anew, so the restored song may not be drawn: never a false "back"."""
+        page = make_preview(connected_client)
+        victim = shown_ids(page)[4]
+        edit(connected_client, "remove", page, track_id=victim)
+        connected_client.post("/preview/shuffle/")
+        listed = connected_client.get("/preview/?removed=show")
+        _, back = edit(connected_client, "restore", listed, track_id=victim)
+        text = back.content.decode()
+        assert "Removed songs" not in text
+        if victim in shown_ids(back):
+            assert "is back." in text
+        else:
+            assert "this shuffle has no place for it" in text
 
 
 class TestReorder:
