@@ -126,6 +126,18 @@ def process_pool(size: int) -> PoolManager:
         return _manager
 
 
+def settled() -> bool:
+    """Whether every host's pool has all its slots back: no connection is still being opened in
+    the background (a test or the bench waits for this before counting connections)."""
+    with _lock:
+        manager = _manager
+    if manager is None:
+        return True
+    # keys(): urllib3's container refuses plain iteration (not thread-safe); keys() copies.
+    pools = [manager.pools.get(key) for key in manager.pools.keys()]  # noqa: SIM118
+    return all(p is None or p.pool is None or p.pool.full() for p in pools)
+
+
 def close_all() -> None:
     """Close every pooled connection: the process starts over as a fresh container would."""
     with _lock:
