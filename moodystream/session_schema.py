@@ -59,12 +59,16 @@ def is_dict(value: object) -> bool:
     return isinstance(value, dict)
 
 
-def record(**fields: Check) -> Check:
-    """A dict holding (at least) these fields, each passing its check."""
+def record(*, optional: Mapping[str, Check] | None = None, **fields: Check) -> Check:
+    """A dict holding (at least) these fields, each passing its check, and passing the check of
+    each ``optional`` field it holds."""
+    maybe = dict(optional or {})
 
     def check(value: object) -> bool:
-        return isinstance(value, dict) and all(
-            name in value and ok(value[name]) for name, ok in fields.items()
+        return (
+            isinstance(value, dict)
+            and all(name in value and ok(value[name]) for name, ok in fields.items())
+            and all(name not in value or ok(value[name]) for name, ok in maybe.items())
         )
 
     return check

@@ -22,6 +22,7 @@ from moodystream.session_schema import (
     MESSAGES_KEY,
     SessionSchema,
     is_dict,
+    is_int,
     is_str,
     list_of,
     mapping_of,
@@ -42,12 +43,25 @@ SAVED_KEY = "saved"
 MAX_REMOVED = 50
 MAX_SAVED_REMEMBERED = 5
 
-SCHEMA = SessionSchema(
-    {
-        SESSION_KEY: record(**{OPTIONS_FIELD: is_dict, REMOVED_FIELD: list_of(is_str)}),
-        SAVED_KEY: mapping_of(is_str, is_str),
-    }
+def _is_undo(value: object) -> bool:
+    """The last removed song: [track id, its name]."""
+    return (
+        isinstance(value, list) and len(value) == 2 and is_spotify_id(value[0])
+        and is_str(value[1])
+    )
+
+
+#: The one statement of what the generator's entry holds; the engine holds every cookie to it,
+#: and a draft carried through a sign-in is held to it when taken back (``load``).
+_ENTRY = record(
+    optional={
+        ORDER_FIELD: list_of(is_int),
+        FRESH_FIELD: list_of(is_spotify_id),
+        UNDO_FIELD: _is_undo,
+    },
+    **{OPTIONS_FIELD: is_dict, REMOVED_FIELD: list_of(is_spotify_id)},
 )
+SCHEMA = SessionSchema({SESSION_KEY: _ENTRY, SAVED_KEY: mapping_of(is_str, is_str)})
 
 _ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
 _filler = random.Random(16)  # noqa: S311 - stand-in ids for a size estimate, not secrets
@@ -94,34 +108,23 @@ def load(session: SessionBase) -> GeneratorState | None:
     if isinstance(draft, dict) and SESSION_KEY not in session:
         session[SESSION_KEY] = draft
     data = session.get(SESSION_KEY)
-    if not isinstance(data, dict) or not isinstance(data.get(OPTIONS_FIELD), dict):
+    if not isinstance(data, dict) or not _ENTRY(data):  # a draft taken back; the engine: the rest
+        session.pop(SESSION_KEY, None)
         return None
     try:
         options = GenerationOptions.from_dict(data[OPTIONS_FIELD])
     except (InvalidOptions, TypeError):
         session.pop(SESSION_KEY, None)
         return None
-    removed_ids = data.get(REMOVED_FIELD)
-    removed = tuple(
-        r for r in (removed_ids if isinstance(removed_ids, list) else []) if is_spotify_id(r)
-    )
-    order = data.get(ORDER_FIELD)
-    fresh = data.get(FRESH_FIELD)
+    removed = tuple(data[REMOVED_FIELD])
     undo = data.get(UNDO_FIELD)
     return GeneratorState(
         options=options,
         removed_track_ids=frozenset(removed),
         removed=removed,
-        order=tuple(order)
-        if isinstance(order, list) and all(type(i) is int for i in order)
-        else (),
-        fresh=frozenset(f for f in fresh if is_spotify_id(f))
-        if isinstance(fresh, list)
-        else frozenset(),
-        undo=(undo[0], undo[1])
-        if isinstance(undo, list) and len(undo) == 2 and is_spotify_id(undo[0])
-        and isinstance(undo[1], str)
-        else None,
+        order=tuple(data.get(ORDER_FIELD, ())),
+        fresh=frozenset(data.get(FRESH_FIELD, ())),
+        undo=(undo[0], undo[1]) if undo else None,
     )
 
 
