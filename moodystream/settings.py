@@ -97,6 +97,9 @@ DEMO_EMULATOR_PATH = "/demo-spotify"
 DEMO_EMULATOR_CONTROL_API = DEMO_MODE and env.bool(
     "MOODYSTREAM_DEMO_EMULATOR_CONTROL_API", default=False
 )
+# Listeners' budgets switched off, for the e2e walk's one demo account making many previews and
+# saves in a row (their own tests hold them); demo mode only, so never in production.
+DEMO_WITHOUT_BUDGETS = DEMO_MODE and env.bool("MOODYSTREAM_DEMO_WITHOUT_BUDGETS", default=False)
 if DEMO_MODE:
     # The emulator's built-in demo client; an empty base URL means "the emulator mounted on the
     # host serving this request" so that any runserver port works.

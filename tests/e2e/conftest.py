@@ -71,6 +71,7 @@ def start_demo_server(log_dir: Path, **extra_env: str) -> DemoServer:
         MOODYSTREAM_IGNORE_DOTENV="1",
         PYTHONUNBUFFERED="1",
         MOODYSTREAM_DEMO_EMULATOR_CONTROL_API="1",
+        MOODYSTREAM_DEMO_WITHOUT_BUDGETS="1",  # one demo account previews and saves all along
         **extra_env,
     )
     with log_path.open("wb") as log:

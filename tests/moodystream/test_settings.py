@@ -263,6 +263,13 @@ def test_the_mounted_emulators_control_api_is_off_unless_asked_for(load_settings
     assert load_settings(**on, **REAL_CREDENTIALS)["DEMO_EMULATOR_CONTROL_API"] is False
 
 
+def test_listeners_budgets_can_be_switched_off_in_demo_mode_only(load_settings) -> None:
+    assert load_settings()["DEMO_WITHOUT_BUDGETS"] is False
+    off = {"MOODYSTREAM_DEMO_WITHOUT_BUDGETS": "1"}
+    assert load_settings(**off)["DEMO_WITHOUT_BUDGETS"] is True
+    assert load_settings(**off, **REAL_CREDENTIALS)["DEMO_WITHOUT_BUDGETS"] is False
+
+
 @pytest.mark.parametrize(
     "variable", ["SPOTIFY_API_BASE_URL", "SPOTIFY_ACCOUNTS_BASE_URL"]
 )

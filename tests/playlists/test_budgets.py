@@ -64,6 +64,16 @@ def test_saves_have_a_budget_too(connected_client: Client, monkeypatch) -> None:
     assert "a lot of saves" in text_of(saved[2])
 
 
+def test_a_demo_run_with_budgets_switched_off_spends_none(
+    connected_client: Client, settings
+) -> None:
+    """The e2e walk's switch (demo mode only): the same maximal previews are all answered."""
+    settings.DEMO_WITHOUT_BUDGETS = True
+    assert connected_client.post("/generate/", MAXIMAL).status_code == 302
+    for _ in range(5):
+        assert connected_client.get("/preview/").status_code == 200
+
+
 def test_the_suggestion_budget_holds_on_dynamodb(connected_client: Client, monkeypatch) -> None:
     """The production store, played by moto: the same budget through the same view."""
     import boto3
