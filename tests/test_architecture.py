@@ -7,10 +7,12 @@ A cycle is a strongly connected component of that graph with more than one modul
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 
 import grimp
 import pytest
+
+from tests.import_cycles import import_cycles
 
 #: Every first-party package (``deploy/`` holds scripts, not a package; ``tests`` is not code).
 FIRST_PARTY = ("moodystream", "accounts", "playlists", "shared_state", "spotify_emulator", "bench")
@@ -84,49 +86,8 @@ def within(module: str, package: str) -> bool:
 
 
 def cycles(graph: grimp.ImportGraph, modules: Iterable[str]) -> list[list[str]]:
-    """The import cycles among ``modules``: strongly connected components of more than one
-    module, or a module importing itself (Tarjan's algorithm, iterative)."""
-    nodes = sorted(modules)
-    wanted = set(nodes)
-    edges = {m: sorted(graph.find_modules_directly_imported_by(m) & wanted) for m in nodes}
-    index: dict[str, int] = {}
-    low: dict[str, int] = {}
-    stack: list[str] = []
-    on_stack: set[str] = set()
-    found: list[list[str]] = []
-    for root in nodes:
-        if root in index:
-            continue
-        work: list[tuple[str, Iterator[str]]] = [(root, iter(edges[root]))]
-        index[root] = low[root] = len(index)
-        stack.append(root)
-        on_stack.add(root)
-        while work:
-            node, successors = work[-1]
-            for successor in successors:
-                if successor not in index:
-                    index[successor] = low[successor] = len(index)
-                    stack.append(successor)
-                    on_stack.add(successor)
-                    work.append((successor, iter(edges[successor])))
-                    break
-                if successor in on_stack:
-                    low[node] = min(low[node], index[successor])
-            else:
-                work.pop()
-                if work:
-                    low[work[-1][0]] = min(low[work[-1][0]], low[node])
-                if low[node] == index[node]:
-                    component = []
-                    while True:
-                        member = stack.pop()
-                        on_stack.discard(member)
-                        component.append(member)
-                        if member == node:
-                            break
-                    if len(component) > 1 or node in edges[node]:
-                        found.append(sorted(component))
-    return found
+    """The import cycles among ``modules`` (a module importing itself included)."""
+    return import_cycles(modules, graph.find_modules_directly_imported_by)
 
 
 def describe(graph: grimp.ImportGraph, importer: str, imported: str) -> str:

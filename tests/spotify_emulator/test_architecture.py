@@ -7,11 +7,13 @@ counts as much as one at the top of a module.
 from __future__ import annotations
 
 import ast
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Mapping
 from pathlib import Path
 
 import grimp
 import pytest
+
+from tests.import_cycles import import_cycles
 
 PACKAGE = "spotify_emulator"
 SOURCE = Path(__file__).resolve().parents[2] / PACKAGE
@@ -20,41 +22,6 @@ SOURCE = Path(__file__).resolve().parents[2] / PACKAGE
 @pytest.fixture(scope="module")
 def graph() -> grimp.ImportGraph:
     return grimp.build_graph(PACKAGE, cache_dir=None)
-
-
-def cycles(nodes: Iterable[str], imports: Callable[[str], Iterable[str]]) -> list[list[str]]:
-    """Every strongly connected component of more than one node (Tarjan), or with a self-loop."""
-    index: dict[str, int] = {}
-    low: dict[str, int] = {}
-    stack: list[str] = []
-    on_stack: set[str] = set()
-    found: list[list[str]] = []
-
-    def visit(node: str) -> None:
-        index[node] = low[node] = len(index)
-        stack.append(node)
-        on_stack.add(node)
-        for target in imports(node):
-            if target not in index:
-                visit(target)
-                low[node] = min(low[node], low[target])
-            elif target in on_stack:
-                low[node] = min(low[node], index[target])
-        if low[node] == index[node]:
-            component = []
-            while True:
-                member = stack.pop()
-                on_stack.discard(member)
-                component.append(member)
-                if member == node:
-                    break
-            if len(component) > 1 or node in imports(node):
-                found.append(sorted(component))
-
-    for node in sorted(nodes):
-        if node not in index:
-            visit(node)
-    return found
 
 
 def concern(module: str) -> str:
@@ -75,12 +42,12 @@ def squashed(graph: grimp.ImportGraph) -> Mapping[str, set[str]]:
 
 
 def test_no_module_imports_itself_through_others(graph: grimp.ImportGraph) -> None:
-    assert cycles(graph.modules, graph.find_modules_directly_imported_by) == []
+    assert import_cycles(graph.modules, graph.find_modules_directly_imported_by) == []
 
 
 def test_sub_packages_and_top_level_modules_import_one_way(graph: grimp.ImportGraph) -> None:
     edges = squashed(graph)
-    assert cycles(edges, lambda node: edges[node]) == []
+    assert import_cycles(edges, lambda node: edges[node]) == []
 
 
 #: Top to bottom, as in the README's table: a module may import its own layer and those below.
@@ -141,6 +108,6 @@ def test_the_checks_see_a_cycle_and_a_private_import(tmp_path: Path) -> None:
     """The checks above can fail: a two-module circle and a private import are reported."""
     assert layer_of(f"{PACKAGE}.app") < layer_of(f"{PACKAGE}.catalogue")
     edges = {"a": {"b"}, "b": {"a", "c"}, "c": set()}
-    assert cycles(edges, lambda node: edges[node]) == [["a", "b"]]
+    assert import_cycles(edges, lambda node: edges[node]) == [["a", "b"]]
     (tmp_path / "m.py").write_text(f"from {PACKAGE}.catalogue.model import _Hidden\n")
     assert private_imports(tmp_path) == ["m.py: _Hidden"]
