@@ -15,18 +15,10 @@ from dataclasses import dataclass, field
 import pytest
 
 from spotify_emulator import USER_ECLECTIC, USER_TYPICAL
+from tests.e2e.viewports import VIEWPORTS
 
 pytestmark = pytest.mark.e2e
 
-VIEWPORTS = {
-    "desktop": {"viewport": {"width": 1280, "height": 900}},
-    "phone": {
-        "viewport": {"width": 390, "height": 844},
-        "is_mobile": True,
-        "has_touch": True,
-        "device_scale_factor": 2,
-    },
-}
 
 #: Every image, frame, icon and Open Graph image a page refers to.
 REFERENCED_URLS = """
