@@ -44,7 +44,8 @@ def test_maximal_previews_spend_the_burst_and_the_page_says_when(
     emulator.app.request_log.clear()
     second = connected_client.get("/preview/")
     assert second.status_code == 429
-    assert 1 <= int(second["Retry-After"]) <= budgets.PREVIEW_BURST.window_seconds
+    # The rest of this window plus part of the next (sliding-window counter): < 2 windows.
+    assert 1 <= int(second["Retry-After"]) < 2 * budgets.PREVIEW_BURST.window_seconds
     assert "a lot of previews" in text_of(second) and "seconds" in text_of(second)
     assert spotify_requests(emulator) == 0  # refused before Spotify
     other = sign_in(Client(), user_id=USER_ECLECTIC)

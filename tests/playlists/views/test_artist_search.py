@@ -58,7 +58,9 @@ def test_each_user_has_a_small_budget_and_is_told_when_to_come_back(
         assert connected_client.get("/artists/search/", {"q": f"name {n}"}).status_code == 200
     refused = connected_client.get("/artists/search/", {"q": "one more"})
     assert refused.status_code == 429
-    assert 1 <= int(refused["Retry-After"]) <= WINDOW_SECONDS + 1
+    # A sliding-window counter: the rest of this window, plus the part of the next one the
+    # previous window's weight needs to fall by (shared_state.store.wait_for_room): < 2 windows.
+    assert 1 <= int(refused["Retry-After"]) < 2 * WINDOW_SECONDS
     assert "type the names yourself" in refused.json()["error"]
     assert len(searches(emulator)) == BUDGET  # the refused one never reached Spotify
     # Answers already given still come (from the cache), and other users are not held back.
