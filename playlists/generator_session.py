@@ -38,6 +38,9 @@ REMOVED_FIELD = "removed_track_ids"
 ORDER_FIELD = "order"
 FRESH_FIELD = "fresh"
 UNDO_FIELD = "undo"
+#: The playlists this draft was saved as: never "earlier" playlists for it (``load``).
+OWN_SAVES_FIELD = "saved_as"
+MAX_OWN_SAVES = 2
 MAX_UNDO_NAME = 100
 SAVED_KEY = "saved"
 MAX_REMOVED = 50
@@ -58,6 +61,7 @@ _ENTRY = record(
         ORDER_FIELD: list_of(is_int),
         FRESH_FIELD: list_of(is_spotify_id),
         UNDO_FIELD: _is_undo,
+        OWN_SAVES_FIELD: list_of(is_spotify_id),
     },
     **{OPTIONS_FIELD: is_dict, REMOVED_FIELD: list_of(is_spotify_id)},
 )
@@ -101,6 +105,9 @@ class GeneratorState:
     fresh: frozenset[str] = frozenset()
     #: The last removed song, (id, name), for Undo.
     undo: tuple[str, str] | None = None
+    #: The playlists this draft was saved as: its generation does not count them as earlier
+    #: playlists, whose songs fresh deep cuts avoid (else saving it would change it).
+    own_saves: frozenset[str] = frozenset()
 
 
 def load(session: SessionBase) -> GeneratorState | None:
@@ -125,6 +132,7 @@ def load(session: SessionBase) -> GeneratorState | None:
         order=tuple(data.get(ORDER_FIELD, ())),
         fresh=frozenset(data.get(FRESH_FIELD, ())),
         undo=(undo[0], undo[1]) if undo else None,
+        own_saves=frozenset(data.get(OWN_SAVES_FIELD, ())),
     )
 
 
@@ -164,6 +172,7 @@ def fits(session: SessionBase, options: GenerationOptions) -> bool:
             ORDER_FIELD: _worst_order(options.track_count),
             FRESH_FIELD: _WORST_FRESH,
             UNDO_FIELD: _WORST_UNDO,
+            OWN_SAVES_FIELD: _WORST_REMOVED[:MAX_OWN_SAVES],
         },
     )
 
@@ -206,6 +215,8 @@ def edit(
         changed[FRESH_FIELD] = list(fresh)[:len(_WORST_FRESH)]
     if undo:
         changed[UNDO_FIELD] = [undo[0], undo[1][:MAX_UNDO_NAME]]
+    if state.get(OWN_SAVES_FIELD):  # still the draft that was saved, edited
+        changed[OWN_SAVES_FIELD] = state[OWN_SAVES_FIELD]
     if len(removed) > RESERVED_REMOVALS and not _fits(session, changed):
         return False  # no room left in the cookie: see NO_ROOM_TO_REMOVE
     session[SESSION_KEY] = changed
@@ -213,10 +224,15 @@ def edit(
 
 
 def remember_saved(session: SessionBase, digest: str, playlist_id: str) -> None:
+    """The preview ``digest`` is saved as ``playlist_id``, and so is the current draft."""
     saved = dict(session.get(SAVED_KEY) or {})
     saved.pop(digest, None)
     saved[digest] = playlist_id
     session[SAVED_KEY] = dict(list(saved.items())[-MAX_SAVED_REMEMBERED:])
+    entry = session.get(SESSION_KEY)
+    if isinstance(entry, dict) and is_spotify_id(playlist_id):
+        own = [p for p in entry.get(OWN_SAVES_FIELD, ()) if p != playlist_id]
+        session[SESSION_KEY] = {**entry, OWN_SAVES_FIELD: [*own, playlist_id][-MAX_OWN_SAVES:]}
 
 
 def saved_playlist_for(session: SessionBase, digest: str) -> str | None:

@@ -77,7 +77,8 @@ def _change_removals(
             _, before = current_draft(gateway, state)
             shown = [e.track.id for e in before.entries]
         try:
-            generation = generate(gateway, state.options, removed_track_ids=frozenset(removed))
+            generation = generate(gateway, state.options, removed_track_ids=frozenset(removed),
+                                  own_playlist_ids=state.own_saves)
         except GenerationError as exc:
             messages.warning(request, exc.user_message)
             return _back_to()

@@ -56,7 +56,8 @@ CANNOT_SAVE_NOW = (
 def current_draft(gateway: CatalogueReader, state: GeneratorState) -> tuple[Generation, Preview]:
     """The generation for ``state`` and its preview in the listener's order (what the page
     shows and what Save saves)."""
-    generation = generate(gateway, state.options, removed_track_ids=state.removed_track_ids)
+    generation = generate(gateway, state.options, removed_track_ids=state.removed_track_ids,
+                          own_playlist_ids=state.own_saves)
     return generation, arranged(generation.preview, state.order)
 
 

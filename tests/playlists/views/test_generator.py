@@ -302,6 +302,28 @@ class TestSave:
         assert first["Location"] == second["Location"]
         assert len(owned_playlists(emulator)) == 1
 
+    def test_a_saved_draft_stays_as_saved(self, connected_client: Client, emulator) -> None:
+        """Its own playlist is not an earlier one for it: its deep cuts are not left out as
+        heard, so coming back to it (or saving it again) finds the preview unchanged."""
+        page = make_preview(connected_client, exclude_earlier="on")
+        first = connected_client.post("/save/", {"digest": digest_of(page)})
+        again = connected_client.get("/preview/")
+        assert previewed_uris(again) == previewed_uris(page)
+        assert digest_of(again) == digest_of(page)
+        second = connected_client.post("/save/", {"digest": digest_of(again)}, follow=True)
+        assert second.redirect_chain[0][0] == first["Location"]
+        assert "changed since you opened it" not in second.content.decode()
+        assert len(owned_playlists(emulator)) == 1
+
+    def test_a_shuffle_after_saving_avoids_the_saved_deep_cuts(
+        self, connected_client: Client, emulator
+    ) -> None:
+        page = make_preview(connected_client, exclude_earlier="on")
+        connected_client.post("/save/", {"digest": digest_of(page)})
+        connected_client.post("/preview/shuffle/")
+        shuffled = connected_client.get("/preview/")
+        assert "left out of the deep cuts, so these are new ones" in shuffled.content.decode()
+
     def test_a_stale_preview_is_not_saved(self, connected_client: Client, emulator) -> None:
         make_preview(connected_client)
         response = connected_client.post("/save/", {"digest": "0" * 32}, follow=True)
