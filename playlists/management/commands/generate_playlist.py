@@ -231,8 +231,10 @@ class Command(BaseCommand):
             )
         minutes = preview.duration_ms // 60_000
         self.stdout.write(
-            f"{preview.track_count} tracks, {minutes // 60} h {minutes % 60} min; "
-            f"{preview.deep_count} deep cuts ({preview.deep_share:.0%}); "
+            f"{preview.track_count} track{'s' if preview.track_count != 1 else ''}, "
+            f"{minutes // 60} h {minutes % 60} min; "
+            f"{preview.deep_count} deep cut{'s' if preview.deep_count != 1 else ''} "
+            f"({preview.deep_share:.0%}); "
             f"seed {preview.options.seed}"
         )
         for note in preview.notes:
