@@ -339,11 +339,12 @@ class TestSave:
         [earlier] = owned_playlists(emulator)
         connected_client.post("/preview/shuffle/")
         page = connected_client.get("/preview/")
-        assert f'value="{earlier["id"]}"' in page.content.decode()
+        choices = connected_client.get(f"/preview/replace/?digest={digest_of(page)}")
+        assert f'value="{earlier["id"]}"' in choices.content.decode()
         response = connected_client.post(
-            "/save/", {"digest": digest_of(page), "replace_playlist_id": earlier["id"]}
+            "/preview/replace/confirm/", {"digest": digest_of(page), "playlist": earlier["id"]}
         )
-        assert response["Location"] == f"/playlists/{earlier['id']}/"
+        assert response["Location"].startswith(f"/playlists/{earlier['id']}/?replaced=")
         [refreshed] = owned_playlists(emulator)
         assert refreshed["items"] == previewed_uris(page)
 

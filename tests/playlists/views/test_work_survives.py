@@ -14,7 +14,6 @@ from django.conf import settings
 from django.test import Client
 
 from accounts.session import SESSION_DRAFT, SESSION_DRAFT_OWNER
-from playlists import sealed_draft
 from playlists.views.drafts import BACK_AS_LEFT, NOT_YOURS, SESSION_ENDED, SIGN_IN_AGAIN
 from spotify_emulator import USER_NEW, USER_TYPICAL
 from spotify_emulator.testing import approve_consent
