@@ -116,11 +116,11 @@ def resume(request: HttpRequest) -> HttpResponse:
         messages.warning(request, NOT_YOURS)
         return redirect("playlists:generator")
     kept = generator_session.draft(request.session)
-    if kept is not None and generator_session.carried(kept) == posted.entry:
-        return redirect(target)  # the session holds this very draft (with its New and Undo)
-    if not generator_session.restore(request.session, posted.entry):
+    same = kept is not None and generator_session.carried(kept) == posted.entry
+    if not same and not generator_session.restore(request.session, posted.entry):
         messages.warning(request, NO_ROOM)
         return redirect("playlists:generator")
+    # (The session holding this very draft keeps it as it is, with its New and Undo.)
     if target == "playlists:preview":
         messages.info(request, BACK_AS_LEFT)
     return redirect(target)
