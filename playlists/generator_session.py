@@ -16,7 +16,8 @@ from typing import Any
 
 from django.contrib.sessions.backends.base import SessionBase
 
-from accounts.session import SESSION_DRAFT
+from accounts import pending_logins
+from accounts.session import SESSION_DRAFT, SESSION_DRAFT_OWNER, SESSION_PENDING_LOGIN
 from moodystream import sessions
 from moodystream.session_schema import (
     MESSAGES_KEY,
@@ -29,7 +30,7 @@ from moodystream.session_schema import (
     record,
 )
 from playlists.music import is_spotify_id
-from playlists.services.options import GenerationOptions, InvalidOptions
+from playlists.services.options import TRACK_COUNT, GenerationOptions, InvalidOptions
 
 SESSION_KEY = "generator"
 #: The fields of the generator's session entry.
@@ -38,6 +39,9 @@ REMOVED_FIELD = "removed_track_ids"
 ORDER_FIELD = "order"
 FRESH_FIELD = "fresh"
 UNDO_FIELD = "undo"
+#: The playlists this draft was saved as: never "earlier" playlists for it (``load``).
+OWN_SAVES_FIELD = "saved_as"
+MAX_OWN_SAVES = 2
 MAX_UNDO_NAME = 100
 SAVED_KEY = "saved"
 MAX_REMOVED = 50
@@ -58,6 +62,7 @@ _ENTRY = record(
         ORDER_FIELD: list_of(is_int),
         FRESH_FIELD: list_of(is_spotify_id),
         UNDO_FIELD: _is_undo,
+        OWN_SAVES_FIELD: list_of(is_spotify_id),
     },
     **{OPTIONS_FIELD: is_dict, REMOVED_FIELD: list_of(is_spotify_id)},
 )
@@ -101,6 +106,9 @@ class GeneratorState:
     fresh: frozenset[str] = frozenset()
     #: The last removed song, (id, name), for Undo.
     undo: tuple[str, str] | None = None
+    #: The playlists this draft was saved as: its generation does not count them as earlier
+    #: playlists, whose songs fresh deep cuts avoid (else saving it would change it).
+    own_saves: frozenset[str] = frozenset()
 
 
 def load(session: SessionBase) -> GeneratorState | None:
@@ -125,6 +133,7 @@ def load(session: SessionBase) -> GeneratorState | None:
         order=tuple(data.get(ORDER_FIELD, ())),
         fresh=frozenset(data.get(FRESH_FIELD, ())),
         undo=(undo[0], undo[1]) if undo else None,
+        own_saves=frozenset(data.get(OWN_SAVES_FIELD, ())),
     )
 
 
@@ -132,6 +141,70 @@ def draft(session: SessionBase) -> dict[str, Any] | None:
     """The draft as kept (options, removals, order), for a sign-in to carry over (None: none)."""
     data = session.get(SESSION_KEY)
     return dict(data) if isinstance(data, dict) else None
+
+
+#: What of the entry travels outside the session (the page's sealed draft, a sign-in): the
+#: options (with seed, name and description), the removals and the order. The last edit's
+#: marks (New, Undo) stay behind.
+CARRIED_FIELDS = (OPTIONS_FIELD, REMOVED_FIELD, ORDER_FIELD)
+
+
+def carried(entry: dict[str, Any]) -> dict[str, Any]:
+    """The part of a generator entry that a sealed draft carries."""
+    return {name: entry[name] for name in CARRIED_FIELDS if name in entry}
+
+
+def is_carried_draft(value: object) -> bool:
+    """Whether ``value`` is a draft as :func:`carried` makes it: the entry's own shape, options
+    that are valid now, and no more removals or positions than a preview can have."""
+    if not isinstance(value, dict) or set(value) - set(CARRIED_FIELDS) or not _ENTRY(value):
+        return False
+    try:
+        GenerationOptions.from_dict(value[OPTIONS_FIELD])
+    except (InvalidOptions, TypeError):
+        return False
+    return len(value[REMOVED_FIELD]) <= MAX_REMOVED and len(value.get(ORDER_FIELD, ())) <= (
+        TRACK_COUNT[1]
+    )
+
+
+def for_sign_in(entry: dict[str, Any], owner: str) -> tuple[dict[str, Any] | None, int]:
+    """``entry`` carried (:func:`carried`) and bounded so that a signed-out cookie holds it
+    beside ``owner``, as many sign-ins as may wait at once and a message; with how many of its
+    removals (the oldest first) had to be left out for that (0 nearly always: about 1,000
+    bytes of 3,800 are free with 200 tracks and 50 removals). None when even its options do
+    not fit (the options form refuses such options, so only a hand-made draft)."""
+    draft = carried(entry)
+    removed = list(draft.get(REMOVED_FIELD, ()))
+    dropped = 0
+    pending = pending_logins.worst_case()
+    while True:
+        bounded = {**draft, REMOVED_FIELD: removed[dropped:]}
+        data = {
+            SESSION_DRAFT: bounded,
+            SESSION_DRAFT_OWNER: owner,
+            SESSION_PENDING_LOGIN: pending,
+            MESSAGES_KEY: _WORST_MESSAGES,
+        }
+        if sessions.fits(data):
+            return bounded, dropped
+        if dropped >= len(removed):
+            return None, dropped
+        dropped += 1
+
+
+def waiting(session: SessionBase) -> bool:
+    """Whether a draft carried through a sign-in waits to be taken back (``load``)."""
+    return isinstance(session.get(SESSION_DRAFT), dict)
+
+
+def restore(session: SessionBase, entry: dict[str, Any]) -> bool:
+    """Make a carried draft (``is_carried_draft``) this session's; False when it is not one or
+    the cookie has no room for it (nothing is changed then)."""
+    if not is_carried_draft(entry) or not _fits(session, carried(entry)):
+        return False
+    session[SESSION_KEY] = carried(entry)
+    return True
 
 
 def last_options(session: SessionBase) -> GenerationOptions | None:
@@ -164,6 +237,7 @@ def fits(session: SessionBase, options: GenerationOptions) -> bool:
             ORDER_FIELD: _worst_order(options.track_count),
             FRESH_FIELD: _WORST_FRESH,
             UNDO_FIELD: _WORST_UNDO,
+            OWN_SAVES_FIELD: _WORST_REMOVED[:MAX_OWN_SAVES],
         },
     )
 
@@ -206,6 +280,8 @@ def edit(
         changed[FRESH_FIELD] = list(fresh)[:len(_WORST_FRESH)]
     if undo:
         changed[UNDO_FIELD] = [undo[0], undo[1][:MAX_UNDO_NAME]]
+    if state.get(OWN_SAVES_FIELD):  # still the draft that was saved, edited
+        changed[OWN_SAVES_FIELD] = state[OWN_SAVES_FIELD]
     if len(removed) > RESERVED_REMOVALS and not _fits(session, changed):
         return False  # no room left in the cookie: see NO_ROOM_TO_REMOVE
     session[SESSION_KEY] = changed
@@ -213,10 +289,15 @@ def edit(
 
 
 def remember_saved(session: SessionBase, digest: str, playlist_id: str) -> None:
+    """The preview ``digest`` is saved as ``playlist_id``, and so is the current draft."""
     saved = dict(session.get(SAVED_KEY) or {})
     saved.pop(digest, None)
     saved[digest] = playlist_id
     session[SAVED_KEY] = dict(list(saved.items())[-MAX_SAVED_REMEMBERED:])
+    entry = session.get(SESSION_KEY)
+    if isinstance(entry, dict) and is_spotify_id(playlist_id):
+        own = [p for p in entry.get(OWN_SAVES_FIELD, ()) if p != playlist_id]
+        session[SESSION_KEY] = {**entry, OWN_SAVES_FIELD: [*own, playlist_id][-MAX_OWN_SAVES:]}
 
 
 def saved_playlist_for(session: SessionBase, digest: str) -> str | None:

@@ -68,15 +68,18 @@ def generate(
     options: GenerationOptions,
     *,
     removed_track_ids: frozenset[str] = frozenset(),
+    own_playlist_ids: frozenset[str] = frozenset(),
     today: dt.date | None = None,
 ) -> Generation:
     """The preview for ``options`` and the user's newest playlists.
 
     ``removed_track_ids``: songs the user took out of the preview; each is replaced by the
-    next candidate of the same artist and role.
+    next candidate of the same artist and role.  ``own_playlist_ids``: the playlists this
+    draft was saved as, which are not earlier playlists for it (fresh deep cuts avoid the
+    songs of those), so that saving a draft does not change it.
     """
     notes: list[str] = []
-    got = run(_fetch(gateway, options, notes), gateway.max_workers)
+    got = run(_fetch(gateway, options, notes, own_playlist_ids), gateway.max_workers)
     artists, materials = got.artists, got.materials
     rankings = [rank_artist(m, got.user_top) for m in materials]
     track_filter = TrackFilter(
@@ -114,14 +117,15 @@ def _needs(artist_count: int, options: GenerationOptions) -> list[ArtistNeed]:
 
 # -- what the look-ups fetch ------------------------------------------------------------------
 def _fetch(
-    gateway: CatalogueReader, options: GenerationOptions, notes: list[str]
+    gateway: CatalogueReader, options: GenerationOptions, notes: list[str],
+    own_playlist_ids: frozenset[str] = frozenset(),
 ) -> Chain[_Fetched]:
     """Everything at once: the artists and then their catalogues (``fetching``), the user's
     top tracks, the newest playlists and, if asked, the saved tracks."""
     wave: list[Lookup | Chain[Any]] = [
         _artists_and_catalogues(gateway, options, notes),
         partial(_user_top_tracks, gateway, options),
-        _playlists_and_earlier(gateway, options),
+        _playlists_and_earlier(gateway, options, own_playlist_ids),
     ]
     if options.exclude_saved:
         wave.append(_saved_tracks(gateway))
@@ -219,14 +223,15 @@ def _newest_playlists(gateway: CatalogueReader) -> tuple[PlaylistSummary, ...] |
 
 
 def _playlists_and_earlier(
-    gateway: CatalogueReader, options: GenerationOptions
+    gateway: CatalogueReader, options: GenerationOptions, own_playlist_ids: frozenset[str]
 ) -> Chain[tuple[tuple[PlaylistSummary, ...] | None, frozenset[str]]]:
     """The newest playlists; then, beside the first search pages, the songs of the newest
-    MoodyStream ones when the deep cuts are to be new."""
+    MoodyStream ones (but those this draft was saved as) when the deep cuts are to be new."""
     (playlists,) = yield [partial(_newest_playlists, gateway)]
     if not options.exclude_earlier or not playlists:
         return playlists, frozenset()
-    earlier = yield from earlier_track_ids(gateway, playlists)
+    others = [p for p in playlists if p.id not in own_playlist_ids]
+    earlier = yield from earlier_track_ids(gateway, others)
     return playlists, earlier
 
 

@@ -71,6 +71,18 @@ class TestRemove:
         now = shown_ids(connected_client.get("/preview/"))
         assert now[1:] == before[1:] and now[0] != before[0]
 
+    def test_after_saving_a_removal_changes_only_that_song(self, connected_client: Client) -> None:
+        """The playlist the draft was saved as is not an earlier one for it (fresh deep cuts
+        would otherwise all change)."""
+        page = make_preview(connected_client, exclude_earlier="on")
+        connected_client.post("/save/", {"digest": digest_of(page)})
+        before = shown_ids(page)
+
+        _, after = edit(connected_client, "remove", page, track_id=before[4])
+
+        now = shown_ids(after)
+        assert now[:4] == before[:4] and now[5:] == before[5:] and now[4] != before[4]
+
     def test_the_saved_playlist_is_the_edited_preview(
         self, connected_client: Client, emulator
     ) -> None:
