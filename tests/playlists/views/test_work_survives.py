@@ -259,3 +259,30 @@ def test_the_options_page_back_keeps_nothing_it_should_not(connected_client: Cli
     form = connected_client.get("/generate/")
     assert NAME in form.content.decode()
     assert VALID["artist_source"] in form.content.decode()
+
+
+@pytest.mark.parametrize("write", ["save", "preview/remove", "preview/shuffle"])
+def test_an_expired_refresh_token_goes_the_same_way(
+    connected_client: Client, emulator, write: str
+) -> None:
+    """Spotify refuses the refresh token (six months after consent: invalid_grant) during a
+    write: the same page, and the same draft after signing in again, for that account only."""
+    page = worked_on(connected_client)
+    before = shown_ids(page)
+    sign_in_to(connected_client, "/generate/")  # another tab: the session's draft is gone
+    emulator.app.tokens.revoke_user(USER_TYPICAL)
+
+    told = connected_client.post(
+        f"/{write}/", {"order": ",".join(before), **WRITES[write](page),
+                       "draft": sealed_of(page)}, follow=True)
+
+    # (Shuffle needs no Spotify call: the preview it leads to meets the refusal.)
+    assert told.redirect_chain[-1][0] == "/sign-in-again/"
+    assert SESSION_ENDED in text_of(told) and "Your options and removals are kept" in text_of(told)
+    assert connected_client.session[SESSION_DRAFT_OWNER] == USER_TYPICAL
+    sign_in_to(connected_client, "/preview/")
+    again = connected_client.get("/preview/")
+    if write != "preview/shuffle":  # the shuffle itself was made: a new draw, same removals
+        assert shown_ids(again) == before
+    assert again.context["preview"].name == NAME
+    assert again.context["removed_count"] == 1
