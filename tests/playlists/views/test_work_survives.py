@@ -286,3 +286,51 @@ def test_an_expired_refresh_token_goes_the_same_way(
         assert shown_ids(again) == before
     assert again.context["preview"].name == NAME
     assert again.context["removed_count"] == 1
+
+
+class TestTheOptionsPage:
+    """"Preview playlist" finding the session gone keeps what was typed, for that account."""
+
+    def options_page_draft(self, client: Client) -> str:
+        return sealed_of(client.get("/generate/"))
+
+    def test_the_typed_options_come_back_as_the_preview(self, connected_client: Client) -> None:
+        sealed = self.options_page_draft(connected_client)
+        session_gone(connected_client)
+        answer = connected_client.post("/generate/", {**VALID, "name": NAME, "draft": sealed})
+        assert answer["Location"] == "/sign-in-again/"
+        sign_in_to(connected_client, "/preview/")
+        again = connected_client.get("/preview/")
+        assert again.status_code == 200 and again.context["preview"].name == NAME
+
+    def test_removals_stay_for_the_same_artists(self, connected_client: Client) -> None:
+        worked_on(connected_client)
+        sealed = self.options_page_draft(connected_client)
+        session_gone(connected_client)
+        connected_client.post("/generate/", {**VALID, "name": "Renamed", "draft": sealed})
+        sign_in_to(connected_client, "/preview/")
+        again = connected_client.get("/preview/")
+        assert again.context["preview"].name == "Renamed"
+        assert again.context["removed_count"] == 1
+
+    def test_options_that_do_not_validate_keep_the_draft_as_it_was(
+        self, connected_client: Client
+    ) -> None:
+        worked_on(connected_client)
+        sealed = self.options_page_draft(connected_client)
+        session_gone(connected_client)
+        connected_client.post("/generate/", {**VALID, "track_count": "5", "draft": sealed})
+        sign_in_to(connected_client, "/preview/")
+        assert connected_client.get("/preview/").context["preview"].name == NAME
+
+    def test_without_a_draft_it_asks_to_sign_in_again(self, connected_client: Client) -> None:
+        session_gone(connected_client)
+        answer = connected_client.post("/generate/", VALID)
+        assert answer["Location"] == "/"
+
+    def test_another_account_does_not_get_them(self, connected_client: Client) -> None:
+        sealed = self.options_page_draft(connected_client)
+        session_gone(connected_client)
+        connected_client.post("/generate/", {**VALID, "name": NAME, "draft": sealed})
+        sign_in_to(connected_client, "/preview/", user_id=USER_NEW)
+        assert connected_client.get("/preview/")["Location"] == "/generate/"
