@@ -18,7 +18,7 @@ def render_preview(preview: Any) -> tuple[float, int]:
 
     request = RequestFactory().get("/preview/", secure=True)
     request.session = SessionBase()
-    context = {"preview": preview, "earlier_playlists": [], "already_saved": None}
+    context = {"preview": preview, "can_replace": False, "already_saved": None}
     started = time.perf_counter()
     html = render_to_string("generator/preview.html", context, request=request)
     return time.perf_counter() - started, len(html.encode())

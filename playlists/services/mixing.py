@@ -247,14 +247,16 @@ def _summary_notes(
         notes.append(f"{total} song{'s' if total != 1 else ''} left out by your filters ({parts}).")
     if picked < track_count:
         notes.append(
-            f"Only {picked} songs were available, so the playlist is shorter than the "
-            f"{track_count} you asked for."
+            f"Only {picked} song{'s' if picked != 1 else ''} "
+            f"{'were' if picked != 1 else 'was'} available, so the playlist is shorter than "
+            f"the {track_count} you asked for."
         )
     deep = sum(e.role == "deep" for e in entries)
     if deep < deep_target:
         notes.append(
-            f"Only {deep} deep cuts were available (you asked for {deep_target}); the rest are "
-            "best-known songs."
+            f"Only {deep} deep cut{'s' if deep != 1 else ''} "
+            f"{'were' if deep != 1 else 'was'} available (you asked for {deep_target}); the "
+            "rest are best-known songs."
         )
     return notes
 

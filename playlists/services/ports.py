@@ -1,6 +1,6 @@
 """What the services need from Spotify, as protocols.
 
-``SpotifyGateway`` satisfies both (mypy checks it, and the test fakes, against them); unit
+``SpotifyGateway`` satisfies them all (mypy checks it, and the test fakes, against them); unit
 tests pass an in-memory fake, so the services run without HTTP or Django.  Each method makes
 its requests one after another; running look-ups concurrently is the services' job
 (``lookup_pool.py``), within ``max_workers``.
@@ -8,6 +8,7 @@ its requests one after another; running look-ups concurrently is the services' j
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 from typing import Protocol
 
@@ -122,3 +123,20 @@ class PlaylistWriter(Protocol):
 
     def unfollow_playlist(self, playlist_id: str) -> None: ...
 
+
+
+class EarlierPlaylistReader(Protocol):
+    """Read access for choosing an earlier playlist to replace (``replacing.py``)."""
+
+    @property
+    def max_workers(self) -> int:
+        """How many requests may be in flight at once."""
+        ...
+
+    def current_user_playlists(
+        self, *, limit: int = ..., offset: int = ...
+    ) -> Sequence[PlaylistSummary]: ...
+
+    def get_playlist(self, playlist_id: str) -> PlaylistSummary: ...
+
+    def playlist_filled_at(self, playlist_id: str) -> dt.datetime | None: ...

@@ -18,9 +18,15 @@
 * **Completely.**  Items go in with POST /playlists/{id}/items, 100 at a time, in order.  If
   filling fails after the gateway's retries, the half-made playlist is removed (unfollowed)
   and the record released before the error is raised: saving again starts afresh.
-* **Refresh.**  ``replace_playlist_id`` updates one of the user's MoodyStream playlists (name,
-  description, items) instead of creating a new one; any other playlist is refused with
+* **Replace.**  ``replace_playlist_id`` replaces the items of one of the user's MoodyStream
+  playlists instead of creating a new one; any other playlist is refused with
   ``RefreshRefused`` and left untouched.  :func:`is_moodystream_playlist` says which are ours.
+  The playlist keeps its name and its description unless the listener typed new ones
+  (:func:`details_after_replace`): an empty field means "make one up" for a new playlist, and
+  "leave it" for one the listener already has (perhaps renamed "Friday mix" in Spotify).  Its
+  visibility becomes the preview's, which the preview and the confirmation show.  The old items
+  are read first; if writing the new ones (or the details) fails, the old ones are put back, so
+  a failed replace leaves the playlist as it was.
 """
 
 from __future__ import annotations
@@ -67,10 +73,12 @@ DONE_TTL_SECONDS = 24 * 3600
 OUR_NAME_PREFIX = "MoodyStream"
 OUR_DESCRIPTION_LINE = "Made with MoodyStream."
 
-CHOOSE_A_MOODYSTREAM_PLAYLIST = "Choose one of your MoodyStream playlists to refresh."
+CHOOSE_A_MOODYSTREAM_PLAYLIST = (
+    "Only a playlist MoodyStream made for you can be replaced: choose one of yours from the list."
+)
 REFRESH_TARGET_GONE = (
-    "The playlist you chose to refresh is no longer on Spotify (it was deleted meanwhile). "
-    "Save this one as a new playlist, or choose another to refresh."
+    "The playlist you chose to replace is no longer on Spotify (it was deleted meanwhile). "
+    "Save this one as a new playlist, or choose another to replace."
 )
 STILL_SAVING = (
     "This playlist is still being saved (from another tab or a moment ago). Wait a few seconds "
@@ -145,6 +153,14 @@ def is_moodystream_playlist(
         or playlist.name.startswith(OUR_NAME_PREFIX)
         or OUR_DESCRIPTION_LINE in playlist.description
     )
+
+
+def details_after_replace(
+    current: PlaylistSummary, options: GenerationOptions
+) -> tuple[str, str]:
+    """The name and description ``current`` has once a preview made with ``options`` replaces
+    its items: what the listener typed, else what it has now, never the made-up ones."""
+    return options.name or current.name, options.description or current.description
 
 
 def recently_saved_ids(state: SharedState, user_id: str) -> set[str]:
@@ -452,11 +468,12 @@ def _refresh(
     *,
     recently_saved: Collection[str],
 ) -> PlaylistSummary:
-    name, description, public = preview.name, preview.description, preview.options.public
     try:
         current = gateway.get_playlist(playlist_id)
     except SpotifyNotFound:
         raise RefreshTargetGone() from None
+    name, description = details_after_replace(current, preview.options)
+    public = preview.options.public
     ours = is_moodystream_playlist(current, recently_saved=recently_saved)
     if not ours or current.owner_id != user_id:
         logger.warning("refresh refused: %s is not one of the user's MoodyStream playlists",
@@ -466,10 +483,16 @@ def _refresh(
         # Deleting a playlist in Spotify unfollows it: it still answers, but writing to it
         # would fill a playlist the user no longer sees.
         raise RefreshTargetGone()
-    gateway.change_playlist_details(
-        playlist_id, name=name, description=description, public=public
-    )
-    snapshot = _write(gateway, playlist_id, uris, replace=True, on_progress=on_progress)
+    before = [u for u in gateway.playlist_item_uris(playlist_id) if u]
+    try:
+        snapshot = _write(gateway, playlist_id, uris, replace=True, on_progress=on_progress)
+        if (name, description, public) != (current.name, current.description, current.public):
+            gateway.change_playlist_details(
+                playlist_id, name=name, description=description, public=public
+            )
+    except BaseException:
+        _put_back(gateway, playlist_id, before)
+        raise
     return dataclasses.replace(
         current,
         name=name,
@@ -478,6 +501,18 @@ def _refresh(
         item_count=len(uris),
         snapshot_id=snapshot,
     )
+
+
+def _put_back(gateway: PlaylistWriter, playlist_id: str, uris: list[str]) -> None:
+    """A replace failed half-way: the playlist's old items go back (best effort; the error of
+    the replace is what the listener hears)."""
+    try:
+        if uris:
+            _write(gateway, playlist_id, uris, replace=True, on_progress=None)
+        else:
+            gateway.replace_items(playlist_id, [])
+    except SpotifyError as exc:
+        logger.error("could not put the old items of %s back: %s", playlist_id, exc)
 
 
 def _write(

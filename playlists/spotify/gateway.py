@@ -8,6 +8,7 @@ good if Spotify refuses one anyway.  Requests run one after another on the calli
 nothing is remembered.
 """
 
+import datetime as dt
 import time
 from collections.abc import Callable, Iterable, Sequence
 from functools import partial
@@ -243,6 +244,15 @@ class SpotifyGateway:
         return self._paged("GET /playlists/{id}/items", partial(
             self._spotify.playlist_items, playlist_id=playlist_id, additional_types=("track",),
         ), parsing.item_uris, offset=offset)
+
+    def playlist_filled_at(self, playlist_id: str) -> dt.datetime | None:
+        """When the playlist's first item was added (``added_at``, UTC), read now in one small
+        request; ``None`` for an empty playlist.  Spotify tells no playlist's creation date: a
+        save or a replace adds every item at once, so this is when it was last filled."""
+        return self._call("GET /playlists/{id}/items", partial(
+            self._spotify.playlist_items, playlist_id, fields="items(added_at)", limit=1,
+            additional_types=("track",),
+        ), parsing.first_added_at)
 
     def create_playlist(self, name: str, *, description: str = "",
                         public: bool = False) -> music.PlaylistSummary:

@@ -5,6 +5,7 @@ the keys of the same name, so only what Spotify names differently is spelled out
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 from collections.abc import Callable, Iterable, Mapping
 from functools import partial
 from typing import TYPE_CHECKING, Any
@@ -45,10 +46,19 @@ def _refs(items: Iterable[Json] | None) -> tuple[music.ArtistRef, ...]:
     return tuple(music.ArtistRef(str(a["id"]), str(a.get("name") or "")) for a in items or () if a)
 
 
+def _smallest_image(data: Json) -> str | None:
+    """The narrowest of an object's images, a thumbnail (Spotify lists them widest first, so
+    without widths the last one)."""
+    images = [img for img in data.get("images") or () if img and img.get("url")]
+    sized = [img for img in images if isinstance(img.get("width"), int) and img["width"] > 0]
+    if sized:
+        return str(min(sized, key=lambda img: img["width"])["url"])
+    return str(images[-1]["url"]) if images else None
+
+
 def artist(data: Json) -> music.Artist:
-    images = _images(data)
     return _read(music.Artist, data, "artist", genres=tuple(data.get("genres") or ()),
-                 image_url=images[0] if images else None)
+                 image_url=_smallest_image(data))
 
 
 def album(data: Json) -> music.Album:
@@ -95,6 +105,21 @@ def item_uris(items: Iterable[Any]) -> list[str | None]:
     entries = (e.get("item") or e.get("track") if isinstance(e, dict) else None for e in items)
     uris = (item.get("uri") if isinstance(item, dict) else None for item in entries)
     return [uri if isinstance(uri, str) else None for uri in uris]
+
+
+def first_added_at(data: Json) -> dt.datetime | None:
+    """A page of playlist items → its first item's ``added_at`` (UTC); ``None`` when the page
+    is empty or the date is missing or unreadable (an old playlist's items may have none)."""
+    items = data.get("items") or ()
+    first = items[0] if items and isinstance(items[0], Mapping) else {}
+    raw = first.get("added_at")
+    if not isinstance(raw, str):
+        return None
+    try:
+        when = dt.datetime.fromisoformat(raw.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return when.astimezone(dt.UTC) if when.tzinfo else when.replace(tzinfo=dt.UTC)
 
 
 def album_tracks(data: Json) -> tuple[music.AlbumTracks, Json]:

@@ -1,4 +1,5 @@
-"""The generator: options form → preview (edited in views/editor.py, shuffled) → save → result.
+"""The generator: options form → preview (edited in views/editor.py, shuffled) → save → result
+(or replace an earlier playlist: views/replace.py).
 
 POST/redirect/GET throughout. The preview is regenerated on each GET from the options, seed,
 removals and order kept in the session, so reloading never repeats an action and nothing big
@@ -9,16 +10,19 @@ from __future__ import annotations
 
 import logging
 from functools import partial
+from urllib.parse import urlencode
 
 from django.contrib import messages
+from django.core import signing
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from accounts.decorators import spotify_login_required
 from accounts.session import connected_user
 from accounts.spotify_access import gateway_for
-from playlists import budgets, generator_session
+from playlists import budgets, generator_session, sealed_draft
 from playlists.forms import GeneratorForm
 from playlists.generator_session import GeneratorState
 from playlists.services.arrangement import arranged
@@ -27,8 +31,6 @@ from playlists.services.generation_error import GenerationError
 from playlists.services.ports import CatalogueReader
 from playlists.services.preview import Preview
 from playlists.services.saving import (
-    CHOOSE_A_MOODYSTREAM_PLAYLIST,
-    RefreshRefused,
     SaveElsewhere,
     earlier_save,
     is_moodystream_playlist,
@@ -37,11 +39,15 @@ from playlists.services.saving import (
     save_playlist,
 )
 from playlists.spotify.errors import SpotifyError, SpotifyNotFound
+from playlists.views.drafts import BACK_AS_LEFT, keeps_draft
 from playlists.web_player import playlist_embed_url, playlist_url, track_embed_url, track_url
 from shared_state.store import SharedStateUnavailable
 from shared_state.stores import shared_state
 
 logger = logging.getLogger(__name__)
+
+REPLACED_SALT = "playlists.replaced"
+REPLACED_NOTE_SECONDS = 24 * 3600
 
 CANNOT_SAVE_NOW = (
     "MoodyStream could not save just now (nothing was saved): please try again in a minute."
@@ -76,10 +82,13 @@ def options(request: HttpRequest) -> HttpResponse:
 @spotify_login_required
 @require_safe
 def preview(request: HttpRequest) -> HttpResponse:
+    returning = generator_session.waiting(request.session)  # a draft carried through sign-in
     state = generator_session.load(request.session)
     if state is None:
         messages.info(request, "Choose your options first.")
         return redirect("playlists:generator")
+    if returning:
+        messages.info(request, BACK_AS_LEFT)
     user = connected_user(request)
     spent = user and budgets.charge(user, budgets.PREVIEW_BURST, budgets.PREVIEWS,
                                     cost=budgets.preview_cost(state.options))
@@ -107,8 +116,11 @@ def preview(request: HttpRequest) -> HttpResponse:
         ours = recently_saved_ids(shared_state(), user.id) if user else set()
     except SharedStateUnavailable:
         ours = set()
-    earlier = [p for p in generation.playlists or ()
-               if is_moodystream_playlist(p, recently_saved=ours)]
+    # Replace is offered when the listing read with the preview holds one of the listener's
+    # MoodyStream playlists (the choices themselves are read when Replace is opened).
+    can_replace = user is not None and any(
+        p.owner_id == user.id and is_moodystream_playlist(p, recently_saved=ours)
+        for p in generation.playlists or ())
     return render(
         request,
         "generator/preview.html",
@@ -123,13 +135,16 @@ def preview(request: HttpRequest) -> HttpResponse:
             "removed_count": len(state.removed),
             "show_removed": show_removed,
             "removed_songs": removed_songs,
-            "earlier_playlists": earlier[:20],
+            "can_replace": can_replace,
             "already_saved": generator_session.saved_playlist_for(request.session, result.digest),
+            # Every write form carries the draft, sealed for this listener (issue 22.7).
+            "sealed_draft": sealed_draft.seal(generator_session.draft(request.session) or {},
+                                              user.id) if user else "",
         },
     )
 
 
-@spotify_login_required
+@keeps_draft
 @require_POST
 def shuffle(request: HttpRequest) -> HttpResponse:
     state = generator_session.load(request.session)
@@ -139,7 +154,7 @@ def shuffle(request: HttpRequest) -> HttpResponse:
     return redirect("playlists:preview")
 
 
-@spotify_login_required
+@keeps_draft
 @require_POST
 def save(request: HttpRequest) -> HttpResponse:
     state = generator_session.load(request.session)
@@ -151,22 +166,17 @@ def save(request: HttpRequest) -> HttpResponse:
     already = generator_session.saved_playlist_for(request.session, digest)
     if already:
         return redirect("playlists:result", playlist_id=already)
-    replace_id = request.POST.get("replace_playlist_id") or None
-    if replace_id and not generator_session.is_spotify_id(replace_id):
-        messages.warning(request, CHOOSE_A_MOODYSTREAM_PLAYLIST)
-        return redirect("playlists:preview")
     key = save_key(user.key, digest, state.options)
-    if not replace_id:  # a repeat (another tab, a retry, another container): its playlist
-        try:
-            earlier = earlier_save(shared_state(), key)
-        except SaveElsewhere as exc:
-            messages.warning(request, exc.user_message)
-            return redirect("playlists:preview")
-        except SharedStateUnavailable:
-            return _cannot_save_now(request)
-        if earlier:
-            generator_session.remember_saved(request.session, digest, earlier)
-            return redirect("playlists:result", playlist_id=earlier)
+    try:  # a repeat (another tab, a retry, another container): its playlist
+        earlier = earlier_save(shared_state(), key)
+    except SaveElsewhere as exc:
+        messages.warning(request, exc.user_message)
+        return redirect("playlists:preview")
+    except SharedStateUnavailable:
+        return _cannot_save_now(request)
+    if earlier:
+        generator_session.remember_saved(request.session, digest, earlier)
+        return redirect("playlists:result", playlist_id=earlier)
     with gateway_for(request) as gateway:
         try:
             generation, result = current_draft(gateway, state)
@@ -187,7 +197,6 @@ def save(request: HttpRequest) -> HttpResponse:
                 idempotency_key=key,
                 state=shared_state(),
                 before_writing=partial(budgets.charge_or_raise, user, budgets.SAVES),
-                replace_playlist_id=replace_id,
                 user_id=user.id,
                 recent_playlists=generation.playlists,
             )
@@ -195,7 +204,7 @@ def save(request: HttpRequest) -> HttpResponse:
             return budgets.spent_page(request, exc.budget, exc.retry_after)
         except SharedStateUnavailable:  # no record, so nothing was written to Spotify
             return _cannot_save_now(request)
-        except (RefreshRefused, SaveElsewhere) as exc:  # not ours; another save of it
+        except SaveElsewhere as exc:  # another save of it
             messages.warning(request, exc.user_message)
             return redirect("playlists:preview")
     generator_session.remember_saved(request.session, digest, saved.id)
@@ -224,7 +233,24 @@ def result(request: HttpRequest, playlist_id: str) -> HttpResponse:
         "generator/result.html",
         {
             "playlist": playlist,
+            "replaced": _was_replaced(request, playlist.id),
             "web_url": playlist_url(request, playlist.id),
             "embed_url": playlist_embed_url(request, playlist.id),
         },
     )
+
+
+def replaced_result_url(playlist_id: str) -> str:
+    """The result page after a replace (views/replace.py): its link carries a signed note of
+    the replace, so the page says "Replaced" and a hand-made link cannot make a save say so."""
+    url = reverse("playlists:result", kwargs={"playlist_id": playlist_id})
+    return f"{url}?{urlencode({'replaced': signing.dumps(playlist_id, salt=REPLACED_SALT)})}"
+
+
+def _was_replaced(request: HttpRequest, playlist_id: str) -> bool:
+    note = request.GET.get("replaced", "")
+    try:
+        return bool(note) and signing.loads(
+            note, salt=REPLACED_SALT, max_age=REPLACED_NOTE_SECONDS) == playlist_id
+    except signing.BadSignature:
+        return False

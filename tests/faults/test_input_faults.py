@@ -57,7 +57,7 @@ FORM_FIELDS = [
 
 def signed_out(client: Client) -> bool:
     response = client.get("/generate/")
-    return response.status_code == 302 and response["Location"].startswith("/login/")
+    return response.status_code == 302 and response["Location"].startswith("/?next=")
 
 
 # --- session cookies ----------------------------------------------------------------------------
@@ -100,7 +100,7 @@ class TestSessionCookie:
         assert "MoodyStream" in text_of(home)
         assert signed_out(client)
         response = client.post("/save/", {"digest": "0" * 32})
-        assert response.status_code == 302 and response["Location"].startswith("/login/")
+        assert response.status_code == 302 and response["Location"] == "/"
 
     def test_oversized_cookie_header_with_many_cookies(self, client: Client) -> None:
         for n in range(40):
@@ -162,31 +162,32 @@ def test_junk_in_generator_form_field(client: Client, emulator, field: str, junk
 
 
 @pytest.mark.parametrize("junk", list(JUNK), ids=list(JUNK))
-@pytest.mark.parametrize("field", ["track_id", "digest", "replace_playlist_id"])
-def test_junk_in_preview_and_save_fields(client: Client, emulator, field: str, junk: str) -> None:
+@pytest.mark.parametrize("field", ["track_id", "digest", "playlist"])
+def test_junk_in_preview_save_and_replace_fields(
+    client: Client, emulator, field: str, junk: str
+) -> None:
     page = make_preview(client)
     before = previewed_uris(page)
     if field == "track_id":
         response = client.post("/preview/remove/", {"track_id": JUNK[junk]}, follow=True)
-    else:
-        data = {"digest": digest_of(page), field: JUNK[junk]}
-        response = client.post("/save/", data, follow=True)
+    elif field == "digest":
+        response = client.post("/save/", {"digest": JUNK[junk]}, follow=True)
+    else:  # the playlist a confirmed replace names
+        data = {"digest": digest_of(page), "playlist": JUNK[junk]}
+        response = client.post("/preview/replace/confirm/", data, follow=True)
     assert response.status_code == 200, response.status_code
     text = text_of(response)
     landed = response.redirect_chain[-1][0] if response.redirect_chain else ""
-    saved: dict[str, list[str]] = {}
-    if landed.startswith("/playlists/"):  # an empty refresh target means "a new playlist"
-        assert field == "replace_playlist_id" and JUNK[junk] == ""
-        saved = {landed.split("/")[2]: before}
     if field == "track_id":
         assert "That track could not be removed; here is the current preview." in text
         assert previewed_uris(response) == before
-    elif landed == "/preview/":
-        assert (
-            "changed since you opened it" in text
-            or "Choose one of your MoodyStream playlists to refresh." in text
-        )
-    assert_consistent(emulator, saved)
+    elif field == "digest":
+        assert landed == "/preview/" and "changed since you opened it" in text
+    else:
+        assert landed.startswith("/preview/replace/?")
+        assert ("Choose the playlist to replace." in text
+                or "Only a playlist MoodyStream made for you can be replaced" in text)
+    assert_consistent(emulator, {})
     assert_app_up(client)
 
 

@@ -35,7 +35,7 @@ from .conftest import (
 )
 
 ITEMS = "/v1/playlists/*/items"
-REFRESH_REFUSED = "Choose one of your MoodyStream playlists to refresh."
+REFRESH_REFUSED = "Only a playlist MoodyStream made for you can be replaced"
 REFRESH_TARGET_GONE = "is no longer on Spotify (it was deleted meanwhile)"
 
 
@@ -385,12 +385,12 @@ class TestTokensAndConsent:
         start_generation(client)
         emulator.app.tokens.revoke_user(USER_TYPICAL)
         page = client.get("/preview/")
-        assert page.status_code == 302 and page["Location"] == "/"
-        home = client.get("/")
-        assert home.status_code == 200
-        assert CONNECTION_EXPIRED in text_of(home)
+        assert page.status_code == 302 and page["Location"] == "/sign-in-again/"
+        told = client.get("/sign-in-again/")
+        assert told.status_code == 200
+        assert CONNECTION_EXPIRED in text_of(told)
         # Signed out: the generator asks to connect again; connecting again works.
-        assert client.get("/generate/")["Location"].startswith("/login/")
+        assert client.get("/generate/")["Location"].startswith("/?next=")
         sign_in(client)
         assert make_preview(client).status_code == 200
 
@@ -400,7 +400,7 @@ class TestTokensAndConsent:
         page = make_preview(client)
         emulator.app.tokens.revoke_user(USER_TYPICAL)
         response = client.post("/save/", {"digest": digest_of(page)}, follow=True)
-        assert response.redirect_chain[-1][0] == "/"
+        assert response.redirect_chain[-1][0] == "/sign-in-again/"
         assert CONNECTION_EXPIRED in text_of(response)
         assert_consistent(emulator, {})
         assert_app_up(client)
@@ -420,7 +420,7 @@ class TestTokensAndConsent:
             )
         )
         response = client.post("/save/", {"digest": digest_of(page)}, follow=True)
-        assert response.redirect_chain[-1][0] == "/"
+        assert response.redirect_chain[-1][0] == "/sign-in-again/"
         assert CONNECTION_EXPIRED in text_of(response)
         # The playlist could not be removed either (no token): it is left empty, never half full.
         leftovers = marked_playlists(emulator)
@@ -492,18 +492,20 @@ class TestPlaylistIds:
     def test_refresh_target_malformed(self, client: Client, emulator, junk: str) -> None:
         page = make_preview(client)
         response = client.post(
-            "/save/", {"digest": digest_of(page), "replace_playlist_id": junk}, follow=True
+            "/preview/replace/confirm/", {"digest": digest_of(page), "playlist": junk},
+            follow=True,
         )
         assert response.status_code == 200
-        assert response.redirect_chain[-1][0] == "/preview/"
-        assert "Choose one of your MoodyStream playlists to refresh." in text_of(response)
+        assert response.redirect_chain[-1][0].startswith("/preview/replace/?")
+        assert REFRESH_REFUSED in text_of(response)
         assert_consistent(emulator, {})
 
     def test_refresh_target_unknown(self, client: Client, emulator) -> None:
         """No such playlist (deleted meanwhile): the preview comes back saying so, not a 404."""
         page = make_preview(client)
         response = client.post(
-            "/save/", {"digest": digest_of(page), "replace_playlist_id": "0" * 22}, follow=True
+            "/preview/replace/confirm/", {"digest": digest_of(page), "playlist": "0" * 22},
+            follow=True,
         )
         assert response.status_code == 200
         assert response.redirect_chain[-1][0] == "/preview/"
@@ -518,7 +520,7 @@ class TestPlaylistIds:
         [foreign, *_] = emulator.app.state.user_playlists("maya")
         page = make_preview(client)
         response = client.post(
-            "/save/", {"digest": digest_of(page), "replace_playlist_id": foreign["id"]},
+            "/preview/replace/confirm/", {"digest": digest_of(page), "playlist": foreign["id"]},
             follow=True,
         )
         assert response.status_code == 200
@@ -530,14 +532,15 @@ class TestPlaylistIds:
     def test_refresh_never_overwrites_a_playlist_moodystream_did_not_make(
         self, client: Client, emulator
     ) -> None:
-        """Only MoodyStream playlists are offered for refreshing; a crafted form naming one of
+        """Only MoodyStream playlists are offered for replacing; a crafted form naming one of
         the user's own playlists must not replace its name, description and songs."""
         [own, *_] = emulator.app.state.user_playlists(USER_TYPICAL)
         assert not own["description"].endswith("]")
         before = {**own, "items": list(own["items"])}
         page = make_preview(client)
         response = client.post(
-            "/save/", {"digest": digest_of(page), "replace_playlist_id": own["id"]}, follow=True
+            "/preview/replace/confirm/", {"digest": digest_of(page), "playlist": own["id"]},
+            follow=True,
         )
         assert response.status_code == 200
         assert response.redirect_chain[-1][0] == "/preview/"
@@ -563,10 +566,10 @@ class TestSignInAgainKeepsTheDraft:
         assert client.post("/preview/remove/", {"track_id": removed}).status_code == 302
         emulator.app.tokens.revoke_user(USER_TYPICAL)
         answer = client.get("/preview/", follow=True)
-        assert answer.redirect_chain[0][0] == "/"
+        assert answer.redirect_chain[0][0] == "/sign-in-again/"
         assert CONNECTION_EXPIRED in text_of(answer)
         assert "Your options and removals are kept" in text_of(answer)
-        assert client.get("/generate/")["Location"].startswith("/login/")  # no tokens kept
+        assert client.get("/generate/")["Location"].startswith("/?next=")  # no tokens kept
         sign_in(client)
         form = client.get("/generate/")
         assert "Kept through sign-in" in form.content.decode(), [

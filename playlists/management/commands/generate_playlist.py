@@ -54,7 +54,8 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         defaults = GenerationOptions()
         parser.add_argument("--artists", type=int, default=defaults.artist_count,
-                            help=f"how many artists ({ARTIST_COUNT[0]}-{ARTIST_COUNT[1]})")
+                            help=f"how many artists ({ARTIST_COUNT[0]}-{ARTIST_COUNT[1]}; "
+                            "with --pick, every artist picked)")
         parser.add_argument("--deep-cuts", type=int, default=defaults.deep_cut_percent,
                             help="deep-cut share, percent")
         parser.add_argument("--length", type=int, default=defaults.track_count,
@@ -230,8 +231,10 @@ class Command(BaseCommand):
             )
         minutes = preview.duration_ms // 60_000
         self.stdout.write(
-            f"{preview.track_count} tracks, {minutes // 60} h {minutes % 60} min; "
-            f"{preview.deep_count} deep cuts ({preview.deep_share:.0%}); "
+            f"{preview.track_count} track{'s' if preview.track_count != 1 else ''}, "
+            f"{minutes // 60} h {minutes % 60} min; "
+            f"{preview.deep_count} deep cut{'s' if preview.deep_count != 1 else ''} "
+            f"({preview.deep_share:.0%}); "
             f"seed {preview.options.seed}"
         )
         for note in preview.notes:

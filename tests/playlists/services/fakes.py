@@ -7,6 +7,7 @@ orders ``artist:"Name"`` track searches by it.
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import itertools
 from collections.abc import Iterable, Sequence
 from typing import Any
@@ -41,7 +42,9 @@ class FakeSpotify:
         self.calls: list[tuple[str, tuple[Any, ...]]] = []
         self.playlists: list[dict[str, Any]] = []  # newest first, like /me/playlists
         self.fail_add_on_call: int | None = None
+        self.fail_replace = False  # the next PUT of items fails (once)
         self.add_calls = 0
+        self.now = dt.datetime(2026, 12, 3, 19, 30, tzinfo=dt.UTC)  # when items are added
 
     # -- building the catalogue ---------------------------------------------------------
     def add_artist(self, name: str) -> Artist:
@@ -246,6 +249,11 @@ class FakeSpotify:
         self._log("get_playlist", playlist_id)
         return self._summary(self._find(playlist_id))
 
+    def playlist_filled_at(self, playlist_id: str) -> dt.datetime | None:
+        self._log("playlist_filled_at", playlist_id)
+        p = self._find(playlist_id)
+        return p.get("filled_at") if p["items"] else None
+
     def create_playlist(
         self, name: str, *, description: str = "", public: bool = False
     ) -> PlaylistSummary:
@@ -268,6 +276,8 @@ class FakeSpotify:
         if self.fail_add_on_call is not None and self.add_calls == self.fail_add_on_call:
             raise SpotifyUnavailable("injected")
         p = self._find(playlist_id)
+        if not p["items"]:
+            p["filled_at"] = self.now
         p["items"].extend(uris)
         p["version"] += 1
         return str(p["version"])
@@ -276,7 +286,11 @@ class FakeSpotify:
         self._log("replace_items", playlist_id, len(uris))
         assert len(uris) <= 100
         p = self._find(playlist_id)
+        if self.fail_replace:
+            self.fail_replace = False
+            raise SpotifyUnavailable("injected")
         p["items"] = list(uris)
+        p["filled_at"] = self.now
         p["version"] += 1
         return str(p["version"])
 

@@ -142,3 +142,16 @@ def test_the_filter_note_counts_in_correct_grammar(demos: int, said: str) -> Non
                  deep_cut_percent=0, seed=1,
                  track_filter=TrackFilter(exclude_versions=frozenset({"demo"})))
     assert any(said in note for note in result.notes), result.notes
+
+
+def test_counts_in_the_notes_are_in_correct_grammar() -> None:
+    """Issue 22 point 10: "1 song was", never "1 songs were"."""
+    result = mix([ranking("a", 1, 0)], track_count=10, deep_cut_percent=50, seed=1,
+                 track_filter=TrackFilter())
+    assert len(result.entries) == 1
+    assert "Only 1 song was available, so the playlist is shorter than the 10 you asked for." in (
+        result.notes)
+    assert any(n.startswith("Only 0 deep cuts were available") for n in result.notes)
+    result = mix([ranking("a", 2, 1)], track_count=10, deep_cut_percent=50, seed=1,
+                 track_filter=TrackFilter())
+    assert any(n.startswith("Only 1 deep cut was available") for n in result.notes)

@@ -30,9 +30,11 @@ URIS = [f"spotify:track:{i:022d}" for i in range(250)]
 
 
 def preview_of(
-    uris, name: str = "Mix", description: str = "Best-known and deep cuts.", public: bool = False
+    uris, name: str = "Mix", description: str = "Best-known and deep cuts.", public: bool = False,
+    *, typed_name: str = "", typed_description: str = "",
 ) -> Preview:
-    """A preview holding these track URIs (what generate would hand over)."""
+    """A preview holding these track URIs (what generate would hand over): ``name`` and
+    ``description`` are the preview's, made up unless the listener typed them (``typed_*``)."""
     artist = Artist(id="a" * 22, name="Hazel Wren", uri="spotify:artist:" + "a" * 22)
     entries = tuple(
         PreviewEntry(
@@ -46,9 +48,9 @@ def preview_of(
         entries=entries,
         artists=(artist,),
         notes=(),
-        options=GenerationOptions(public=public),
-        name=name,
-        description=description,
+        options=GenerationOptions(public=public, name=typed_name, description=typed_description),
+        name=typed_name or name,
+        description=typed_description or description,
     )
 
 
@@ -59,12 +61,14 @@ def save(
     name: str = "Mix",
     description: str = "Best-known and deep cuts.",
     public: bool = False,
+    typed_name: str = "",
+    typed_description: str = "",
     **kw,
 ):
     kw.setdefault("state", shared_state())
-    return save_playlist(
-        fake, preview_of(uris, name, description, public), idempotency_key=key, **kw
-    )
+    preview = preview_of(uris, name, description, public, typed_name=typed_name,
+                         typed_description=typed_description)
+    return save_playlist(fake, preview, idempotency_key=key, **kw)
 
 
 def test_creates_then_adds_in_batches_of_100_in_order() -> None:
@@ -187,12 +191,67 @@ def test_failure_while_filling_removes_the_half_made_playlist() -> None:
 def test_refresh_replaces_items_and_details_of_an_earlier_playlist() -> None:
     fake = FakeSpotify()
     old = save(fake, URIS[:120], key="alex:old", user_id="me")  # ours: saved today
-    fresh = save(fake, URIS[100:], key="alex:new", name="New name",
-                 replace_playlist_id=old.id, user_id="me", public=True)
+    fresh = save(fake, URIS[100:], key="alex:new", typed_name="New name",
+                 typed_description="Typed.", replace_playlist_id=old.id, user_id="me",
+                 public=True)
     assert fresh.id == old.id and len(fake.playlists) == 1
     assert fake.playlists[0]["items"] == URIS[100:]
     assert fake.playlists[0]["name"] == "New name" and fake.playlists[0]["public"] is True
-    assert fresh.description == "Best-known and deep cuts."
+    assert fake.playlists[0]["description"] == fresh.description == "Typed."
+
+
+def test_a_replaced_playlist_keeps_its_name_and_description_unless_typed() -> None:
+    """Issue 22: an empty name field renamed "Friday mix" to the made-up name."""
+    fake = FakeSpotify()
+    old = save(fake, URIS[:50], key="alex:old", user_id="me")
+    fake.change_playlist_details(old.id, name="Friday mix", description="For Fridays.")
+    fresh = save(fake, URIS[60:110], key="alex:new", name="MoodyStream · A, B · 7 Dec 2026",
+                 description="Made with MoodyStream.", replace_playlist_id=old.id,
+                 user_id="me")
+    assert fake.playlists[0]["items"] == URIS[60:110]
+    assert (fake.playlists[0]["name"], fake.playlists[0]["description"]) == (
+        "Friday mix", "For Fridays.")
+    assert (fresh.name, fresh.description) == ("Friday mix", "For Fridays.")
+    assert "change_playlist_details" not in [c[0] for c in fake.calls[-3:]]  # nothing to change
+    save(fake, URIS[:10], key="alex:third", typed_name="Saturday mix", replace_playlist_id=old.id,
+         user_id="me")
+    assert (fake.playlists[0]["name"], fake.playlists[0]["description"]) == (
+        "Saturday mix", "For Fridays.")
+
+
+def test_details_after_replace_take_only_what_was_typed() -> None:
+    current = saving.PlaylistSummary(id="p" * 22, name="Friday mix", uri="", description="Mine")
+    made_up = preview_of(URIS[:1]).options
+    assert saving.details_after_replace(current, made_up) == ("Friday mix", "Mine")
+    typed = preview_of(URIS[:1], typed_name="New", typed_description="Words").options
+    assert saving.details_after_replace(current, typed) == ("New", "Words")
+
+
+@pytest.mark.parametrize("fail", ["put", "post", "details"])
+def test_a_replace_that_fails_half_way_puts_the_old_items_back(fail: str) -> None:
+    fake = FakeSpotify()
+    old = save(fake, URIS[:150], key="alex:old", user_id="me")
+    before = dict(fake.playlists[0], items=list(fake.playlists[0]["items"]))
+    fake.add_calls = 0
+    if fail == "put":
+        fake.fail_replace = True
+    elif fail == "post":
+        fake.fail_add_on_call = 1  # after the PUT of the first 100 of 250
+    else:
+        def refuse(*args: object, **kw: object) -> None:
+            raise SpotifyUnavailable("injected")
+        fake.change_playlist_details = refuse  # type: ignore[method-assign]
+    with pytest.raises(SpotifyUnavailable):
+        save(fake, URIS, key="alex:new", typed_name="Other", replace_playlist_id=old.id,
+             user_id="me")
+    assert fake.playlists[0]["items"] == before["items"]
+    assert fake.playlists[0]["name"] == before["name"]
+    # the record was released: trying again replaces it
+    fake.fail_add_on_call = None
+    if fail == "details":
+        del fake.change_playlist_details
+    save(fake, URIS, key="alex:new", typed_name="Other", replace_playlist_id=old.id, user_id="me")
+    assert fake.playlists[0]["items"] == URIS and fake.playlists[0]["name"] == "Other"
 
 
 def test_bad_input_is_refused_before_touching_spotify() -> None:
@@ -427,7 +486,7 @@ def test_refresh_refuses_a_playlist_moodystream_did_not_make() -> None:
     before = dict(fake.playlists[0])
     with pytest.raises(RefreshRefused) as raised:
         save(fake, URIS[:10], replace_playlist_id=before["id"], user_id="me")
-    assert raised.value.user_message == "Choose one of your MoodyStream playlists to refresh."
+    assert raised.value.user_message == saving.CHOOSE_A_MOODYSTREAM_PLAYLIST
     assert isinstance(raised.value, GenerationError)
     assert fake.playlists == [before]
     assert set(fake.names()) == {"create_playlist", "get_playlist"}

@@ -199,3 +199,24 @@ def test_playlist_items_read_back_in_order(emulator, mode: str) -> None:
         assert gw.playlist_item_uris(playlist.id, offset=130) == []
         gw.add_items(playlist.id, uris[:1])  # a write since: read again, not memoised
         assert gw.playlist_item_uris(playlist.id, offset=130) == uris[:1]
+
+
+@pytest.mark.parametrize("mode", ["development", "extended"])
+def test_a_playlist_says_when_it_was_last_filled(emulator, mode: str) -> None:
+    """Spotify tells no creation date; its items' ``added_at`` (one item read) says when the
+    playlist was filled, and a replace (PUT) fills it again."""
+    import datetime as dt
+
+    emulator.app.set_mode(mode)
+    signed = sign_in(emulator)
+    uris = [f"spotify:track:{t}" for t in sorted(emulator.app.catalogue.tracks)[:3]]
+    with signed.gateway() as gw:
+        playlist = gw.create_playlist("Dated")
+        assert gw.playlist_filled_at(playlist.id) is None  # empty
+        gw.add_items(playlist.id, uris)
+        filled = gw.playlist_filled_at(playlist.id)
+        now = dt.datetime.fromtimestamp(emulator.app.clock.now(), dt.UTC)
+        assert filled is not None and filled.tzinfo is not None
+        assert abs((now - filled).total_seconds()) < 5
+        entries = emulator.app.request_log.entries(f"/v1/playlists/{playlist.id}/items")
+        assert "limit=1" in entries[-1].query

@@ -169,7 +169,7 @@ def test_refreshing_a_playlist_deleted_meanwhile_says_so(connected_client, emula
     )
     assert gone.status_code == 200
     response = connected_client.post(
-        "/save/", {"digest": digest, "replace_playlist_id": playlist_id}, follow=True
+        "/preview/replace/confirm/", {"digest": digest, "playlist": playlist_id}, follow=True
     )
     assert response.status_code == 200
     assert response.redirect_chain[-1][0] == "/preview/"
