@@ -32,7 +32,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 from accounts.decorators import spotify_login_required
 from accounts.session import ConnectedUser, connected_user
 from accounts.spotify_access import gateway_for
-from playlists import budgets, generator_session
+from playlists import budgets, generator_session, sealed_draft
 from playlists.generator_session import GeneratorState
 from playlists.services.generation_error import GenerationError
 from playlists.services.replacing import MAX_CHOICES, replace_choices, replace_target
@@ -45,6 +45,7 @@ from playlists.services.saving import (
     save_key,
     save_playlist,
 )
+from playlists.views.drafts import keeps_draft
 from playlists.views.generator import current_draft, replaced_result_url
 from shared_state.store import SharedStateUnavailable
 from shared_state.stores import shared_state
@@ -106,7 +107,7 @@ def choose(request: HttpRequest) -> HttpResponse:
     })
 
 
-@spotify_login_required
+@keeps_draft  # the confirmed POST carries the sealed draft (issue 22.7)
 @require_http_methods(["GET", "HEAD", "POST"])
 def confirm(request: HttpRequest) -> HttpResponse:
     started = _start(request)
@@ -143,6 +144,7 @@ def confirm(request: HttpRequest) -> HttpResponse:
         "public": options.public,
         "visibility_changes": (target.playlist.public is not None
                                and target.playlist.public != options.public),
+        "sealed_draft": sealed_draft.seal(generator_session.draft(request.session) or {}, user.id),
     })
 
 
