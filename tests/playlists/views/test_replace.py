@@ -95,11 +95,13 @@ class TestConfirming:
         confirm = connected_client.get(confirm_url(digest_of(page), earlier["id"]))
         assert confirm.status_code == 200
         text = confirm.content.decode()
-        assert f"Replace the {count} songs of “<strong>Friday mix</strong>” (last filled" in text
-        assert "It keeps its name, “Friday mix”." in text
+        assert '<h1 id="replace-title">Replace “Friday mix”?</h1>' in text
+        assert f"Its {count} songs (last filled <time" in text
+        assert "make way for the songs of this preview." in text
+        assert "It keeps its name." in text and "It keeps its description." in text
         assert 'method="post" action="/preview/replace/confirm/"' in text
         assert "csrfmiddlewaretoken" in text
-        assert ">Replace “Friday mix”</button>" in text
+        assert ">Replace playlist</button>" in text
         assert owned_playlists(emulator)[0]["items"] == earlier["items"]  # nothing done by GET
 
     def test_a_typed_name_is_announced(self, connected_client: Client, emulator) -> None:
@@ -107,7 +109,7 @@ class TestConfirming:
         earlier, page = save_then_shuffle(connected_client, name="Saturday mix")
         text = connected_client.get(confirm_url(digest_of(page), earlier["id"])).content.decode()
         # saved as "Saturday mix" already: the typed name is its name, so it keeps it
-        assert "It keeps its name, “Saturday mix”." in text
+        assert "It keeps its name." in text
         emulator.app.state.playlists[earlier["id"]].name = "Friday mix"
         text = connected_client.get(confirm_url(digest_of(page), earlier["id"])).content.decode()
         assert "It will be renamed “Saturday mix”, the name you typed." in text
