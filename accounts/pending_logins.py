@@ -10,6 +10,7 @@ its Client ID; an operator sign-in has none.
 from __future__ import annotations
 
 import hmac
+import random
 import time
 from dataclasses import dataclass
 from enum import Enum
@@ -59,6 +60,22 @@ def add(session: SessionBase, state: str, pending: PendingLogin) -> None:
     entries[state] = entry
     newest = sorted(entries.items(), key=lambda item: _started(item[1]))[-MAX_PENDING:]
     session[SESSION_PENDING_LOGIN] = dict(newest)
+
+
+def worst_case() -> dict[str, dict[str, Any]]:
+    """As much as ``MAX_PENDING`` waiting sign-ins take in the session (incompressible
+    stand-ins: a 43-character state, a 128-character PKCE verifier, a Client ID), for
+    measuring what else the cookie has room for while they wait."""
+    stand_in = random.Random(3)  # noqa: S311 - stand-ins for a size estimate, not secrets
+    letters = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
+
+    def text(length: int) -> str:
+        return "".join(stand_in.choices(letters, k=length))
+
+    return {
+        text(43): {"v": text(128), "n": "/" + text(40) + "/", "t": 2**31 - 1, "c": text(32)}
+        for _ in range(MAX_PENDING)
+    }
 
 
 def take(session: SessionBase, state: str) -> tuple[Outcome, PendingLogin | None]:

@@ -9,6 +9,7 @@ breaks one is no session at all.
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -16,6 +17,8 @@ from django.http import HttpRequest
 
 from moodystream.session_schema import SessionSchema, is_dict, is_int, is_str, mapping_of, record
 from playlists.spotify.types import TokenSet
+
+logger = logging.getLogger(__name__)
 
 if TYPE_CHECKING:  # imported where used: spotipy (and the redis it loads) cost cold start
     from playlists.spotify.accounts import TokenCache
@@ -28,6 +31,8 @@ SESSION_OWN_CLIENT_ID = "sp_own"
 #: What the listener was working on when Spotify ended their connection (an app's draft, as
 #: the app wrote it): the one thing a sign-in carries over into the new session.
 SESSION_DRAFT = "sp_draft"
+#: The Spotify user id the draft belongs to: a sign-in by anyone else does not take it back.
+SESSION_DRAFT_OWNER = "sp_draft_by"
 
 SCHEMA = SessionSchema(
     {
@@ -36,6 +41,7 @@ SCHEMA = SessionSchema(
         SESSION_PENDING_LOGIN: mapping_of(is_str, record(v=is_str, n=is_str, t=is_int)),
         SESSION_OWN_CLIENT_ID: is_str,
         SESSION_DRAFT: is_dict,  # its owner checks inside when it takes it back
+        SESSION_DRAFT_OWNER: is_str,
     },
     disposable=frozenset({SESSION_PENDING_LOGIN}),
 )
@@ -59,11 +65,14 @@ def store_connection(
 ) -> None:
     """Keep a finished sign-in: ``own_client_id`` is the listener's own app ("" for ours)."""
     # A new login gets a new session (no fixation), keeping nothing from before but the draft
-    # a connection that Spotify ended left for it (``keep_draft_through_sign_in``).
+    # left for it (``keep_draft_through_sign_in``), and that only for the account it belongs to.
     draft = request.session.get(SESSION_DRAFT)
+    owner = request.session.get(SESSION_DRAFT_OWNER)
     request.session.flush()
-    if isinstance(draft, dict):
+    if isinstance(draft, dict) and owner in (None, user.id):
         request.session[SESSION_DRAFT] = draft
+    elif isinstance(draft, dict):
+        logger.info("a draft waiting for another Spotify account was not taken back")
     request.session[SESSION_TOKENS] = tokens.to_dict()
     request.session[SESSION_USER] = {"id": user.id, "name": user.display_name,
                                      **({"acct": user.account_id} if user.account_id else {})}
@@ -91,17 +100,20 @@ def own_client_id(request: HttpRequest) -> str | None:
 
 def disconnect(request: HttpRequest, *, keep_draft: bool = False) -> None:
     """A new, empty session (with ``keep_draft``, holding only the draft a sign-in carries)."""
-    draft = request.session.get(SESSION_DRAFT) if keep_draft else None
+    kept = {key: request.session[key] for key in (SESSION_DRAFT, SESSION_DRAFT_OWNER)
+            if keep_draft and key in request.session}
     request.session.flush()
-    if isinstance(draft, dict):
-        request.session[SESSION_DRAFT] = draft
+    if isinstance(kept.get(SESSION_DRAFT), dict):
+        request.session.update(kept)
 
 
-def keep_draft_through_sign_in(request: HttpRequest, draft: dict[str, Any]) -> None:
-    """End the connection (Spotify refused its tokens) but keep ``draft`` for after the next
-    sign-in in this browser; nothing else survives."""
+def keep_draft_through_sign_in(request: HttpRequest, draft: dict[str, Any], owner: str) -> None:
+    """A new session (the connection, if any, ended: Spotify refused its tokens, or the
+    session was gone already) holding only ``draft``, for after the next sign-in in this
+    browser by the Spotify user ``owner``; nothing else survives."""
     request.session.flush()
     request.session[SESSION_DRAFT] = draft
+    request.session[SESSION_DRAFT_OWNER] = owner
 
 
 def session_tokens(request: HttpRequest) -> TokenCache:

@@ -90,7 +90,7 @@ class SizeFigures:
 class NetworkFigures:
     rtt_ms: int
     sizes: list[SizeFigures]
-    round_trips: int  # the critical path: the smallest plan's + the page above when read
+    round_trips: int  # the critical path (bench.minimum) + the page above when read
     page_above: bool
 
     @property
@@ -172,7 +172,7 @@ def measure(emulator: Emulator, *, containers: int, plain_runs: int, smallest_ro
                     continue
                 progress(f"… container {n + 1} at {memory_mb} MB, {RTT_MS} ms round trip")
                 plain = plain_runs if n == 0 and memory_mb == TARGET_MEMORY_MB else 0
-                run_container(emulator, proxy, api_url, certificate.ca_file,
+                run_container(emulator, proxy, api_url, certificate.bundle_file,
                               quotas[memory_mb][0], figures[memory_mb], plain)
     finally:
         proxy.stop()
@@ -268,7 +268,7 @@ def print_report(out: Any, net: NetworkFigures) -> None:
         f"({target.med(target.plain, 'requests'):.0f} requests, one at a time over one "
         f"kept-alive connection), ours {s(target.warm_s)}: **{target.plain_s / target.warm_s:.1f}×"
         f"**. Critical path: {net.round_trips} round trips × {net.rtt_ms} ms = "
-        f"{s(net.critical_s)} (the smallest plan's "
+        f"{s(net.critical_s)} (the fewest of any plan within 1.3× the smallest request count: "
         f"{net.round_trips - int(net.page_above)}"
         + (" + the page above a deep end of copies" if net.page_above else "")
         + f"); ours / critical path **{target.warm_s / net.critical_s:.2f}×**; CPU alone at this "

@@ -21,8 +21,15 @@ lists page by 10, ``GET /albums/{id}`` embeds up to 50 tracks):
 * 1 ``POST /me/playlists`` and ``ceil(n / 100)`` ``POST /playlists/{id}/items``.
 
 Never counted: the playlists page read for duplicate protection, the check after creating, and
-retries.  The critical path counts round trips that must follow one another: top artists →
-search pages (together) → release list → albums → create → each items write (in order).
+retries.
+
+The critical path counts round trips that must follow one another: top artists → per artist its
+reads (its first search pages together; then deeper windows, placed by the first page's total, or
+albums whose ids a page showed; or a release list and then its albums) → create → each items write
+(in order).  It is the fewest rounds of any plan within the request target (≤ 1.3× the smallest
+count), not the rounds of the plan with the fewest requests: that one may reach an artist's deep
+picks through a release list and an album (three rounds) where search windows, a request or two
+more, reach them in two.
 """
 
 from __future__ import annotations
@@ -38,6 +45,8 @@ RELEASE_PAGE = 10
 ALBUM_EMBEDS = 50
 ITEMS_PER_WRITE = 100
 MAX_SEARCH_END = 1000
+UNREACHABLE = 10**6  # the request count of a plan that cannot reach a pick
+REQUEST_TARGET = 1.3  # issue 13: requests ≤ 1.3× the smallest count; the critical path's budget
 
 
 @dataclass
@@ -48,6 +57,8 @@ class ArtistPlan:
     release_pages: int
     album_requests: int
     search_windows: int = 0  # deeper search pages, placed by the first page's total
+    #: rounds -> the fewest requests of a plan reaching the picks in that many rounds
+    by_rounds: dict[int, int] = field(default_factory=dict)
 
     @property
     def requests(self) -> int:
@@ -55,10 +66,16 @@ class ArtistPlan:
 
     @property
     def rounds(self) -> int:
+        """This plan's rounds: search pages, windows, release list, albums, each after the last."""
         return (
             (self.search_pages > 0) + (self.search_windows > 0) + (self.release_pages > 0)
             + (self.album_requests > 0)
         )
+
+    def requests_within(self, rounds: int) -> int:
+        """The fewest requests reaching the picks in at most ``rounds`` rounds."""
+        options = self.by_rounds or {self.rounds: self.requests}
+        return min((n for r, n in options.items() if r <= rounds), default=UNREACHABLE)
 
 
 @dataclass
@@ -77,7 +94,16 @@ class MinimalPlan:
 
     @property
     def round_trips(self) -> int:
+        """The critical path: top artists, the catalogue's rounds, create, the items writes; the
+        catalogue's are the fewest in which every artist's picks are reached by a plan sending at
+        most ``REQUEST_TARGET`` × the smallest count."""
+        fixed = self.requests - sum(a.requests for a in self.artists)
+        budget = REQUEST_TARGET * self.requests
         catalogue = max((a.rounds for a in self.artists), default=0)
+        for rounds in range(1, catalogue):
+            if fixed + sum(a.requests_within(rounds) for a in self.artists) <= budget:
+                catalogue = rounds
+                break
         return 1 + catalogue + 1 + math.ceil(self.tracks / ITEMS_PER_WRITE)
 
     def breakdown(self) -> str:
@@ -151,6 +177,7 @@ def _cheapest(
     position = {track_id: n for n, track_id in enumerate(results)}
     deepest = max((position.get(t.id, -1) for t in picks), default=-1)
     best: ArtistPlan | None = None
+    by_rounds: dict[int, int] = {}
     first = min(min_search_pages, math.ceil(len(results) / SEARCH_PAGE))
     for depth in range(first, max(first, deepest // SEARCH_PAGE + 1) + 1):
         seen = set(results[: depth * SEARCH_PAGE]) | known
@@ -168,9 +195,14 @@ def _cheapest(
         windows = _windows(deeper)
         by_windows = ArtistPlan(name, len(picks), depth, 0, 0, windows)
         for candidate in (by_albums, None if unreachable else by_windows):
-            if candidate is not None and (best is None or candidate.requests < best.requests):
+            if candidate is None:
+                continue
+            if candidate.requests < by_rounds.get(candidate.rounds, UNREACHABLE):
+                by_rounds[candidate.rounds] = candidate.requests
+            if best is None or candidate.requests < best.requests:
                 best = candidate
     assert best is not None
+    best.by_rounds = by_rounds
     return best
 
 
@@ -180,7 +212,7 @@ def _windows(positions: list[int]) -> int:
     count, covered_until = 0, -1
     for p in sorted(positions):
         if p >= MAX_SEARCH_END:
-            return 10**6
+            return UNREACHABLE
         if p > covered_until:
             count += 1
             covered_until = p + SEARCH_PAGE - 1
@@ -202,6 +234,6 @@ def _release_pages(catalogue: Any, artist_id: str, albums: set[str]) -> int:
     groups = {group for album, group in discography if album in albums}
     listed = [album for album, group in discography if group in groups]
     if not albums <= set(listed):
-        return 10**6  # not reachable through this artist's releases: not a usable plan
+        return UNREACHABLE  # not reachable through this artist's releases: not a usable plan
     deepest = max(listed.index(a) for a in albums)
     return deepest // RELEASE_PAGE + 1

@@ -3,7 +3,8 @@ served over HTTPS by a server that keeps connections alive, behind a latency pro
 
 * ``TestCertificate``: a certificate authority made at start (``trustme``) and a certificate for
   127.0.0.1 and localhost; the client trusts it for that run only (``ca_file`` as
-  ``REQUESTS_CA_BUNDLE`` or a session's ``verify``).
+  ``REQUESTS_CA_BUNDLE`` or a session's ``verify``; ``bundle_file``, certifi's bundle with it
+  added, for a client that reads as many certificates as production does).
 * ``KeepAliveServer``: cheroot's threaded WSGI server, HTTP/1.1 keep-alive, TLS (Werkzeug's
   development server closes every connection).  Each TLS handshake happens in the worker
   thread serving the connection, not in the thread accepting them, so handshakes overlap as
@@ -33,6 +34,7 @@ import threading
 from pathlib import Path
 from typing import Any
 
+import certifi
 import trustme
 from cheroot import wsgi
 from cheroot.ssl.builtin import BuiltinSSLAdapter
@@ -55,6 +57,11 @@ class TestCertificate:
         self.ca_file = str(folder / "ca.pem")
         self.server_file = str(folder / "server.pem")  # key and certificate chain
         authority.cert_pem.write_to_path(self.ca_file)
+        # What a client verifying as in production reads: certifi's bundle (requests' default,
+        # packaged in the Lambda zip), with this authority added.
+        self.bundle_file = str(folder / "bundle.pem")
+        Path(self.bundle_file).write_bytes(
+            Path(certifi.where()).read_bytes().rstrip(b"\n") + b"\n" + authority.cert_pem.bytes())
         authority.issue_cert(LOOPBACK, "localhost").private_key_and_cert_chain_pem.write_to_path(
             self.server_file)
 

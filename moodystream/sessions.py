@@ -44,6 +44,9 @@ from moodystream import credentials
 from moodystream.session_schema import SessionSchema, merged
 
 _KDF_INFO = b"moodystream.sessions.v1"
+#: What else is sealed like a session, each under a key of its own (HKDF's ``info``), so that
+#: one kind of sealed value is never accepted as another (a page's draft as a session cookie).
+DRAFT_PURPOSE = b"moodystream.draft.v1"
 
 ABSOLUTE_LIFETIME_SECONDS = 7 * 24 * 3600
 IDLE_LIMIT_SECONDS = 24 * 3600
@@ -65,21 +68,22 @@ def now() -> int:
     return int(time.time())
 
 
-def _fernet_key(secret: str) -> bytes:
-    derived = HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=_KDF_INFO).derive(
+def _fernet_key(secret: str, info: bytes = _KDF_INFO) -> bytes:
+    derived = HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=info).derive(
         secret.encode()
     )
     return base64.urlsafe_b64encode(derived)
 
 
-@functools.lru_cache(maxsize=4)
-def _cipher(secret_key: str, fallbacks: tuple[str, ...]) -> MultiFernet:
-    return MultiFernet([Fernet(_fernet_key(key)) for key in (secret_key, *fallbacks)])
+@functools.lru_cache(maxsize=8)
+def _cipher(secret_key: str, fallbacks: tuple[str, ...], info: bytes = _KDF_INFO) -> MultiFernet:
+    return MultiFernet([Fernet(_fernet_key(key, info)) for key in (secret_key, *fallbacks)])
 
 
-def session_cipher() -> MultiFernet:
-    """The cipher for the current SECRET_KEY (and its fallbacks), built once per key set."""
-    return _cipher(credentials.secret_key(), tuple(settings.SECRET_KEY_FALLBACKS))
+def session_cipher(purpose: bytes = _KDF_INFO) -> MultiFernet:
+    """The cipher for the current SECRET_KEY (and its fallbacks), built once per key set;
+    ``purpose`` (e.g. ``DRAFT_PURPOSE``) derives another key from the same secret."""
+    return _cipher(credentials.secret_key(), tuple(settings.SECRET_KEY_FALLBACKS), purpose)
 
 
 def serialise(data: dict[str, Any]) -> bytes:
@@ -88,13 +92,13 @@ def serialise(data: dict[str, Any]) -> bytes:
     return zlib.compress(text.encode(), level=9)
 
 
-def seal(data: dict[str, Any]) -> str:
-    return session_cipher().encrypt_at_time(serialise(data), now()).decode("ascii")
+def seal(data: dict[str, Any], *, purpose: bytes = _KDF_INFO) -> str:
+    return session_cipher(purpose).encrypt_at_time(serialise(data), now()).decode("ascii")
 
 
-def unseal(token: str, *, max_age: int) -> dict[str, Any]:
+def unseal(token: str, *, max_age: int, purpose: bytes = _KDF_INFO) -> dict[str, Any]:
     """Decrypt a sealed session; raise ``InvalidToken`` if tampered with, foreign or too old."""
-    payload = session_cipher().decrypt_at_time(token.encode("ascii"), max_age, now())
+    payload = session_cipher(purpose).decrypt_at_time(token.encode("ascii"), max_age, now())
     data = json.loads(zlib.decompress(payload))
     if not isinstance(data, dict):
         raise InvalidToken

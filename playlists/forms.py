@@ -7,7 +7,6 @@ checked again by ``GenerationOptions`` itself, its messages attached to the same
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from django import forms
@@ -40,6 +39,12 @@ TOO_BIG_TO_KEEP = (
 )
 
 
+def split_names(text: str) -> list[str]:
+    """The names typed for "pick by name": one a line or, all on one line, separated by commas
+    (so that "Tyler, The Creator" on a line of its own stays one name)."""
+    return text.splitlines() if "\n" in text or "\r" in text else text.split(",")
+
+
 def _no_control_characters(value: str) -> None:
     if has_control_characters(value):
         raise ValidationError(MESSAGES["control_characters"])
@@ -52,6 +57,8 @@ def _messages(field: str, *kinds: str) -> dict[str, str]:
 
 
 class GeneratorForm(forms.Form):
+    max_picked = MAX_PICKED  # for the template's words
+
     artist_source = forms.ChoiceField(
         label="Whose music?",
         choices=list(ARTIST_SOURCES.items()),
@@ -68,9 +75,23 @@ class GeneratorForm(forms.Form):
     picked_artists = forms.CharField(
         label="Artist names",
         required=False,
+        strip=False,  # a line break after a single name says it is one (split_names)
         max_length=MAX_PICKED * (MAX_ARTIST_NAME + 2),
-        widget=forms.Textarea(attrs={"rows": 3, "placeholder": "One artist per line"}),
-        help_text="One per line (or separated by commas). Used with “Artists I pick by name”.",
+        widget=forms.Textarea(
+            attrs={
+                "rows": 3,
+                "placeholder": "One artist per line",
+                # The limits and their messages, for the picker (static/js/artist-picker.js).
+                "data-max-picked": MAX_PICKED,
+                "data-too-many": MESSAGES["picked_artists_too_many"],
+                "data-max-name": MAX_ARTIST_NAME,
+                "data-too-long": MESSAGES["picked_artists_too_long"],
+            }
+        ),
+        help_text=(
+            f"One per line (or all on one line, separated by commas), up to {MAX_PICKED}. Used "
+            "with “Artists I pick by name”: the playlist has every artist you name."
+        ),
         validators=[_no_control_characters],
         error_messages={"max_length": MESSAGES["picked_artists_too_many"]},
     )
@@ -79,6 +100,7 @@ class GeneratorForm(forms.Form):
         min_value=ARTIST_COUNT[0],
         max_value=ARTIST_COUNT[1],
         initial=GenerationOptions.artist_count,
+        help_text="For your top or followed artists. Picked by name, it is how many you name.",
         error_messages=_messages("artist_count"),
     )
     track_count = forms.IntegerField(
@@ -142,7 +164,7 @@ class GeneratorForm(forms.Form):
     def clean_picked_artists(self) -> list[str]:
         raw = self.cleaned_data.get("picked_artists") or ""
         names: list[str] = []
-        for part in re.split(r"[\n,]", raw):
+        for part in split_names(raw):
             name = " ".join(part.split())
             if name and name.casefold() not in {n.casefold() for n in names}:
                 names.append(name)
@@ -155,12 +177,15 @@ class GeneratorForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
-        if (
-            cleaned.get("artist_source") == "picked"
-            and not cleaned.get("picked_artists")
-            and "picked_artists" not in self.errors  # too much already said: one message
-        ):
-            self.add_error("picked_artists", MESSAGES["picked_artists"])
+        if cleaned.get("artist_source") == "picked":
+            # The count is the number of names (GenerationOptions): the field, hidden or
+            # explained as unused, cannot be wrong.
+            self.errors.pop("artist_count", None)
+            named = len(cleaned.get("picked_artists") or ())
+            cleaned["artist_count"] = min(max(named, ARTIST_COUNT[0]), ARTIST_COUNT[1])
+            if not cleaned.get("picked_artists") and "picked_artists" not in self.errors:
+                # (an error already said about the names is the one message)
+                self.add_error("picked_artists", MESSAGES["picked_artists"])
         return cleaned
 
     def to_options(self, *, seed: int | None = None) -> GenerationOptions | None:
@@ -211,7 +236,9 @@ class GeneratorForm(forms.Form):
         return {
             "artist_source": options.artist_source,
             "time_range": options.time_range,
-            "picked_artists": "\n".join(options.picked_artists),
+            # A line each; a line more if a name holds a comma, so that it is read as one.
+            "picked_artists": "\n".join(options.picked_artists)
+            + ("\n" if any("," in n for n in options.picked_artists) else ""),
             "artist_count": options.artist_count,
             "track_count": options.track_count,
             "deep_cut_percent": options.deep_cut_percent,

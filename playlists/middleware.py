@@ -26,9 +26,14 @@ from django.shortcuts import redirect, render
 from django.utils.csp import CSP
 
 from accounts import demo_emulator
-from accounts.session import disconnect, keep_draft_through_sign_in, own_client_id
+from accounts.session import (
+    connected_user,
+    disconnect,
+    keep_draft_through_sign_in,
+    own_client_id,
+)
 from accounts.views.own_app import own_app_refusal
-from playlists import generator_session
+from playlists import generator_session, sealed_draft
 from playlists.spotify.errors import (
     SpotifyAuthError,
     SpotifyError,
@@ -61,13 +66,19 @@ class SpotifyErrorMiddleware:
         if isinstance(exception, SpotifyAuthError):
             # The grant is gone (revoked, or past Spotify's six months: invalid_grant): sign in
             # again, and find the options and removals as they were.
+            # The draft is the session's or, without one, the page's sealed draft.
+            user = connected_user(request)
             draft = generator_session.draft(request.session)
-            if draft:
-                keep_draft_through_sign_in(request, draft)
+            posted = sealed_draft.posted(request)
+            if not draft and posted and user and posted.owner == user.id:
+                draft = posted.entry
+            kept = generator_session.for_sign_in(draft, user.id)[0] if draft and user else None
+            if kept is not None and user is not None:
+                keep_draft_through_sign_in(request, kept, user.id)
                 messages.warning(request, f"{exception.user_message} {DRAFT_KEPT}")
-            else:
-                disconnect(request)
-                messages.warning(request, exception.user_message)
+                return redirect("playlists:sign_in_again")
+            disconnect(request)
+            messages.warning(request, exception.user_message)
             return redirect("playlists:home")
         own = own_client_id(request)
         if isinstance(exception, SpotifyOwnerNeedsPremium) or (

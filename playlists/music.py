@@ -46,7 +46,7 @@ class Artist:
     name: str
     uri: str
     genres: tuple[str, ...] = ()
-    image_url: str | None = None
+    image_url: str | None = None  # the smallest picture Spotify has: the suggestions' thumbnail
     popularity: int | None = None
 
     @property

@@ -2,7 +2,7 @@
 
 from django.urls import URLPattern, path
 
-from playlists.views import artist_search, editor, generator, pages, replace
+from playlists.views import artist_search, drafts, editor, generator, pages, replace
 
 urlpatterns: list[URLPattern] = [
     path("", pages.home, name="home"),
@@ -16,6 +16,8 @@ urlpatterns: list[URLPattern] = [
     path("preview/replace/", replace.choose, name="replace"),
     path("preview/replace/confirm/", replace.confirm, name="replace_confirm"),
     path("save/", generator.save, name="save"),
+    path("preview/resume/", drafts.resume, name="resume"),
+    path("sign-in-again/", drafts.sign_in_again, name="sign_in_again"),
     path("playlists/<str:playlist_id>/", generator.result, name="result"),
     path("artists/search/", artist_search.artist_search, name="artist_search"),
     path("favicon.ico", pages.favicon, name="favicon"),

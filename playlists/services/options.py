@@ -124,7 +124,7 @@ class GenerationOptions:
     artist_source: ArtistSource = "top"
     time_range: TimeRange = "medium_term"
     picked_artists: tuple[str, ...] = ()  # names or Spotify ids/URIs, for "picked"
-    artist_count: int = 10
+    artist_count: int = 10  # for "top" and "followed"; for "picked", the number of names
     track_count: int = 50
     deep_cut_percent: int = 40
     exclude_versions: frozenset[VersionKind] = field(
@@ -157,6 +157,12 @@ class GenerationOptions:
             "exclude_versions",
             frozenset(versions) if well_formed["exclude_versions"] else frozenset(),
         )
+        # Picked by name, the artists are the names: how many is how many names, whatever
+        # artist_count said (the form hides that field then), for the budget, for which removals
+        # carry over and for the terminal alike.
+        names = len(self.picked_artists)
+        if self.artist_source == "picked" and ARTIST_COUNT[0] <= names <= ARTIST_COUNT[1]:
+            object.__setattr__(self, "artist_count", names)
         # Control characters are refused, not silently dropped; check before folding whitespace
         # (str.split treats some of them as spaces).
         texts = {"name": [self.name], "description": [self.description], "picked_artists": picked}

@@ -46,10 +46,19 @@ def _refs(items: Iterable[Json] | None) -> tuple[music.ArtistRef, ...]:
     return tuple(music.ArtistRef(str(a["id"]), str(a.get("name") or "")) for a in items or () if a)
 
 
+def _smallest_image(data: Json) -> str | None:
+    """The narrowest of an object's images, a thumbnail (Spotify lists them widest first, so
+    without widths the last one)."""
+    images = [img for img in data.get("images") or () if img and img.get("url")]
+    sized = [img for img in images if isinstance(img.get("width"), int) and img["width"] > 0]
+    if sized:
+        return str(min(sized, key=lambda img: img["width"])["url"])
+    return str(images[-1]["url"]) if images else None
+
+
 def artist(data: Json) -> music.Artist:
-    images = _images(data)
     return _read(music.Artist, data, "artist", genres=tuple(data.get("genres") or ()),
-                 image_url=images[0] if images else None)
+                 image_url=_smallest_image(data))
 
 
 def album(data: Json) -> music.Album:

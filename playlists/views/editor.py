@@ -19,7 +19,6 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from accounts.decorators import spotify_login_required
 from accounts.spotify_access import gateway_for
 from playlists import generator_session
 from playlists.generator_session import GeneratorState
@@ -29,6 +28,7 @@ from playlists.services.generation_error import GenerationError
 from playlists.services.options import TRACK_COUNT
 from playlists.services.ports import CatalogueReader
 from playlists.spotify.errors import SpotifyError
+from playlists.views.drafts import keeps_draft
 from playlists.views.generator import current_draft
 
 NOT_REMOVED = "That track could not be removed; here is the current preview."
@@ -114,7 +114,7 @@ def _change_removals(
     return _back_to()
 
 
-@spotify_login_required
+@keeps_draft
 @require_POST
 def remove_track(request: HttpRequest) -> HttpResponse:
     state = generator_session.load(request.session)
@@ -128,7 +128,7 @@ def remove_track(request: HttpRequest) -> HttpResponse:
     return _change_removals(request, state, removed, gone=track_id)
 
 
-@spotify_login_required
+@keeps_draft
 @require_POST
 def restore_track(request: HttpRequest) -> HttpResponse:
     state = generator_session.load(request.session)
@@ -152,7 +152,7 @@ def _keep_order(request: HttpRequest, state: GeneratorState, order: tuple[int, .
     )
 
 
-@spotify_login_required
+@keeps_draft
 @require_POST
 def move_track(request: HttpRequest) -> HttpResponse:
     """One place up or down (the keyboard's way to reorder)."""
@@ -175,7 +175,7 @@ def move_track(request: HttpRequest) -> HttpResponse:
     return _back_to(track_id)
 
 
-@spotify_login_required
+@keeps_draft
 @require_POST
 def reorder(request: HttpRequest) -> HttpResponse:
     """A whole new order (dragged): the same tracks, listed as ``order`` lists them."""

@@ -9,6 +9,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from accounts.client_id import short_client_id
+from accounts.session import connected_user
+from playlists import sealed_draft
 from playlists.spotify.errors import SpotifyRateLimited
 
 logger = logging.getLogger("playlists.views.error_pages")
@@ -68,4 +70,14 @@ def server_error(request: HttpRequest) -> HttpResponse:
 
 
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
-    return render(request, "errors/csrf.html", status=403)
+    """A refused CSRF token (the form's page is older than its cookie, the cookie was cleared,
+    or the post came from another site): the write is never run. When the post carried a
+    sealed draft of the preview (ours, unchanged, not too old, and this listener's when someone
+    is signed in), the page offers "Back to your preview": a new form, with a fresh token,
+    that only makes that draft the session's again (``drafts.resume``); saving stays the
+    listener's next, deliberate step."""
+    draft = sealed_draft.posted(request)
+    user = connected_user(request) if hasattr(request, "session") else None
+    mine = draft is not None and (user is None or draft.owner == user.id)
+    context = {"sealed_draft": request.POST.get(sealed_draft.FIELD, "") if mine else ""}
+    return render(request, "errors/csrf.html", context, status=403)

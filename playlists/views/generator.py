@@ -22,7 +22,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from accounts.decorators import spotify_login_required
 from accounts.session import connected_user
 from accounts.spotify_access import gateway_for
-from playlists import budgets, generator_session
+from playlists import budgets, generator_session, sealed_draft
 from playlists.forms import GeneratorForm
 from playlists.generator_session import GeneratorState
 from playlists.services.arrangement import arranged
@@ -39,6 +39,7 @@ from playlists.services.saving import (
     save_playlist,
 )
 from playlists.spotify.errors import SpotifyError, SpotifyNotFound
+from playlists.views.drafts import BACK_AS_LEFT, keeps_draft
 from playlists.web_player import playlist_embed_url, playlist_url, track_embed_url, track_url
 from shared_state.store import SharedStateUnavailable
 from shared_state.stores import shared_state
@@ -81,10 +82,13 @@ def options(request: HttpRequest) -> HttpResponse:
 @spotify_login_required
 @require_safe
 def preview(request: HttpRequest) -> HttpResponse:
+    returning = generator_session.waiting(request.session)  # a draft carried through sign-in
     state = generator_session.load(request.session)
     if state is None:
         messages.info(request, "Choose your options first.")
         return redirect("playlists:generator")
+    if returning:
+        messages.info(request, BACK_AS_LEFT)
     user = connected_user(request)
     spent = user and budgets.charge(user, budgets.PREVIEW_BURST, budgets.PREVIEWS,
                                     cost=budgets.preview_cost(state.options))
@@ -133,11 +137,14 @@ def preview(request: HttpRequest) -> HttpResponse:
             "removed_songs": removed_songs,
             "can_replace": can_replace,
             "already_saved": generator_session.saved_playlist_for(request.session, result.digest),
+            # Every write form carries the draft, sealed for this listener (issue 22.7).
+            "sealed_draft": sealed_draft.seal(generator_session.draft(request.session) or {},
+                                              user.id) if user else "",
         },
     )
 
 
-@spotify_login_required
+@keeps_draft
 @require_POST
 def shuffle(request: HttpRequest) -> HttpResponse:
     state = generator_session.load(request.session)
@@ -147,7 +154,7 @@ def shuffle(request: HttpRequest) -> HttpResponse:
     return redirect("playlists:preview")
 
 
-@spotify_login_required
+@keeps_draft
 @require_POST
 def save(request: HttpRequest) -> HttpResponse:
     state = generator_session.load(request.session)

@@ -14,7 +14,11 @@ from accounts.session import connected_user
 def home(request: HttpRequest) -> HttpResponse:
     if connected_user(request) is not None:
         return redirect("playlists:generator")
-    return render(request, "pages/home.html")
+    # A page that needs a connection sent the visitor here: its ways in come back to it (the
+    # sign-in views check ``next`` again before following it).
+    wanted = request.GET.get("next", "")
+    back_to = wanted if wanted.startswith("/") and not wanted.startswith("//") else ""
+    return render(request, "pages/home.html", {"next": back_to})
 
 
 @require_safe

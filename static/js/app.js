@@ -56,8 +56,9 @@
     });
   });
 
-  // Options form: show the time range only for top artists and the name picker only for
-  // "pick by name". Without JavaScript every field stays visible (and is simply ignored).
+  // Options form: show the time range only for top artists, the artist count only for top
+  // and followed artists, and the name picker only for "pick by name". Without JavaScript
+  // every field stays visible (and says when it is used).
   var sources = document.querySelectorAll("input[name=artist_source]");
   var dependants = document.querySelectorAll("[data-shown-for]");
   function showForSource() {
@@ -83,64 +84,3 @@ document.addEventListener("error", function (event) {
     img.replaceWith(tile);
   }
 }, true);
-
-// "Pick by name": suggest artists from Spotify as the user types; Enter adds the name.
-(function () {
-  "use strict";
-  var picker = document.querySelector(".artist-picker");
-  if (!picker) { return; }
-  var box = document.getElementById("artist-search");
-  var list = document.getElementById("artist-suggestions");
-  var names = document.getElementById("id_picked_artists");
-  if (!box || !list || !names) { return; }
-  picker.querySelector(".js-only").hidden = false;
-  // Ask only after a pause in typing, never twice for the same text, and not at all while
-  // the server says to wait (429 with Retry-After): suggestions share the app's Spotify budget.
-  var timer = null;
-  var answers = new Map();
-  var quietUntil = 0;
-  function show(artists) {
-    list.replaceChildren();
-    artists.forEach(function (artist) {
-      var option = document.createElement("option");
-      option.value = artist.name;
-      list.appendChild(option);
-    });
-  }
-  box.addEventListener("input", function () {
-    window.clearTimeout(timer);
-    var query = box.value.trim().replace(/\s+/g, " ");
-    var key = query.toLowerCase();
-    if (query.length < 2) { return; }
-    if (answers.has(key)) { show(answers.get(key)); return; }
-    timer = window.setTimeout(function () {
-      if (Date.now() < quietUntil) { return; }
-      fetch(picker.dataset.searchUrl + "?q=" + encodeURIComponent(query), {credentials: "same-origin"})
-        .then(function (r) {
-          if (r.status === 429) {
-            var wait = parseInt(r.headers.get("Retry-After"), 10) || 30;
-            quietUntil = Date.now() + wait * 1000;
-          }
-          return r.ok ? r.json() : {artists: null};
-        })
-        .then(function (data) {
-          if (!data.artists) { return; }
-          answers.set(key, data.artists);
-          show(data.artists);
-        })
-        .catch(function () { /* suggestions are optional */ });
-    }, 350);
-  });
-  box.addEventListener("keydown", function (event) {
-    if (event.key !== "Enter") { return; }
-    event.preventDefault();
-    var name = box.value.trim();
-    if (!name) { return; }
-    var current = names.value.split(/[\n,]/).map(function (s) { return s.trim(); }).filter(Boolean);
-    if (current.indexOf(name) === -1) { current.push(name); }
-    names.value = current.join("\n");
-    box.value = "";
-    var picked = document.getElementById("id_artist_source_2");
-    if (picked) { picked.checked = true; }
-  });
-})();

@@ -2,8 +2,10 @@
 // move up/down) and the drag handle send the very posts the page makes without JavaScript; the
 // page the server redirects to is fetched and its draft swapped in here. Focus goes to the next
 // track's control and the server's words go to the live region (#edit-status).
-// Anything unexpected (an expired session, a refused CSRF token): the browser posts the form
-// itself, so the listener sees the server's page.
+// Anything unexpected (an expired session, a refused CSRF token: a 401/403, or an answer that
+// is not the preview): the browser posts the form itself, so the server's own path runs and the
+// listener sees its page. Each answer's sealed draft (input[name=draft]) is copied into every
+// write form, so a post that finds the session gone still carries the latest edits.
 (function () {
   "use strict";
   var form = document.getElementById("edit-form");
@@ -42,6 +44,11 @@
     if (shown) { shown.remove(); }
     if (problems) { document.getElementById("main").prepend(document.adoptNode(problems)); }
     document.title = doc.title;
+    // The draft sealed after this edit, for every write form (Shuffle's is outside #draft).
+    var sealed = doc.querySelector("input[name=draft]");
+    if (sealed) {
+      document.querySelectorAll("input[name=draft]").forEach(function (input) { input.value = sealed.value; });
+    }
     form = document.getElementById("edit-form");
     enhance();
     return true;
@@ -157,15 +164,35 @@
     document.removeEventListener("pointerup", onUp);
     var order = currentOrder();
     if (order === before) { return; }
+    var fields = {
+      csrfmiddlewaretoken: form.querySelector("[name=csrfmiddlewaretoken]").value,
+      draft: (form.querySelector("[name=draft]") || {value: ""}).value,
+      order: order,
+      track_id: row.dataset.trackId,
+    };
     var data = new FormData();
-    data.set("csrfmiddlewaretoken", form.querySelector("[name=csrfmiddlewaretoken]").value);
-    data.set("order", order);
-    data.set("track_id", row.dataset.trackId);
+    Object.keys(fields).forEach(function (name) { data.set(name, fields[name]); });
     send(reorderUrl, data, {
       id: row.dataset.trackId,
       control: ".move-up",
-      fallback: function () { window.location.reload(); },
+      fallback: function () { postPlainly(reorderUrl, fields); },
     });
+  }
+  // The drag's post made by the browser itself (no form holds it): the server's own page.
+  function postPlainly(action, fields) {
+    var plain = document.createElement("form");
+    plain.method = "post";
+    plain.action = action;
+    plain.hidden = true;
+    Object.keys(fields).forEach(function (name) {
+      var input = document.createElement("input");
+      input.type = "hidden";
+      input.name = name;
+      input.value = fields[name];
+      plain.appendChild(input);
+    });
+    document.body.appendChild(plain);
+    plain.submit();
   }
   function enhance() {
     var hint = document.querySelector(".js-drag-hint");

@@ -227,13 +227,14 @@ def test_the_options_show_only_what_the_chosen_source_uses(page, demo_server) ->
         shown[source] = (
             page.locator("#id_time_range").is_visible(),
             page.locator("#artist-search").is_visible(),
-            page.locator("#id_picked_artists").is_visible(),
+            page.locator("#id_artist_count").is_visible(),
         )
     assert shown == {
-        "#id_artist_source_0": (True, False, False),  # my top artists: the time range
-        "#id_artist_source_1": (False, False, False),  # artists I follow: neither
-        "#id_artist_source_2": (False, True, True),  # pick by name: search and names
+        "#id_artist_source_0": (True, False, True),  # my top artists: the time range, how many
+        "#id_artist_source_1": (False, False, True),  # artists I follow: how many
+        "#id_artist_source_2": (False, True, False),  # pick by name: the names are the count
     }
+    assert page.locator("#id_picked_artists").is_hidden()  # the chips stand for it
 
 
 def test_the_options_form_is_complete_without_javascript(browser, demo_server) -> None:

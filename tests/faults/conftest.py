@@ -120,7 +120,7 @@ def assert_app_up(client: Client) -> None:
     response = client.get("/generate/")
     assert response.status_code in (200, 302), response.status_code
     if response.status_code == 302:
-        assert response["Location"].startswith("/login/")
+        assert response["Location"].startswith("/?next=")
     home = Client().get("/")
     assert home.status_code == 200
 

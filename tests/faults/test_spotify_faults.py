@@ -385,12 +385,12 @@ class TestTokensAndConsent:
         start_generation(client)
         emulator.app.tokens.revoke_user(USER_TYPICAL)
         page = client.get("/preview/")
-        assert page.status_code == 302 and page["Location"] == "/"
-        home = client.get("/")
-        assert home.status_code == 200
-        assert CONNECTION_EXPIRED in text_of(home)
+        assert page.status_code == 302 and page["Location"] == "/sign-in-again/"
+        told = client.get("/sign-in-again/")
+        assert told.status_code == 200
+        assert CONNECTION_EXPIRED in text_of(told)
         # Signed out: the generator asks to connect again; connecting again works.
-        assert client.get("/generate/")["Location"].startswith("/login/")
+        assert client.get("/generate/")["Location"].startswith("/?next=")
         sign_in(client)
         assert make_preview(client).status_code == 200
 
@@ -400,7 +400,7 @@ class TestTokensAndConsent:
         page = make_preview(client)
         emulator.app.tokens.revoke_user(USER_TYPICAL)
         response = client.post("/save/", {"digest": digest_of(page)}, follow=True)
-        assert response.redirect_chain[-1][0] == "/"
+        assert response.redirect_chain[-1][0] == "/sign-in-again/"
         assert CONNECTION_EXPIRED in text_of(response)
         assert_consistent(emulator, {})
         assert_app_up(client)
@@ -420,7 +420,7 @@ class TestTokensAndConsent:
             )
         )
         response = client.post("/save/", {"digest": digest_of(page)}, follow=True)
-        assert response.redirect_chain[-1][0] == "/"
+        assert response.redirect_chain[-1][0] == "/sign-in-again/"
         assert CONNECTION_EXPIRED in text_of(response)
         # The playlist could not be removed either (no token): it is left empty, never half full.
         leftovers = marked_playlists(emulator)
@@ -566,10 +566,10 @@ class TestSignInAgainKeepsTheDraft:
         assert client.post("/preview/remove/", {"track_id": removed}).status_code == 302
         emulator.app.tokens.revoke_user(USER_TYPICAL)
         answer = client.get("/preview/", follow=True)
-        assert answer.redirect_chain[0][0] == "/"
+        assert answer.redirect_chain[0][0] == "/sign-in-again/"
         assert CONNECTION_EXPIRED in text_of(answer)
         assert "Your options and removals are kept" in text_of(answer)
-        assert client.get("/generate/")["Location"].startswith("/login/")  # no tokens kept
+        assert client.get("/generate/")["Location"].startswith("/?next=")  # no tokens kept
         sign_in(client)
         form = client.get("/generate/")
         assert "Kept through sign-in" in form.content.decode(), [

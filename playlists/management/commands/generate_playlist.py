@@ -54,7 +54,8 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         defaults = GenerationOptions()
         parser.add_argument("--artists", type=int, default=defaults.artist_count,
-                            help=f"how many artists ({ARTIST_COUNT[0]}-{ARTIST_COUNT[1]})")
+                            help=f"how many artists ({ARTIST_COUNT[0]}-{ARTIST_COUNT[1]}; "
+                            "with --pick, every artist picked)")
         parser.add_argument("--deep-cuts", type=int, default=defaults.deep_cut_percent,
                             help="deep-cut share, percent")
         parser.add_argument("--length", type=int, default=defaults.track_count,

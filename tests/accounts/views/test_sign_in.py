@@ -76,8 +76,10 @@ class TestHappyPath:
         client = Client()
         bounced = client.get("/preview/")
         assert bounced.status_code == 302
-        assert bounced["Location"].startswith("/login/?next=")
+        assert bounced["Location"] == "/?next=%2Fpreview%2F"  # the ways in, not Spotify
         start = client.get(bounced["Location"])
+        assert 'href="/login/?next=/preview/"' in start.content.decode()
+        start = client.get("/login/?next=/preview/")
         location = approve_consent(start["Location"], USER_TYPICAL)
         done = client.get(local_path(location))
         assert done["Location"] == "/preview/"

@@ -84,6 +84,30 @@ def test_round_trip_is_compact_and_json_safe() -> None:
     assert json.dumps(GenerationOptions(seed=3).to_dict()) == '{"seed": 3}'
 
 
+def test_picked_by_name_the_artist_count_is_the_number_of_names() -> None:
+    """The count field is for top and followed artists; picked, every name is used, and the
+    options say so (the budget's cost and which removals carry over read artist_count)."""
+    picked = GenerationOptions(
+        artist_source="picked", picked_artists=("Hazel Wren", "Neon Tapir"), artist_count=40
+    )
+    assert picked.artist_count == 2
+    assert picked.with_seed(7).artist_count == 2
+    # A cookie from before (the count as typed) reads the same.
+    stored = {**picked.to_dict(), "artist_count": 40}
+    assert GenerationOptions.from_dict(stored) == picked
+    # Other sources keep the count, and names kept for another source do not change it.
+    assert GenerationOptions(artist_count=40, picked_artists=("A",)).artist_count == 40
+    assert GenerationOptions(artist_source="followed", artist_count=3).artist_count == 3
+
+
+def test_picked_by_name_an_invalid_count_is_no_error() -> None:
+    options = GenerationOptions(artist_source="picked", picked_artists=("A",), artist_count=0)
+    assert options.artist_count == 1
+    with pytest.raises(InvalidOptions) as caught:  # too many names: one message, on the names
+        GenerationOptions(artist_source="picked", picked_artists=tuple(map(str, range(51))))
+    assert set(caught.value.errors) == {"picked_artists"}
+
+
 def test_from_dict_rejects_tampering() -> None:
     with pytest.raises(InvalidOptions):
         GenerationOptions.from_dict({"track_count": 5000})

@@ -7,17 +7,20 @@ connections alive (``bench.network``), so that connections are reused at all.
 
 from __future__ import annotations
 
+import ssl
+import threading
 import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import pytest
+from requests.utils import DEFAULT_CA_BUNDLE_PATH
 
 from bench.network import SpotifyNetwork
 from playlists.spotify import connection_pool
 from playlists.spotify.accounts import TokenCache, UserAuth
-from playlists.spotify.errors import SpotifyWriteUnconfirmed
+from playlists.spotify.errors import SpotifyError, SpotifyWriteUnconfirmed
 from playlists.spotify.gateway import SpotifyGateway
 from playlists.spotify.types import SpotifyApp, TokenSet
 from spotify_emulator import ALL_SCOPES, DEMO_CLIENT, USER_ECLECTIC, USER_TYPICAL, EmulatorServer
@@ -173,3 +176,78 @@ def test_token_requests_share_the_connections_but_not_the_client_secret(
 
     assert seen == [("/api/token", "Basic"), ("/v1/me", "Bearer")]
     assert connections == 1
+
+
+def https_pool(network: SpotifyNetwork) -> connection_pool.WarmingHTTPSConnectionPool:
+    """The process pool's pool for the test server's host (after a request went there)."""
+    manager = connection_pool.process_pool(1)
+    pools = [manager.pools.get(key) for key in manager.pools.keys()]  # noqa: SIM118
+    (pool,) = [p for p in pools if isinstance(p, connection_pool.WarmingHTTPSConnectionPool)
+               and p.port == int(network.base_url.rsplit(":", 1)[1])]
+    return pool
+
+
+def test_the_ca_bundle_is_read_once_per_pool_into_one_tls_context_its_connections_share(
+    gateway_for: Callable[..., SpotifyGateway], network: SpotifyNetwork
+) -> None:
+    with gateway_for(max_workers=3) as gateway:
+        assert gateway.current_user().id == USER_TYPICAL
+    settled_connections(network, at_least=3)
+    pool = https_pool(network)
+    context = pool.conn_kw["ssl_context"]
+
+    assert pool.ca_certs is None  # urllib3 would read the bundle again for every connection
+    assert pool._trusted == network.ca_file
+    assert context.verify_mode == ssl.CERT_REQUIRED
+    assert len(context.get_ca_certs()) == 1  # the test's authority, read once
+    connections = [pool.pool.get(block=False) for _ in range(3)]
+    assert all(c is not None and c.sock is not None and c.sock.context is context
+               for c in connections)
+    assert all(c.is_verified for c in connections)
+    for c in connections:
+        pool._put_conn(c)
+
+
+def test_a_server_the_bundle_does_not_vouch_for_is_refused(
+    emulator: EmulatorServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with SpotifyNetwork(emulator.app) as network, SpotifyNetwork(emulator.app) as other:
+        monkeypatch.setenv("REQUESTS_CA_BUNDLE", other.ca_file)  # another authority
+        token = emulator.app.issue_token(USER_TYPICAL, ALL_SCOPES)["access_token"]
+        with SpotifyGateway(token, api_base_url=network.api_url, max_workers=2) as gateway, \
+                pytest.raises(SpotifyError):
+            gateway.current_user()
+    assert api_requests(emulator) == []
+
+
+def test_the_request_that_warms_the_pool_goes_out_before_the_connections_opened_ahead(
+    gateway_for: Callable[..., SpotifyGateway], network: SpotifyNetwork,
+    monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The connections opened ahead are started by a thread of their own, not by the request
+    that asked for them: it is on its preview's critical path."""
+    started = threading.Event()
+    opening = connection_pool.WarmingHTTPSConnectionPool._open_all
+
+    def held_open_all(self: Any, slots: list[Any]) -> None:
+        assert started.wait(10)  # opened ahead only once the request went out
+        opening(self, slots)
+
+    monkeypatch.setattr(connection_pool.WarmingHTTPSConnectionPool, "_open_all", held_open_all)
+    with gateway_for(max_workers=4) as gateway:
+        assert gateway.current_user().id == USER_TYPICAL
+        started.set()
+    assert settled_connections(network, at_least=4) == 4
+
+
+def test_without_a_bundle_of_its_own_the_pool_trusts_requests_default_one(
+    emulator: EmulatorServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("REQUESTS_CA_BUNDLE", raising=False)
+    monkeypatch.delenv("CURL_CA_BUNDLE", raising=False)
+    with SpotifyNetwork(emulator.app) as network:
+        token = emulator.app.issue_token(USER_TYPICAL, ALL_SCOPES)["access_token"]
+        with SpotifyGateway(token, api_base_url=network.api_url, max_workers=1) as gateway, \
+                pytest.raises(SpotifyError):
+            gateway.current_user()  # certifi's authorities do not include the test's
+        assert https_pool(network)._trusted == DEFAULT_CA_BUNDLE_PATH
