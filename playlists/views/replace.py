@@ -32,7 +32,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 from accounts.decorators import spotify_login_required
 from accounts.session import ConnectedUser, connected_user
 from accounts.spotify_access import gateway_for
-from playlists import budgets, generator_session
+from playlists import budgets, generator_session, sealed_draft
 from playlists.generator_session import GeneratorState
 from playlists.services.generation_error import GenerationError
 from playlists.services.replacing import MAX_CHOICES, replace_choices, replace_target
@@ -45,6 +45,7 @@ from playlists.services.saving import (
     save_key,
     save_playlist,
 )
+from playlists.views.drafts import keeps_draft
 from playlists.views.generator import current_draft, replaced_result_url
 from shared_state.store import SharedStateUnavailable
 from shared_state.stores import shared_state
@@ -106,9 +107,23 @@ def choose(request: HttpRequest) -> HttpResponse:
     })
 
 
-@spotify_login_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def confirm(request: HttpRequest) -> HttpResponse:
+    """The confirmation (GET) and the confirmed replace (POST), at one address."""
+    return _replace_post(request) if request.method == "POST" else _confirm_page(request)
+
+
+@keeps_draft  # a write: with the session gone, the posted sealed draft survives the sign-in
+def _replace_post(request: HttpRequest) -> HttpResponse:
+    return _confirm_or_replace(request)
+
+
+@spotify_login_required
+def _confirm_page(request: HttpRequest) -> HttpResponse:
+    return _confirm_or_replace(request)
+
+
+def _confirm_or_replace(request: HttpRequest) -> HttpResponse:
     started = _start(request)
     if started is None:
         return redirect("playlists:generator")
@@ -143,6 +158,10 @@ def confirm(request: HttpRequest) -> HttpResponse:
         "public": options.public,
         "visibility_changes": (target.playlist.public is not None
                                and target.playlist.public != options.public),
+        # The confirmed POST carries the draft, sealed for this listener, as the preview's
+        # writes do (issue 22.7: an expired session or token keeps the work).
+        "sealed_draft": sealed_draft.seal(generator_session.draft(request.session) or {},
+                                          user.id),
     })
 
 

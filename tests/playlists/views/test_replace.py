@@ -172,3 +172,23 @@ class TestReplacing:
                                {"digest": digest_of(page), "playlist": earlier["id"]})
         assert response.status_code == 403
         assert owned_playlists(emulator)[0]["items"] == earlier["items"]
+
+
+def test_a_replace_without_a_session_writes_nothing_and_keeps_the_draft(
+    connected_client: Client, emulator
+) -> None:
+    """Issue 22.7 for the replace too: the confirmed POST carries the sealed draft; with the
+    session gone it signs in again and comes back to the same preview, having replaced
+    nothing."""
+    from django.conf import settings
+
+    connected_client.emulator = emulator  # type: ignore[attr-defined]
+    earlier, page = save_then_shuffle(connected_client)
+    confirm = connected_client.get(confirm_url(digest_of(page), earlier["id"]))
+    sealed = re.search(r'name="draft" value="([^"]+)"', confirm.content.decode())
+    assert sealed
+    del connected_client.cookies[settings.SESSION_COOKIE_NAME]
+    answer = connected_client.post("/preview/replace/confirm/", {
+        "digest": digest_of(page), "playlist": earlier["id"], "draft": sealed[1]})
+    assert answer.status_code == 302 and answer["Location"] == "/sign-in-again/"
+    assert owned_playlists(emulator)[0]["items"] == earlier["items"]
