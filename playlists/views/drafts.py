@@ -23,6 +23,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST, require_safe
 
+from accounts.decorators import spotify_login_required
 from accounts.session import connected_user, keep_draft_through_sign_in
 from playlists import generator_session, sealed_draft
 
@@ -69,6 +70,8 @@ def keeps_draft(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse
     @functools.wraps(view)
     def wrapper(request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
         user = connected_user(request)
+        if user is None and request.method != "POST":  # a page, not a write: as any page
+            return spotify_login_required(view)(request, *args, **kwargs)
         if user is None:
             return session_ended(request, sealed_draft.posted(request))
         if generator_session.draft(request.session) is None:
@@ -113,11 +116,11 @@ def resume(request: HttpRequest) -> HttpResponse:
         messages.warning(request, NOT_YOURS)
         return redirect("playlists:generator")
     kept = generator_session.draft(request.session)
-    if kept is not None and generator_session.carried(kept) == posted.entry:
-        return redirect(target)  # the session holds this very draft (with its New and Undo)
-    if not generator_session.restore(request.session, posted.entry):
+    same = kept is not None and generator_session.carried(kept) == posted.entry
+    if not same and not generator_session.restore(request.session, posted.entry):
         messages.warning(request, NO_ROOM)
         return redirect("playlists:generator")
+    # (The session holding this very draft keeps it as it is, with its New and Undo.)
     if target == "playlists:preview":
         messages.info(request, BACK_AS_LEFT)
     return redirect(target)

@@ -107,23 +107,9 @@ def choose(request: HttpRequest) -> HttpResponse:
     })
 
 
+@keeps_draft  # the confirmed POST carries the sealed draft (issue 22.7)
 @require_http_methods(["GET", "HEAD", "POST"])
 def confirm(request: HttpRequest) -> HttpResponse:
-    """The confirmation (GET) and the confirmed replace (POST), at one address."""
-    return _replace_post(request) if request.method == "POST" else _confirm_page(request)
-
-
-@keeps_draft  # a write: with the session gone, the posted sealed draft survives the sign-in
-def _replace_post(request: HttpRequest) -> HttpResponse:
-    return _confirm_or_replace(request)
-
-
-@spotify_login_required
-def _confirm_page(request: HttpRequest) -> HttpResponse:
-    return _confirm_or_replace(request)
-
-
-def _confirm_or_replace(request: HttpRequest) -> HttpResponse:
     started = _start(request)
     if started is None:
         return redirect("playlists:generator")
@@ -158,10 +144,7 @@ def _confirm_or_replace(request: HttpRequest) -> HttpResponse:
         "public": options.public,
         "visibility_changes": (target.playlist.public is not None
                                and target.playlist.public != options.public),
-        # The confirmed POST carries the draft, sealed for this listener, as the preview's
-        # writes do (issue 22.7: an expired session or token keeps the work).
-        "sealed_draft": sealed_draft.seal(generator_session.draft(request.session) or {},
-                                          user.id),
+        "sealed_draft": sealed_draft.seal(generator_session.draft(request.session) or {}, user.id),
     })
 
 

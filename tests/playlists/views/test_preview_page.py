@@ -66,12 +66,16 @@ def test_the_action_bar_works_without_javascript(connected_client: Client) -> No
     page = Elements(response.content.decode())
     [save] = page.find("button", id="save-button")
     [shuffle] = page.find("button", id="shuffle-button")
-    [back] = page.find("a", id="back-button")
+    [back] = page.find("button", id="back-button")
     [save_form] = page.find("form", id=str(save["form"]))
     [shuffle_form] = page.find("form", id=str(shuffle["form"]))
+    [back_form] = page.find("form", id=str(back["form"]))
     assert (save_form["action"], save_form["method"]) == ("/save/", "post")
     assert (shuffle_form["action"], shuffle_form["method"]) == ("/preview/shuffle/", "post")
-    assert back["href"] == "/generate/"
+    # Back posts the sealed draft too (issue 22.7), and only goes back to the options.
+    assert (back_form["action"], back_form["method"]) == ("/preview/resume/", "post")
+    back_to = connected_client.post(back_form["action"], {"to": "options"})
+    assert back_to["Location"] == "/generate/"
     assert shuffle["aria-label"] == "Shuffle again" and back["aria-label"] == "Back to options"
     assert "20</strong> tracks" in response.content.decode().split('id="bar-totals"')[1][:80]
     # The bar's Save button submits the digest of exactly this preview.

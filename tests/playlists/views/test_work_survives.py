@@ -63,6 +63,8 @@ WRITES = {
     "preview/reorder": lambda page: {"order": ",".join(reversed(shown_ids(page)))},
     "preview/shuffle": lambda page: {},
     "preview/restore": lambda page: {"track_id": shown_ids(page)[0]},
+    "preview/replace/confirm": lambda page: {"digest": digest_of(page), "playlist": "A" * 22},
+    "preview/resume": lambda page: {"to": "options"},  # Back to options
 }
 
 
