@@ -56,7 +56,8 @@ from .titles import (
     fold,
     is_edition_album,
     is_release_copy,
-    played_editions,
+    played_releases,
+    title_versions,
 )
 
 SEARCH_POINTS = 4.0
@@ -224,10 +225,12 @@ class _DepthEstimate:
     def __init__(self, material: ArtistMaterial, own_hits: Sequence[Track]) -> None:
         self.total = material.search_total
         self.position: dict[str, int] = {}
-        played = played_editions(own_hits)
+        played = played_releases(own_hits)
         for position, track in material.search_deep:
-            if is_release_copy(track, played):
-                continue  # a quiet copy says little: the song's plays sit on another release
+            if is_release_copy(track, played) or title_versions(track.name):
+                # A quiet copy says little: the song's plays sit on another release; nor does
+                # another recording (a commentary, a live take): its plays are its own.
+                continue
             self.position.setdefault(track.id, position)
             if track.isrc:
                 self.position.setdefault(f"isrc:{track.isrc}", position)

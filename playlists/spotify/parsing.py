@@ -122,12 +122,26 @@ def item_uris(items: Iterable[Any]) -> list[str | None]:
     return [uri if isinstance(uri, str) else None for uri in uris]
 
 
-def first_added_at(data: Json) -> dt.datetime | None:
-    """A page of playlist items → its first item's ``added_at`` (UTC); ``None`` when the page
-    is empty or the date is missing or unreadable (an old playlist's items may have none)."""
-    items = data.get("items") or ()
-    first = items[0] if items and isinstance(items[0], Mapping) else {}
-    raw = first.get("added_at")
+def playlist_opening(data: Json) -> music.PlaylistOpening | None:
+    """A page of playlist items → its first item (``None`` when the page is empty): its
+    ``added_at`` in UTC (``None`` when missing or unreadable: an old playlist's items may have
+    none) and its song's title and first artist."""
+    items = data.get("items")
+    if not isinstance(items, list):
+        raise TypeError("not a page of playlist items")
+    if not items:
+        return None
+    first = items[0] if isinstance(items[0], Mapping) else {}
+    song = first.get("item") or first.get("track") or {}
+    artists = [a for a in song.get("artists") or () if isinstance(a, Mapping)]
+    return music.PlaylistOpening(
+        added_at=_utc(first.get("added_at")),
+        title=str(song.get("name") or ""),
+        artist=str(artists[0].get("name") or "") if artists else "",
+    )
+
+
+def _utc(raw: object) -> dt.datetime | None:
     if not isinstance(raw, str):
         return None
     try:
