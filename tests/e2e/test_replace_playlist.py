@@ -173,7 +173,8 @@ def test_replace_without_javascript(browser, demo_server, size: str) -> None:
 
 
 def test_every_button_and_link_of_the_walk_is_a_44_px_target(sized_page, demo_server) -> None:
-    """Issue 22 point 10: Sign out and every other quiet control, on every page of the walk."""
+    """Issue 22 point 10: Sign out and every other quiet control, on every page of the walk
+    (the demo's consent page and developer dashboard included)."""
     page = sized_page
     found: dict[str, list[str]] = {}
 
@@ -185,7 +186,11 @@ def test_every_button_and_link_of_the_walk_is_a_44_px_target(sized_page, demo_se
 
     page.goto(demo_server.base_url + "/")
     look("home")
-    connect(page, demo_server)
+    page.get_by_role("link", name="Try the demo").click()
+    page.wait_for_url(re.compile(r".*/demo-spotify/authorize.*"))
+    look("the demo's consent page")
+    page.get_by_role("button", name="Agree").click()
+    page.wait_for_url(re.compile(r".*/generate/$"))
     look("options")
     page.get_by_label("Playlist length (tracks)").fill("5")
     page.get_by_role("button", name="Preview playlist").click()
@@ -199,4 +204,6 @@ def test_every_button_and_link_of_the_walk_is_a_44_px_target(sized_page, demo_se
     look("result")
     page.goto(demo_server.base_url + "/no-such-page/")
     look("404")
+    page.goto(demo_server.emulator_url + "/dashboard")
+    look("the demo's developer dashboard")
     assert found == {}
