@@ -8,6 +8,7 @@ services).  Fields that Development Mode apps no longer receive (``popularity``,
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass
 from typing import Literal
@@ -121,6 +122,16 @@ class PlaylistSummary:
     item_count: int = 0
     public: bool | None = None
     owner_id: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class PlaylistOpening:
+    """A playlist's first item: when it was added (UTC; ``None`` when Spotify does not say)
+    and which song it is (empty when unknown)."""
+
+    added_at: dt.datetime | None
+    title: str = ""
+    artist: str = ""
 
 
 SavedPlaylist = PlaylistSummary

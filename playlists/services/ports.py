@@ -8,7 +8,6 @@ its requests one after another; running look-ups concurrently is the services' j
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Sequence
 from typing import Protocol
 
@@ -17,6 +16,7 @@ from playlists.music import (
     AlbumTracks,
     Artist,
     Page,
+    PlaylistOpening,
     PlaylistSummary,
     TimeRange,
     Track,
@@ -139,4 +139,4 @@ class EarlierPlaylistReader(Protocol):
 
     def get_playlist(self, playlist_id: str) -> PlaylistSummary: ...
 
-    def playlist_filled_at(self, playlist_id: str) -> dt.datetime | None: ...
+    def playlist_opening(self, playlist_id: str) -> PlaylistOpening | None: ...

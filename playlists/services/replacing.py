@@ -7,10 +7,11 @@ then one small request per playlist, all at once on the lookup pool, at most ``M
 Spotify tells no playlist's creation date.  What it does tell is when each item was added
 (``added_at``); a save or a replace adds every item at once, so the first item's date is when
 the playlist was last filled: that is the date shown, and it is labelled so ("last filled").
-Two playlists with the same name are then told apart by that date and time and their track
-count.  The rules for what a replace changes (:func:`saving.details_after_replace`) and which
-playlists may be replaced (:func:`saving.is_moodystream_playlist`, the user's own) are
-saving's; the choices and the confirmation show them.
+Two playlists with the same name are then told apart by that date and time, their track count
+and the song they start with (read in the same request).  The rules for what a replace
+changes (:func:`saving.details_after_replace`) and which playlists may be replaced
+(:func:`saving.is_moodystream_playlist`, the user's own) are saving's; the choices and the
+confirmation show them.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from functools import partial
 
-from playlists.music import PlaylistSummary
+from playlists.music import PlaylistOpening, PlaylistSummary
 from playlists.spotify.errors import (
     SpotifyBadRequest,
     SpotifyForbidden,
@@ -39,10 +40,15 @@ MAX_CHOICES = 10
 
 @dataclass(frozen=True, slots=True)
 class EarlierPlaylist:
-    """A playlist the listener may replace, and when it was last filled (``None``: unknown)."""
+    """A playlist the listener may replace, and its first item (``None``: empty, or unknown):
+    when it was last filled and the song it starts with."""
 
     playlist: PlaylistSummary
-    filled_at: dt.datetime | None
+    opening: PlaylistOpening | None
+
+    @property
+    def filled_at(self) -> dt.datetime | None:
+        return self.opening.added_at if self.opening else None
 
 
 def replace_choices(
@@ -54,9 +60,9 @@ def replace_choices(
     ours = [p for p in listed
             if p.owner_id == user_id and is_moodystream_playlist(p, recently_saved=recently_saved)]
     ours = ours[:MAX_CHOICES]
-    dates = run(_filled_dates(gateway, [p.id for p in ours]), gateway.max_workers,
-                name="replace-choices")
-    return [EarlierPlaylist(p, when) for p, when in zip(ours, dates, strict=True)]
+    openings = run(_openings(gateway, [p.id for p in ours]), gateway.max_workers,
+                   name="replace-choices")
+    return [EarlierPlaylist(p, opening) for p, opening in zip(ours, openings, strict=True)]
 
 
 def replace_target(
@@ -72,31 +78,31 @@ def replace_target(
         except SpotifyNotFound:
             return None
 
-    def target() -> Chain[tuple[PlaylistSummary | None, dt.datetime | None]]:
-        playlist, dates = yield [details, _filled_dates(gateway, [playlist_id])]
-        return playlist, dates[0]
+    def target() -> Chain[tuple[PlaylistSummary | None, PlaylistOpening | None]]:
+        playlist, openings = yield [details, _openings(gateway, [playlist_id])]
+        return playlist, openings[0]
 
-    playlist, filled_at = run(target(), gateway.max_workers, name="replace-target")
+    playlist, opening = run(target(), gateway.max_workers, name="replace-target")
     if playlist is None:
         raise RefreshTargetGone()
     if playlist.owner_id != user_id or not is_moodystream_playlist(
         playlist, recently_saved=recently_saved
     ):
         raise RefreshRefused()
-    return EarlierPlaylist(playlist, filled_at)
+    return EarlierPlaylist(playlist, opening)
 
 
-def _filled_dates(
+def _openings(
     gateway: EarlierPlaylistReader, playlist_ids: Sequence[str]
-) -> Chain[list[dt.datetime | None]]:
-    dates = yield [partial(_filled_at, gateway, pid) for pid in playlist_ids]
-    return list(dates)
+) -> Chain[list[PlaylistOpening | None]]:
+    openings = yield [partial(_opening, gateway, pid) for pid in playlist_ids]
+    return list(openings)
 
 
-def _filled_at(gateway: EarlierPlaylistReader, playlist_id: str) -> dt.datetime | None:
-    """The date is a help to tell playlists apart: a playlist whose date cannot be read is
-    still offered, without one."""
+def _opening(gateway: EarlierPlaylistReader, playlist_id: str) -> PlaylistOpening | None:
+    """The first item is a help to tell playlists apart: a playlist whose first item cannot
+    be read is still offered, without it."""
     try:
-        return gateway.playlist_filled_at(playlist_id)
+        return gateway.playlist_opening(playlist_id)
     except (SpotifyNotFound, SpotifyForbidden, SpotifyBadRequest, SpotifyUnavailable):
         return None

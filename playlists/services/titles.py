@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 from playlists.music import Album, Track
@@ -82,6 +83,7 @@ _EDITION_ALBUM = re.compile(
     r"\bremaster(ed)?\b|\bdeluxe\b|\bexpanded\b|\banniversary\b|\bspecial edition\b|"
     r"\bcollector'?s edition\b"
 )
+_REMASTER_ALBUM = re.compile(r"\bremaster(ed)?\b")
 _REISSUE_NOTE = re.compile(
     r"\bremaster(ed)?\b|\bdeluxe\b|\bexpanded\b|\banniversary\b|\bedit\b|\bsingle version\b|"
     r"\bmono\b|\bstereo\b|\bclean\b|\bbonus\b"
@@ -213,29 +215,76 @@ def is_edition_album(album: Album) -> bool:
     return bool(_EDITION_ALBUM.search(album.name.lower()))
 
 
-def is_release_copy(track: Track, played_editions: frozenset[str] = frozenset()) -> bool:
-    """A copy whose plays mostly sit on another release of the song: on a reissue (deluxe,
-    remaster), a best-of, a single named after it, or titled as a reissue ("- Remastered") —
-    or on the original of an album whose reissue is the one people play (``played_editions``,
-    from ``played_editions()``)."""
+@dataclass(frozen=True)
+class PlayedReleases:
+    """Which listing of an album carries its songs' plays, as the best-known tracks show
+    (``played_releases()``): the album of the best-placed hit among its listings (original,
+    deluxe, remaster, a clean edition of the same name)."""
+
+    #: Base key (``album_base_key``) -> the listing the best-placed hit of that album is on.
+    albums: Mapping[str, Album] = field(default_factory=dict)
+    #: Base keys whose best-placed hit is titled as a reissue ("Song - Remastered 2011"):
+    #: on that listing such titles are the played ones.
+    reissue_titled: frozenset[str] = frozenset()
+
+    def carries(self, album: Album) -> bool | None:
+        """Whether ``album`` is the listing its songs are played on (True), another listing
+        of that album (False: a quiet copy), or unknown (None: no hit from that album, or a
+        different album that only shares a base title, "Weezer (Green Album)")."""
+        played = self.albums.get(album_base_key(album))
+        if played is None or album.group != "album":
+            return None
+        if played.id == album.id:
+            return True
+        editions = is_edition_album(album) or is_edition_album(played)
+        return False if editions or fold(album.name) == fold(played.name) else None
+
+
+NO_HITS = PlayedReleases()
+
+
+def is_release_copy(track: Track, played: PlayedReleases = NO_HITS) -> bool:
+    """A copy whose plays mostly sit on another release of the song: a best-of's, a single's
+    named after it, or on another listing of an album the hits show people play elsewhere
+    (``played``, from ``played_releases()``: the original when the deluxe is played, a clean
+    edition of the same name) — and, where the hits do not show which listing is played, on a
+    reissue (deluxe, remaster) or titled as a reissue ("- Remastered")."""
     album = track.album
-    if is_reissue_title(track.name):
-        return True
     if album is None:
-        return False
-    if album_base_key(album) in played_editions and not is_edition_album(album):
+        return is_reissue_title(track.name)
+    if album.group == "compilation":
         return True
-    if album.group == "compilation" or is_edition_album(album):
+    carried = played.carries(album)
+    if carried is False:
+        return True
+    if is_reissue_title(track.name) and not (
+        carried and album_base_key(album) in played.reissue_titled
+    ):
+        return True
+    if carried:
+        return False
+    if is_edition_album(album):
         return True
     return album.group == "single" and fold(bare_title(album.name)) == fold(bare_title(track.name))
 
 
-def played_editions(hits: Iterable[Track]) -> frozenset[str]:
-    """The albums (base keys) whose deluxe or remastered edition is among the best-known
-    tracks: that edition carries the plays, the original's listing is a quiet copy."""
-    return frozenset(
-        album_base_key(t.album) for t in hits if t.album and is_edition_album(t.album)
-    )
+def played_releases(hits: Iterable[Track], deeper: Iterable[Track] = ()) -> PlayedReleases:
+    """The listing each album is played on: that of its best-placed hit (``hits`` in search
+    order); for an album without hits, that of its best-placed track in ``deeper`` (the later
+    search results read, in order) — unless that is a remaster, whose quiet reissues are
+    common (the remaster rules below then decide)."""
+    later = [t for t in deeper if not (
+        is_reissue_title(t.name) or (t.album and _REMASTER_ALBUM.search(t.album.name.lower()))
+    )]
+    albums: dict[str, Album] = {}
+    reissue_titled: set[str] = set()
+    for t in [*hits, *later]:
+        if t.album is not None and t.album.group == "album":
+            key = album_base_key(t.album)
+            if key not in albums and is_reissue_title(t.name):
+                reissue_titled.add(key)
+            albums.setdefault(key, t.album)
+    return PlayedReleases(albums, frozenset(reissue_titled))
 
 
 def album_base_key(album: Album) -> str:

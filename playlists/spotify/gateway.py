@@ -8,7 +8,6 @@ good if Spotify refuses one anyway.  Requests run one after another on the calli
 nothing is remembered.
 """
 
-import datetime as dt
 import time
 from collections.abc import Callable, Iterable, Sequence
 from functools import partial
@@ -24,6 +23,8 @@ from .types import ApiMode
 
 ALL_GROUPS = ("album", "single", "compilation")
 PLAYLIST_FIELDS = "id,name,uri,external_urls,snapshot_id,description,public,owner(id),items(total)"
+#: A playlist item's date and song: ``item`` since February 2026, ``track`` before.
+OPENING_FIELDS = "items(added_at,item(name,artists(name)),track(name,artists(name)))"
 
 
 class SpotifyGateway:
@@ -245,14 +246,15 @@ class SpotifyGateway:
             self._spotify.playlist_items, playlist_id=playlist_id, additional_types=("track",),
         ), parsing.item_uris, offset=offset)
 
-    def playlist_filled_at(self, playlist_id: str) -> dt.datetime | None:
-        """When the playlist's first item was added (``added_at``, UTC), read now in one small
-        request; ``None`` for an empty playlist.  Spotify tells no playlist's creation date: a
-        save or a replace adds every item at once, so this is when it was last filled."""
+    def playlist_opening(self, playlist_id: str) -> music.PlaylistOpening | None:
+        """The playlist's first item, read now in one small request: when it was added
+        (``added_at``) and which song it is; ``None`` for an empty playlist.  Spotify tells no
+        playlist's creation date, but a save or a replace adds every item at once, so this is
+        when it was last filled."""
         return self._call("GET /playlists/{id}/items", partial(
-            self._spotify.playlist_items, playlist_id, fields="items(added_at)", limit=1,
+            self._spotify.playlist_items, playlist_id, fields=OPENING_FIELDS, limit=1,
             additional_types=("track",),
-        ), parsing.first_added_at)
+        ), parsing.playlist_opening)
 
     def create_playlist(self, name: str, *, description: str = "",
                         public: bool = False) -> music.PlaylistSummary:

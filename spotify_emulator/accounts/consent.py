@@ -60,6 +60,9 @@ form.developer button, .buttons button { background: #1ed760; color: #000; }
 a { color: #8ab4ff; }
 main { overflow-wrap: anywhere; }
 code { word-break: break-all; }
+button, select, input:not([type=checkbox]):not([type=hidden]) { min-height: 44px; }
+label:has(input[type=checkbox]) { display: flex; align-items: center; gap: .5rem;
+                                  min-height: 44px; margin: 0; }
 @media (max-width: 480px) { body { padding: 1rem .5rem; } main { padding: 1rem; } }
 """
 

@@ -25,7 +25,7 @@
   var maxName = parseInt(names.dataset.maxName, 10) || 100;
   var tooMany = names.dataset.tooMany || "Pick at most " + maxPicked + " artists.";
   var tooLong = names.dataset.tooLong || "Each artist name must be 1 to " + maxName + " characters.";
-  var PAUSE_MS = 250;
+  var PAUSE_MS = 350;
   var MIN_QUERY = 2;
 
   // -- the chosen names: the hidden textarea is the one record ----------------------------------

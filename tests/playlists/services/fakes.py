@@ -12,7 +12,15 @@ import itertools
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from playlists.music import Album, AlbumTracks, Artist, Page, PlaylistSummary, Track
+from playlists.music import (
+    Album,
+    AlbumTracks,
+    Artist,
+    Page,
+    PlaylistOpening,
+    PlaylistSummary,
+    Track,
+)
 from playlists.spotify.errors import SpotifyForbidden, SpotifyNotFound, SpotifyUnavailable
 
 _ids = itertools.count(1)
@@ -249,10 +257,12 @@ class FakeSpotify:
         self._log("get_playlist", playlist_id)
         return self._summary(self._find(playlist_id))
 
-    def playlist_filled_at(self, playlist_id: str) -> dt.datetime | None:
-        self._log("playlist_filled_at", playlist_id)
+    def playlist_opening(self, playlist_id: str) -> PlaylistOpening | None:
+        self._log("playlist_opening", playlist_id)
         p = self._find(playlist_id)
-        return p.get("filled_at") if p["items"] else None
+        if not p["items"]:
+            return None
+        return PlaylistOpening(p.get("filled_at"), f"Song {p['items'][0][-3:]}", "Hazel Wren")
 
     def create_playlist(
         self, name: str, *, description: str = "", public: bool = False

@@ -180,12 +180,51 @@ def test_a_skit_is_left_out_by_default_and_kept_when_allowed() -> None:
 def test_the_original_of_an_album_people_play_as_its_deluxe_edition_is_a_quiet_copy() -> None:
     """A hit on "X (Deluxe Edition)": the plays sit there, so X's own listing of any of its
     songs, deep in search, says nothing about how deep that song is."""
-    from playlists.services.titles import is_release_copy, played_editions
+    from playlists.services.titles import is_release_copy, played_releases
 
-    played = played_editions([track("Hit", album("Harbor Lights (Deluxe Edition)"))])
+    played = played_releases([track("Hit", album("Harbor Lights (Deluxe Edition)"))])
     assert is_release_copy(track("Album Song", album("Harbor Lights")), played)
     assert not is_release_copy(track("Album Song", album("Other Record")), played)
     assert not is_release_copy(track("Album Song", album("Harbor Lights")))
+
+
+def test_another_listing_of_a_hits_album_by_the_same_name_is_a_quiet_copy() -> None:
+    """A clean or regional edition listed under the album's very name ("Collide With the Sky"
+    beside "Collide With The Sky" on the real crawl, its copies at popularity 2-6 against the
+    album's 60-65): when a hit is on one listing, the other's tracks are quiet copies.  A
+    different album that only shares a base title is not ("Weezer (Green Album)")."""
+    from playlists.services.titles import is_release_copy, played_releases
+
+    played_on = album("Collide With The Sky", aid="a" * 22)
+    played = played_releases([track("King for a Day", played_on)])
+    assert is_release_copy(track("Bulls in the Bronx", album("Collide With the Sky")), played)
+    assert not is_release_copy(track("Bulls in the Bronx", played_on), played)
+    assert not is_release_copy(track("Bulls in the Bronx", album("Collide With the Sky")))
+    blue = album("Weezer (Blue Album)", aid="b" * 22)
+    assert not is_release_copy(
+        track("Island in the Sun", album("Weezer (Green Album)")),
+        played_releases([track("Buddy Holly", blue)]),
+    )
+    assert not is_release_copy(  # a single named like the album is no album listing
+        track("A B-side", album("Collide With The Sky", "single")), played
+    )
+
+
+def test_on_the_listing_the_hits_are_on_a_reissue_is_what_people_play() -> None:
+    """Hits titled "- Remaster" on a deluxe edition (Led Zeppelin on the real crawl): that
+    listing's other "- Remaster" tracks are its songs, not copies; elsewhere they still are."""
+    from playlists.services.titles import is_release_copy, played_releases
+
+    coda = album("Coda (Deluxe Edition)", aid="c" * 22)
+    played = played_releases([track("Poor Tom - Remaster", coda)])
+    assert not is_release_copy(track("Wearing and Tearing - Remaster", coda), played)
+    assert is_release_copy(track("Wearing and Tearing - Remaster", album("Coda")), played)
+    assert is_release_copy(track("Ozone Baby - Remaster", album("In Through the Out Door")),
+                           played)
+    plain = played_releases([track("Hit", album("Debut", aid="d" * 22))])
+    assert is_release_copy(  # hits not titled so: such a title is still a reissue's
+        track("Other Song - Remastered 2011", album("Debut", aid="d" * 22)), plain
+    )
 
 
 def test_versions_of_a_known_song_count_with_it() -> None:

@@ -174,6 +174,58 @@ def test_a_quiet_copy_deep_in_the_search_does_not_make_its_song_a_deep_cut() -> 
     )
 
 
+def test_the_edition_people_play_is_measured_and_its_other_listings_are_not() -> None:
+    """Hits on "Purpose (Deluxe)" (the real crawl lists such albums on their deluxe edition
+    only): that listing's deep tracks are the songs themselves, measured by their place; the
+    standard listing and a clean edition of the same name are quiet copies."""
+    deluxe, lp = album("Purpose (Deluxe)", 19), album("Purpose", 14)
+    clean = album("Purpose (Deluxe)", 19)
+    deep_end = (
+        (90, track("All In It", deluxe, 18)),
+        (95, track("Sorry", lp, 2)),  # the standard listing's copy of a hit
+        (96, track("Love Yourself", clean, 5)),  # the clean edition's copy
+        (97, track("We Are", deluxe, 17)),
+    )
+    material = ArtistMaterial(ARTIST, search_deep=deep_end, search_total=100,
+                              search_hits=(track("What Do You Mean?", deluxe, 1),))
+    assert deep_titles(material)[:2] == ["We Are", "All In It"]
+    for copy in ("Sorry", "Love Yourself"):
+        assert not any(e.startswith("search #") for e in evidence_of(material, copy))
+
+
+def test_without_hits_the_first_listing_the_search_shows_is_the_album() -> None:
+    """An album without hits whose only listing is its deluxe edition ("Purpose (Deluxe)" on
+    the real crawl, the standard listing empty): its songs are measured by their place; a
+    listing shown below it is a copy; a remaster shown only deep still counts as a quiet
+    reissue."""
+    deluxe, lp = album("Purpose (Deluxe)", 19), album("Purpose", 14)
+    old = album("Debut (Remastered 2011)", 12)
+    deep_end = (
+        (90, track("Life Is Worth Living", deluxe, 12)),
+        (94, track("Trust", deluxe, 16)),
+        (95, track("Life Is Worth Living", lp, 12)),
+        (97, track("First Song - Remastered 2011", old, 1)),
+    )
+    material = ArtistMaterial(ARTIST, search_deep=deep_end, search_total=100,
+                              search_hits=(track("Hit", album("Changes"), 1),))
+    assert deep_titles(material)[:2] == ["Trust", "Life Is Worth Living"]
+    assert evidence_of(material, "Life Is Worth Living") == ("search #91 of 100",)
+    assert not any(e.startswith("search #")
+                   for e in evidence_of(material, "First Song - Remastered 2011"))
+
+
+def test_another_recording_deep_in_the_search_does_not_measure_its_song() -> None:
+    """A commentary or live take is played as itself: its place says nothing of the song's."""
+    lp, talk = album("Debut", 12), album("Debut (Commentary)", 12)
+    deep_end = ((98, track("Known Song - Commentary", talk, 3)),
+                (99, track("Known Song - Live at Wembley", lp, 13)))
+    material = ArtistMaterial(
+        ARTIST, search_deep=deep_end, search_total=100, search_hits=(track("Hit", lp, 1),),
+        albums=(AlbumTracks(lp, (track("Known Song", lp, 3),)),),
+    )
+    assert not any(e.startswith("search #") for e in evidence_of(material, "Known Song"))
+
+
 def test_every_song_has_evidence_even_without_any_signal() -> None:
     lp = album("Debut", 12)
     quiet = track("Quiet Song", lp, 3)  # early on a hits album: no term applies

@@ -38,6 +38,8 @@ def test_choices_are_the_users_moodystream_playlists_with_count_and_date() -> No
     choices = replacing.replace_choices(fake, user_id="me", recently_saved={friday})
     assert [(c.playlist.id, c.playlist.item_count, c.filled_at) for c in choices] == [
         (empty, 0, None), (newer, 30, second), (friday, 20, second), (older, 50, first)]
+    assert choices[1].opening is not None and choices[1].opening.title == "Song 000"
+    assert choices[0].opening is None  # empty: nothing to start with
     assert [c[0] for c in fake.calls].count("current_user_playlists") == 1
 
 
@@ -46,7 +48,7 @@ def test_choices_are_bounded_and_only_the_users_own() -> None:
     for i in range(replacing.MAX_CHOICES + 5):
         made(fake, f"MoodyStream · {i}", 1, dt.datetime(2026, 12, 1, tzinfo=dt.UTC))
     assert len(replacing.replace_choices(fake, user_id="me")) == replacing.MAX_CHOICES
-    assert [c[0] for c in fake.calls].count("playlist_filled_at") == replacing.MAX_CHOICES
+    assert [c[0] for c in fake.calls].count("playlist_opening") == replacing.MAX_CHOICES
     assert replacing.replace_choices(fake, user_id="someone else") == []
 
 
@@ -54,12 +56,12 @@ def test_a_date_that_cannot_be_read_leaves_the_playlist_offered_without_one() ->
     fake = FakeSpotify()
     pid = made(fake, "MoodyStream · A", 5, dt.datetime(2026, 12, 1, tzinfo=dt.UTC))
 
-    def down(playlist_id: str) -> dt.datetime | None:
+    def down(playlist_id: str) -> None:
         raise SpotifyUnavailable("injected")
 
-    fake.playlist_filled_at = down  # type: ignore[method-assign]
+    fake.playlist_opening = down  # type: ignore[method-assign]
     [choice] = replacing.replace_choices(fake, user_id="me")
-    assert (choice.playlist.id, choice.filled_at) == (pid, None)
+    assert (choice.playlist.id, choice.opening, choice.filled_at) == (pid, None, None)
 
 
 def test_the_target_is_named_with_its_date_or_refused() -> None:

@@ -203,20 +203,24 @@ def test_playlist_items_read_back_in_order(emulator, mode: str) -> None:
 
 @pytest.mark.parametrize("mode", ["development", "extended"])
 def test_a_playlist_says_when_it_was_last_filled(emulator, mode: str) -> None:
-    """Spotify tells no creation date; its items' ``added_at`` (one item read) says when the
-    playlist was filled, and a replace (PUT) fills it again."""
+    """Spotify tells no creation date; its first item (one item read) says when the playlist
+    was filled (``added_at``) and which song it starts with."""
     import datetime as dt
 
     emulator.app.set_mode(mode)
     signed = sign_in(emulator)
-    uris = [f"spotify:track:{t}" for t in sorted(emulator.app.catalogue.tracks)[:3]]
+    first = sorted(emulator.app.catalogue.tracks)[:3]
+    uris = [f"spotify:track:{t}" for t in first]
     with signed.gateway() as gw:
         playlist = gw.create_playlist("Dated")
-        assert gw.playlist_filled_at(playlist.id) is None  # empty
+        assert gw.playlist_opening(playlist.id) is None  # empty
         gw.add_items(playlist.id, uris)
-        filled = gw.playlist_filled_at(playlist.id)
+        opening = gw.playlist_opening(playlist.id)
         now = dt.datetime.fromtimestamp(emulator.app.clock.now(), dt.UTC)
-        assert filled is not None and filled.tzinfo is not None
-        assert abs((now - filled).total_seconds()) < 5
+        assert opening is not None and opening.added_at is not None
+        assert opening.added_at.tzinfo is not None
+        assert abs((now - opening.added_at).total_seconds()) < 5
+        track = emulator.app.catalogue.tracks[first[0]]
+        assert opening.title == track.name and opening.artist
         entries = emulator.app.request_log.entries(f"/v1/playlists/{playlist.id}/items")
         assert "limit=1" in entries[-1].query

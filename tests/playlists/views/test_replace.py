@@ -95,11 +95,13 @@ class TestConfirming:
         confirm = connected_client.get(confirm_url(digest_of(page), earlier["id"]))
         assert confirm.status_code == 200
         text = confirm.content.decode()
-        assert f"Replace the {count} songs of “<strong>Friday mix</strong>” (last filled" in text
-        assert "It keeps its name, “Friday mix”." in text
+        assert '<h1 id="replace-title">Replace “Friday mix”?</h1>' in text
+        assert f"Its {count} songs (last filled <time" in text
+        assert "make way for the songs of this preview." in text
+        assert "It keeps its name." in text and "It keeps its description." in text
         assert 'method="post" action="/preview/replace/confirm/"' in text
         assert "csrfmiddlewaretoken" in text
-        assert ">Replace “Friday mix”</button>" in text
+        assert ">Replace playlist</button>" in text
         assert owned_playlists(emulator)[0]["items"] == earlier["items"]  # nothing done by GET
 
     def test_a_typed_name_is_announced(self, connected_client: Client, emulator) -> None:
@@ -107,7 +109,7 @@ class TestConfirming:
         earlier, page = save_then_shuffle(connected_client, name="Saturday mix")
         text = connected_client.get(confirm_url(digest_of(page), earlier["id"])).content.decode()
         # saved as "Saturday mix" already: the typed name is its name, so it keeps it
-        assert "It keeps its name, “Saturday mix”." in text
+        assert "It keeps its name." in text
         emulator.app.state.playlists[earlier["id"]].name = "Friday mix"
         text = connected_client.get(confirm_url(digest_of(page), earlier["id"])).content.decode()
         assert "It will be renamed “Saturday mix”, the name you typed." in text
@@ -170,3 +172,23 @@ class TestReplacing:
                                {"digest": digest_of(page), "playlist": earlier["id"]})
         assert response.status_code == 403
         assert owned_playlists(emulator)[0]["items"] == earlier["items"]
+
+
+def test_a_replace_without_a_session_writes_nothing_and_keeps_the_draft(
+    connected_client: Client, emulator
+) -> None:
+    """Issue 22.7 for the replace too: the confirmed POST carries the sealed draft; with the
+    session gone it signs in again and comes back to the same preview, having replaced
+    nothing."""
+    from django.conf import settings
+
+    connected_client.emulator = emulator  # type: ignore[attr-defined]
+    earlier, page = save_then_shuffle(connected_client)
+    confirm = connected_client.get(confirm_url(digest_of(page), earlier["id"]))
+    sealed = re.search(r'name="draft" value="([^"]+)"', confirm.content.decode())
+    assert sealed
+    del connected_client.cookies[settings.SESSION_COOKIE_NAME]
+    answer = connected_client.post("/preview/replace/confirm/", {
+        "digest": digest_of(page), "playlist": earlier["id"], "draft": sealed[1]})
+    assert answer.status_code == 302 and answer["Location"] == "/sign-in-again/"
+    assert owned_playlists(emulator)[0]["items"] == earlier["items"]
