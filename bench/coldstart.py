@@ -9,9 +9,11 @@ Secrets Manager stand-in on 127.0.0.1 answering ``GetSecretValue``.  moto is not
 purpose: starting it imports and patches botocore before the clock starts, which would hide
 the boto3/botocore import that a real cold start pays.  Three phases are timed:
 
-* ``import``: the handler named by ``zappa_settings.json``'s ``lambda_handler``;
-* ``set-up``: Zappa's ``LambdaHandler()`` (settings, the secret, ``django.setup()``, the WSGI
-  app), what Lambda's init phase does when the handler is instantiated on import;
+* ``import``: the handler named by ``zappa_settings.json``'s ``lambda_handler``, Lambda's init
+  phase: ``moodystream.lambda_handler`` makes Zappa's ``LambdaHandler()`` on import (settings,
+  ``django.setup()``, the middleware; the secret is read later, by the first request);
+* ``set-up``: ``LambdaHandler()`` again, as Zappa's first invocation asks for it: nothing left
+  to do when the import made it (it was the first invocation's work before 2026-12-07);
 * ``first request``: GET / as an API Gateway event (URL resolution, views, first template).
 
 "Cold import" = import + set-up.  Without the zip, the fallback times ``django.setup()`` and

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 from collections.abc import Callable, Iterable, Mapping
 from functools import partial
 from typing import TYPE_CHECKING, Any
@@ -25,14 +26,28 @@ def _read[M: DataclassInstance](model: type[M], data: Json, kind: str = "", **na
     values: dict[str, Any] = {"id": str(data["id"])}
     if kind:  # objects with a Spotify URI, which is derivable when an answer leaves it out
         values["uri"] = str(data.get("uri") or f"spotify:{kind}:{values['id']}")
-    for field in dataclasses.fields(model):
-        if field.name in values or field.name in named:
+    values.update(named)
+    for name, default, convert in _fields(model):
+        if name in values:
             continue
-        raw = data.get(field.name)
+        raw = data.get(name)
+        if raw is None or raw == "":
+            values[name] = default
+        else:
+            values[name] = raw if convert is None else convert(raw)
+    return model(**values)
+
+
+@functools.cache
+def _fields(model: type) -> tuple[tuple[str, Any, Callable[[Any], Any] | None], ...]:
+    """Each field's name, default ("" without one) and the default's type to convert a value to
+    (None: kept as it is): read once per model (``dataclasses.fields`` is slow enough to show
+    when every search page makes ten tracks and albums)."""
+    plan = []
+    for field in dataclasses.fields(model):
         default: Any = "" if field.default is dataclasses.MISSING else field.default
-        empty = raw is None or raw == ""
-        values[field.name] = default if empty else raw if default is None else type(default)(raw)
-    return model(**values | named)
+        plan.append((field.name, default, None if default is None else type(default)))
+    return tuple(plan)
 
 
 def _images(data: Json) -> tuple[str, ...]:

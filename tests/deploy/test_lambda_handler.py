@@ -121,3 +121,19 @@ def test_it_wraps_zappas_handler() -> None:
     from zappa.handler import lambda_handler as zappa_lambda_handler
 
     assert lambda_handler.zappa_lambda_handler is zappa_lambda_handler
+
+
+def test_django_is_set_up_at_import_only_on_lambda(monkeypatch: pytest.MonkeyPatch) -> None:
+    made: list[bool] = []
+    monkeypatch.setattr(lambda_handler, "LambdaHandler", lambda: made.append(True))
+
+    monkeypatch.delenv("AWS_LAMBDA_FUNCTION_NAME", raising=False)
+    assert not lambda_handler.set_up_in_init_phase()  # a test, a tool: nothing set up
+
+    monkeypatch.setenv("AWS_LAMBDA_FUNCTION_NAME", "moodystream-prod")
+    assert not lambda_handler.set_up_in_init_phase()  # no package settings here
+    assert made == []
+
+    monkeypatch.setattr(lambda_handler.importlib.util, "find_spec", lambda name: object())
+    assert lambda_handler.set_up_in_init_phase()
+    assert made == [True]

@@ -194,7 +194,8 @@ def test_the_ca_bundle_is_read_once_per_pool_into_one_tls_context_its_connection
         assert gateway.current_user().id == USER_TYPICAL
     settled_connections(network, at_least=3)
     pool = https_pool(network)
-    context = pool.conn_kw["ssl_context"]
+    assert pool._context is not None
+    context = pool._context.result()
 
     assert pool.ca_certs is None  # urllib3 would read the bundle again for every connection
     assert pool._trusted == network.ca_file
