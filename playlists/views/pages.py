@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import redirect, render
 from django.templatetags.static import static
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_safe
 
 from accounts.session import connected_user
@@ -17,7 +18,8 @@ def home(request: HttpRequest) -> HttpResponse:
     # A page that needs a connection sent the visitor here: its ways in come back to it (the
     # sign-in views check ``next`` again before following it).
     wanted = request.GET.get("next", "")
-    back_to = wanted if wanted.startswith("/") and not wanted.startswith("//") else ""
+    back_to = wanted if wanted.startswith("/") and url_has_allowed_host_and_scheme(
+        wanted, allowed_hosts=None) else ""
     return render(request, "pages/home.html", {"next": back_to})
 
 

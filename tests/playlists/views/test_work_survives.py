@@ -334,3 +334,11 @@ class TestTheOptionsPage:
         connected_client.post("/generate/", {**VALID, "name": NAME, "draft": sealed})
         sign_in_to(connected_client, "/preview/", user_id=USER_NEW)
         assert connected_client.get("/preview/")["Location"] == "/generate/"
+
+
+@pytest.mark.parametrize("target", ["//evil.example/", "/\\evil.example/", "https://evil.example/",
+                                    "javascript:alert(1)"])
+def test_the_home_pages_ways_in_never_lead_off_the_site(spotify_settings, target: str) -> None:
+    home = Client().get("/", {"next": target})
+    assert home.status_code == 200
+    assert "evil" not in home.content.decode() and "javascript:" not in home.content.decode()
