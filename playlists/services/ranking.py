@@ -24,8 +24,12 @@ README "How the playlist is made"):
   position *p* of *N* results estimates ``100 × (1 − p / (N − 1))``.  This is by far the
   strongest signal (the deepest song of the last page averages the 11th–25th percentile on real
   catalogues with search noise of sd 0–15), so it decides whenever it is known.  Quiet copies
-  do not count: a track on a deluxe or remastered edition, titled as a reissue, on a single
-  named after it or on a best-of mostly has its song's plays on another release.
+  do not count (``titles.is_release_copy``): the listing of an album whose best-placed hit
+  (or, without hits, best-placed track) is on another listing of it — the original of a
+  played deluxe edition, a clean edition of the same name — and, where that does not say, a
+  track on a deluxe or remastered edition, titled as a reissue, on a single named after it
+  or on a best-of mostly has its song's plays on another release.  Nor do other recordings
+  (live, commentary): their plays are their own.
 * Otherwise (a song only seen on an album fetched): 50, then **from an album with no hits**
   −20 (an album none of whose songs is on the first search page: real albums carry about half
   the variance of their songs' popularity), **track position** from +5 (track 1) to −5 (the
@@ -225,7 +229,10 @@ class _DepthEstimate:
     def __init__(self, material: ArtistMaterial, own_hits: Sequence[Track]) -> None:
         self.total = material.search_total
         self.position: dict[str, int] = {}
-        played = played_releases(own_hits)
+        lead = material.artist.id
+        played = played_releases(own_hits, [
+            t for _, t in material.search_deep if t.lead_artist and t.lead_artist.id == lead
+        ])
         for position, track in material.search_deep:
             if is_release_copy(track, played) or title_versions(track.name):
                 # A quiet copy says little: the song's plays sit on another release; nor does

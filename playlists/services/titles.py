@@ -83,6 +83,7 @@ _EDITION_ALBUM = re.compile(
     r"\bremaster(ed)?\b|\bdeluxe\b|\bexpanded\b|\banniversary\b|\bspecial edition\b|"
     r"\bcollector'?s edition\b"
 )
+_REMASTER_ALBUM = re.compile(r"\bremaster(ed)?\b")
 _REISSUE_NOTE = re.compile(
     r"\bremaster(ed)?\b|\bdeluxe\b|\bexpanded\b|\banniversary\b|\bedit\b|\bsingle version\b|"
     r"\bmono\b|\bstereo\b|\bclean\b|\bbonus\b"
@@ -267,12 +268,17 @@ def is_release_copy(track: Track, played: PlayedReleases = NO_HITS) -> bool:
     return album.group == "single" and fold(bare_title(album.name)) == fold(bare_title(track.name))
 
 
-def played_releases(hits: Iterable[Track]) -> PlayedReleases:
-    """The listing each hit's album is played on: that of its best-placed hit (``hits`` in
-    search order)."""
+def played_releases(hits: Iterable[Track], deeper: Iterable[Track] = ()) -> PlayedReleases:
+    """The listing each album is played on: that of its best-placed hit (``hits`` in search
+    order); for an album without hits, that of its best-placed track in ``deeper`` (the later
+    search results read, in order) — unless that is a remaster, whose quiet reissues are
+    common (the remaster rules below then decide)."""
+    later = [t for t in deeper if not (
+        is_reissue_title(t.name) or (t.album and _REMASTER_ALBUM.search(t.album.name.lower()))
+    )]
     albums: dict[str, Album] = {}
     reissue_titled: set[str] = set()
-    for t in hits:
+    for t in [*hits, *later]:
         if t.album is not None and t.album.group == "album":
             key = album_base_key(t.album)
             if key not in albums and is_reissue_title(t.name):

@@ -60,7 +60,6 @@ CANNOT_REPLACE_NOW = (
 )
 #: What reading the choices and a target costs the listener's preview budget, in requests.
 CHOICES_COST = 1 + MAX_CHOICES
-
 TARGET_COST = 2
 
 

@@ -193,6 +193,27 @@ def test_the_edition_people_play_is_measured_and_its_other_listings_are_not() ->
         assert not any(e.startswith("search #") for e in evidence_of(material, copy))
 
 
+def test_without_hits_the_first_listing_the_search_shows_is_the_album() -> None:
+    """An album without hits whose only listing is its deluxe edition ("Purpose (Deluxe)" on
+    the real crawl, the standard listing empty): its songs are measured by their place; a
+    listing shown below it is a copy; a remaster shown only deep still counts as a quiet
+    reissue."""
+    deluxe, lp = album("Purpose (Deluxe)", 19), album("Purpose", 14)
+    old = album("Debut (Remastered 2011)", 12)
+    deep_end = (
+        (90, track("Life Is Worth Living", deluxe, 12)),
+        (94, track("Trust", deluxe, 16)),
+        (95, track("Life Is Worth Living", lp, 12)),
+        (97, track("First Song - Remastered 2011", old, 1)),
+    )
+    material = ArtistMaterial(ARTIST, search_deep=deep_end, search_total=100,
+                              search_hits=(track("Hit", album("Changes"), 1),))
+    assert deep_titles(material)[:2] == ["Trust", "Life Is Worth Living"]
+    assert evidence_of(material, "Life Is Worth Living") == ("search #91 of 100",)
+    assert not any(e.startswith("search #")
+                   for e in evidence_of(material, "First Song - Remastered 2011"))
+
+
 def test_another_recording_deep_in_the_search_does_not_measure_its_song() -> None:
     """A commentary or live take is played as itself: its place says nothing of the song's."""
     lp, talk = album("Debut", 12), album("Debut (Commentary)", 12)
