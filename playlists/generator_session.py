@@ -143,10 +143,10 @@ def draft(session: SessionBase) -> dict[str, Any] | None:
     return dict(data) if isinstance(data, dict) else None
 
 
-#: What of the entry travels outside the session (the page's sealed draft, a sign-in): the
-#: options (with seed, name and description), the removals and the order. The last edit's
-#: marks (New, Undo) stay behind.
-CARRIED_FIELDS = (OPTIONS_FIELD, REMOVED_FIELD, ORDER_FIELD)
+#: What of the entry travels outside the session (the page's sealed draft, a sign-in): what
+#: regenerates the same preview: the options (with seed, name and description), the removals,
+#: the order and the playlists it was saved as. The last edit's marks (New, Undo) stay behind.
+CARRIED_FIELDS = (OPTIONS_FIELD, REMOVED_FIELD, ORDER_FIELD, OWN_SAVES_FIELD)
 
 
 def carried(entry: dict[str, Any]) -> dict[str, Any]:
@@ -163,8 +163,10 @@ def is_carried_draft(value: object) -> bool:
         GenerationOptions.from_dict(value[OPTIONS_FIELD])
     except (InvalidOptions, TypeError):
         return False
-    return len(value[REMOVED_FIELD]) <= MAX_REMOVED and len(value.get(ORDER_FIELD, ())) <= (
-        TRACK_COUNT[1]
+    return (
+        len(value[REMOVED_FIELD]) <= MAX_REMOVED
+        and len(value.get(ORDER_FIELD, ())) <= TRACK_COUNT[1]
+        and len(value.get(OWN_SAVES_FIELD, ())) <= MAX_OWN_SAVES
     )
 
 

@@ -26,6 +26,8 @@ from django.views.decorators.http import require_POST, require_safe
 from accounts.decorators import spotify_login_required
 from accounts.session import connected_user, keep_draft_through_sign_in
 from playlists import generator_session, sealed_draft
+from playlists.forms import GeneratorForm
+from playlists.services.options import GenerationOptions
 
 SESSION_ENDED = "Your session ended — sign in again and we'll bring back your playlist."
 SIGN_IN_AGAIN = "Your session ended: sign in again to carry on."
@@ -79,6 +81,45 @@ def keeps_draft(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse
             if posted is not None and posted.owner == user.id:
                 generator_session.restore(request.session, posted.entry)
         return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def options_draft(request: HttpRequest) -> str:
+    """What the options form carries: the draft (or, before any, the defaults with no
+    removals), sealed for the signed-in listener."""
+    user = connected_user(request)
+    if user is None:
+        return ""
+    entry = generator_session.draft(request.session) or {
+        generator_session.OPTIONS_FIELD: GenerationOptions().to_dict(),
+        generator_session.REMOVED_FIELD: [],
+    }
+    return sealed_draft.seal(entry, user.id)
+
+
+def keeps_options(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """For the options page: its "Preview playlist" finding no one signed in keeps the options
+    typed (valid ones; else the draft as it was), with the draft's removals when they choose
+    the same artists, bound to the account the page's sealed draft names, for the sign-in."""
+
+    @functools.wraps(view)
+    def wrapper(request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
+        if connected_user(request) is not None or request.method != "POST":
+            return spotify_login_required(view)(request, *args, **kwargs)
+        posted = sealed_draft.posted(request)
+        chosen = GeneratorForm(request.POST).to_options()
+        if posted is None or chosen is None:
+            return session_ended(request, posted)
+        before = GenerationOptions.from_dict(posted.entry[generator_session.OPTIONS_FIELD])
+        removed = posted.entry[generator_session.REMOVED_FIELD]
+        typed = {
+            generator_session.OPTIONS_FIELD: chosen.to_dict(),
+            generator_session.REMOVED_FIELD: (
+                removed if generator_session.same_artists(before, chosen) else []
+            ),
+        }
+        return session_ended(request, sealed_draft.Draft(owner=posted.owner, entry=typed))
 
     return wrapper
 

@@ -39,7 +39,7 @@ from playlists.services.saving import (
     save_playlist,
 )
 from playlists.spotify.errors import SpotifyError, SpotifyNotFound
-from playlists.views.drafts import BACK_AS_LEFT, keeps_draft
+from playlists.views.drafts import BACK_AS_LEFT, keeps_draft, keeps_options, options_draft
 from playlists.web_player import playlist_embed_url, playlist_url, track_embed_url, track_url
 from shared_state.store import SharedStateUnavailable
 from shared_state.stores import shared_state
@@ -62,7 +62,7 @@ def current_draft(gateway: CatalogueReader, state: GeneratorState) -> tuple[Gene
     return generation, arranged(generation.preview, state.order)
 
 
-@spotify_login_required
+@keeps_options
 @require_http_methods(["GET", "HEAD", "POST"])
 def options(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
@@ -73,10 +73,13 @@ def options(request: HttpRequest) -> HttpResponse:
         elif chosen is not None:
             generator_session.start(request.session, chosen)
             return redirect("playlists:preview")
-        return render(request, "generator/options.html", {"form": form}, status=400)
+        return render(request, "generator/options.html",
+                      {"form": form, "sealed_draft": request.POST.get(sealed_draft.FIELD, "")},
+                      status=400)
     last = generator_session.last_options(request.session)
     form = GeneratorForm(initial=GeneratorForm.initial_from(last))
-    return render(request, "generator/options.html", {"form": form})
+    return render(request, "generator/options.html",
+                  {"form": form, "sealed_draft": options_draft(request)})
 
 
 @spotify_login_required
@@ -104,7 +107,8 @@ def preview(request: HttpRequest) -> HttpResponse:
             return render(
                 request,
                 "generator/options.html",
-                {"form": form, "generation_error": exc.user_message},
+                {"form": form, "generation_error": exc.user_message,
+                 "sealed_draft": options_draft(request)},
                 status=422,
             )
         if show_removed:

@@ -36,6 +36,7 @@ def entry(tracks: int = 50, removed: int = 3, **options: object) -> dict[str, ob
         "order": order,
         "fresh": track_ids(1, seed=9),
         "undo": [track_ids(1, seed=8)[0], "A song"],
+        "saved_as": track_ids(1, seed=7),  # the playlist it was saved as: regenerates the same
     }
 
 
@@ -53,7 +54,8 @@ def test_a_sealed_draft_comes_back_as_it_was_with_its_owner() -> None:
     assert back is not None
     assert back.owner == "maya"
     # What rebuilds the preview travels; the last edit's marks (New, Undo) stay behind.
-    assert back.entry == {k: draft[k] for k in ("options", "removed_track_ids", "order")}
+    assert back.entry == {k: draft[k] for k in ("options", "removed_track_ids", "order",
+                                                "saved_as")}
     options = GenerationOptions.from_dict(back.entry["options"])
     assert (options.name, options.description, options.seed) == (
         "Friday mix", "For the drive home", 12345)
@@ -134,6 +136,8 @@ def test_too_big_is_refused_unread() -> None:
         {"o": "maya", "d": {"options": {}, "removed_track_ids": [], "order": ["1"]}},
         {"o": "maya", "d": {"options": {}, "removed_track_ids": [], "undo": ["x", "y"]}},
         {"o": "maya", "d": {"options": {}, "removed_track_ids": [], "tokens": {}}},
+        {"o": "maya", "d": {"options": {}, "removed_track_ids": [],
+                            "saved_as": track_ids(3)}},
         {"o": "maya", "d": []},
     ],
 )

@@ -259,3 +259,78 @@ def test_the_options_page_back_keeps_nothing_it_should_not(connected_client: Cli
     form = connected_client.get("/generate/")
     assert NAME in form.content.decode()
     assert VALID["artist_source"] in form.content.decode()
+
+
+@pytest.mark.parametrize("write", ["save", "preview/remove", "preview/shuffle"])
+def test_an_expired_refresh_token_goes_the_same_way(
+    connected_client: Client, emulator, write: str
+) -> None:
+    """Spotify refuses the refresh token (six months after consent: invalid_grant) during a
+    write: the same page, and the same draft after signing in again, for that account only."""
+    page = worked_on(connected_client)
+    before = shown_ids(page)
+    sign_in_to(connected_client, "/generate/")  # another tab: the session's draft is gone
+    emulator.app.tokens.revoke_user(USER_TYPICAL)
+
+    told = connected_client.post(
+        f"/{write}/", {"order": ",".join(before), **WRITES[write](page),
+                       "draft": sealed_of(page)}, follow=True)
+
+    # (Shuffle needs no Spotify call: the preview it leads to meets the refusal.)
+    assert told.redirect_chain[-1][0] == "/sign-in-again/"
+    assert SESSION_ENDED in text_of(told) and "Your options and removals are kept" in text_of(told)
+    assert connected_client.session[SESSION_DRAFT_OWNER] == USER_TYPICAL
+    sign_in_to(connected_client, "/preview/")
+    again = connected_client.get("/preview/")
+    if write != "preview/shuffle":  # the shuffle itself was made: a new draw, same removals
+        assert shown_ids(again) == before
+    assert again.context["preview"].name == NAME
+    assert again.context["removed_count"] == 1
+
+
+class TestTheOptionsPage:
+    """"Preview playlist" finding the session gone keeps what was typed, for that account."""
+
+    def options_page_draft(self, client: Client) -> str:
+        return sealed_of(client.get("/generate/"))
+
+    def test_the_typed_options_come_back_as_the_preview(self, connected_client: Client) -> None:
+        sealed = self.options_page_draft(connected_client)
+        session_gone(connected_client)
+        answer = connected_client.post("/generate/", {**VALID, "name": NAME, "draft": sealed})
+        assert answer["Location"] == "/sign-in-again/"
+        sign_in_to(connected_client, "/preview/")
+        again = connected_client.get("/preview/")
+        assert again.status_code == 200 and again.context["preview"].name == NAME
+
+    def test_removals_stay_for_the_same_artists(self, connected_client: Client) -> None:
+        worked_on(connected_client)
+        sealed = self.options_page_draft(connected_client)
+        session_gone(connected_client)
+        connected_client.post("/generate/", {**VALID, "name": "Renamed", "draft": sealed})
+        sign_in_to(connected_client, "/preview/")
+        again = connected_client.get("/preview/")
+        assert again.context["preview"].name == "Renamed"
+        assert again.context["removed_count"] == 1
+
+    def test_options_that_do_not_validate_keep_the_draft_as_it_was(
+        self, connected_client: Client
+    ) -> None:
+        worked_on(connected_client)
+        sealed = self.options_page_draft(connected_client)
+        session_gone(connected_client)
+        connected_client.post("/generate/", {**VALID, "track_count": "5", "draft": sealed})
+        sign_in_to(connected_client, "/preview/")
+        assert connected_client.get("/preview/").context["preview"].name == NAME
+
+    def test_without_a_draft_it_asks_to_sign_in_again(self, connected_client: Client) -> None:
+        session_gone(connected_client)
+        answer = connected_client.post("/generate/", VALID)
+        assert answer["Location"] == "/"
+
+    def test_another_account_does_not_get_them(self, connected_client: Client) -> None:
+        sealed = self.options_page_draft(connected_client)
+        session_gone(connected_client)
+        connected_client.post("/generate/", {**VALID, "name": NAME, "draft": sealed})
+        sign_in_to(connected_client, "/preview/", user_id=USER_NEW)
+        assert connected_client.get("/preview/")["Location"] == "/generate/"
