@@ -1,6 +1,7 @@
-"""A Lambda container as the bench sees it: one process that sets Django up (the init phase),
-then serves one preview + save after another, keeping what the app keeps between requests
-(the process's connection pool).  The bench starts it, may put it under a CPU quota
+"""A Lambda container as the bench sees it: one process that sets Django up and loads what the
+app's init phase loads (``moodystream.lambda_handler.load_what_requests_use``), then serves one
+preview + save after another, keeping what the app keeps between requests (the process's
+connection pool).  The bench starts it, may put it under a CPU quota
 (``bench.lambda_cpu``), and drives it over stdin/stdout:
 
     python -m bench.container API_URL TOKEN
@@ -31,11 +32,11 @@ def serve(api_url: str, token: str) -> None:
     from bench.rendering import render_preview
 
     environment.setup_django()
-    from django.urls import get_resolver
+    # What Lambda's init phase loads after Django's set-up (moodystream.lambda_handler): the
+    # URLconf with its views and the Spotify client.
+    from moodystream.lambda_handler import load_what_requests_use
 
-    get_resolver().url_patterns  # noqa: B018 - the URLconf and views, as the app's init loads them
-    from playlists.services import generation, saving  # noqa: F401
-    from playlists.spotify import gateway  # noqa: F401
+    load_what_requests_use()
 
     print("@@READY@@" + json.dumps({"setup_s": time.perf_counter() - started}), flush=True)
     for line in sys.stdin:

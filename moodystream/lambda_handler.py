@@ -16,10 +16,12 @@ with ``headers``/``multiValueHeaders`` are rewritten, and only their Set-Cookie 
 **Django is set up in Lambda's init phase**, when the runtime imports this module: Zappa's
 ``LambdaHandler()`` (the settings, ``django.setup()``, the middleware) is made here, not by the
 first invocation as Zappa does by default (its ``INSTANTIATE_LAMBDA_HANDLER_ON_IMPORT``, which
-Zappa's README documents, does the same). An on-demand function's init phase runs on a whole
-vCPU, its invocations on the share of their memory size (0.58 of one at 1,024 MB), so the first
-request of a new container no longer waits for that set-up at a little over half speed. Nothing
-here touches the network: the secret is read by the first request that needs it.
+Zappa's README documents, does the same), and what every request or the first preview would
+import on first use is imported too: the URLconf with its views (Django loads it on the first
+request) and the Spotify client (requests, spotipy, the gateway). An on-demand function's init
+phase runs on a whole vCPU, its invocations on the share of their memory size (0.58 of one at
+1,024 MB), so a new container's first request no longer does that work at a little over half
+speed. Nothing here touches the network: the secret is read by the first request that needs it.
 Only on Lambda (``AWS_LAMBDA_FUNCTION_NAME``, with the package's ``zappa_settings`` module);
 imported anywhere else (tests, tools) this module sets nothing up.
 """
@@ -43,7 +45,18 @@ def set_up_in_init_phase() -> bool:
     ) is None:
         return False
     LambdaHandler()
+    load_what_requests_use()
     return True
+
+
+def load_what_requests_use() -> None:
+    """The URLconf and every view, and the Spotify client's modules: imported, nothing run."""
+    from django.urls import get_resolver
+
+    import playlists.spotify.accounts  # the token requests' client
+    import playlists.spotify.gateway  # noqa: F401 - the Web API's: requests, spotipy
+
+    get_resolver().url_patterns  # noqa: B018 - loads the URLconf and the views
 
 
 set_up_in_init_phase()

@@ -126,6 +126,7 @@ def test_it_wraps_zappas_handler() -> None:
 def test_django_is_set_up_at_import_only_on_lambda(monkeypatch: pytest.MonkeyPatch) -> None:
     made: list[bool] = []
     monkeypatch.setattr(lambda_handler, "LambdaHandler", lambda: made.append(True))
+    monkeypatch.setattr(lambda_handler, "load_what_requests_use", lambda: made.append(False))
 
     monkeypatch.delenv("AWS_LAMBDA_FUNCTION_NAME", raising=False)
     assert not lambda_handler.set_up_in_init_phase()  # a test, a tool: nothing set up
@@ -136,4 +137,13 @@ def test_django_is_set_up_at_import_only_on_lambda(monkeypatch: pytest.MonkeyPat
 
     monkeypatch.setattr(lambda_handler.importlib.util, "find_spec", lambda name: object())
     assert lambda_handler.set_up_in_init_phase()
-    assert made == [True]
+    assert made == [True, False]  # set up, then the URLconf and the Spotify client loaded
+
+
+def test_what_requests_use_is_loaded_without_a_request() -> None:
+    import sys
+
+    lambda_handler.load_what_requests_use()
+    for name in ("playlists.urls", "playlists.views.generator", "playlists.spotify.gateway",
+                 "playlists.spotify.accounts", "spotipy", "requests"):
+        assert name in sys.modules
