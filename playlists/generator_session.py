@@ -173,7 +173,7 @@ def is_carried_draft(value: object) -> bool:
 def for_sign_in(entry: dict[str, Any], owner: str) -> tuple[dict[str, Any] | None, int]:
     """``entry`` carried (:func:`carried`) and bounded so that a signed-out cookie holds it
     beside ``owner``, as many sign-ins as may wait at once and a message; with how many of its
-    removals (the oldest first) had to be left out for that (0 nearly always: about 1,000
+    removals (the oldest first) had to be left out for that (0 nearly always: about 800
     bytes of 3,800 are free with 200 tracks and 50 removals). None when even its options do
     not fit (the options form refuses such options, so only a hand-made draft)."""
     draft = carried(entry)
