@@ -20,7 +20,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from accounts.decorators import spotify_login_required
-from accounts.session import connected_user
+from accounts.session import ConnectedUser, connected_user
 from accounts.spotify_access import gateway_for
 from playlists import budgets, generator_session, sealed_draft
 from playlists.forms import GeneratorForm
@@ -31,6 +31,7 @@ from playlists.services.generation_error import GenerationError
 from playlists.services.ports import CatalogueReader
 from playlists.services.preview import Preview
 from playlists.services.saving import (
+    RefreshRefused,
     SaveElsewhere,
     earlier_save,
     is_moodystream_playlist,
@@ -51,6 +52,10 @@ REPLACED_NOTE_SECONDS = 24 * 3600
 
 CANNOT_SAVE_NOW = (
     "MoodyStream could not save just now (nothing was saved): please try again in a minute."
+)
+CANNOT_REPLACE_NOW = (
+    "MoodyStream could not replace the playlist just now (nothing was changed): please try "
+    "again in a minute."
 )
 
 
@@ -181,6 +186,19 @@ def save(request: HttpRequest) -> HttpResponse:
     if earlier:
         generator_session.remember_saved(request.session, digest, earlier)
         return redirect("playlists:result", playlist_id=earlier)
+    written = write_preview(request, state, user, digest)
+    if isinstance(written, HttpResponse):
+        return written
+    return redirect("playlists:result", playlist_id=written)
+
+
+def write_preview(request: HttpRequest, state: GeneratorState, user: ConnectedUser, digest: str,
+                  *, replace_playlist_id: str | None = None) -> str | HttpResponse:
+    """The one write sequence of the web's Save and Replace: regenerate the draft, check it is
+    the preview the listener saw (``digest``), write it once (``saving.save_playlist``: a new
+    playlist, or ``replace_playlist_id``'s items), remember it in the session.  Returns the
+    playlist's id, or the page to show instead (each refusal says nothing was written)."""
+    again = "replace" if replace_playlist_id else "save"
     with gateway_for(request) as gateway:
         try:
             generation, result = current_draft(gateway, state)
@@ -191,29 +209,33 @@ def save(request: HttpRequest) -> HttpResponse:
             messages.warning(
                 request,
                 "Your preview changed since you opened it (Spotify's catalogue or your options "
-                "changed). Here is the current one — check it and save again.",
+                f"changed). Here is the current one — check it and {again} again.",
             )
             return redirect("playlists:preview")
         try:
-            saved = save_playlist(
+            written = save_playlist(
                 gateway,
                 result,
-                idempotency_key=key,
+                idempotency_key=save_key(user.key, digest, state.options),
                 state=shared_state(),
                 before_writing=partial(budgets.charge_or_raise, user, budgets.SAVES),
+                replace_playlist_id=replace_playlist_id,
                 user_id=user.id,
                 recent_playlists=generation.playlists,
             )
         except budgets.BudgetSpent as exc:
             return budgets.spent_page(request, exc.budget, exc.retry_after)
         except SharedStateUnavailable:  # no record, so nothing was written to Spotify
-            return _cannot_save_now(request)
-        except SaveElsewhere as exc:  # another save of it
+            cannot = CANNOT_REPLACE_NOW if replace_playlist_id else CANNOT_SAVE_NOW
+            messages.warning(request, cannot)
+            return redirect("playlists:preview")
+        except (RefreshRefused, SaveElsewhere) as exc:  # not ours or gone; another save of it
             messages.warning(request, exc.user_message)
             return redirect("playlists:preview")
-    generator_session.remember_saved(request.session, digest, saved.id)
-    logger.info("playlist saved with %d tracks", result.track_count)
-    return redirect("playlists:result", playlist_id=saved.id)
+    generator_session.remember_saved(request.session, digest, written.id)
+    logger.info("playlist %s with %d tracks", "replaced" if replace_playlist_id else "saved",
+                result.track_count)
+    return written.id
 
 
 def _cannot_save_now(request: HttpRequest) -> HttpResponse:

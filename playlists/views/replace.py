@@ -18,9 +18,7 @@ saw; a preview that changed meanwhile comes back to be checked, as with Save.
 
 from __future__ import annotations
 
-import logging
 import re
-from functools import partial
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -34,30 +32,20 @@ from accounts.session import ConnectedUser, connected_user
 from accounts.spotify_access import gateway_for
 from playlists import budgets, generator_session, sealed_draft
 from playlists.generator_session import GeneratorState
-from playlists.services.generation_error import GenerationError
 from playlists.services.replacing import MAX_CHOICES, replace_choices, replace_target
 from playlists.services.saving import (
     CHOOSE_A_MOODYSTREAM_PLAYLIST,
     RefreshRefused,
-    SaveElsewhere,
     details_after_replace,
     recently_saved_ids,
-    save_key,
-    save_playlist,
 )
 from playlists.views.drafts import keeps_draft
-from playlists.views.generator import current_draft, replaced_result_url
+from playlists.views.generator import replaced_result_url, write_preview
 from shared_state.store import SharedStateUnavailable
 from shared_state.stores import shared_state
 
-logger = logging.getLogger(__name__)
-
 DIGEST = re.compile(r"[0-9a-f]{32}")
 CHOOSE_ONE = "Choose the playlist to replace."
-CANNOT_REPLACE_NOW = (
-    "MoodyStream could not replace the playlist just now (nothing was changed): please try "
-    "again in a minute."
-)
 #: What reading the choices and a target costs the listener's preview budget, in requests.
 CHOICES_COST = 1 + MAX_CHOICES
 TARGET_COST = 2
@@ -153,42 +141,10 @@ def _replace(request: HttpRequest, state: GeneratorState, user: ConnectedUser, d
     already = generator_session.saved_playlist_for(request.session, digest) if digest else None
     if already:  # this preview was saved or replaced already: that playlist, not another write
         return _result(already, replaced=already == playlist_id)
-    key = save_key(user.key, digest, state.options)
-    with gateway_for(request) as gateway:
-        try:
-            generation, result = current_draft(gateway, state)
-        except GenerationError as exc:
-            messages.warning(request, exc.user_message)
-            return redirect("playlists:generator")
-        if result.digest != digest:
-            messages.warning(
-                request,
-                "Your preview changed since you opened it (Spotify's catalogue or your options "
-                "changed). Here is the current one — check it and replace again.",
-            )
-            return redirect("playlists:preview")
-        try:
-            replaced = save_playlist(
-                gateway,
-                result,
-                idempotency_key=key,
-                state=shared_state(),
-                before_writing=partial(budgets.charge_or_raise, user, budgets.SAVES),
-                replace_playlist_id=playlist_id,
-                user_id=user.id,
-                recent_playlists=generation.playlists,
-            )
-        except budgets.BudgetSpent as exc:
-            return budgets.spent_page(request, exc.budget, exc.retry_after)
-        except SharedStateUnavailable:  # no record, so nothing was written to Spotify
-            messages.warning(request, CANNOT_REPLACE_NOW)
-            return redirect("playlists:preview")
-        except (RefreshRefused, SaveElsewhere) as exc:  # not ours, gone; another replace of it
-            messages.warning(request, exc.user_message)
-            return redirect("playlists:preview")
-    generator_session.remember_saved(request.session, digest, replaced.id)
-    logger.info("playlist replaced with %d tracks", result.track_count)
-    return _result(replaced.id, replaced=True)
+    replaced = write_preview(request, state, user, digest, replace_playlist_id=playlist_id)
+    if isinstance(replaced, HttpResponse):
+        return replaced
+    return _result(replaced, replaced=True)
 
 
 def _result(playlist_id: str, *, replaced: bool) -> HttpResponse:
